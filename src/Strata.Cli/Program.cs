@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Strata.Cli.Commands;
+
+namespace Strata.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("Strata: an LLM inference engine for GGUF models on the CPU")
+        {
+            InspectCommand.Create(),
+        };
+        return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+}
