@@ -1,0 +1,131 @@
+using System.Diagnostics;
+
+namespace Strata.Kernels.Threading;
+
+/// <summary>
+/// Dedicated compute threads with the calling thread as worker 0. Idle workers spin for a short while (a
+/// forward pass issues hundreds of jobs a few microseconds apart) and then park on a semaphore, so an idle
+/// engine does not burn the CPU. One job runs at a time; <see cref="Run"/> is not reentrant.
+/// </summary>
+public sealed class ComputePool : IDisposable
+{
+    private static readonly long SpinTicks = Stopwatch.Frequency / 50_000; // ≈20 µs
+
+    private readonly Thread[] _threads;
+    private readonly SemaphoreSlim[] _wakeUps;
+    private readonly int[] _parked;
+    private IComputeJob? _job;
+    private int _generation;
+    private int _remaining;
+    private Exception? _failure;
+    private volatile bool _disposed;
+
+    public ComputePool(int threadCount)
+    {
+        if (threadCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(threadCount), threadCount, "at least one thread is required");
+        ThreadCount = threadCount;
+        _threads = new Thread[threadCount - 1];
+        _wakeUps = new SemaphoreSlim[threadCount - 1];
+        _parked = new int[threadCount - 1];
+        for (var i = 0; i < _threads.Length; i++)
+        {
+            _wakeUps[i] = new SemaphoreSlim(0);
+            var worker = i + 1;
+            _threads[i] = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = $"strata-compute-{worker}" };
+            _threads[i].Start();
+        }
+    }
+
+    public int ThreadCount { get; }
+
+    /// <summary>The default thread count: every core the process may use.</summary>
+    public static int DefaultThreadCount => Environment.ProcessorCount;
+
+    /// <summary>Runs <paramref name="job"/> on every worker and returns when all have finished.</summary>
+    public void Run(IComputeJob job)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_threads.Length == 0)
+        {
+            job.Execute(0, 1);
+            return;
+        }
+        _job = job;
+        _failure = null;
+        Volatile.Write(ref _remaining, _threads.Length);
+        Interlocked.Increment(ref _generation);
+        for (var i = 0; i < _parked.Length; i++)
+        {
+            if (Interlocked.Exchange(ref _parked[i], 0) == 1)
+                _wakeUps[i].Release();
+        }
+        job.Execute(0, ThreadCount);
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _remaining) != 0)
+            spinner.SpinOnce(sleep1Threshold: -1);
+        _job = null;
+        if (_failure is { } failure)
+            throw new AggregateException("a compute worker failed", failure);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        Interlocked.Increment(ref _generation);
+        foreach (var wakeUp in _wakeUps)
+            wakeUp.Release();
+        foreach (var thread in _threads)
+            thread.Join();
+        foreach (var wakeUp in _wakeUps)
+            wakeUp.Dispose();
+    }
+
+    private void WorkerLoop(int worker)
+    {
+        var slot = worker - 1;
+        var seen = Volatile.Read(ref _generation);
+        while (true)
+        {
+            WaitForGeneration(slot, seen);
+            if (_disposed)
+                return;
+            seen = Volatile.Read(ref _generation);
+            try
+            {
+                _job!.Execute(worker, ThreadCount);
+            }
+            catch (Exception ex)
+            {
+                _failure = ex;
+            }
+            Interlocked.Decrement(ref _remaining);
+        }
+    }
+
+    private void WaitForGeneration(int slot, int seen)
+    {
+        var start = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref _generation) == seen)
+        {
+            if (Stopwatch.GetTimestamp() - start < SpinTicks)
+            {
+                Thread.SpinWait(20);
+                continue;
+            }
+            Volatile.Write(ref _parked[slot], 1);
+            if (Volatile.Read(ref _generation) == seen)
+            {
+                _wakeUps[slot].Wait();
+            }
+            else if (Interlocked.Exchange(ref _parked[slot], 0) == 0)
+            {
+                // The dispatcher saw us parked and released the semaphore: consume that release.
+                _wakeUps[slot].Wait();
+            }
+            return;
+        }
+    }
+}

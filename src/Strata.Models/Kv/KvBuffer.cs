@@ -1,0 +1,87 @@
+using Strata.Kernels.Memory;
+
+namespace Strata.Models.Kv;
+
+/// <summary>
+/// The memory of the paged KV cache: for every layer, K and V for <see cref="BlockCount"/> blocks, each block laid
+/// out [kvHead, slot, headDim] so that one head's keys in a block are contiguous for attention. Which block
+/// belongs to which sequence is decided elsewhere (the block manager); the model only follows block tables.
+/// </summary>
+public sealed unsafe class KvBuffer : IDisposable
+{
+    private readonly NativeBuffer<byte>[] _keys;
+    private readonly NativeBuffer<byte>[] _values;
+
+    public KvBuffer(KvLayout layout, int blockCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockCount, 1);
+        Layout = layout;
+        BlockCount = blockCount;
+        var bytes = (long)layout.BlockBytesPerLayer * blockCount;
+        _keys = new NativeBuffer<byte>[layout.LayerCount];
+        _values = new NativeBuffer<byte>[layout.LayerCount];
+        for (var l = 0; l < layout.LayerCount; l++)
+        {
+            _keys[l] = new NativeBuffer<byte>(bytes);
+            _values[l] = new NativeBuffer<byte>(bytes);
+        }
+    }
+
+    public KvLayout Layout { get; }
+
+    public int BlockCount { get; }
+
+    public long TotalBytes => Layout.BlockBytes * BlockCount;
+
+    /// <summary>Start of one block's keys for a layer: [KvHeadCount, BlockSize, HeadDim] elements.</summary>
+    public byte* Keys(int layer, int block) => BlockStart(_keys[layer], block);
+
+    /// <summary>Start of one block's values for a layer, laid out like <see cref="Keys"/>.</summary>
+    public byte* Values(int layer, int block) => BlockStart(_values[layer], block);
+
+    /// <summary>Copies one block (every layer, K then V) into <paramref name="destination"/> of <see cref="KvLayout.BlockBytes"/> bytes.</summary>
+    public void ReadBlock(int block, Span<byte> destination)
+    {
+        var size = Layout.BlockBytesPerLayer;
+        for (var l = 0; l < Layout.LayerCount; l++)
+        {
+            new ReadOnlySpan<byte>(Keys(l, block), size).CopyTo(destination.Slice(2 * l * size, size));
+            new ReadOnlySpan<byte>(Values(l, block), size).CopyTo(destination.Slice((2 * l + 1) * size, size));
+        }
+    }
+
+    /// <summary>Overwrites one block with bytes produced by <see cref="ReadBlock"/>.</summary>
+    public void WriteBlock(int block, ReadOnlySpan<byte> source)
+    {
+        var size = Layout.BlockBytesPerLayer;
+        for (var l = 0; l < Layout.LayerCount; l++)
+        {
+            source.Slice(2 * l * size, size).CopyTo(new Span<byte>(Keys(l, block), size));
+            source.Slice((2 * l + 1) * size, size).CopyTo(new Span<byte>(Values(l, block), size));
+        }
+    }
+
+    /// <summary>Copies one block's contents onto another (copy-on-write of a shared block).</summary>
+    public void CopyBlock(int source, int destination)
+    {
+        var size = Layout.BlockBytesPerLayer;
+        for (var l = 0; l < Layout.LayerCount; l++)
+        {
+            Buffer.MemoryCopy(Keys(l, source), Keys(l, destination), size, size);
+            Buffer.MemoryCopy(Values(l, source), Values(l, destination), size, size);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var buffer in _keys.Concat(_values))
+            buffer.Dispose();
+    }
+
+    private byte* BlockStart(NativeBuffer<byte> buffer, int block)
+    {
+        if ((uint)block >= (uint)BlockCount)
+            throw new ArgumentOutOfRangeException(nameof(block), block, $"block id outside [0, {BlockCount})");
+        return buffer.Pointer + (long)block * Layout.BlockBytesPerLayer;
+    }
+}

@@ -1,0 +1,61 @@
+using Strata.Kernels.Memory;
+
+namespace Strata.Models.Llama;
+
+/// <summary>Activation buffers of one forward pass, sized for a number of tokens and regrown only when a batch is larger.</summary>
+internal sealed class ForwardScratch : IDisposable
+{
+    private readonly ModelConfig _config;
+
+    public ForwardScratch(ModelConfig config) => _config = config;
+
+    public int Capacity { get; private set; }
+
+    /// <summary>Residual stream [tokens, embedding].</summary>
+    public NativeBuffer<float> Hidden { get; private set; } = new(0);
+    /// <summary>Normalised input of the current sub-layer [tokens, embedding].</summary>
+    public NativeBuffer<float> Normed { get; private set; } = new(0);
+    public NativeBuffer<float> Query { get; private set; } = new(0);
+    public NativeBuffer<float> Key { get; private set; } = new(0);
+    public NativeBuffer<float> Value { get; private set; } = new(0);
+    /// <summary>Attention output before the output projection [tokens, queryDim].</summary>
+    public NativeBuffer<float> Attention { get; private set; } = new(0);
+    /// <summary>Output of a projection back to the residual width [tokens, embedding].</summary>
+    public NativeBuffer<float> Projected { get; private set; } = new(0);
+    public NativeBuffer<float> Gate { get; private set; } = new(0);
+    public NativeBuffer<float> Up { get; private set; } = new(0);
+    /// <summary>RoPE cos and sin per token [tokens, ropeDims / 2].</summary>
+    public NativeBuffer<float> Cos { get; private set; } = new(0);
+    public NativeBuffer<float> Sin { get; private set; } = new(0);
+    /// <summary>Final normalised states of the tokens that want logits [logits, embedding].</summary>
+    public NativeBuffer<float> LogitInputs { get; private set; } = new(0);
+    public NativeBuffer<float> Logits { get; private set; } = new(0);
+
+    public void EnsureCapacity(int tokens)
+    {
+        if (tokens <= Capacity)
+            return;
+        Dispose();
+        var c = _config;
+        Capacity = Math.Max(tokens, 16);
+        Hidden = new(Capacity * (long)c.EmbeddingLength);
+        Normed = new(Capacity * (long)c.EmbeddingLength);
+        Query = new(Capacity * (long)c.QueryDim);
+        Key = new(Capacity * (long)c.KvDim);
+        Value = new(Capacity * (long)c.KvDim);
+        Attention = new(Capacity * (long)c.QueryDim);
+        Projected = new(Capacity * (long)c.EmbeddingLength);
+        Gate = new(Capacity * (long)c.FeedForwardLength);
+        Up = new(Capacity * (long)c.FeedForwardLength);
+        Cos = new(Capacity * (long)c.RopeDimensions / 2);
+        Sin = new(Capacity * (long)c.RopeDimensions / 2);
+        LogitInputs = new(Capacity * (long)c.EmbeddingLength);
+        Logits = new(Capacity * (long)c.VocabSize);
+    }
+
+    public void Dispose()
+    {
+        foreach (var buffer in new[] { Hidden, Normed, Query, Key, Value, Attention, Projected, Gate, Up, Cos, Sin, LogitInputs, Logits })
+            buffer.Dispose();
+    }
+}

@@ -1,0 +1,21 @@
+namespace Strata.Models.Tests.Llama;
+
+public sealed class LlamaModelTests
+{
+    [Theory]
+    [InlineData("f32", 1)]
+    [InlineData("f32", 2)]
+    [InlineData("f32", 3)]
+    public void Forward_StoriesPrompt_MatchesGoldenStep0Logits(string variant, int prompt)
+    {
+        using var harness = new ModelHarness($"tinyllamas-stories-260k-{variant}.gguf");
+        var logits = harness.Prefill(GoldenLogits.StoriesPrompts[prompt - 1]);
+        var golden = GoldenLogits.Read(GoldenLogits.Stories(variant, prompt));
+
+        Assert.Equal(golden.Length, logits.Length);
+        var maxError = logits.Zip(golden, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(maxError < 2e-2, $"max abs logit error {maxError}");
+        Console.WriteLine($"{variant} prompt {prompt}: max abs logit error {maxError}");
+        Assert.Equal(GoldenLogits.TopK(golden, 5), GoldenLogits.TopK(logits, 5));
+    }
+}
