@@ -48,13 +48,12 @@ internal sealed unsafe class AttentionJob : IComputeJob
             var kvHead = item % c.KvHeadCount;
             var groupOffset = (long)token * c.QueryDim + kvHead * c.GroupSize * c.HeadDim;
             var groupLength = c.GroupSize * c.HeadDim;
-            Attend(s, token, kvHead,
-                new ReadOnlySpan<float>(_query + groupOffset, groupLength),
-                new Span<float>(_output + groupOffset, groupLength));
+            new ReadOnlySpan<float>(_query + groupOffset, groupLength).CopyTo(s.Queries);
+            Attend(s, token, kvHead, new Span<float>(_output + groupOffset, groupLength));
         }
     }
 
-    private void Attend(WorkerScratch s, int token, int kvHead, ReadOnlySpan<float> queries, Span<float> output)
+    private void Attend(WorkerScratch s, int token, int kvHead, Span<float> output)
     {
         var layout = _kv.Layout;
         var blockSize = layout.BlockSize;
@@ -63,7 +62,8 @@ internal sealed unsafe class AttentionJob : IComputeJob
         var first = _config.SlidingWindow > 0 ? Math.Max(0, position - _config.SlidingWindow + 1) : 0;
         var scale = 1f / MathF.Sqrt(_config.HeadDim);
 
-        OnlineSoftmaxAttention.Begin(s.Max, s.Sum, s.Accumulator);
+        var half = layout.DataType == KvDataType.F16;
+        OnlineSoftmaxAttention.Begin(s.Queries, half, s.Max, s.Sum, s.Accumulator);
         for (var blockIndex = first / blockSize; blockIndex <= position / blockSize; blockIndex++)
         {
             var blockStart = blockIndex * blockSize;
@@ -72,7 +72,7 @@ internal sealed unsafe class AttentionJob : IComputeJob
             var block = table[blockIndex];
             KvBlockReader.Read(_kv.Keys(_layer, block), layout, kvHead, from, count, s.Keys);
             KvBlockReader.Read(_kv.Values(_layer, block), layout, kvHead, from, count, s.Values);
-            OnlineSoftmaxAttention.Accumulate(queries, s.Keys, s.Values, count, _config.HeadDim, scale,
+            OnlineSoftmaxAttention.Accumulate(s.Queries, s.Keys, s.Values, count, _config.HeadDim, scale, half,
                 s.Max, s.Sum, s.Accumulator, s.Scores);
         }
         OnlineSoftmaxAttention.End(s.Sum, s.Accumulator, _config.HeadDim, output);
@@ -80,6 +80,7 @@ internal sealed unsafe class AttentionJob : IComputeJob
 
     private sealed class WorkerScratch(ModelConfig c, int blockSize)
     {
+        public float[] Queries { get; } = new float[c.GroupSize * c.HeadDim];
         public float[] Keys { get; } = new float[blockSize * c.HeadDim];
         public float[] Values { get; } = new float[blockSize * c.HeadDim];
         public float[] Scores { get; } = new float[blockSize];

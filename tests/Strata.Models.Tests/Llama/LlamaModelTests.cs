@@ -6,6 +6,12 @@ public sealed class LlamaModelTests
     [InlineData("f32", 1)]
     [InlineData("f32", 2)]
     [InlineData("f32", 3)]
+    [InlineData("q8_0", 1)]
+    [InlineData("q8_0", 2)]
+    [InlineData("q8_0", 3)]
+    [InlineData("q4_0", 1)]
+    [InlineData("q4_0", 2)]
+    [InlineData("q4_0", 3)]
     public void Forward_StoriesPrompt_MatchesGoldenStep0Logits(string variant, int prompt)
     {
         using var harness = new ModelHarness($"tinyllamas-stories-260k-{variant}.gguf");

@@ -12,7 +12,7 @@ internal sealed class ModelHarness : IDisposable
     private readonly GgufFile _file;
     private int _nextBlock;
 
-    public ModelHarness(string modelFile, int threads = 1, int blockSize = 16, int blocks = 256, KvDataType kvType = KvDataType.F32)
+    public ModelHarness(string modelFile, int threads = 1, int blockSize = 16, int blocks = 256, KvDataType kvType = KvDataType.F16)
     {
         _file = GgufFile.Open(Path.IsPathRooted(modelFile) ? modelFile : SharedData.Model(modelFile));
         Model = LlamaModel.Load(_file);

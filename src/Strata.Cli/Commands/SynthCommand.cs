@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Strata.Kernels.Quant;
+using Strata.Models.Synth;
+
+namespace Strata.Cli.Commands;
+
+/// <summary><c>strata synth</c>: writes a random-weight model of a real shape for benchmarks.</summary>
+internal static class SynthCommand
+{
+    public static Command Create()
+    {
+        var shape = new Option<string?>("--shape") { Description = "A named shape: 1b (852M parameters) or 300m" };
+        var dims = new Option<string?>("--dims") { Description = "Explicit shape: embd,layers,heads,kv_heads,ffn" };
+        var context = new Option<int?>("--ctx") { Description = "Context length written to the metadata (default 2048)" };
+        var type = new Option<string>("--type") { Description = "Weight type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k … q6_k", Required = true };
+        var arch = new Option<string>("--arch") { Description = "llama (SentencePiece vocabulary) or qwen2 (BPE vocabulary, QKV biases)", DefaultValueFactory = _ => "llama" };
+        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--output", "-o") { Description = "Output GGUF path", Required = true };
+        var command = new Command("synth", "Write a random-weight GGUF model of a real shape and vocabulary") { shape, dims, context, type, arch, seed, output };
+        command.SetAction(result => CliRunner.Run(() =>
+        {
+            var contextLength = result.GetValue(context) ?? 2048;
+            if (contextLength < 1)
+                throw new ArgumentException("--ctx must be positive");
+            var chosen = (result.GetValue(shape), result.GetValue(dims)) switch
+            {
+                ({ } name, null) => SyntheticShape.Named(name) with { ContextLength = contextLength },
+                (null, { } d) => SyntheticShape.Parse(d, contextLength),
+                _ => throw new ArgumentException("give exactly one of --shape or --dims"),
+            };
+            var architecture = result.GetValue(arch)!;
+            var writer = new SyntheticModelWriter
+            {
+                Architecture = architecture,
+                Shape = chosen,
+                WeightType = ParseType(result.GetValue(type)!),
+                VocabularyFile = SharedModels.Path(architecture == "qwen2" ? "ggml-vocab-gpt-2.gguf" : "ggml-vocab-llama-spm.gguf"),
+                Seed = result.GetValue(seed),
+            };
+            var path = result.GetValue(output)!;
+            writer.Write(path);
+            Console.Error.WriteLine($"wrote {path} ({new FileInfo(path).Length / (1024.0 * 1024):F1} MiB)");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static TensorType ParseType(string name) =>
+        Enum.TryParse<TensorType>(name, ignoreCase: true, out var type) && SyntheticModelWriter.WeightTypes.Contains(type)
+            ? type
+            : throw new ArgumentException($"unknown or unsupported --type '{name}'");
+}
