@@ -2,7 +2,7 @@ namespace Strata.Kernels.Quant;
 
 /// <summary>
 /// What Q4_K and Q5_K share: the header (fp16 d and dmin, then eight 6-bit scales and mins in 12 bytes) and how it
-/// is fitted, and the min part of their dot products.
+/// is fitted, the per-group scale and offset it encodes, and the scale/min part of their dot products.
 /// <code>
 /// offset size  field
 ///      0    2  d           fp16 super-scale of the scales
@@ -12,6 +12,9 @@ namespace Strata.Kernels.Quant;
 /// </summary>
 internal static class KQuantAffine
 {
+    /// <summary>Bytes of the shared header; the quants follow it.</summary>
+    public const int HeaderBytes = 16;
+
     private const int Elements = 256;
     private const int GroupSize = 32;
     private const int Groups = Elements / GroupSize;
@@ -78,11 +81,32 @@ internal static class KQuantAffine
         }
     }
 
+    /// <summary>Group g's effective scale and offset, d * scale[g] and dmin * min[g], in ggml's float order.</summary>
+    public static (float Scale, float Min) GroupScaleAndMin(ReadOnlySpan<byte> block, int g)
+    {
+        var (scale, min) = KScaleMins.Unpack(block.Slice(ScalesOffset, KScaleMins.Bytes), g);
+        return (Fp16.Read(block[ScaleOffset..]) * scale, Fp16.Read(block[MinScaleOffset..]) * min);
+    }
+
+    /// <summary>
+    /// The float part of the Q4_K/Q5_K dot product for one block: adds d * da * Σ scale·q·qa to the lane sums and
+    /// returns dmin * da * Σ min·Σqa for the caller to subtract, where da is the activation block's scale and
+    /// weightQuants[256] are the block's unpacked quants.
+    /// </summary>
+    public static float AccumulateDot(Span<float> laneSums, ReadOnlySpan<byte> weightBlock, ReadOnlySpan<sbyte> weightQuants, ReadOnlySpan<byte> activationBlock)
+    {
+        Span<int> groupScales = stackalloc int[Groups];
+        var minSum = GroupScalesAndMinSum(weightBlock.Slice(ScalesOffset, KScaleMins.Bytes), activationBlock, groupScales);
+        var activationScale = Q8_KBlock.Scale(activationBlock);
+        KDotLanes.Accumulate(laneSums, Fp16.Read(weightBlock[ScaleOffset..]) * activationScale, weightQuants, Q8_KBlock.Quants(activationBlock), groupScales);
+        return Fp16.Read(weightBlock[MinScaleOffset..]) * activationScale * minSum;
+    }
+
     /// <summary>
     /// Unpacks the eight group scales of a Q4_K/Q5_K weight block header into groupScales[8] and returns the integer
     /// Σ min[g] * (sum of the activation quants of group g), which the dot product subtracts after scaling by dmin.
     /// </summary>
-    public static int GroupScalesAndMinSum(ReadOnlySpan<byte> packed, ReadOnlySpan<byte> activationBlock, Span<int> groupScales)
+    private static int GroupScalesAndMinSum(ReadOnlySpan<byte> packed, ReadOnlySpan<byte> activationBlock, Span<int> groupScales)
     {
         var minSum = 0;
         for (var g = 0; g < Groups; g++)

@@ -19,10 +19,7 @@ internal static class Q4_KBlock
 
     private const int GroupSize = 32;
     private const int Groups = Elements / GroupSize;
-    private const int ScaleOffset = 0;
-    private const int MinScaleOffset = 2;
-    private const int ScalesOffset = 4;
-    private const int QuantsOffset = 16;
+    private const int QuantsOffset = KQuantAffine.HeaderBytes;
 
     /// <summary>ggml's <c>quantize_row_q4_K_ref</c>: x is float[256], block is byte[144].</summary>
     public static void Quantize(ReadOnlySpan<float> x, Span<byte> block)
@@ -41,15 +38,10 @@ internal static class Q4_KBlock
     /// <summary>block is byte[144], y is float[256].</summary>
     public static void Dequantize(ReadOnlySpan<byte> block, Span<float> y)
     {
-        var d = Fp16.Read(block[ScaleOffset..]);
-        var dmin = Fp16.Read(block[MinScaleOffset..]);
-        var packed = block.Slice(ScalesOffset, KScaleMins.Bytes);
         var qs = block.Slice(QuantsOffset, Elements / 2);
         for (var g = 0; g < Groups; g++)
         {
-            var (scale, min) = KScaleMins.Unpack(packed, g);
-            var groupScale = d * scale;
-            var groupMin = dmin * min;
+            var (groupScale, groupMin) = KQuantAffine.GroupScaleAndMin(block, g);
             for (var i = g * GroupSize; i < (g + 1) * GroupSize; i++)
                 y[i] = groupScale * Nibble(qs, i) - groupMin;
         }
@@ -60,7 +52,6 @@ internal static class Q4_KBlock
     {
         Span<float> sums = stackalloc float[KDotLanes.Count];
         Span<sbyte> quants = stackalloc sbyte[Elements];
-        Span<int> groupScales = stackalloc int[Groups];
         var sum = 0f;
         for (var b = 0; b < blocks; b++)
         {
@@ -69,11 +60,7 @@ internal static class Q4_KBlock
             var qs = w.Slice(QuantsOffset, Elements / 2);
             for (var i = 0; i < Elements; i++)
                 quants[i] = (sbyte)Nibble(qs, i);
-            var minSum = KQuantAffine.GroupScalesAndMinSum(w.Slice(ScalesOffset, KScaleMins.Bytes), a, groupScales);
-
-            var activationScale = Q8_KBlock.Scale(a);
-            KDotLanes.Accumulate(sums, Fp16.Read(w[ScaleOffset..]) * activationScale, quants, Q8_KBlock.Quants(a), groupScales);
-            sum -= Fp16.Read(w[MinScaleOffset..]) * activationScale * minSum;
+            sum -= KQuantAffine.AccumulateDot(sums, w, quants, a);
         }
         return KDotLanes.Total(sum, sums);
     }

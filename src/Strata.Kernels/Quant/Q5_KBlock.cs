@@ -20,10 +20,7 @@ internal static class Q5_KBlock
 
     private const int GroupSize = 32;
     private const int Groups = Elements / GroupSize;
-    private const int ScaleOffset = 0;
-    private const int MinScaleOffset = 2;
-    private const int ScalesOffset = 4;
-    private const int HighBitsOffset = 16;
+    private const int HighBitsOffset = KQuantAffine.HeaderBytes;
     private const int QuantsOffset = 48;
 
     /// <summary>ggml's <c>quantize_row_q5_K_ref</c>: x is float[256], block is byte[176].</summary>
@@ -47,14 +44,9 @@ internal static class Q5_KBlock
     /// <summary>block is byte[176], y is float[256].</summary>
     public static void Dequantize(ReadOnlySpan<byte> block, Span<float> y)
     {
-        var d = Fp16.Read(block[ScaleOffset..]);
-        var dmin = Fp16.Read(block[MinScaleOffset..]);
-        var packed = block.Slice(ScalesOffset, KScaleMins.Bytes);
         for (var g = 0; g < Groups; g++)
         {
-            var (scale, min) = KScaleMins.Unpack(packed, g);
-            var groupScale = d * scale;
-            var groupMin = dmin * min;
+            var (groupScale, groupMin) = KQuantAffine.GroupScaleAndMin(block, g);
             for (var i = g * GroupSize; i < (g + 1) * GroupSize; i++)
                 y[i] = groupScale * Quant(block, i) - groupMin;
         }
@@ -65,7 +57,6 @@ internal static class Q5_KBlock
     {
         Span<float> sums = stackalloc float[KDotLanes.Count];
         Span<sbyte> quants = stackalloc sbyte[Elements];
-        Span<int> groupScales = stackalloc int[Groups];
         var sum = 0f;
         for (var b = 0; b < blocks; b++)
         {
@@ -73,11 +64,7 @@ internal static class Q5_KBlock
             var a = activations.Slice(b * Q8_KBlock.Bytes, Q8_KBlock.Bytes);
             for (var i = 0; i < Elements; i++)
                 quants[i] = (sbyte)Quant(w, i);
-            var minSum = KQuantAffine.GroupScalesAndMinSum(w.Slice(ScalesOffset, KScaleMins.Bytes), a, groupScales);
-
-            var activationScale = Q8_KBlock.Scale(a);
-            KDotLanes.Accumulate(sums, Fp16.Read(w[ScaleOffset..]) * activationScale, quants, Q8_KBlock.Quants(a), groupScales);
-            sum -= Fp16.Read(w[MinScaleOffset..]) * activationScale * minSum;
+            sum -= KQuantAffine.AccumulateDot(sums, w, quants, a);
         }
         return KDotLanes.Total(sum, sums);
     }

@@ -37,6 +37,7 @@ internal static class Q8_KBlock
             }
         }
 
+        // ggml leaves an all-zero block's bsums unwritten; here they are zero like everything else.
         block[..Bytes].Clear();
         if (amax == 0)
             return;
