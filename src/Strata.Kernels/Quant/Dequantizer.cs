@@ -47,6 +47,12 @@ public static class Dequantizer
             case TensorType.Q5_1: Q5_1Block.Dequantize(block, y); break;
             case TensorType.Q8_0: Q8_0Block.Dequantize(block, y); break;
             case TensorType.Q8_1: Q8_1Block.Dequantize(block, y); break;
+            case TensorType.Q2_K: Q2_KBlock.Dequantize(block, y); break;
+            case TensorType.Q3_K: Q3_KBlock.Dequantize(block, y); break;
+            case TensorType.Q4_K: Q4_KBlock.Dequantize(block, y); break;
+            case TensorType.Q5_K: Q5_KBlock.Dequantize(block, y); break;
+            case TensorType.Q6_K: Q6_KBlock.Dequantize(block, y); break;
+            case TensorType.Q8_K: Q8_KBlock.Dequantize(block, y); break;
             default: throw new NotSupportedException($"dequantizing {TensorTypeInfo.Describe(type)} is not supported");
         }
     }

@@ -50,6 +50,12 @@ public static class Quantizer
             case TensorType.Q5_1: Q5_1Block.Quantize(x, block); break;
             case TensorType.Q8_0: Q8_0Block.Quantize(x, block); break;
             case TensorType.Q8_1: Q8_1Block.Quantize(x, block); break;
+            case TensorType.Q2_K: Q2_KBlock.Quantize(x, block); break;
+            case TensorType.Q3_K: Q3_KBlock.Quantize(x, block); break;
+            case TensorType.Q4_K: Q4_KBlock.Quantize(x, block); break;
+            case TensorType.Q5_K: Q5_KBlock.Quantize(x, block); break;
+            case TensorType.Q6_K: Q6_KBlock.Quantize(x, block); break;
+            case TensorType.Q8_K: Q8_KBlock.Quantize(x, block); break;
             default: throw new NotSupportedException($"quantizing to {TensorTypeInfo.Describe(type)} is not supported");
         }
     }

@@ -44,6 +44,11 @@ public static class VecDot
             TensorType.Q5_0 => Q5_0Block.Dot(weightRow, activationRow, blocks),
             TensorType.Q5_1 => Q5_1Block.Dot(weightRow, activationRow, blocks),
             TensorType.Q8_0 => Q8_0Block.Dot(weightRow, activationRow, blocks),
+            TensorType.Q2_K => Q2_KBlock.Dot(weightRow, activationRow, blocks),
+            TensorType.Q3_K => Q3_KBlock.Dot(weightRow, activationRow, blocks),
+            TensorType.Q4_K => Q4_KBlock.Dot(weightRow, activationRow, blocks),
+            TensorType.Q5_K => Q5_KBlock.Dot(weightRow, activationRow, blocks),
+            TensorType.Q6_K => Q6_KBlock.Dot(weightRow, activationRow, blocks),
             _ => throw new NotSupportedException($"{TensorTypeInfo.Describe(weightType)} has no dot product"),
         };
     }

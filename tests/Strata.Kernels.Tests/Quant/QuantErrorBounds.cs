@@ -21,6 +21,12 @@ internal static class QuantErrorBounds
         TensorType.Q5_0 => (1.0 / 16 + 1.0 / 2048, 0.052),
         TensorType.Q4_1 => (2.0 / 30 + 3.0 / 2048, 0.095),
         TensorType.Q5_1 => (2.0 / 62 + 3.0 / 2048, 0.047),
+        TensorType.Q8_K => (1.0 / 254, 0.008),
+        TensorType.Q2_K => (0.45, 0.36),
+        TensorType.Q3_K => (0.25, 0.18),
+        TensorType.Q4_K => (0.10, 0.085),
+        TensorType.Q5_K => (0.06, 0.043),
+        TensorType.Q6_K => (0.025, 0.021),
         _ => throw new NotSupportedException(type.ToString()),
     };
 

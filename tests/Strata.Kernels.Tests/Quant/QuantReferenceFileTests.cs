@@ -14,7 +14,9 @@ public sealed class QuantReferenceFileTests(ITestOutputHelper output)
     private static readonly string F32Path = Path.Combine(Directory, "synth-tiny-f32.gguf");
 
     public static TheoryData<string> QuantizedFiles => new(
-        "synth-tiny-f16.gguf", "synth-tiny-bf16.gguf", "synth-tiny-q8_0.gguf");
+        "synth-tiny-f16.gguf", "synth-tiny-bf16.gguf", "synth-tiny-q8_0.gguf", "synth-tiny-q4_0.gguf",
+        "synth-tiny-q4_1.gguf", "synth-tiny-q5_0.gguf", "synth-tiny-q5_1.gguf", "synth-tiny-q2_k.gguf",
+        "synth-tiny-q3_k_m.gguf", "synth-tiny-q4_k_m.gguf", "synth-tiny-q5_k_m.gguf", "synth-tiny-q6_k.gguf");
 
     [Theory]
     [MemberData(nameof(QuantizedFiles))]

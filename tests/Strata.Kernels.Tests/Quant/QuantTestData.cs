@@ -9,7 +9,7 @@ internal static class QuantTestData
     public static readonly TensorType[] QuantizedTypes =
     [
         TensorType.Q4_0, TensorType.Q4_1, TensorType.Q5_0, TensorType.Q5_1, TensorType.Q8_0, TensorType.Q8_1,
-        //K
+        TensorType.Q2_K, TensorType.Q3_K, TensorType.Q4_K, TensorType.Q5_K, TensorType.Q6_K, TensorType.Q8_K,
     ];
 
     public static readonly TensorType[] AllTypes = [TensorType.F32, TensorType.F16, TensorType.BF16, .. QuantizedTypes];

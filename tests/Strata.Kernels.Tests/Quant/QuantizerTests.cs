@@ -29,7 +29,6 @@ public sealed class QuantizerTests
             squaredValue += (double)x[i] * x[i];
         }
         var relativeRms = Math.Sqrt(squaredError / squaredValue);
-        Console.WriteLine($"ROUNDTRIP {type} rms {relativeRms:G4}");
         Assert.True(relativeRms <= QuantErrorBounds.For(type).RmsOfRms, $"{type} relative RMS error {relativeRms:G4}");
     }
 

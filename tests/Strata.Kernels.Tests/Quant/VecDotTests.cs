@@ -15,11 +15,11 @@ public sealed class VecDotTests
     [InlineData(TensorType.Q8_0, TensorType.Q8_0)]
     [InlineData(TensorType.Q4_1, TensorType.Q8_1)]
     [InlineData(TensorType.Q5_1, TensorType.Q8_1)]
-    //KI [InlineData(TensorType.Q2_K, TensorType.Q8_K)]
-    //KI [InlineData(TensorType.Q3_K, TensorType.Q8_K)]
-    //KI [InlineData(TensorType.Q4_K, TensorType.Q8_K)]
-    //KI [InlineData(TensorType.Q5_K, TensorType.Q8_K)]
-    //KI [InlineData(TensorType.Q6_K, TensorType.Q8_K)]
+    [InlineData(TensorType.Q2_K, TensorType.Q8_K)]
+    [InlineData(TensorType.Q3_K, TensorType.Q8_K)]
+    [InlineData(TensorType.Q4_K, TensorType.Q8_K)]
+    [InlineData(TensorType.Q5_K, TensorType.Q8_K)]
+    [InlineData(TensorType.Q6_K, TensorType.Q8_K)]
     public void ActivationType_EachWeightType_IsGgmlVecDotType(TensorType weightType, TensorType expected) =>
         Assert.Equal(expected, VecDot.ActivationType(weightType));
 
