@@ -4,7 +4,7 @@ using Strata.TestSupport;
 namespace Strata.Kernels.Tests.Quant;
 
 /// <summary>
-/// One record of Golden/ggml-golden.bin, written by Golden/make-golden.c from ggml's own code: a weight row and an
+/// One record of Golden/ggml-golden.bin, produced from ggml's own code (see Golden/README.md): a weight row and an
 /// activation row, and what ggml's ref quantizers, dequantize_row and generic vec_dot make of them.
 /// </summary>
 internal sealed record GgmlGoldenRecord(

@@ -4,7 +4,7 @@ namespace Strata.Kernels.Tests.Quant;
 
 /// <summary>
 /// Bit-exact agreement with ggml's own code on rows full of edge cases (zero, constant, outlier, all-positive,
-/// fp16-subnormal-scale and all-negative groups; an all-zero Q8_K super-block). See Golden/make-golden.c.
+/// fp16-subnormal-scale and all-negative groups; an all-zero Q8_K super-block). See Golden/README.md.
 /// </summary>
 public sealed class GgmlGoldenTests
 {
