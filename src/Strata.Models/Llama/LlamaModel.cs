@@ -80,7 +80,8 @@ public sealed unsafe class LlamaModel : IDisposable
             NormRows(s.Hidden, w.FeedForwardNorm, s.Normed, n);
             _matmul.Run(pool, w.Gate, s.Normed.Pointer, n, s.Gate.Pointer);
             _matmul.Run(pool, w.Up, s.Normed.Pointer, n, s.Up.Pointer);
-            SwiGlu.Apply(s.Gate.Slice(0, n * c.FeedForwardLength), s.Up.Slice(0, n * c.FeedForwardLength));
+            for (var t = 0; t < n; t++)
+                SwiGlu.Apply(Row(s.Gate, t, c.FeedForwardLength), Row(s.Up, t, c.FeedForwardLength));
             _matmul.Run(pool, w.Down, s.Gate.Pointer, n, s.Projected.Pointer);
             Accumulate(s.Hidden, s.Projected, n * c.EmbeddingLength);
         }
