@@ -1,0 +1,33 @@
+using Strata.Models.Kv;
+
+namespace Strata.Engine;
+
+/// <summary>How the engine sizes its KV cache and batches work.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Tokens per KV block.</summary>
+    public int BlockSize { get; init; } = 16;
+
+    /// <summary>Bytes of KV cache memory; the number of blocks follows from the model's block size in bytes.</summary>
+    public long KvCacheBytes { get; init; } = 2L << 30;
+
+    public KvDataType KvDataType { get; init; } = KvDataType.F16;
+
+    /// <summary>Token budget of one engine step (decodes plus prefill chunks); 0 derives it from the measured step cost.</summary>
+    public int MaxBatchedTokens { get; init; }
+
+    /// <summary>Sequences that may run at once.</summary>
+    public int MaxSequences { get; init; } = 64;
+
+    /// <summary>Requests that may wait for admission before new ones are refused.</summary>
+    public int MaxQueue { get; init; } = 1024;
+
+    /// <summary>Compute threads; 0 means every core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Longest sequence (prompt plus output); 0 means the model's context length.</summary>
+    public int MaxModelLength { get; init; }
+
+    /// <summary>How long a step should take at most when it carries prefill work, so streams stay smooth.</summary>
+    public TimeSpan TargetStepTime { get; init; } = TimeSpan.FromMilliseconds(250);
+}

@@ -1,0 +1,119 @@
+using Strata.KvCache;
+
+namespace Strata.Engine.Scheduling;
+
+/// <summary>
+/// Continuous batching. Each step takes the running sequences oldest first (a decode needs one token, a prompt
+/// mid-prefill a chunk) and then admits waiting ones first come first served, all under a token budget and a cap
+/// on running sequences. When blocks run out, the newest running sequence is preempted: its blocks are freed and it
+/// goes back to the front of the queue, to be recomputed later — no request fails because others are running.
+/// </summary>
+internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int maxSequences)
+{
+    private readonly LinkedList<Sequence> _waiting = new();
+    private readonly List<Sequence> _running = [];
+    private readonly SchedulerPlan _plan = new();
+
+    public int WaitingCount => _waiting.Count;
+
+    public int RunningCount => _running.Count;
+
+    public long Preemptions { get; private set; }
+
+    public bool HasWork => _waiting.Count > 0 || _running.Count > 0;
+
+    public int MaxBatchedTokens => maxBatchedTokens;
+
+    public BlockManager Blocks => blocks;
+
+    /// <summary>Every sequence the scheduler holds, running first.</summary>
+    public IEnumerable<Sequence> Sequences => _running.Concat(_waiting);
+
+    public void Enqueue(Sequence sequence) => _waiting.AddLast(sequence);
+
+    /// <summary>Adds a sequence whose blocks are already in place (a forked choice) straight to the running set.</summary>
+    public void AddRunning(Sequence sequence) => _running.Add(sequence);
+
+    public SchedulerPlan Schedule()
+    {
+        _plan.Clear();
+        var budget = maxBatchedTokens;
+        var preempted = false;
+        for (var i = 0; i < _running.Count && budget > 0; i++)
+        {
+            var sequence = _running[i];
+            var count = Math.Min(sequence.PendingCount, budget);
+            if (count == 0)
+                continue;
+            if (!MakeRoom(sequence, count, ref i))
+            {
+                preempted = true;
+                continue;
+            }
+            blocks.Reserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count, _plan.Copies);
+            _plan.Add(sequence, count);
+            budget -= count;
+        }
+
+        // Admitting new work in a step that had to preempt would only thrash.
+        while (!preempted && budget > 0 && _waiting.First is { } node && _running.Count < maxSequences)
+        {
+            var sequence = node.Value;
+            var count = Math.Min(sequence.PendingCount, budget);
+            if (!blocks.CanReserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count))
+                break;
+            _waiting.RemoveFirst();
+            _running.Add(sequence);
+            blocks.Reserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count, _plan.Copies);
+            _plan.Add(sequence, count);
+            budget -= count;
+        }
+        return _plan;
+    }
+
+    /// <summary>Records that the plan ran: every chunk's tokens now have K/V in the cache.</summary>
+    public void Commit(SchedulerPlan plan)
+    {
+        foreach (var chunk in plan.Chunks)
+            chunk.Sequence.ComputedCount = chunk.Start + chunk.Count;
+    }
+
+    /// <summary>Removes a finished or cancelled sequence and frees its blocks.</summary>
+    public void Remove(Sequence sequence)
+    {
+        if (!_running.Remove(sequence))
+            _waiting.Remove(sequence);
+        blocks.Free(sequence.Table);
+    }
+
+    /// <summary>Throws unless block references match exactly what the live sequences hold.</summary>
+    public void CheckIntegrity() => blocks.CheckIntegrity(Sequences.Select(s => s.Table));
+
+    /// <summary>
+    /// Preempts the newest running sequences until <paramref name="sequence"/> can grow by <paramref name="count"/>
+    /// tokens. Returns false if <paramref name="sequence"/> itself had to go.
+    /// </summary>
+    private bool MakeRoom(Sequence sequence, int count, ref int index)
+    {
+        while (!blocks.CanReserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count))
+        {
+            var victim = _running[^1];
+            Preempt(victim);
+            if (victim == sequence)
+            {
+                index--;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void Preempt(Sequence victim)
+    {
+        _running.Remove(victim);
+        blocks.Free(victim.Table);
+        victim.ComputedCount = 0;
+        _waiting.AddFirst(victim);
+        Preemptions++;
+    }
+}
