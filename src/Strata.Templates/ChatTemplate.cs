@@ -50,7 +50,8 @@ public sealed class ChatTemplate
     private static IEnumerable<KeyValuePair<string, Value>> Variables(ChatTemplateInput input)
     {
         yield return new("messages", JsonValues.FromNode(input.Messages));
-        yield return new("tools", JsonValues.FromNode(input.Tools));
+        if (input.Tools is not null)
+            yield return new("tools", JsonValues.FromNode(input.Tools));
         yield return new("add_generation_prompt", BoolValue.Of(input.AddGenerationPrompt));
         if (input.BosToken is not null)
             yield return new("bos_token", StringValue.Of(input.BosToken));

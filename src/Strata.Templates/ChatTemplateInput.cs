@@ -8,7 +8,7 @@ public sealed class ChatTemplateInput
     /// <summary>The <c>messages</c> variable: objects with <c>role</c>, <c>content</c> (a string or content parts) and optionally <c>tool_calls</c> and the like.</summary>
     public required JsonArray Messages { get; init; }
 
-    /// <summary>The <c>tools</c> variable (function schemas); null renders as Python's <c>None</c>.</summary>
+    /// <summary>The <c>tools</c> variable (function schemas); null leaves it undefined, so templates skip their tool sections.</summary>
     public JsonNode? Tools { get; init; }
 
     /// <summary>The <c>add_generation_prompt</c> variable: end the prompt with the assistant's turn header.</summary>
