@@ -134,9 +134,9 @@ internal static class SequenceFilters
         if (!input.IsTruthy)
             return new GeneratorValue("sync_do_map", []);
         Func<Value, Value> transform;
-        if (arguments.Positional.Count == 0 && arguments.Find(-1, "attribute") is { } attribute)
+        if (arguments.Positional.Count == 0 && arguments.Keyword("attribute") is { } attribute)
         {
-            transform = AttributeGetter.Create(attribute, arguments.Find(-1, "default"));
+            transform = AttributeGetter.Create(attribute, arguments.Keyword("default"));
         }
         else
         {
@@ -165,7 +165,7 @@ internal static class SequenceFilters
         {
             var name = arguments.Positional[offset].ToStr();
             var rest = arguments.SkipPositional(offset + 1);
-            test = item => Tests.Apply(name, item, rest);
+            test = item => TestPredicates.Apply(name, item, rest);
         }
         return new GeneratorValue($"sync_do_{filter}", Items(input).Where(item => test(lookup(item)) == keep).ToList());
     }

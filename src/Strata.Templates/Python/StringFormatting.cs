@@ -139,7 +139,7 @@ internal static class StringFormatting
         else if (int.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
             value = Positional(arguments, index);
         else
-            value = arguments.Find(-1, field) ?? throw new TemplateRuntimeException($"KeyError: '{field}'");
+            value = arguments.Keyword(field) ?? throw new TemplateRuntimeException($"KeyError: '{field}'");
         if (conversion == 'r')
             value = StringValue.Of(value.ToRepr());
         return spec.Length == 0 ? value.ToStr() : FormatSpec.ParseFormatMini(spec).Apply(value);

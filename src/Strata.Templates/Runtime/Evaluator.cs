@@ -83,7 +83,7 @@ internal static class Evaluator
             case FilterExpression filter:
                 return Filters.Apply(filter.Filter.Name, Evaluate(filter.Input, scope), EvaluateArguments(filter.Filter.Arguments, scope));
             case TestExpression test:
-                return BoolValue.Of(Tests.Apply(test.Name, Evaluate(test.Input, scope), EvaluateArguments(test.Arguments, scope)) != test.Negated);
+                return BoolValue.Of(TestPredicates.Apply(test.Name, Evaluate(test.Input, scope), EvaluateArguments(test.Arguments, scope)) != test.Negated);
             case UnaryExpression unary:
                 var operand = Evaluate(unary.Operand, scope);
                 return unary.Operator switch

@@ -28,7 +28,14 @@ internal sealed class Lexer
     public static List<Token> Tokenize(string source)
     {
         var lexer = new Lexer(Normalize(source));
-        lexer.Run();
+        try
+        {
+            lexer.Run();
+        }
+        catch (Exception e) when (e is not TemplateException)
+        {
+            throw new TemplateException($"cannot read the template: {e.Message}", lexer._line, e);
+        }
         lexer._tokens.Add(new Token(TokenKind.EndOfInput, "", lexer._line));
         return lexer._tokens;
     }

@@ -26,6 +26,10 @@ internal sealed class Parser
         {
             throw parser._stream.Error(e.Message);
         }
+        catch (Exception e) when (e is not TemplateException)
+        {
+            throw parser._stream.Error($"cannot parse the template: {e.Message}");
+        }
     }
 
     /// <summary>

@@ -14,8 +14,12 @@ internal sealed class Arguments(IReadOnlyList<Value> positional, IReadOnlyList<K
     /// <summary>The argument at <paramref name="position"/>, or else the keyword <paramref name="name"/>; null if neither was given.</summary>
     public Value? Find(int position, string name)
     {
-        if (position >= 0 && position < Positional.Count)
-            return Positional[position];
+        return position >= 0 && position < Positional.Count ? Positional[position] : Keyword(name);
+    }
+
+    /// <summary>The keyword argument <paramref name="name"/>, or null if it was not given.</summary>
+    public Value? Keyword(string name)
+    {
         foreach (var (key, value) in Named)
         {
             if (key == name)

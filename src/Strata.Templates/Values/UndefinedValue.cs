@@ -13,11 +13,11 @@ internal sealed class UndefinedValue : Value
     public static UndefinedValue Named(string name) => new($"'{name}' is undefined");
 
     public static UndefinedValue MissingAttribute(Value owner, string name) =>
-        new($"'{owner.TypeName} object' has no attribute '{name}'");
+        new($"'{Describe(owner)}' has no attribute '{name}'");
 
     public static UndefinedValue MissingItem(Value owner, Value key) => key is StringValue s
         ? MissingAttribute(owner, s.Value)
-        : new($"'{owner.TypeName} object' has no element {key.ToRepr()}");
+        : new($"{Describe(owner)} has no element {key.ToRepr()}");
 
     public static UndefinedValue WithHint(string hint) => new(hint);
 
@@ -41,6 +41,9 @@ internal sealed class UndefinedValue : Value
 
     /// <summary>The error to raise when the undefined value is used.</summary>
     public TemplateRuntimeException Fail() => new(_hint);
+
+    // Jinja's object_type_repr: "dict object", but plain "None" for None.
+    private static string Describe(Value owner) => owner is NoneValue ? "None" : $"{owner.TypeName} object";
 
     // Jinja's Undefined.__eq__ is "same type": any two undefined values are equal.
     public override bool Equals(object? obj) => obj is UndefinedValue;

@@ -4,8 +4,8 @@ using Strata.Templates.Values;
 
 namespace Strata.Templates.Builtins;
 
-/// <summary>Jinja's tests, <c>value is name(args)</c>, with Python's notion of each type.</summary>
-internal static class Tests
+/// <summary>Jinja's tests, the predicates of <c>value is name(args)</c>, with Python's notion of each type.</summary>
+internal static class TestPredicates
 {
     private static readonly Dictionary<string, Func<Value, Arguments, bool>> Registry = new(StringComparer.Ordinal)
     {
