@@ -47,7 +47,7 @@ internal static class SequenceFilters
     private static Value Reverse(Value input, Arguments arguments)
     {
         if (input is StringValue s)
-            return StringValue.Of(Python.CodePoints.Reverse(s.Value));
+            return s.Like(Python.CodePoints.Reverse(s.Value));
         var items = Items(input).ToList();
         items.Reverse();
         return new GeneratorValue("reversed", items);

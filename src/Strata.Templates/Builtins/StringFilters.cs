@@ -13,26 +13,29 @@ internal static partial class StringFilters
 
     public static IEnumerable<KeyValuePair<string, Filter>> All =>
     [
-        new("lower", (v, _) => Text(v.ToStr().ToLowerInvariant())),
-        new("upper", (v, _) => Text(v.ToStr().ToUpperInvariant())),
-        new("capitalize", (v, _) => Text(PythonStrings.Capitalize(v.ToStr()))),
+        new("lower", (v, _) => Same(v, v.ToStr().ToLowerInvariant())),
+        new("upper", (v, _) => Same(v, v.ToStr().ToUpperInvariant())),
+        new("capitalize", (v, _) => Same(v, PythonStrings.Capitalize(v.ToStr()))),
         new("title", (v, _) => Text(Title(v.ToStr()))),
-        new("trim", (v, a) => Text(PythonStrings.Strip(v.ToStr(), a.OptionalString(0, "chars")))),
+        new("trim", (v, a) => Same(v, PythonStrings.Strip(v.ToStr(), a.OptionalString(0, "chars")))),
         new("replace", Replace),
         new("indent", Indent),
-        new("center", (v, a) => Text(PythonStrings.Center(v.ToStr(), (int)a.Integer(0, "width", 80)))),
+        new("center", (v, a) => Same(v, PythonStrings.Center(v.ToStr(), (int)a.Integer(0, "width", 80)))),
         new("truncate", Truncate),
         new("wordcount", (v, _) => IntValue.Of(WordPattern().Count(v.ToStr()))),
         new("format", Format),
         new("string", (v, _) => v as StringValue ?? Text(v.ToStr())),
-        new("safe", (v, _) => v as StringValue ?? Text(v.ToStr())),
-        new("escape", (v, _) => Text(Escape(v.ToStr()))),
-        new("e", (v, _) => Text(Escape(v.ToStr()))),
-        new("forceescape", (v, _) => Text(Escape(v.ToStr()))),
+        new("safe", (v, _) => v as StringValue is { IsMarkup: true } ? v : StringValue.Markup(v.ToStr())),
+        new("escape", (v, _) => Html.EscapeValue(v)),
+        new("e", (v, _) => Html.EscapeValue(v)),
+        new("forceescape", (v, _) => StringValue.Markup(Html.Escape(v.ToStr()))),
         new("striptags", (v, _) => Text(string.Join(' ', PythonStrings.Split(TagPattern().Replace(v.ToStr(), ""), null)))),
     ];
 
     private static StringValue Text(string value) => StringValue.Of(value);
+
+    // Jinja runs these through the value's own str methods, so Markup input gives Markup output.
+    private static StringValue Same(Value input, string text) => input is StringValue s ? s.Like(text) : Text(text);
 
     // Jinja's title filter capitalizes after spaces, dashes and opening brackets (not after every non-letter like str.title).
     private static string Title(string s) => string.Concat(
@@ -67,7 +70,7 @@ internal static partial class StringFilters
             foreach (var line in lines.Skip(1))
                 sb.Append('\n').Append(line.Length > 0 ? indentation + line : line);
         }
-        return Text(first ? indentation + sb : sb.ToString());
+        return Same(input, first ? indentation + sb : sb.ToString());
     }
 
     private static Value Truncate(Value input, Arguments arguments)
@@ -91,15 +94,8 @@ internal static partial class StringFilters
         Value values = arguments.Named.Count > 0
             ? new DictValue(arguments.Named.Select(n => new KeyValuePair<Value, Value>(StringValue.Of(n.Key), n.Value)))
             : new ListValue([.. arguments.Positional], isTuple: true);
-        return Text(StringFormatting.Percent(input.ToStr(), values));
+        return Same(input, StringFormatting.Percent(input.ToStr(), values, input is StringValue { IsMarkup: true }));
     }
-
-    private static string Escape(string s) => s
-        .Replace("&", "&amp;", StringComparison.Ordinal)
-        .Replace("<", "&lt;", StringComparison.Ordinal)
-        .Replace(">", "&gt;", StringComparison.Ordinal)
-        .Replace("\"", "&#34;", StringComparison.Ordinal)
-        .Replace("'", "&#39;", StringComparison.Ordinal);
 
     [GeneratedRegex(@"([-\s({\[<]+)")]
     private static partial Regex WordBeginningPattern();

@@ -49,10 +49,44 @@ internal static class StringMethods
         ["removesuffix"] = (s, a) => Text(a.RequiredString(0, "suffix", "removesuffix") is var p && p.Length > 0 && s.Value.EndsWith(p, StringComparison.Ordinal) ? s.Value[..^p.Length] : s.Value),
     };
 
-    public static Value? Bind(StringValue receiver, string name) =>
-        Methods.TryGetValue(name, out var method) ? new FunctionValue($"str.{name}", a => method(receiver, a)) : null;
+    // The methods markupsafe overrides on Markup: string arguments get escaped and results stay Markup.
+    private static readonly HashSet<string> MarkupMethods = new(StringComparer.Ordinal)
+    {
+        "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines", "upper", "lower", "casefold", "title", "capitalize",
+        "swapcase", "replace", "join", "center", "ljust", "rjust", "zfill", "partition", "rpartition", "removeprefix", "removesuffix",
+    };
+
+    public static Value? Bind(StringValue receiver, string name)
+    {
+        if (!Methods.TryGetValue(name, out var method))
+            return null;
+        if (receiver.IsMarkup && name == "format")
+            return new FunctionValue("Markup.format", a => StringValue.Markup(StringFormatting.Format(receiver.Value, a, escapeFields: true)));
+        if (receiver.IsMarkup && MarkupMethods.Contains(name))
+            return new FunctionValue($"Markup.{name}", a => AsMarkup(method(receiver, EscapeStrings(a))));
+        return new FunctionValue($"str.{name}", a => method(receiver, a));
+    }
 
     private static StringValue Text(string value) => StringValue.Of(value);
+
+    private static Arguments EscapeStrings(Arguments arguments) => new(
+        arguments.Positional.Select(EscapeString).ToList(),
+        arguments.Named.Select(n => new KeyValuePair<string, Value>(n.Key, EscapeString(n.Value))).ToList());
+
+    // Strings, and the strings inside a list (for join), are escaped; other arguments pass through.
+    private static Value EscapeString(Value value) => value switch
+    {
+        StringValue => Html.EscapeValue(value),
+        ListValue list => new ListValue(list.Items.Select(i => i is StringValue ? Html.EscapeValue(i) : i).ToList(), list.IsTuple),
+        _ => value,
+    };
+
+    private static Value AsMarkup(Value result) => result switch
+    {
+        StringValue s => StringValue.Markup(s.Value),
+        ListValue list => new ListValue(list.Items.Select(AsMarkup).ToList(), list.IsTuple),
+        _ => result,
+    };
 
     private static ListValue Strings(IEnumerable<string> values) => new(values.Select(v => (Value)StringValue.Of(v)).ToList());
 

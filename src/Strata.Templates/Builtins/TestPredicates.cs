@@ -26,7 +26,7 @@ internal static class TestPredicates
         ["sequence"] = (v, _) => v is StringValue or ListValue or DictValue or UndefinedValue,
         ["callable"] = (v, _) => v is FunctionValue or LoopValue or UndefinedValue,
         ["sameas"] = (v, a) => SameAs(v, a.Required(0, "other", "sameas")),
-        ["escaped"] = (_, _) => false,
+        ["escaped"] = (v, _) => v is StringValue { IsMarkup: true },
         ["in"] = (v, a) => Operators.Contains(a.Required(0, "seq", "in"), v),
         ["eq"] = Comparing(CompareOperator.Equal),
         ["equalto"] = Comparing(CompareOperator.Equal),

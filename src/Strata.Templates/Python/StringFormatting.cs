@@ -7,8 +7,11 @@ namespace Strata.Templates.Python;
 /// <summary>Python's two string formatting languages: <c>"{}".format(...)</c> and <c>"%s" % value</c>.</summary>
 internal static class StringFormatting
 {
-    /// <summary><c>str.format</c>: "{}", "{0}", "{name}", "{{" escapes, "!r"/"!s" conversions and format specs.</summary>
-    public static string Format(string template, Arguments arguments)
+    /// <summary>
+    /// <c>str.format</c>: "{}", "{0}", "{name}", "{{" escapes, "!r"/"!s" conversions and format specs.
+    /// With <paramref name="escapeFields"/> (a Markup template) each field not already Markup is HTML-escaped.
+    /// </summary>
+    public static string Format(string template, Arguments arguments, bool escapeFields = false)
     {
         var sb = new StringBuilder();
         var nextAuto = 0;
@@ -38,14 +41,17 @@ internal static class StringFormatting
             var close = template.IndexOf('}', i);
             if (close < 0)
                 throw new TemplateRuntimeException("Single '{' encountered in format string");
-            sb.Append(FormatField(template[(i + 1)..close], arguments, ref nextAuto));
+            sb.Append(FormatField(template[(i + 1)..close], arguments, escapeFields, ref nextAuto));
             i = close;
         }
         return sb.ToString();
     }
 
-    /// <summary>printf-style <c>format % values</c>; <paramref name="values"/> is a tuple, a dict (for "%(name)s") or one value.</summary>
-    public static string Percent(string format, Value values)
+    /// <summary>
+    /// printf-style <c>format % values</c>; <paramref name="values"/> is a tuple, a dict (for "%(name)s") or one value.
+    /// With <paramref name="escapeText"/> (a Markup format) text conversions are HTML-escaped.
+    /// </summary>
+    public static string Percent(string format, Value values, bool escapeText = false)
     {
         var positional = values is ListValue { IsTuple: true } tuple ? tuple.Items : [values];
         var next = 0;
@@ -99,6 +105,11 @@ internal static class StringFormatting
                     throw new TemplateRuntimeException("not enough arguments for format string");
                 argument = positional[next++];
             }
+            if (escapeText && type is 's' or 'r' or 'a')
+            {
+                argument = Html.EscapeValue(type == 's' ? argument : StringValue.Of(argument.ToRepr()));
+                type = 's';
+            }
             var zeroPad = flags.Contains('0') && !flags.Contains('-');
             var spec = new FormatSpec(
                 zeroPad ? '0' : ' ',
@@ -117,7 +128,7 @@ internal static class StringFormatting
         return sb.ToString();
     }
 
-    private static string FormatField(string field, Arguments arguments, ref int nextAuto)
+    private static string FormatField(string field, Arguments arguments, bool escape, ref int nextAuto)
     {
         var spec = "";
         var colon = field.IndexOf(':');
@@ -142,7 +153,8 @@ internal static class StringFormatting
             value = arguments.Keyword(field) ?? throw new TemplateRuntimeException($"KeyError: '{field}'");
         if (conversion == 'r')
             value = StringValue.Of(value.ToRepr());
-        return spec.Length == 0 ? value.ToStr() : FormatSpec.ParseFormatMini(spec).Apply(value);
+        var text = spec.Length == 0 ? value.ToStr() : FormatSpec.ParseFormatMini(spec).Apply(value);
+        return escape && value is not StringValue { IsMarkup: true } ? Html.Escape(text) : text;
     }
 
     private static Value Positional(Arguments arguments, int index) =>

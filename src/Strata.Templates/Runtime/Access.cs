@@ -20,7 +20,7 @@ internal static class Access
         var (from, to, by) = (Bound(start), Bound(stop), Bound(step));
         return target switch
         {
-            StringValue s => StringValue.Of(CodePoints.Slice(s.Value, from, to, by)),
+            StringValue s => s.Like(CodePoints.Slice(s.Value, from, to, by)),
             ListValue l => new ListValue(PythonSlice.Indices(l.Items.Count, from, to, by).Select(i => l.Items[i]).ToList(), l.IsTuple),
             UndefinedValue u => throw u.Fail(),
             _ => UndefinedValue.WithHint($"'{target.TypeName}' object is not subscriptable"),

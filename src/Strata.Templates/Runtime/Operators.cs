@@ -19,7 +19,7 @@ internal static class Operators
             BinaryOperator.Divide => Divide(left, right),
             BinaryOperator.FloorDivide => Arithmetic(left, right, "//", FloorDivide, (a, b) => Math.Floor(a / NonZero(b))),
             BinaryOperator.Modulo => left is StringValue format
-                ? StringValue.Of(StringFormatting.Percent(format.Value, right))
+                ? format.Like(StringFormatting.Percent(format.Value, right, format.IsMarkup))
                 : Arithmetic(left, right, "%", Modulo, FloatModulo),
             BinaryOperator.Power => Power(left, right),
             _ => throw new ArgumentOutOfRangeException(nameof(op), op, "not an arithmetic operator"),
@@ -106,6 +106,8 @@ internal static class Operators
     {
         switch (left, right)
         {
+            case (StringValue a, StringValue b) when a.IsMarkup || b.IsMarkup:
+                return StringValue.Markup(Html.EscapedText(a) + Html.EscapedText(b));
             case (StringValue a, StringValue b):
                 return StringValue.Of(a.Value + b.Value);
             case (StringValue, _):
@@ -124,9 +126,9 @@ internal static class Operators
         switch (left, right)
         {
             case (StringValue s, _) when Indexes.TryGetInt(right, out var times):
-                return StringValue.Of(PythonStrings.Repeat(s.Value, times));
+                return s.Like(PythonStrings.Repeat(s.Value, times));
             case (_, StringValue s) when Indexes.TryGetInt(left, out var times):
-                return StringValue.Of(PythonStrings.Repeat(s.Value, times));
+                return s.Like(PythonStrings.Repeat(s.Value, times));
             case (ListValue l, _) when Indexes.TryGetInt(right, out var times):
                 return new ListValue(Enumerable.Repeat(l.Items, (int)Math.Max(0, times)).SelectMany(i => i).ToList(), l.IsTuple);
             default:
