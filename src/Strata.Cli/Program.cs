@@ -9,9 +9,10 @@ internal static class Program
     {
         var root = new RootCommand("Strata: an LLM inference engine for GGUF models on the CPU")
         {
+            GenerateCommand.Create(),
             InspectCommand.Create(),
             SynthCommand.Create(),
-            GenerateCommand.Create(),
+            ChatTemplateCommand.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
