@@ -10,6 +10,7 @@ internal static class Program
         var root = new RootCommand("Strata: an LLM inference engine for GGUF models on the CPU")
         {
             InspectCommand.Create(),
+            TokenizeCommand.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
