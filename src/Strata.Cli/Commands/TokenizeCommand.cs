@@ -32,7 +32,7 @@ internal static class TokenizeCommand
     private static string ReadText(string? prompt, string? file)
     {
         if (file is not null)
-            return File.ReadAllText(file, Encoding.UTF8);
+            return Encoding.UTF8.GetString(File.ReadAllBytes(file)); // verbatim: a BOM or final newline is text too
         return prompt ?? throw new ArgumentException("give the text with -p TEXT or -f FILE");
     }
 

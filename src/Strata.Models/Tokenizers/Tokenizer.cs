@@ -68,6 +68,7 @@ public sealed class Tokenizer
     public int[] Encode(string text, bool addSpecial, bool parseSpecial)
     {
         ArgumentNullException.ThrowIfNull(text);
+        text = ReplaceLoneSurrogates(text);
         var output = new List<int>(text.Length / 3 + 2);
         if (addSpecial && _prefixId != NoToken)
             output.Add(_prefixId);
@@ -139,6 +140,23 @@ public sealed class Tokenizer
     {
         CheckId(tokenId);
         return _vocabulary.Attributes[tokenId];
+    }
+
+    /// <summary>llama.cpp sees UTF-8, where an unpaired surrogate can only arrive as U+FFFD; make that explicit up front.</summary>
+    private static string ReplaceLoneSurrogates(string text)
+    {
+        var first = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (first < 0)
+            return text;
+        char[]? repaired = null;
+        for (var i = first; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                i++;
+            else if (char.IsSurrogate(text[i]))
+                (repaired ??= text.ToCharArray())[i] = '\uFFFD';
+        }
+        return repaired is null ? text : new string(repaired);
     }
 
     private void CheckId(int tokenId)
