@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Strata.Models.Gguf;
 
@@ -120,7 +121,7 @@ public sealed class Tokenizer
             removeSpace = false;
             bytes.AddRange(piece);
         }
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes);
+        var span = CollectionsMarshal.AsSpan(bytes);
         var length = _options.CleanSpaces ? SpaceCleanup.Apply(span) : span.Length;
         return Encoding.UTF8.GetString(span[..length]);
     }
