@@ -6,7 +6,8 @@ namespace Strata.Models.Tests.Tokenizers;
 /// Expected ids produced with llama.cpp's <c>llama-tokenize</c> (commit 34af94cd9ab2) and committed under Data/:
 /// <c>{config}.{set}.out</c>, where the config is a shared vocabulary or <c>gpt-2-as-{pre}</c> (see
 /// <see cref="VocabVariants"/>) and the set is <c>upstream</c> (llama.cpp's 46 standard cases), <c>edge</c>
-/// (astral code points, <c>$</c>, digit grouping, whitespace kinds, marks, ...; add_special and parse_special off) or
+/// (astral code points, <c>$</c>, digit grouping, whitespace kinds, marks, ...; add_special and parse_special off),
+/// <c>unicode16</c> (characters llama.cpp's Unicode tables do not know yet; same flags) or
 /// <c>special</c> (special-token texts, with the model's add_bos and parse_special on, as llama-tokenize defaults).
 /// </summary>
 public sealed class ReferenceVectorTests
