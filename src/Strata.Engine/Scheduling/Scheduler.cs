@@ -1,4 +1,5 @@
 using Strata.KvCache;
+using Strata.KvCache.Prefix;
 
 namespace Strata.Engine.Scheduling;
 
@@ -7,8 +8,10 @@ namespace Strata.Engine.Scheduling;
 /// mid-prefill a chunk) and then admits waiting ones first come first served, all under a token budget and a cap
 /// on running sequences. When blocks run out, the newest running sequence is preempted: its blocks are freed and it
 /// goes back to the front of the queue, to be recomputed later — no request fails because others are running.
+/// A sequence being admitted first takes the longest prefix of its tokens whose full blocks are cached, and only
+/// computes the rest; blocks become findable by content as soon as they are full.
 /// </summary>
-internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int maxSequences)
+internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int maxSequences, PinPolicy pins)
 {
     private readonly LinkedList<Sequence> _waiting = new();
     private readonly List<Sequence> _running = [];
@@ -58,24 +61,23 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
         // Admitting new work in a step that had to preempt would only thrash.
         while (!preempted && budget > 0 && _waiting.First is { } node && _running.Count < maxSequences)
         {
-            var sequence = node.Value;
-            var count = Math.Min(sequence.PendingCount, budget);
-            if (!blocks.CanReserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count))
+            if (!TryAdmit(node.Value, ref budget))
                 break;
             _waiting.RemoveFirst();
-            _running.Add(sequence);
-            blocks.Reserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count, _plan.Copies);
-            _plan.Add(sequence, count);
-            budget -= count;
+            _running.Add(node.Value);
         }
         return _plan;
     }
 
-    /// <summary>Records that the plan ran: every chunk's tokens now have K/V in the cache.</summary>
+    /// <summary>Records that the plan ran: every chunk's tokens now have K/V in the cache, and full blocks become findable.</summary>
     public void Commit(SchedulerPlan plan)
     {
         foreach (var chunk in plan.Chunks)
-            chunk.Sequence.ComputedCount = chunk.Start + chunk.Count;
+        {
+            var sequence = chunk.Sequence;
+            sequence.ComputedCount = chunk.Start + chunk.Count;
+            RegisterFullBlocks(sequence, chunk.Start / blocks.BlockSize, sequence.ComputedCount / blocks.BlockSize);
+        }
     }
 
     /// <summary>Removes a finished or cancelled sequence and frees its blocks.</summary>
@@ -88,6 +90,53 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
 
     /// <summary>Throws unless block references match exactly what the live sequences hold.</summary>
     public void CheckIntegrity() => blocks.CheckIntegrity(Sequences.Select(s => s.Table));
+
+    /// <summary>Plans a waiting sequence's first chunk, starting from its longest cached prefix; false if it does not fit now.</summary>
+    private bool TryAdmit(Sequence sequence, ref int budget)
+    {
+        var cached = sequence.Table.Count == 0 ? FindCachedPrefix(sequence) : [];
+        var start = Math.Max(sequence.ComputedCount, cached.Count * blocks.BlockSize);
+        var count = Math.Min(sequence.Length - start, budget);
+        var needed = blocks.AttachCost(cached) + blocks.BlocksFor(start + count) - cached.Count;
+        if (needed > blocks.FreeBlocks)
+            return false;
+        if (cached.Count > 0)
+        {
+            blocks.Attach(sequence.Table, cached);
+            sequence.ComputedCount = start;
+        }
+        sequence.Request.NoteCachedTokens(start);
+        blocks.Reserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count, _plan.Copies);
+        _plan.Add(sequence, count);
+        budget -= count;
+        return true;
+    }
+
+    /// <summary>The cached blocks holding the longest prefix of the sequence, leaving at least its last token to compute.</summary>
+    private List<int> FindCachedPrefix(Sequence sequence)
+    {
+        if (blocks.Prefixes is null)
+            return [];
+        var fullBlocks = (sequence.Length - 1) / blocks.BlockSize;
+        PrefixHasher.Extend(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens, blocks.BlockSize, fullBlocks);
+        return blocks.FindCached(sequence.BlockKeys.GetRange(0, fullBlocks), sequence.Tokens);
+    }
+
+    private void RegisterFullBlocks(Sequence sequence, int from, int to)
+    {
+        if (blocks.Prefixes is null || to <= from)
+            return;
+        var size = blocks.BlockSize;
+        PrefixHasher.Extend(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens, size, to);
+        for (var i = from; i < to; i++)
+        {
+            var parent = i == 0 ? sequence.Request.CacheRoot : sequence.BlockKeys[i - 1];
+            var block = sequence.Table[i];
+            blocks.Register(block, new CachedBlock(sequence.BlockKeys[i], parent, sequence.Tokens.Slice(i * size, size).ToArray()));
+            if (sequence.Request.Request.Pin && (i + 1) * size <= sequence.PromptLength)
+                pins.Pin(blocks, block, sequence.Request.Request.CacheTtl);
+        }
+    }
 
     /// <summary>
     /// Preempts the newest running sequences until <paramref name="sequence"/> can grow by <paramref name="count"/>

@@ -2,6 +2,7 @@ using Strata.Engine.Generation;
 using Strata.Engine.Requests;
 using Strata.Engine.Sampling;
 using Strata.KvCache;
+using Strata.KvCache.Prefix;
 
 namespace Strata.Engine.Scheduling;
 
@@ -35,6 +36,9 @@ internal sealed class Sequence
     public BlockTable Table { get; private set; } = new();
 
     public Sampler Sampler { get; }
+
+    /// <summary>Content keys of the sequence's full blocks so far (they depend only on the tokens, so they survive preemption).</summary>
+    public List<BlockKey> BlockKeys { get; } = [];
 
     public OutputDetokenizer Output { get; }
 
