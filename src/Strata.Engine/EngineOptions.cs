@@ -31,6 +31,12 @@ public sealed record EngineOptions
     /// <summary>Reuse the KV of cached prompt prefixes (full blocks, matched by content).</summary>
     public bool PrefixCaching { get; init; } = true;
 
+    /// <summary>Bytes of host memory for blocks evicted from the working pool (0: no host tier).</summary>
+    public long HostCacheBytes { get; init; }
+
+    /// <summary>Keep host-tier blocks as int8 with per-group scales (about half the memory of F16).</summary>
+    public bool HostCacheInt8 { get; init; }
+
     /// <summary>Longest time a request may ask its cached prefix to be kept (pinned in memory, or on disk).</summary>
     public TimeSpan MaxCacheTtl { get; init; } = TimeSpan.FromDays(7);
 

@@ -5,7 +5,9 @@ using Strata.Engine.Running;
 using Strata.Engine.Sampling;
 using Strata.Engine.Scheduling;
 using Strata.Kernels.Threading;
+using Strata.Engine.Caching;
 using Strata.KvCache;
+using Strata.KvCache.Host;
 using Strata.KvCache.Prefix;
 using Strata.Models;
 using Strata.Models.Kv;
@@ -31,6 +33,7 @@ public sealed class InferenceEngine : IDisposable
     private readonly Thread _loop;
     private readonly byte[] _fingerprint;
     private readonly PinPolicy _pins;
+    private readonly KvTiers? _tiers;
     private volatile bool _stopping;
     private long _nextRequest;
     private long _promptTokens;
@@ -53,7 +56,10 @@ public sealed class InferenceEngine : IDisposable
         MaxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.Measure(model.Model, _kv, _pool, options);
         _fingerprint = CacheFingerprint(model, options);
         var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), TimeSpan.FromHours(24), options.MaxCacheTtl, TimeProvider.System);
-        _scheduler = new Scheduler(new BlockManager(blockCount, options.BlockSize, options.PrefixCaching), MaxBatchedTokens, options.MaxSequences, pins);
+        var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
+        _tiers = CreateTiers(options, layout);
+        blocks.Evicted = _tiers is null ? null : _tiers.Demote;
+        _scheduler = new Scheduler(blocks, MaxBatchedTokens, options.MaxSequences, pins, _tiers);
         _pins = pins;
         _runner = new ModelRunner(model.Model, _kv, _pool);
         _outputs = new OutputProcessor(_scheduler, model.Tokenizer, MaxModelLength);
@@ -74,6 +80,9 @@ public sealed class InferenceEngine : IDisposable
     public int KvBlockCount => _kv.BlockCount;
 
     public EngineStats Stats { get; private set; }
+
+    /// <summary>Counters of the host-memory tier, when there is one.</summary>
+    public HostStoreStats? HostCacheStats => _tiers?.Host?.Stats;
 
     public static InferenceEngine Start(LoadedModel model, EngineOptions options) => new(model, options);
 
@@ -231,6 +240,15 @@ public sealed class InferenceEngine : IDisposable
     {
         while (_onLoop.TryDequeue(out var action))
             action();
+    }
+
+    private KvTiers? CreateTiers(EngineOptions options, KvLayout layout)
+    {
+        if (!options.PrefixCaching || options.HostCacheBytes <= 0)
+            return null;
+        var shape = new KvBlockShape(layout.LayerCount, layout.KvHeadCount, layout.BlockSize, layout.HeadDim, layout.ElementBytes);
+        var host = new HostBlockStore(options.HostCacheBytes, shape, options.HostCacheInt8);
+        return new KvTiers(_kv, host, [], (_, _) => { });
     }
 
     /// <summary>What cached K/V depends on: the model's fingerprint, the cache's element type and block size, and our numerics.</summary>

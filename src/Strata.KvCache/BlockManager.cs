@@ -116,6 +116,15 @@ public sealed class BlockManager
         }
     }
 
+    /// <summary>Appends a fresh block that will receive a payload loaded from a lower tier, and makes it findable.</summary>
+    public int AttachLoaded(BlockTable table, CachedBlock entry)
+    {
+        var block = Pool.Allocate();
+        table.Add(block);
+        Prefixes?.TryRegister(block, entry);
+        return block;
+    }
+
     /// <summary>Makes a full block findable by its contents; false if caching is off or the key is already cached.</summary>
     public bool Register(int block, CachedBlock entry) => Prefixes?.TryRegister(block, entry) ?? false;
 

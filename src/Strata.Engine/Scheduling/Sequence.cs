@@ -1,3 +1,4 @@
+using Strata.Engine.Caching;
 using Strata.Engine.Generation;
 using Strata.Engine.Requests;
 using Strata.Engine.Sampling;
@@ -39,6 +40,9 @@ internal sealed class Sequence
 
     /// <summary>Content keys of the sequence's full blocks so far (they depend only on the tokens, so they survive preemption).</summary>
     public List<BlockKey> BlockKeys { get; } = [];
+
+    /// <summary>Cached blocks being loaded from lower tiers before the sequence can be admitted.</summary>
+    public PrefixFetch? Fetch { get; set; }
 
     public OutputDetokenizer Output { get; }
 
