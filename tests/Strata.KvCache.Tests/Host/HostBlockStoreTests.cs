@@ -6,15 +6,15 @@ namespace Strata.KvCache.Tests.Host;
 
 public sealed class HostBlockStoreTests
 {
-    private static readonly KvBlockShape Shape = new(Layers: 2, KvHeads: 2, BlockSize: 4, HeadDim: 8, ElementBytes: 2);
+    private static readonly KvBlockShape Shape = new(Layers: 2, KvHeads: 2, BlockSize: 16, HeadDim: 16, ElementBytes: 2);
 
     private static (CachedBlock Block, byte[] Payload) RandomBlock(int seed)
     {
         var random = new Random(seed);
         var values = new Half[Shape.PayloadBytes / 2];
         for (var i = 0; i < values.Length; i++)
-            values[i] = (Half)((random.NextSingle() - 0.5f) * (i % 8 == 3 ? 40f : 2f)); // channel 3 is an outlier
-        var tokens = new[] { seed, seed + 1, seed + 2, seed + 3 };
+            values[i] = (Half)((random.NextSingle() - 0.5f) * (i % 16 == 3 ? 40f : 2f)); // channel 3 is an outlier
+        var tokens = Enumerable.Range(seed, Shape.BlockSize).ToArray();
         return (new CachedBlock(BlockKey.Chain(default, tokens), default, tokens), MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
     }
 
@@ -29,7 +29,7 @@ public sealed class HostBlockStoreTests
         Assert.True(store.TryRead(block.Key, block.Tokens, read, out var entry));
         Assert.Equal(payload, read);
         Assert.Equal(block, entry);
-        Assert.False(store.TryRead(block.Key, [9, 9, 9, 9], read, out _));
+        Assert.False(store.TryRead(block.Key, new int[Shape.BlockSize], read, out _));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class HostBlockStoreTests
             // Keys are scaled per channel, so ordinary key channels are not coarsened by the outlier channel;
             // values are scaled per token, whose largest element is in the outlier channel.
             var isKey = i / (Shape.PayloadBytes / 2 / (2 * Shape.Layers)) % 2 == 0;
-            var groupMax = isKey && i % 8 != 3 ? 1f : 20f;
+            var groupMax = isKey && i % 16 != 3 ? 1f : 20f;
             Assert.InRange(Math.Abs((float)original[i] - (float)decoded[i]), 0, groupMax / 127 / 2 * 1.02f + 1e-3f);
         }
         Assert.True(store.Stats.Bytes < payload.Length * 0.6);
