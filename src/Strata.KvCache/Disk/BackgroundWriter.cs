@@ -64,8 +64,8 @@ internal sealed class BackgroundWriter : IDisposable
     public Task FlushAsync()
     {
         var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // A closed queue means Dispose has drained and synced everything already.
-        return _commands.Writer.TryWrite(new WriterCommand(Record: null, durable)) ? durable.Task : Task.CompletedTask;
+        // A closed queue means Dispose is draining it: the loop ends once everything is written and synced.
+        return _commands.Writer.TryWrite(new WriterCommand(Record: null, durable)) ? durable.Task : _loop;
     }
 
     /// <summary>Closes the queue, writes what is in it, syncs and seals the active segment.</summary>
@@ -78,20 +78,33 @@ internal sealed class BackgroundWriter : IDisposable
     private async Task RunAsync()
     {
         var reader = _commands.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            while (reader.TryRead(out var command))
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                if (command.Record is { } record)
-                    Write(record);
-                else
-                    _awaitingSync.Add(command.Durable!);
-                if (_unsyncedBytes >= GroupCommitBytes)
-                    Sync();
+                while (reader.TryRead(out var command))
+                {
+                    if (command.Record is { } record)
+                        Write(record);
+                    else
+                        _awaitingSync.Add(command.Durable!);
+                    if (_unsyncedBytes >= GroupCommitBytes)
+                        Sync();
+                }
+                Sync();
             }
-            Sync();
+            SealActive();
         }
-        SealActive();
+        catch (Exception e)
+        {
+            // Nothing will be written any more: refuse new writes and fail every flush rather than leave it hanging.
+            _commands.Writer.TryComplete();
+            foreach (var waiter in _awaitingSync)
+                waiter.TrySetException(e);
+            while (reader.TryRead(out var command))
+                command.Durable?.TrySetException(e);
+            throw;
+        }
     }
 
     private void Write(BlockRecord record)

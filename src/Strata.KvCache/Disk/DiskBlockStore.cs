@@ -25,7 +25,7 @@ public sealed class DiskBlockStore : IDisposable
     private readonly BackgroundWriter _writer;
     private readonly Lock _maintenanceGate = new();
     private readonly ITimer? _maintenanceTimer;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     private DiskBlockStore(DiskStoreOptions options)
     {
@@ -61,6 +61,8 @@ public sealed class DiskBlockStore : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.SegmentBytes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxPendingWrites);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.DefaultTtl, TimeSpan.Zero);
+        if (options.MaintenanceInterval <= TimeSpan.Zero && options.MaintenanceInterval != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(options), "MaintenanceInterval must be positive or infinite.");
         return new DiskBlockStore(options);
     }
 
@@ -191,7 +193,7 @@ public sealed class DiskBlockStore : IDisposable
             _catalog.RemoveExpired(_options.Clock.GetUtcNow());
             _compactor.Run();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Background passes are retried on the next tick; the store stays consistent whatever step failed.
         }

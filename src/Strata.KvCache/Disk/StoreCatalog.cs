@@ -131,6 +131,8 @@ internal sealed class StoreCatalog(long maxBytes, StoreCounters counters)
                     projectedBytes -= segment.Dead;
                 }
             }
+            if (victims.Count == 0)
+                return new CompactionPlan([], []);
             var liveRecords = _index.Entries
                 .Where(e => victims.Contains(e.Location.SegmentId))
                 .Select(e => new LiveRecord(e, e.Location))
