@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace Strata.KvCache.Disk;
 
 /// <summary>
-/// The single thread that appends records. Callers only enqueue; the queue is bounded by a count, and a write that
+/// The one loop that appends records. Callers only enqueue; the queue is bounded by a count, and a write that
 /// does not fit is dropped rather than waited for. The writer fsyncs whenever the queue runs dry (or every
 /// <see cref="GroupCommitBytes"/>), so one fsync covers a whole burst, and completes the flushes queued behind it.
 /// A record is published to the index as soon as it is written, before it is durable: readers may see it early, and

@@ -160,7 +160,6 @@ public sealed class DiskBlockStore : IDisposable
     private enum ReadOutcome { Found, Corrupt, SegmentGone }
 
     // Reads and verifies one record; record is set exactly when the outcome is Found.
-
     private ReadOutcome ReadRecord(BlockKey key, RecordLocation at, out BlockRecord? record)
     {
         record = null;

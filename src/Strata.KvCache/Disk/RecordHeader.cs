@@ -11,6 +11,4 @@ internal readonly record struct RecordHeader(
     long Sequence, BlockKey Key, BlockKey Parent, long ExpiresAtUtcTicks, int TokenCount, int PayloadLength)
 {
     public int Length => RecordCodec.RecordLength(TokenCount, PayloadLength);
-
-    public bool IsExpired(DateTimeOffset now) => ExpiresAtUtcTicks <= now.UtcTicks;
 }
