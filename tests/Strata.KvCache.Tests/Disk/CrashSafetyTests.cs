@@ -106,6 +106,36 @@ public sealed class CrashSafetyTests : IDisposable
         AssertReopenedStoreServes(intact: [0, 1, 2]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Open_LargeRecordWithDamagedHeader_FindsTheNextRecordAcrossReadChunks(bool sealedSegment)
+    {
+        // This size puts record 1's magic (at 262 143) across 1 + 4 × 64 KiB, where a search for it in back-to-back
+        // 64 KiB reads from offset 1 would cut it in two: the scanner's reads must overlap.
+        const int payloadBytes = 262_059;
+        var segment = await WriteBlocksAsync(sealedSegment, payloadBytes);
+        var bytes = File.ReadAllBytes(segment);
+        bytes[30] ^= 0x01;
+        File.WriteAllBytes(segment, bytes);
+
+        AssertReopenedStoreServes(intact: [1, 2], payloadBytes);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Open_LargeRecordDamagedDeepInItsPayload_ServesTheOthersButNeverIt(bool sealedSegment)
+    {
+        const int payloadBytes = 200_000;
+        var segment = await WriteBlocksAsync(sealedSegment, payloadBytes);
+        var bytes = File.ReadAllBytes(segment);
+        bytes[TestBlocks.RecordLength(payloadBytes) + 150_000] ^= 0x80;
+        File.WriteAllBytes(segment, bytes);
+
+        AssertReopenedStoreServes(intact: [0, 2], payloadBytes);
+    }
+
     [Fact]
     public async Task Open_AfterTornTail_LaterWritesSurviveTheNextReopen()
     {
@@ -149,10 +179,10 @@ public sealed class CrashSafetyTests : IDisposable
     }
 
     /// <summary>Writes the test blocks into one segment and closes the store; unsealed turns it back into a crash-time segment.</summary>
-    private async Task<string> WriteBlocksAsync(bool sealedSegment)
+    private async Task<string> WriteBlocksAsync(bool sealedSegment, int payloadBytes = PayloadBytes)
     {
         using (var store = DiskBlockStore.Open(TestBlocks.Options(_directory.Path)))
-            await TestBlocks.WriteAsync(store, [.. Enumerable.Range(0, Blocks).Select(i => TestBlocks.Record(i, payloadBytes: PayloadBytes))]);
+            await TestBlocks.WriteAsync(store, [.. Enumerable.Range(0, Blocks).Select(i => TestBlocks.Record(i, payloadBytes: payloadBytes))]);
         if (!sealedSegment)
         {
             Assert.Equal(ManifestFile.ReadStatus.Valid, ManifestFile.TryRead(_directory.Path, out var entries));
@@ -161,7 +191,7 @@ public sealed class CrashSafetyTests : IDisposable
         return Assert.Single(_directory.SegmentFiles());
     }
 
-    private DiskStoreStats AssertReopenedStoreServes(int[] intact)
+    private DiskStoreStats AssertReopenedStoreServes(int[] intact, int payloadBytes = PayloadBytes)
     {
         using var store = DiskBlockStore.Open(TestBlocks.Options(_directory.Path));
         store.CheckIntegrity();
@@ -171,7 +201,7 @@ public sealed class CrashSafetyTests : IDisposable
             if (intact.Contains(index))
             {
                 Assert.True(found, $"intact block {index} was not served");
-                TestBlocks.AssertIntact(read!, index, PayloadBytes);
+                TestBlocks.AssertIntact(read!, index, payloadBytes);
             }
             else
             {
