@@ -202,14 +202,17 @@ internal sealed class BackgroundWriter : IDisposable
     }
 
     /// <summary>
-    /// Gives up on the active segment after an I/O error: it stays listed but unsealed, so the next open re-verifies
-    /// every record in it, and the next write starts a fresh segment.
+    /// Gives up on the active segment after an I/O error; the next write starts a fresh one. The old one is sealed as
+    /// it is, so compaction can reclaim it: whatever it holds, every read and every copy verifies it first.
     /// </summary>
     private void Fail(Exception error)
     {
         _undeliveredFailure = error;
         _unsyncedBytes = 0;
-        _active?.Dispose();
+        if (_active is not { } failed)
+            return;
+        failed.Dispose();
+        _catalog.Seal(failed.SegmentId);
         _active = null;
     }
 

@@ -58,7 +58,7 @@ internal sealed class Compactor(StoreDirectory directory, StoreCatalog catalog, 
                 if (at.SegmentId != sourceId)
                 {
                     source?.Dispose();
-                    source = directory.OpenSegment(at.SegmentId);
+                    source = TryOpenSegment(at.SegmentId);
                     sourceId = at.SegmentId;
                 }
                 if (buffer.Length < at.Length)
@@ -67,7 +67,8 @@ internal sealed class Compactor(StoreDirectory directory, StoreCatalog catalog, 
                     buffer = ArrayPool<byte>.Shared.Rent(at.Length);
                 }
                 var record = buffer.AsSpan(0, at.Length);
-                if (!FileRead.TryReadExactly(source!, record, at.Offset)
+                if (source is null
+                    || !FileRead.TryReadExactly(source, record, at.Offset)
                     || !RecordCodec.IsIntact(record, out var header) || header.Key != entry.Key)
                 {
                     moves.Add(new RecordMove(entry, at, To: null));
@@ -84,6 +85,19 @@ internal sealed class Compactor(StoreDirectory directory, StoreCatalog catalog, 
             ArrayPool<byte>.Shared.Return(buffer);
         }
         return moves;
+    }
+
+    // A segment file that has vanished lost its records; dropping them beats failing every pass on it.
+    private SafeFileHandle? TryOpenSegment(long segmentId)
+    {
+        try
+        {
+            return directory.OpenSegment(segmentId);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
     }
 
     private SegmentWriter OutputWithRoomFor(List<SegmentWriter> outputs, int recordLength)

@@ -94,6 +94,37 @@ public sealed class CompactionTests : IDisposable
     }
 
     [Fact]
+    public async Task Compact_SegmentFileVanished_DropsItsRecordsAndCarriesOn()
+    {
+        using var store = DiskBlockStore.Open(Options);
+        await TestBlocks.WriteAsync(store, [.. Enumerable.Range(0, 17).Select(i => TestBlocks.Record(i, version: 1))]);
+        await TestBlocks.WriteAsync(store, [.. Enumerable.Range(0, 6).Select(i => TestBlocks.Record(i, version: 2))]);
+        File.Delete(_directory.SegmentFiles()[0]); // held blocks 0-7 at version 1; 6 and 7 are still live there
+
+        store.Compact();
+
+        Assert.Equal(1, store.Stats.Compactions);
+        Assert.Equal(2, store.Stats.CorruptRecordsDropped);
+        Assert.Equal(
+            Enumerable.Range(0, 17).Where(i => i is not (6 or 7)),
+            Enumerable.Range(0, 17).Where(i => store.Contains(TestBlocks.Key(i))));
+        store.CheckIntegrity();
+    }
+
+    [Fact]
+    public async Task TryRead_SegmentFileVanished_MissesAndDropsTheBlock()
+    {
+        using var store = DiskBlockStore.Open(Options);
+        await TestBlocks.WriteAsync(store, TestBlocks.Record(1));
+        File.Delete(Assert.Single(_directory.SegmentFiles()));
+
+        Assert.False(store.TryRead(TestBlocks.Key(1), out _));
+
+        Assert.False(store.Contains(TestBlocks.Key(1)));
+        Assert.Equal(1, store.Stats.CorruptRecordsDropped);
+    }
+
+    [Fact]
     public async Task Open_OlderCopyInANewerSegment_TheNewestWriteWins()
     {
         // What a compaction racing an overwrite leaves behind: the old version copied into a segment with a higher id
