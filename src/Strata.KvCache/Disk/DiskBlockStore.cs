@@ -33,7 +33,7 @@ public sealed class DiskBlockStore : IDisposable
         _directory = new StoreDirectory(Path.GetFullPath(options.Directory));
         Directory.CreateDirectory(_directory.Path);
         _counters = new StoreCounters();
-        _catalog = new StoreCatalog(options.MaxBytes, _counters);
+        _catalog = new StoreCatalog(options.MaxBytes, options.SegmentBytes, _counters);
         var nextSequence = StoreRecovery.Recover(_directory, _catalog, _counters, options.Clock.GetUtcNow());
         _compactor = new Compactor(_directory, _catalog, _counters, options.SegmentBytes);
         var background = options.MaintenanceInterval != Timeout.InfiniteTimeSpan;
@@ -132,7 +132,10 @@ public sealed class DiskBlockStore : IDisposable
         _catalog.RemoveExpired(_options.Clock.GetUtcNow());
     }
 
-    /// <summary>Rewrites the mostly-dead segments (and, while over the size cap, any with dead space) into new ones.</summary>
+    /// <summary>
+    /// Rewrites the mostly-dead segments (and, while over the size cap, any with dead space; and small ones, merged)
+    /// into new ones.
+    /// </summary>
     public void Compact()
     {
         lock (_maintenanceGate)

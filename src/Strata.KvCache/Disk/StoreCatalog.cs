@@ -6,9 +6,10 @@ namespace Strata.KvCache.Disk;
 /// The store's shared state — the block index and the table of segment files — behind one lock. Every method is
 /// one atomic step and does no I/O, so readers, the writer and the compactor only ever hold the lock briefly.
 /// </summary>
-internal sealed class StoreCatalog(long maxBytes, StoreCounters counters)
+internal sealed class StoreCatalog(long maxBytes, long segmentBytes, StoreCounters counters)
 {
     private const double MostlyDeadFraction = 0.5;
+    private const int SmallSegmentFraction = 4;
 
     private readonly Lock _gate = new();
     private readonly BlockIndex _index = new();
@@ -108,8 +109,9 @@ internal sealed class StoreCatalog(long maxBytes, StoreCounters counters)
     }
 
     /// <summary>
-    /// Picks the sealed segments worth rewriting: every mostly-dead one and, while the files take more than the
-    /// cap, the ones with the most dead bytes. The active segment is never picked.
+    /// Picks the sealed segments worth rewriting: every mostly-dead one; while the files take more than the cap, the
+    /// ones with the most dead bytes; and small ones (the tail of each compaction, or of a short-lived process), once
+    /// there are two to merge. The active segment is never picked.
     /// </summary>
     public CompactionPlan PlanCompaction()
     {
@@ -131,6 +133,12 @@ internal sealed class StoreCatalog(long maxBytes, StoreCounters counters)
                     projectedBytes -= segment.Dead;
                 }
             }
+            var small = candidates
+                .Where(s => s.FileBytes < segmentBytes / SmallSegmentFraction && !victims.Contains(s.Id))
+                .Select(s => s.Id)
+                .ToList();
+            if (small.Count >= 2)
+                victims.UnionWith(small);
             if (victims.Count == 0)
                 return new CompactionPlan([], []);
             var liveRecords = _index.Entries

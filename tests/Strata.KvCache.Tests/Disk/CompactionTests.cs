@@ -94,6 +94,29 @@ public sealed class CompactionTests : IDisposable
     }
 
     [Fact]
+    public async Task Compact_SeveralSmallSegments_MergesThemIntoOne()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            using var writer = DiskBlockStore.Open(Options);
+            await TestBlocks.WriteAsync(writer, TestBlocks.Record(i));
+        }
+        using var store = DiskBlockStore.Open(Options);
+        Assert.Equal(3, store.Stats.Segments);
+
+        store.Compact();
+        store.Compact(); // the merged segment is small too, but alone: nothing more to do
+
+        Assert.Equal((1, 1L), (store.Stats.Segments, store.Stats.Compactions));
+        Assert.Equal(3 * TestBlocks.RecordLength(), _directory.SegmentBytes());
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(store.TryRead(TestBlocks.Key(i), out var read));
+            TestBlocks.AssertIntact(read, i);
+        }
+    }
+
+    [Fact]
     public async Task Compact_SegmentFileVanished_DropsItsRecordsAndCarriesOn()
     {
         using var store = DiskBlockStore.Open(Options);
