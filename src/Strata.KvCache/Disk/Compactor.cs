@@ -12,12 +12,12 @@ namespace Strata.KvCache.Disk;
 /// </summary>
 internal sealed class Compactor(StoreDirectory directory, StoreCatalog catalog, StoreCounters counters, long segmentBytes)
 {
-    /// <summary>Runs one pass; false when no segment was worth rewriting.</summary>
-    public bool Run()
+    /// <summary>Runs one pass, if any segment is worth rewriting.</summary>
+    public void Run()
     {
         var plan = catalog.PlanCompaction();
         if (plan.IsEmpty)
-            return false;
+            return;
         var outputs = new List<SegmentWriter>();
         List<RecordMove> moves;
         try
@@ -42,7 +42,6 @@ internal sealed class Compactor(StoreDirectory directory, StoreCatalog catalog, 
         foreach (var segmentId in plan.SegmentIds)
             directory.DeleteSegment(segmentId);
         Interlocked.Increment(ref counters.Compactions);
-        return true;
     }
 
     private List<RecordMove> CopyLiveRecords(CompactionPlan plan, List<SegmentWriter> outputs)
