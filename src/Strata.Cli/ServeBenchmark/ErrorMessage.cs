@@ -31,6 +31,19 @@ internal static class ErrorMessage
         return Shorten(body);
     }
 
+    /// <summary>An exception with its causes, since HttpClient's outer message ("An error occurred while sending the request") rarely says what went wrong.</summary>
+    public static string Describe(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            // Inner messages often repeat the outer one ("Connection refused (host:port)" over "Connection refused").
+            if (!messages.Any(m => m.Contains(e.Message, StringComparison.Ordinal)))
+                messages.Add(e.Message);
+        }
+        return Shorten(string.Join(": ", messages));
+    }
+
     public static string Shorten(string text)
     {
         var line = text.ReplaceLineEndings(" ").Trim();

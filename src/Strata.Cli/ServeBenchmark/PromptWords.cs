@@ -39,6 +39,9 @@ internal static class PromptWords
         "poor", "true", "real", "free", "short",
     ];
 
+    /// <summary>Every word once, in a fixed order.</summary>
+    public static IReadOnlyList<string> All => Words;
+
     public static string Text(int wordCount, Random random)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(wordCount);

@@ -23,12 +23,11 @@ internal static class ServeBenchmarkSession
         var endpointUrl = client.UrlOf(settings.Endpoint);
         log.WriteLine($"Benchmarking model '{model}' at {endpointUrl}");
 
-        // Separate random streams, so that changing the dataset's shape does not move the arrivals and the
-        // calibration prompts do not share prefixes with the dataset's.
-        var estimate = await TokenCalibration.MeasureAsync(client, requestSettings, new Random(settings.Seed + 2), cancellation);
+        var estimate = await TokenCalibration.MeasureAsync(client, requestSettings, cancellation);
         log.WriteLine(estimate is null
             ? "The server reports no prompt tokens; assuming one token per word."
             : FormattableString.Invariant($"Prompt words cost {estimate.TokensPerWord:F2} tokens each plus {estimate.OverheadTokens:F0} per prompt."));
+        // Separate random streams, so that changing the dataset's shape does not move the arrivals.
         var requests = settings.Dataset.Create(estimate ?? TokenEstimate.OneTokenPerWord, new Random(settings.Seed));
         var sendTimes = ArrivalSchedule.SendTimes(requests.Length, settings.RequestRate, settings.Burstiness, new Random(settings.Seed + 1));
 
