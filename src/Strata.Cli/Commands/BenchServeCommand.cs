@@ -86,8 +86,8 @@ internal static class BenchServeCommand
                 Goodput = result.GetValue(goodput) is { } slo ? GoodputSlo.Parse(slo) : null,
             };
 
-            var outcome = await ServeBenchmarkSession.RunAsync(settings, Console.Error, cancellation);
-            TableReport.Write(Console.Out, outcome);
+            var outcome = await ServeBenchmarkSession.RunAsync(settings, result.InvocationConfiguration.Error, cancellation);
+            TableReport.Write(result.InvocationConfiguration.Output, outcome);
             if (result.GetValue(json) is { } path)
             {
                 await using var file = File.Create(path);

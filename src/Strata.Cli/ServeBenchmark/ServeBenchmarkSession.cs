@@ -38,6 +38,6 @@ internal static class ServeBenchmarkSession
         return new BenchmarkOutcome(model, endpointUrl, estimate, run, BenchmarkSummary.From(run.Records, run.Duration, settings.Goodput));
     }
 
-    public static string RateText(double rate) =>
+    private static string RateText(double rate) =>
         double.IsPositiveInfinity(rate) ? "inf" : rate.ToString("G", CultureInfo.InvariantCulture);
 }
