@@ -40,7 +40,7 @@ internal sealed class OpenAiClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new InvalidOperationException($"cannot reach {url}: {ex.Message}", ex);
+            throw new InvalidOperationException($"cannot reach {url}: {ErrorMessage.Describe(ex)}", ex);
         }
         try
         {
