@@ -11,6 +11,7 @@ internal static class Program
         {
             InspectCommand.Create(),
             SynthCommand.Create(),
+            BenchCommand.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
