@@ -44,6 +44,12 @@ internal static class Crc32C
                 state = Crc32.ComputeCrc32C(state, b);
             return state;
         }
+        return UpdatePortable(state, data);
+    }
+
+    /// <summary>The table-driven form, for processors without a CRC instruction.</summary>
+    internal static uint UpdatePortable(uint state, ReadOnlySpan<byte> data)
+    {
         foreach (var b in data)
             state = (state >> 8) ^ Table[(state ^ b) & 0xFF];
         return state;
