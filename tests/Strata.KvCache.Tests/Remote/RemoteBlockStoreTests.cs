@@ -5,13 +5,11 @@ using Strata.KvCache.Remote;
 namespace Strata.KvCache.Tests.Remote;
 
 [Collection(RemoteStoreCollection.Name)]
-public sealed class RemoteBlockStoreTests : IDisposable
+public sealed class RemoteBlockStoreTests(StoreServerFixture fixture) : IClassFixture<StoreServerFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-    private readonly StoreServer _server = StoreServer.Start();
+    private readonly StoreServer _server = fixture.Server;
     private readonly string _prefix = $"test:{Guid.NewGuid():N}:";
-
-    public void Dispose() => _server.Dispose();
 
     [Fact]
     public void TryRead_AfterPublish_ReturnsExactPayload()
