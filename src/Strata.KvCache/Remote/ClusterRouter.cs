@@ -97,12 +97,12 @@ internal sealed class ClusterRouter : IDisposable
         if (from == BreakerState.Closed && to == BreakerState.Open)
         {
             Interlocked.Increment(ref _counters.BreakerOpenings);
-            _options.Log($"remote KV store {endpoint} is unreachable ({reason?.Message}); serving from local tiers until it answers again");
+            _options.Log($"remote KV store {endpoint} is unreachable ({reason?.Message}); serving from local tiers meanwhile");
         }
         else if (to == BreakerState.Closed)
         {
             Interlocked.Increment(ref _counters.BreakerClosings);
-            _options.Log($"remote KV store {endpoint} answers again");
+            _options.Log($"remote KV store {endpoint} is reachable again");
         }
     }
 }
