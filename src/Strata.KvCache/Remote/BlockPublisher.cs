@@ -11,6 +11,7 @@ namespace Strata.KvCache.Remote;
 internal sealed class BlockPublisher : IDisposable
 {
     private const int MaxBatchBlocks = 16;
+    private const int MaxRedirects = 3;
     private const long MaxBatchBytes = 8L << 20;
     private static readonly TimeSpan DrainOnDispose = TimeSpan.FromSeconds(2);
     private readonly ClusterRouter _router;
@@ -118,42 +119,51 @@ internal sealed class BlockPublisher : IDisposable
             PublishRedirected(item, redirect);
     }
 
+    /// <summary>Follows a redirect (and up to <see cref="MaxRedirects"/> in a row: MOVED, then ASK while the slot migrates).</summary>
     private void PublishRedirected(PendingPublish item, RedisRedirect redirect)
     {
-        if (!redirect.IsAsk)
-            _router.Moved(redirect);
-        var node = _router.NodeAt(redirect.Target);
-        if (!node.Breaker.TryAcquire())
+        for (var hop = 0; hop < MaxRedirects; hop++)
         {
-            Interlocked.Increment(ref _counters.DroppedPublishes);
-            return;
-        }
-        RedisConnection? connection = null;
-        try
-        {
-            connection = node.Rent();
-            if (redirect.IsAsk)
+            if (!redirect.IsAsk)
+                _router.Moved(redirect);
+            var node = _router.NodeAt(redirect.Target);
+            if (!node.Breaker.TryAcquire())
             {
-                connection.Writer.WriteArrayHeader(1);
-                connection.Writer.WriteBulk("ASKING"u8);
-            }
-            WriteSet(connection.Writer, item);
-            connection.Writer.Flush();
-            if (redirect.IsAsk)
-            {
-                connection.StartReply();
-                connection.Reader.ReadReply();
-            }
-            connection.StartReply();
-            // A second redirect in a row means the cluster is resharding: this block is not worth chasing.
-            if (ReadSetReply(connection, item) is not null)
                 Interlocked.Increment(ref _counters.DroppedPublishes);
-            node.Succeeded(connection);
+                return;
+            }
+            RedisConnection? connection = null;
+            RedisRedirect? next;
+            try
+            {
+                connection = node.Rent();
+                if (redirect.IsAsk)
+                {
+                    connection.Writer.WriteArrayHeader(1);
+                    connection.Writer.WriteBulk("ASKING"u8);
+                }
+                WriteSet(connection.Writer, item);
+                connection.Writer.Flush();
+                if (redirect.IsAsk)
+                {
+                    connection.StartReply();
+                    connection.Reader.ReadReply();
+                }
+                connection.StartReply();
+                next = ReadSetReply(connection, item);
+                node.Succeeded(connection);
+            }
+            catch (Exception e) when (StoreNode.IsFailure(e))
+            {
+                Fail(node, connection, e, 1);
+                return;
+            }
+            if (next is not { } again)
+                return;
+            redirect = again;
         }
-        catch (Exception e) when (StoreNode.IsFailure(e))
-        {
-            Fail(node, connection, e, 1);
-        }
+        // Still redirected: the cluster is resharding this slot; the block is not worth chasing further.
+        Interlocked.Increment(ref _counters.DroppedPublishes);
     }
 
     private void WriteSet(RespWriter writer, PendingPublish item)

@@ -3,13 +3,16 @@ using Strata.KvCache.Prefix;
 namespace Strata.KvCache.Remote;
 
 /// <summary>
-/// GETs of block values: one key, or a chain pipelined per server (every GET sent before the first reply is read,
-/// so a chain costs one round trip per server plus transfer time). Each reply has its own deadline; redirects are
-/// followed after the pipelines drain.
+/// GETs of block values: one key, or a chain pipelined per server, so a chain costs about one round trip per server
+/// plus transfer time. The pipeline is a sliding window of <see cref="Window"/> GETs in flight: a server runs every
+/// command it has received before writing replies, so sending a whole chain of large blocks at once would delay the
+/// first reply past the deadline (and make the server buffer the whole chain). Each reply has its own deadline;
+/// redirects are followed after the pipelines drain.
 /// </summary>
 internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, BlockValueCodec codec, RemoteCounters counters)
 {
     private const int MaxRedirects = 3;
+    private const int Window = 32;
 
     public bool ReadOne(BlockKey key, ReadOnlySpan<int> tokens, Span<byte> payload)
     {
@@ -29,7 +32,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         router.DiscoverIfDue();
         var firstGap = chain.Count;
         foreach (var pipeline in pipelines)
-            firstGap = ReceiveAll(pipeline, chain, payloads, outcomes, redirects, firstGap, cancellation);
+            firstGap = ReceiveAll(pipeline, chain, names, payloads, outcomes, redirects, firstGap, cancellation);
         for (var i = 0; i < firstGap; i++)
         {
             if (outcomes[i] != ReadOutcome.Redirected)
@@ -61,10 +64,9 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
             try
             {
                 connection = group.Key.Rent();
-                foreach (var i in indices)
-                    WriteGet(connection.Writer, names[i]);
-                connection.Writer.Flush();
-                pipelines.Add(new Pipeline(group.Key, connection, indices));
+                var pipeline = new Pipeline(group.Key, connection, indices);
+                SendMore(pipeline, names);
+                pipelines.Add(pipeline);
             }
             catch (Exception e) when (StoreNode.IsFailure(e))
             {
@@ -78,22 +80,23 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
 
     /// <summary>Reads one server's replies in order; values past the chain's first gap are drained, not copied.</summary>
     private int ReceiveAll(
-        Pipeline pipeline, IReadOnlyList<CachedBlock> chain, IReadOnlyList<Memory<byte>> payloads,
+        Pipeline pipeline, IReadOnlyList<CachedBlock> chain, byte[][] names, IReadOnlyList<Memory<byte>> payloads,
         ReadOutcome[] outcomes, RedisRedirect[] redirects, int firstGap, CancellationToken cancellation)
     {
         var connection = pipeline.Connection;
-        var next = 0;
         try
         {
-            for (; next < pipeline.Indices.Length; next++)
+            for (; pipeline.Received < pipeline.Indices.Length; pipeline.Received++)
             {
+                var i = pipeline.Indices[pipeline.Received];
                 if (cancellation.IsCancellationRequested)
                 {
                     // Replies are still on their way: the connection cannot be reused, and the server did nothing wrong.
                     connection.Dispose();
-                    return Math.Min(firstGap, pipeline.Indices[next]);
+                    return Math.Min(firstGap, i);
                 }
-                var i = pipeline.Indices[next];
+                if (pipeline.Sent - pipeline.Received <= Window / 2)
+                    SendMore(pipeline, names);
                 var block = chain[i];
                 connection.StartReply();
                 var reply = ReadGetReply(connection, block.Key, block.Parent, block.Tokens, payloads[i].Span, copy: i < firstGap);
@@ -108,7 +111,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         catch (Exception e) when (StoreNode.IsFailure(e))
         {
             Fail(pipeline.Node, connection, e);
-            return Math.Min(firstGap, pipeline.Indices[next]);
+            return Math.Min(firstGap, pipeline.Indices[pipeline.Received]);
         }
     }
 
@@ -204,6 +207,18 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         node.Failed(connection, reason);
     }
 
+    /// <summary>Tops the pipeline's GETs in flight up to the window.</summary>
+    private static void SendMore(Pipeline pipeline, byte[][] names)
+    {
+        var writer = pipeline.Connection.Writer;
+        var until = Math.Min(pipeline.Indices.Length, pipeline.Received + Window);
+        if (pipeline.Sent >= until)
+            return;
+        for (; pipeline.Sent < until; pipeline.Sent++)
+            WriteGet(writer, names[pipeline.Indices[pipeline.Sent]]);
+        writer.Flush();
+    }
+
     private static void WriteGet(RespWriter writer, byte[] name)
     {
         writer.WriteArrayHeader(2);
@@ -217,5 +232,17 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         writer.WriteBulk(command);
     }
 
-    private sealed record Pipeline(StoreNode Node, RedisConnection Connection, int[] Indices);
+    /// <summary>One server's share of a chain: its GETs in chain order, how many were sent and how many answered.</summary>
+    private sealed class Pipeline(StoreNode node, RedisConnection connection, int[] indices)
+    {
+        public StoreNode Node => node;
+
+        public RedisConnection Connection => connection;
+
+        public int[] Indices => indices;
+
+        public int Sent { get; set; }
+
+        public int Received { get; set; }
+    }
 }
