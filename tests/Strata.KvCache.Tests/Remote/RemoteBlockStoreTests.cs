@@ -195,7 +195,7 @@ public sealed class RemoteBlockStoreTests(StoreServerFixture fixture) : IClassFi
 
     private RemoteBlockStore CreateStore(byte[] fingerprint, Func<RemoteStoreOptions, RemoteStoreOptions>? adjust = null)
     {
-        var options = RemoteStoreOptions.Parse(_server.Url) with { KeyPrefix = _prefix, Log = _ => { } };
+        var options = PatientOptions.For(_server.Url, _prefix);
         return new RemoteBlockStore(adjust is null ? options : adjust(options), fingerprint);
     }
 

@@ -90,7 +90,7 @@ public sealed class RemoteClusterTests(StoreClusterFixture fixture) : IClassFixt
     }
 
     private RemoteBlockStore CreateStore(byte[] fingerprint) =>
-        new(RemoteStoreOptions.Parse(_cluster.SeedUrl) with { KeyPrefix = _prefix, Log = _ => { } }, fingerprint);
+        new(PatientOptions.For(_cluster.SeedUrl, _prefix), fingerprint);
 
     private int CountOwnKeys(StoreServer node, TestChain chain)
     {

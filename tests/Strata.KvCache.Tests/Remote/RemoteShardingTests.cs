@@ -11,7 +11,7 @@ public sealed class RemoteShardingTests
         using var first = StoreServer.Start();
         using var second = StoreServer.Start();
         var chain = TestChain.Create(blocks: 32, payloadBytes: 8 * 1024);
-        var options = RemoteStoreOptions.Parse($"redis://127.0.0.1:{first.Port},127.0.0.1:{second.Port}") with { Log = _ => { } };
+        var options = PatientOptions.For($"redis://127.0.0.1:{first.Port},127.0.0.1:{second.Port}");
         using var store = new RemoteBlockStore(options, chain.Fingerprint);
 
         for (var i = 0; i < chain.Blocks.Count; i++)

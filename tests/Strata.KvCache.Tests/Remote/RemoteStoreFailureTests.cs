@@ -10,8 +10,8 @@ namespace Strata.KvCache.Tests.Remote;
 [Collection(RemoteStoreCollection.Name)]
 public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
 {
-    /// <summary>The 50 ms deadline plus room for a busy two-core machine.</summary>
-    private static readonly TimeSpan Prompt = TimeSpan.FromMilliseconds(120);
+    /// <summary>The 50 ms deadline plus room for a two-core machine that other builds keep busy.</summary>
+    private static readonly TimeSpan Prompt = TimeSpan.FromMilliseconds(200);
 
     [Fact]
     public void Operations_StoreKilledThenRestarted_StayPromptAndRecover()
@@ -33,6 +33,8 @@ public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
 
         server.Kill();
         var slowest = TimeSpan.Zero;
+        var total = Stopwatch.StartNew();
+        var operations = 0;
         var sawOpen = false;
         for (var i = 0; i < 40; i++)
         {
@@ -46,10 +48,15 @@ public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
             store.Publish(chain.Blocks[1], chain.Payloads[1]);
             store.IsAvailable(chain.Blocks[1].Key);
             slowest = Max(slowest, watch.Elapsed);
+            operations += 3;
             sawOpen |= store.Stats.Breaker == BreakerState.Open;
+            total.Stop();
             Thread.Sleep(10);
+            total.Start();
         }
-        output.WriteLine($"store down: slowest operation {slowest.TotalMilliseconds:F2} ms; {store.Stats}");
+        var mean = total.Elapsed / operations;
+        output.WriteLine($"store down: mean operation {mean.TotalMilliseconds:F3} ms, slowest {slowest.TotalMilliseconds:F2} ms; {store.Stats}");
+        Assert.True(mean < TimeSpan.FromMilliseconds(5), $"operations with the store down took {mean.TotalMilliseconds:F1} ms on average");
         Assert.True(sawOpen);
         Assert.True(slowest < Prompt, $"slowest operation with the store down took {slowest.TotalMilliseconds:F1} ms");
         Assert.True(store.Stats.Errors >= options.FailuresToOpen);
