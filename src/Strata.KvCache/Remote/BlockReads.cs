@@ -28,7 +28,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         var names = chain.Select(block => keyspace.Name(block.Key)).ToArray();
         var outcomes = new ReadOutcome[chain.Count];
         var redirects = new RedisRedirect[chain.Count];
-        var pipelines = SendAll(names, outcomes);
+        var pipelines = StartPipelines(names, outcomes);
         router.DiscoverIfDue();
         var firstGap = chain.Count;
         foreach (var pipeline in pipelines)
@@ -48,7 +48,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         return loaded;
     }
 
-    private List<Pipeline> SendAll(byte[][] names, ReadOutcome[] outcomes)
+    private List<Pipeline> StartPipelines(byte[][] names, ReadOutcome[] outcomes)
     {
         var pipelines = new List<Pipeline>();
         foreach (var group in names.Select((name, index) => (Node: router.NodeFor(HashSlot.Of(name)), Index: index)).GroupBy(x => x.Node))
@@ -65,7 +65,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
             {
                 connection = group.Key.Rent();
                 var pipeline = new Pipeline(group.Key, connection, indices);
-                SendMore(pipeline, names);
+                SendMore(pipeline, names, names.Length);
                 pipelines.Add(pipeline);
             }
             catch (Exception e) when (StoreNode.IsFailure(e))
@@ -78,7 +78,10 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         return pipelines;
     }
 
-    /// <summary>Reads one server's replies in order; values past the chain's first gap are drained, not copied.</summary>
+    /// <summary>
+    /// Reads one server's replies in order, topping its window up with GETs for blocks before the chain's first gap;
+    /// values already on their way past the gap are drained, not copied.
+    /// </summary>
     private int ReceiveAll(
         Pipeline pipeline, IReadOnlyList<CachedBlock> chain, byte[][] names, IReadOnlyList<Memory<byte>> payloads,
         ReadOutcome[] outcomes, RedisRedirect[] redirects, int firstGap, CancellationToken cancellation)
@@ -86,7 +89,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         var connection = pipeline.Connection;
         try
         {
-            for (; pipeline.Received < pipeline.Indices.Length; pipeline.Received++)
+            for (; pipeline.Received < pipeline.Sent; pipeline.Received++)
             {
                 var i = pipeline.Indices[pipeline.Received];
                 if (cancellation.IsCancellationRequested)
@@ -96,7 +99,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
                     return Math.Min(firstGap, i);
                 }
                 if (pipeline.Sent - pipeline.Received <= Window / 2)
-                    SendMore(pipeline, names);
+                    SendMore(pipeline, names, firstGap);
                 var block = chain[i];
                 connection.StartReply();
                 var reply = ReadGetReply(connection, block.Key, block.Parent, block.Tokens, payloads[i].Span, copy: i < firstGap);
@@ -207,16 +210,15 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         node.Failed(connection, reason);
     }
 
-    /// <summary>Tops the pipeline's GETs in flight up to the window.</summary>
-    private static void SendMore(Pipeline pipeline, byte[][] names)
+    /// <summary>Tops the pipeline's GETs in flight up to the window, for blocks before <paramref name="firstGap"/> only.</summary>
+    private static void SendMore(Pipeline pipeline, byte[][] names, int firstGap)
     {
-        var writer = pipeline.Connection.Writer;
         var until = Math.Min(pipeline.Indices.Length, pipeline.Received + Window);
-        if (pipeline.Sent >= until)
-            return;
-        for (; pipeline.Sent < until; pipeline.Sent++)
-            WriteGet(writer, names[pipeline.Indices[pipeline.Sent]]);
-        writer.Flush();
+        var before = pipeline.Sent;
+        for (; pipeline.Sent < until && pipeline.Indices[pipeline.Sent] < firstGap; pipeline.Sent++)
+            WriteGet(pipeline.Connection.Writer, names[pipeline.Indices[pipeline.Sent]]);
+        if (pipeline.Sent > before)
+            pipeline.Connection.Writer.Flush();
     }
 
     private static void WriteGet(RespWriter writer, byte[] name)

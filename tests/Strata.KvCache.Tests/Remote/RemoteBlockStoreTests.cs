@@ -109,6 +109,24 @@ public sealed class RemoteBlockStoreTests(StoreServerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void TryReadChain_EarlyGapInLongChain_StopsAskingPastIt()
+    {
+        var chain = TestChain.Create(blocks: 100, payloadBytes: 4096);
+        using var store = CreateStore(chain.Fingerprint);
+        for (var i = 0; i < chain.Blocks.Count; i++)
+            if (i != 2)
+                store.Publish(chain.Blocks[i], chain.Payloads[i]);
+        Assert.True(store.WaitForPublishes(Patience));
+
+        Assert.Equal(2, store.TryReadChain(chain.Blocks, chain.EmptyBuffers()));
+
+        // Only the first window (32 GETs) was in flight when the gap showed; nothing was asked for past it.
+        var stats = store.Stats;
+        Assert.Equal((2L, 1L), (stats.Hits, stats.Misses));
+        Assert.InRange(stats.BytesRead, 2 * 4096, 31 * 4300);
+    }
+
+    [Fact]
     public void TryReadChain_WrongParent_StopsBeforeThatBlock()
     {
         var chain = TestChain.Create(blocks: 3, payloadBytes: 4096);
