@@ -75,11 +75,16 @@ internal sealed class ClusterRouter : IDisposable
                     _discoveryWanted = false;
                     return;
                 }
-                catch (Exception e) when (e is IOException or TimeoutException or InvalidDataException or System.Net.Sockets.SocketException)
+                catch (Exception e) when (StoreNode.IsFailure(e))
                 {
                     // This server is unreachable or garbled; the next one may answer, or the next attempt will.
                 }
             }
+        }
+        catch (Exception)
+        {
+            // A bug here must not surface as an unobserved task exception: count it, and routing stays as it was.
+            Interlocked.Increment(ref _counters.Errors);
         }
         finally
         {

@@ -57,11 +57,7 @@ internal sealed class RedisConnection : IDisposable
 
     private static Socket Connect(RemoteEndpoint endpoint, long deadline)
     {
-        // Literal addresses skip the resolver; names resolve through the OS (hosts file or DNS), IPv4 first since
-        // servers are usually bound to IPv4 only.
-        var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
-            ? [literal]
-            : Dns.GetHostAddresses(endpoint.Host).OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).ToArray();
+        var addresses = IPAddress.TryParse(endpoint.Host, out var literal) ? [literal] : Resolve(endpoint.Host, deadline);
         if (addresses.Length == 0)
             throw new SocketException((int)SocketError.HostNotFound);
         Exception? last = null;
@@ -80,6 +76,19 @@ internal sealed class RedisConnection : IDisposable
             }
         }
         throw last!;
+    }
+
+    /// <summary>
+    /// Resolves a host name through the OS (hosts file or DNS) within the connect deadline, since a resolver that
+    /// does not answer would otherwise hold the caller for seconds. IPv4 first: servers are often bound to IPv4 only.
+    /// </summary>
+    private static IPAddress[] Resolve(string host, long deadline)
+    {
+        var lookup = Dns.GetHostAddressesAsync(host);
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        if (left <= TimeSpan.Zero || !((IAsyncResult)lookup).AsyncWaitHandle.WaitOne(left))
+            throw new TimeoutException($"could not resolve {host} in time");
+        return lookup.GetAwaiter().GetResult().OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).ToArray();
     }
 
     /// <summary>A non-blocking connect and a bounded wait for it: the OS's own connect timeout is minutes.</summary>

@@ -30,6 +30,8 @@ public sealed class RemoteBlockStore : IDisposable
             throw new ArgumentException("timeouts and the block TTL must be positive", nameof(options));
         if (options.FailuresToOpen < 1)
             throw new ArgumentException("FailuresToOpen must be at least 1", nameof(options));
+        if (System.Text.Encoding.UTF8.GetByteCount(options.KeyPrefix) > 256)
+            throw new ArgumentException("the key prefix must be at most 256 bytes", nameof(options));
         Options = options;
         var codec = new BlockValueCodec(modelFingerprint);
         _keyspace = new RemoteKeyspace(options.KeyPrefix);

@@ -36,7 +36,7 @@ public sealed record RemoteStoreOptions
     /// <summary>Longest wait between probes of a server that stays down.</summary>
     public TimeSpan BreakerMaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Prefix of every key, so the blocks can share a store with other data.</summary>
+    /// <summary>Prefix of every key (at most 256 bytes), so the blocks can share a store with other data.</summary>
     public string KeyPrefix { get; init; } = "strata:kv:";
 
     /// <summary>Where state changes worth an operator's attention go (a server going down or coming back).</summary>

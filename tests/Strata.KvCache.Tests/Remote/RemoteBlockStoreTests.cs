@@ -29,6 +29,18 @@ public sealed class RemoteBlockStoreTests(StoreServerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void TryRead_ServerGivenByHostName_ResolvesAndConnects()
+    {
+        var chain = TestChain.Create(blocks: 1, payloadBytes: 1024);
+        using var store = new RemoteBlockStore(PatientOptions.For($"redis://localhost:{_server.Port}", _prefix), chain.Fingerprint);
+
+        store.Publish(chain.Blocks[0], chain.Payloads[0]);
+        Assert.True(store.WaitForPublishes(Patience));
+
+        Assert.True(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens, new byte[1024]));
+    }
+
+    [Fact]
     public void TryRead_UnknownKeyOrOtherTokens_Misses()
     {
         var chain = TestChain.Create(blocks: 2, payloadBytes: 1024);
