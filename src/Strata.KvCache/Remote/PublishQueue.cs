@@ -20,7 +20,9 @@ internal sealed class PublishQueue(long capacityBytes)
                 return false;
             _items.Enqueue(item);
             _bytes += item.Payload.Length;
-            Monitor.PulseAll(_gate);
+            // The publisher only waits on an empty queue: wake it on the first block, not on every one.
+            if (_items.Count == 1)
+                Monitor.PulseAll(_gate);
             return true;
         }
     }
