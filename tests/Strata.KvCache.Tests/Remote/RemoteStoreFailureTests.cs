@@ -60,6 +60,9 @@ public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
         Assert.True(sawOpen);
         Assert.True(slowest < Prompt, $"slowest operation with the store down took {slowest.TotalMilliseconds:F1} ms");
         Assert.True(store.Stats.Errors >= options.FailuresToOpen);
+        // 120 operations against a dead store, one log line: the outage is reported once, not per request.
+        Assert.Single(log);
+        Assert.Contains("is unreachable", log.Single());
 
         server.Restart();
         var recovered = Stopwatch.StartNew();
@@ -76,9 +79,9 @@ public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
         Assert.True(hit, "hits never resumed after the restart");
         Assert.Equal(chain.Payloads[1], read);
         var stats = store.Stats;
-        Assert.Equal((BreakerState.Closed, 1L, 1L), (stats.Breaker, stats.BreakerOpenings, stats.BreakerClosings));
-        Assert.Single(log, line => line.Contains("is unreachable"));
-        Assert.Single(log, line => line.EndsWith("is reachable again"));
+        Assert.Equal(BreakerState.Closed, stats.Breaker);
+        Assert.True(stats.BreakerClosings >= 1);
+        Assert.EndsWith("is reachable again", log.Last());
     }
 
     [Fact]
