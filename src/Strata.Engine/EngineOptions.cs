@@ -43,6 +43,9 @@ public sealed record EngineOptions
     /// <summary>Size cap of the disk tier; the coldest blocks go first.</summary>
     public long DiskCacheBytes { get; init; } = 16L << 30;
 
+    /// <summary>A shared store over the Redis protocol, <c>redis://host:port[,host:port…]</c> (null: no remote tier).</summary>
+    public string? RemoteCacheUrl { get; init; }
+
     /// <summary>How long blocks are kept in the persistent tiers unless a request asks otherwise.</summary>
     public TimeSpan CacheTtl { get; init; } = TimeSpan.FromHours(24);
 

@@ -22,6 +22,8 @@ namespace Strata.Engine;
 /// </summary>
 public sealed class InferenceEngine : IDisposable
 {
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(20);
+
     private readonly ConcurrentQueue<RequestState> _incoming = new();
     private readonly ConcurrentQueue<Action> _onLoop = new();
     private readonly List<RequestState> _active = [];
@@ -87,6 +89,12 @@ public sealed class InferenceEngine : IDisposable
 
     /// <summary>Counters of the disk tier, when there is one.</summary>
     public DiskStoreStats? DiskCacheStats => _tiers?.Disk?.Stats;
+
+    /// <summary>Blocks and bytes each lower tier has loaded, and the time it took.</summary>
+    public IReadOnlyDictionary<string, TierTraffic> TierTraffic => _tiers?.Traffic ?? new Dictionary<string, TierTraffic>();
+
+    /// <summary>Counters of the remote tier, when there is one.</summary>
+    public Strata.KvCache.Remote.RemoteStoreStats? RemoteCacheStats => _tiers?.Remote?.Store.Stats;
 
     /// <summary>Completes when every full block written through so far is durable on disk.</summary>
     public Task FlushCacheAsync() => _tiers?.FlushAsync() ?? Task.CompletedTask;
@@ -203,16 +211,18 @@ public sealed class InferenceEngine : IDisposable
                 _wake.WaitOne();
                 continue;
             }
-            Step();
+            if (!Step())
+                _wake.WaitOne(IdlePoll); // only sequences waiting for cached blocks to load: a finished load wakes us
             Stats = Snapshot();
         }
     }
 
-    private void Step()
+    /// <summary>Runs one step; false if there was nothing runnable.</summary>
+    private bool Step()
     {
         var plan = _scheduler.Schedule();
         if (plan.IsEmpty)
-            return;
+            return false;
         IReadOnlyList<SampledToken> tokens;
         try
         {
@@ -223,7 +233,7 @@ public sealed class InferenceEngine : IDisposable
             Trace.TraceError($"engine step failed: {ex}");
             foreach (var request in plan.Chunks.Select(c => c.Sequence.Request).Distinct().ToList())
                 _outputs.Abort(request, FinishReason.Error);
-            return;
+            return true;
         }
         _scheduler.Commit(plan);
         _outputs.Process(tokens);
@@ -232,6 +242,7 @@ public sealed class InferenceEngine : IDisposable
         foreach (var chunk in plan.Chunks)
             _promptTokens += chunk.ProducesToken ? chunk.Count - 1 : chunk.Count;
         _active.RemoveAll(r => r.UnfinishedChoices == 0);
+        return true;
     }
 
     private void Admit()
@@ -264,14 +275,15 @@ public sealed class InferenceEngine : IDisposable
 
     private KvTiers? CreateTiers(EngineOptions options, KvLayout layout)
     {
-        if (!options.PrefixCaching || (options.HostCacheBytes <= 0 && options.DiskCacheDirectory is null))
+        if (!options.PrefixCaching || (options.HostCacheBytes <= 0 && options.DiskCacheDirectory is null && string.IsNullOrEmpty(options.RemoteCacheUrl)))
             return null;
         var shape = new KvBlockShape(layout.LayerCount, layout.KvHeadCount, layout.BlockSize, layout.HeadDim, layout.ElementBytes);
         var host = options.HostCacheBytes > 0 ? new HostBlockStore(options.HostCacheBytes, shape, options.HostCacheInt8) : null;
         var disk = options.DiskCacheDirectory is { } directory
             ? DiskBlockStore.Open(new DiskStoreOptions { Directory = directory, MaxBytes = options.DiskCacheBytes, DefaultTtl = options.CacheTtl })
             : null;
-        return new KvTiers(_kv, host, disk, TimeProvider.System);
+        var remote = RemoteBlockSource.FromUrl(options.RemoteCacheUrl, _fingerprint, options.CacheTtl, message => Trace.TraceWarning(message));
+        return new KvTiers(_kv, host, disk, remote, TimeProvider.System, () => _wake.Set());
     }
 
     /// <summary>What cached K/V depends on: the model's fingerprint, the cache's element type and block size, and our numerics.</summary>

@@ -145,7 +145,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
             return next < fetch.FirstBlock ? [] : loaded.Skip(next - fetch.FirstBlock).ToList();
         }
         var fullBlocks = (sequence.Length - 1) / blocks.BlockSize;
-        if (tiers is null || tiers.IsEmpty || next >= fullBlocks)
+        if (tiers is null || next >= fullBlocks)
             return [];
         var available = tiers.CountAvailable(sequence.BlockKeys.GetRange(0, fullBlocks), next);
         if (available == 0)

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using Strata.KvCache.Prefix;
 using Strata.KvCache.Remote;
 
+using Strata.TestSupport.Stores;
+
 namespace Strata.KvCache.Tests.Remote;
 
 [Collection(RemoteStoreCollection.Name)]

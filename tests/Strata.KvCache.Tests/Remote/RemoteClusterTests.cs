@@ -3,6 +3,8 @@ using System.Text;
 using Strata.KvCache.Prefix;
 using Strata.KvCache.Remote;
 
+using Strata.TestSupport.Stores;
+
 namespace Strata.KvCache.Tests.Remote;
 
 [Collection(RemoteStoreCollection.Name)]

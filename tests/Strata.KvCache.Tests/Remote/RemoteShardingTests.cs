@@ -1,5 +1,7 @@
 using Strata.KvCache.Remote;
 
+using Strata.TestSupport.Stores;
+
 namespace Strata.KvCache.Tests.Remote;
 
 [Collection(RemoteStoreCollection.Name)]

@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using Strata.KvCache.Remote;
 using Xunit.Abstractions;
 
+using Strata.TestSupport.Stores;
+
 namespace Strata.KvCache.Tests.Remote;
 
 [Collection(RemoteStoreCollection.Name)]

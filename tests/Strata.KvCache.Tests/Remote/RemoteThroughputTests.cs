@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Strata.KvCache.Remote;
 using Xunit.Abstractions;
 
+using Strata.TestSupport.Stores;
+
 namespace Strata.KvCache.Tests.Remote;
 
 /// <summary>Loopback figures for the remote tier at a realistic block size (512 KiB: e.g. 16 tokens of a 7B model in F16).</summary>

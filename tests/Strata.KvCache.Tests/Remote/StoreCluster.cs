@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Strata.KvCache.Remote;
 
+using Strata.TestSupport.Stores;
+
 namespace Strata.KvCache.Tests.Remote;
 
 /// <summary>A Redis Cluster of three primaries on loopback, created with redis-cli --cluster create.</summary>

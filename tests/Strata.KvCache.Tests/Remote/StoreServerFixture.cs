@@ -1,3 +1,5 @@
+using Strata.TestSupport.Stores;
+
 namespace Strata.KvCache.Tests.Remote;
 
 /// <summary>One server for a test class (each test uses its own key prefix).</summary>

@@ -3,14 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using Strata.KvCache.Remote;
 
-namespace Strata.KvCache.Tests.Remote;
+namespace Strata.TestSupport.Stores;
 
 /// <summary>
 /// A Redis-protocol server of our own on 127.0.0.1 and a free port, stopped by process id: redis-server when it is
 /// installed (/usr/bin/redis-server or on PATH), else Garnet from the repository's dotnet tool manifest.
 /// STRATA_TEST_STORE=redis|garnet forces one.
 /// </summary>
-internal sealed class StoreServer : IDisposable
+public sealed class StoreServer : IDisposable
 {
     public const string InstallHint = "install one with 'apt-get install -y redis-server' (or run 'dotnet tool restore' for Garnet)";
     private static readonly Lazy<string?> RedisPath = new(() => FindOnPath("redis-server"));
@@ -84,7 +84,7 @@ internal sealed class StoreServer : IDisposable
         Launch();
     }
 
-    public RawStoreClient Connect() => new(Endpoint);
+    internal RawStoreClient Connect() => new(Endpoint);
 
     public void Dispose()
     {

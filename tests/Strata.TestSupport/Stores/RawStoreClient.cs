@@ -1,6 +1,6 @@
 using Strata.KvCache.Remote;
 
-namespace Strata.KvCache.Tests.Remote;
+namespace Strata.TestSupport.Stores;
 
 /// <summary>A patient connection for test set-up and inspection (raw GET/SET, PTTL, DBSIZE, cluster commands).</summary>
 internal sealed class RawStoreClient(RemoteEndpoint endpoint) : IDisposable
@@ -22,7 +22,8 @@ internal sealed class RawStoreClient(RemoteEndpoint endpoint) : IDisposable
         writer.Flush();
         _connection.StartReply();
         var reply = _connection.Reader.ReadReply();
-        Assert.Equal("OK", reply.Text);
+        if (reply.Text != "OK")
+            throw new InvalidOperationException($"SET {key} answered {reply.Text}");
     }
 
     public long DbSize() => Command("DBSIZE").Integer;
