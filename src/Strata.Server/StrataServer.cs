@@ -78,9 +78,11 @@ public sealed class StrataServer : IAsyncDisposable
     public Task WaitForShutdownAsync(CancellationToken cancellation = default) => _app.WaitForShutdownAsync(cancellation);
 
     /// <summary>Stops listening; requests still running are cancelled in the engine and end at once.</summary>
-    public Task StopAsync() => _app.StopAsync();
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
 
     private static void Listen(KestrelServerOptions kestrel, ServerOptions options)
     {
