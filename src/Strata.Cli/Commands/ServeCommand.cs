@@ -19,13 +19,17 @@ internal static class ServeCommand
         var model = ModelOption.Create();
         var host = new Option<string>("--host") { Description = "IP address to listen on, or localhost", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8000 };
-        port.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 65535) r.AddError("--port must be in [0, 65535]"); });
-        var threads = ThreadsOption.Create();
-        var kvMemory = new Option<long>("--kv-cache-memory")
+        port.Validators.Add(r =>
         {
-            Description = "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes",
-            DefaultValueFactory = _ => defaults.KvCacheBytes,
+            if (r.GetValueOrDefault<int>() is var value and (< 0 or > 65535))
+                r.AddError($"--port must be in [0, 65535], got {value}");
+        });
+        var threads = ThreadsOption.Create();
+        var kvMemory = new Option<long?>("--kv-cache-memory")
+        {
+            Description = "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: 2GiB]",
             CustomParser = ParseSize,
+            HelpName = "size",
         };
         var blockSize = Positive(new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize });
         var kvType = new Option<string>("--kv-cache-dtype") { Description = "Element type of the KV cache", DefaultValueFactory = _ => "f16" };
@@ -44,7 +48,7 @@ internal static class ServeCommand
             var engineOptions = new EngineOptions
             {
                 Threads = result.GetValue(threads),
-                KvCacheBytes = result.GetValue(kvMemory),
+                KvCacheBytes = result.GetValue(kvMemory) ?? defaults.KvCacheBytes,
                 BlockSize = result.GetValue(blockSize),
                 KvDataType = result.GetValue(kvType) == "f32" ? KvDataType.F32 : KvDataType.F16,
                 MaxBatchedTokens = result.GetValue(batchedTokens),
@@ -63,24 +67,24 @@ internal static class ServeCommand
         return command;
     }
 
-    private static long ParseSize(ArgumentResult result)
+    private static long? ParseSize(ArgumentResult result)
     {
         var text = result.Tokens.Single().Value;
         if (ByteSize.TryParse(text, out var bytes) && bytes > 0)
             return bytes;
         result.AddError($"--kv-cache-memory must be a size like 2GiB, 512MiB, 1G or a number of bytes, got '{text}'");
-        return 0;
+        return null;
     }
 
     private static Option<int> Positive(Option<int> option)
     {
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{option.Name} must be at least 1"); });
+        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 and var value) r.AddError($"{option.Name} must be at least 1, got {value}"); });
         return option;
     }
 
     private static Option<int> NonNegative(Option<int> option)
     {
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError($"{option.Name} must not be negative"); });
+        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 and var value) r.AddError($"{option.Name} must not be negative, got {value}"); });
         return option;
     }
 }
