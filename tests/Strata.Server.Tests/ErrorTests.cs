@@ -35,8 +35,10 @@ public sealed class ErrorTests(ServerFixture fixture) : IClassFixture<ServerFixt
         { Chat, """{"messages": "Hi"}""", 400, "messages", null },
         { Chat, """{"messages": ["Hi"]}""", 400, "messages[0]", null },
         { Chat, """{"messages": [{"role": "user", "content": 5}]}""", 400, "messages[0].content", null },
+        { Chat, """{"messages": [{"role": "user", "content": "Hi"}, {"role": 5, "content": "Hi"}]}""", 400, "messages[1].role", null },
+        { Chat, """{"messages": [{"role": "user", "content": [{"type": "text", "text": 5}]}]}""", 400, "messages[0].content[0].text", null },
         { Chat, $$"""{"messages": {{Hi}}, "logprobs": 1}""", 400, "logprobs", null },
-        { Chat, $$"""{"messages": {{Hi}}, "stream_options": {"include_usage": "yes"}, "stream": true}""", 400, "include_usage", null },
+        { Chat, $$"""{"messages": {{Hi}}, "stream_options": {"include_usage": "yes"}, "stream": true}""", 400, "stream_options.include_usage", null },
         // Out of range.
         { Completions, """{"prompt": "Once", "max_tokens": 0}""", 400, "max_tokens", null },
         { Completions, """{"prompt": "Once", "top_p": 0}""", 400, "top_p", null },

@@ -31,11 +31,11 @@ internal static class ChatMessages
     {
         if (message.ValueKind != JsonValueKind.Object)
             throw JsonFields.WrongType(param, "an object", message);
-        var fields = new JsonFields(message);
+        var fields = new JsonFields(message, param + ".");
         if (fields.String("role") is null)
-            throw ApiException.BadRequest($"Missing required parameter: '{param}.role'.", $"{param}.role");
+            throw Missing(fields.Param("role"));
         var node = JsonNode.Parse(message.GetRawText())!.AsObject();
-        node["content"] = Content(fields.Find("content"), $"{param}.content");
+        node["content"] = Content(fields.Find("content"), fields.Param("content"));
         return node;
     }
 
@@ -51,10 +51,12 @@ internal static class ChatMessages
     {
         if (part.ValueKind != JsonValueKind.Object)
             throw JsonFields.WrongType(param, "a content part object", part);
-        var fields = new JsonFields(part);
+        var fields = new JsonFields(part, param + ".");
         var type = fields.String("type");
         if (type != "text")
-            throw ApiException.BadRequest($"Invalid '{param}.type': only text content parts are supported, got '{type}'.", $"{param}.type");
-        return fields.String("text") ?? throw ApiException.BadRequest($"Missing required parameter: '{param}.text'.", $"{param}.text");
+            throw ApiException.BadRequest($"Invalid '{fields.Param("type")}': only text content parts are supported, got '{type}'.", fields.Param("type"));
+        return fields.String("text") ?? throw Missing(fields.Param("text"));
     }
+
+    private static ApiException Missing(string param) => ApiException.BadRequest($"Missing required parameter: '{param}'.", param);
 }

@@ -46,7 +46,7 @@ internal sealed record GenerationFields
             MaxTokens = maxTokens is { } limit ? Require.AtLeast(limit, 1, "max_tokens") : null,
             Choices = Require.Within(fields.Int32("n") ?? 1, 1, MaxChoices, "n"),
             Stream = stream,
-            IncludeUsage = streamOptions is { } options && (new JsonFields(options).Boolean("include_usage") ?? false),
+            IncludeUsage = streamOptions is { } options && (new JsonFields(options, "stream_options.").Boolean("include_usage") ?? false),
         };
     }
 

@@ -4,10 +4,14 @@ namespace Strata.Server.Protocol;
 
 /// <summary>
 /// Typed reads of a request object's fields. A missing field and an explicit <c>null</c> both read as absent (as the
-/// OpenAI API treats them); a value of the wrong JSON type is a 400 naming the field.
+/// OpenAI API treats them); a value of the wrong JSON type is a 400 naming the field by its full path.
 /// </summary>
-internal readonly struct JsonFields(JsonElement obj)
+/// <param name="path">How errors name this object's fields, such as <c>messages[0].</c>; empty at the top level.</param>
+internal readonly struct JsonFields(JsonElement obj, string path = "")
 {
+    /// <summary>The name errors give the field <paramref name="name"/>.</summary>
+    public string Param(string name) => path + name;
+
     public JsonElement? Find(string name) =>
         obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
@@ -15,7 +19,7 @@ internal readonly struct JsonFields(JsonElement obj)
     {
         null => null,
         { ValueKind: JsonValueKind.String } value => value.GetString(),
-        { } value => throw WrongType(name, "a string", value),
+        { } value => throw WrongType(Param(name), "a string", value),
     };
 
     public bool? Boolean(string name) => Find(name) switch
@@ -23,14 +27,14 @@ internal readonly struct JsonFields(JsonElement obj)
         null => null,
         { ValueKind: JsonValueKind.True } => true,
         { ValueKind: JsonValueKind.False } => false,
-        { } value => throw WrongType(name, "a boolean", value),
+        { } value => throw WrongType(Param(name), "a boolean", value),
     };
 
     public int? Int32(string name) => Find(name) switch
     {
         null => null,
         { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var number) => number,
-        { } value => throw WrongType(name, "an integer", value),
+        { } value => throw WrongType(Param(name), "an integer", value),
     };
 
     public long? Int64(string name) => Find(name) switch
@@ -38,21 +42,21 @@ internal readonly struct JsonFields(JsonElement obj)
         null => null,
         { ValueKind: JsonValueKind.Number } value when value.TryGetInt64(out var number) => number,
         { ValueKind: JsonValueKind.Number } value when value.TryGetUInt64(out var number) => unchecked((long)number),
-        { } value => throw WrongType(name, "an integer", value),
+        { } value => throw WrongType(Param(name), "an integer", value),
     };
 
     public double? Number(string name) => Find(name) switch
     {
         null => null,
         { ValueKind: JsonValueKind.Number } value when value.TryGetDouble(out var number) && double.IsFinite(number) => number,
-        { } value => throw WrongType(name, "a number", value),
+        { } value => throw WrongType(Param(name), "a number", value),
     };
 
     public JsonElement? Object(string name) => Find(name) switch
     {
         null => null,
         { ValueKind: JsonValueKind.Object } value => value,
-        { } value => throw WrongType(name, "an object", value),
+        { } value => throw WrongType(Param(name), "an object", value),
     };
 
     public static ApiException WrongType(string param, string expected, JsonElement value) =>
