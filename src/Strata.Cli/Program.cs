@@ -10,6 +10,7 @@ internal static class Program
         var root = new RootCommand("Strata: an LLM inference engine for GGUF models on the CPU")
         {
             GenerateCommand.Create(),
+            TokenizeCommand.Create(),
             InspectCommand.Create(),
             SynthCommand.Create(),
             ChatTemplateCommand.Create(),

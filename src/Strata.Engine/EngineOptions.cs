@@ -28,6 +28,21 @@ public sealed record EngineOptions
     /// <summary>Longest sequence (prompt plus output); 0 means the model's context length.</summary>
     public int MaxModelLength { get; init; }
 
+    /// <summary>Reuse the KV of cached prompt prefixes (full blocks, matched by content).</summary>
+    public bool PrefixCaching { get; init; } = true;
+
+    /// <summary>Bytes of host memory for blocks evicted from the working pool (0: no host tier).</summary>
+    public long HostCacheBytes { get; init; }
+
+    /// <summary>Keep host-tier blocks as int8 with per-group scales (about half the memory of F16).</summary>
+    public bool HostCacheInt8 { get; init; }
+
+    /// <summary>Longest time a request may ask its cached prefix to be kept (pinned in memory, or on disk).</summary>
+    public TimeSpan MaxCacheTtl { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>At most this fraction of the KV blocks may be pinned by requests.</summary>
+    public double MaxPinnedFraction { get; init; } = 0.5;
+
     /// <summary>How long a step should take at most when it carries prefill work, so streams stay smooth.</summary>
     public TimeSpan TargetStepTime { get; init; } = TimeSpan.FromMilliseconds(250);
 }

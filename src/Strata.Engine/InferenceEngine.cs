@@ -5,7 +5,10 @@ using Strata.Engine.Running;
 using Strata.Engine.Sampling;
 using Strata.Engine.Scheduling;
 using Strata.Kernels.Threading;
+using Strata.Engine.Caching;
 using Strata.KvCache;
+using Strata.KvCache.Host;
+using Strata.KvCache.Prefix;
 using Strata.Models;
 using Strata.Models.Kv;
 
@@ -28,6 +31,9 @@ public sealed class InferenceEngine : IDisposable
     private readonly ModelRunner _runner;
     private readonly OutputProcessor _outputs;
     private readonly Thread _loop;
+    private readonly byte[] _fingerprint;
+    private readonly PinPolicy _pins;
+    private readonly KvTiers? _tiers;
     private volatile bool _stopping;
     private long _nextRequest;
     private long _promptTokens;
@@ -48,7 +54,13 @@ public sealed class InferenceEngine : IDisposable
         // A sequence must always fit alone, or preemption could never make room for it.
         MaxModelLength = Math.Min(contextLength, blockCount * options.BlockSize);
         MaxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.Measure(model.Model, _kv, _pool, options);
-        _scheduler = new Scheduler(new BlockManager(blockCount, options.BlockSize), MaxBatchedTokens, options.MaxSequences);
+        _fingerprint = CacheFingerprint(model, options);
+        var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), TimeSpan.FromHours(24), options.MaxCacheTtl, TimeProvider.System);
+        var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
+        _tiers = CreateTiers(options, layout);
+        blocks.Evicted = _tiers is null ? null : _tiers.Demote;
+        _scheduler = new Scheduler(blocks, MaxBatchedTokens, options.MaxSequences, pins, _tiers);
+        _pins = pins;
         _runner = new ModelRunner(model.Model, _kv, _pool);
         _outputs = new OutputProcessor(_scheduler, model.Tokenizer, MaxModelLength);
         Stats = Snapshot();
@@ -69,6 +81,9 @@ public sealed class InferenceEngine : IDisposable
 
     public EngineStats Stats { get; private set; }
 
+    /// <summary>Counters of the host-memory tier, when there is one.</summary>
+    public HostStoreStats? HostCacheStats => _tiers?.Host?.Stats;
+
     public static InferenceEngine Start(LoadedModel model, EngineOptions options) => new(model, options);
 
     /// <summary>
@@ -85,7 +100,7 @@ public sealed class InferenceEngine : IDisposable
         var seed = request.Sampling.Seed ?? (ulong)Random.Shared.NextInt64();
         var samplers = Enumerable.Range(0, request.Choices)
             .Select(choice => new Sampler(request.Sampling, seed + (ulong)choice)).ToArray();
-        var state = new RequestState($"req-{id}", id, request, samplers, cancellation);
+        var state = new RequestState($"req-{id}", id, request, samplers, BlockKey.Root(_fingerprint, request.CacheSalt), cancellation);
         var handle = state.CreateHandle();
         _incoming.Enqueue(state);
         cancellation.Register(() => _wake.Set());
@@ -161,6 +176,7 @@ public sealed class InferenceEngine : IDisposable
             RunLoopActions();
             Admit();
             AbortCancelled();
+            _pins.ExpireDue(_scheduler.Blocks);
             if (!_scheduler.HasWork)
             {
                 Stats = Snapshot();
@@ -224,6 +240,23 @@ public sealed class InferenceEngine : IDisposable
     {
         while (_onLoop.TryDequeue(out var action))
             action();
+    }
+
+    private KvTiers? CreateTiers(EngineOptions options, KvLayout layout)
+    {
+        if (!options.PrefixCaching || options.HostCacheBytes <= 0)
+            return null;
+        var shape = new KvBlockShape(layout.LayerCount, layout.KvHeadCount, layout.BlockSize, layout.HeadDim, layout.ElementBytes);
+        var host = new HostBlockStore(options.HostCacheBytes, shape, options.HostCacheInt8);
+        return new KvTiers(_kv, host, [], (_, _) => { });
+    }
+
+    /// <summary>What cached K/V depends on: the model's fingerprint, the cache's element type and block size, and our numerics.</summary>
+    private static byte[] CacheFingerprint(LoadedModel model, EngineOptions options)
+    {
+        const string KvFormat = "strata-kv-1";
+        var parts = System.Text.Encoding.UTF8.GetBytes($"{KvFormat}:{options.KvDataType}:{options.BlockSize}:");
+        return System.Security.Cryptography.SHA256.HashData([.. parts, .. ModelFingerprint.Compute(model.File)]);
     }
 
     private EngineStats Snapshot() => new()

@@ -50,6 +50,12 @@ public sealed class LoopTests
     }
 
     [Fact]
+    public void Render_NestedTupleTarget_Unpacks()
+    {
+        Assert.Equal("1-2-3;", Jinja.Render("{% for (a, b), c in [[[1, 2], 3]] %}{{ a }}-{{ b }}-{{ c }};{% endfor %}"));
+    }
+
+    [Fact]
     public void Render_UnpackingWrongCount_FailsClearly()
     {
         var error = Jinja.Fail("{% for a, b in [[1, 2, 3]] %}{% endfor %}");

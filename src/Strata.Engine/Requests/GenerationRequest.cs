@@ -16,4 +16,13 @@ public sealed record GenerationRequest
     public int TopLogprobs { get; init; }
 
     public bool Logprobs { get; init; }
+
+    /// <summary>Isolates this request's cached prefixes: only requests with the same salt share KV blocks.</summary>
+    public string CacheSalt { get; init; } = "";
+
+    /// <summary>Keep this prompt's cached blocks resident (a hot system prompt), for <see cref="CacheTtl"/>.</summary>
+    public bool Pin { get; init; }
+
+    /// <summary>How long this prompt's cached blocks should be kept; null means the engine's default.</summary>
+    public TimeSpan? CacheTtl { get; init; }
 }

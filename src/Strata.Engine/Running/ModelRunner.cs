@@ -24,6 +24,8 @@ internal sealed class ModelRunner(LlamaModel model, KvBuffer kv, ComputePool poo
     public IReadOnlyList<SampledToken> Run(SchedulerPlan plan)
     {
         _sampled.Clear();
+        foreach (var (block, payload) in plan.Loads)
+            kv.WriteBlock(block, payload);
         foreach (var copy in plan.Copies)
             kv.CopyBlock(copy.Source, copy.Destination);
 

@@ -1,14 +1,17 @@
 using System.Threading.Channels;
 using Strata.Engine.Requests;
 using Strata.Engine.Sampling;
+using Strata.KvCache.Prefix;
 
 namespace Strata.Engine.Scheduling;
 
 /// <summary>The engine's bookkeeping for one submitted request: its choices and the channel their events go to.</summary>
-internal sealed class RequestState(string id, long arrival, GenerationRequest request, Sampler[] samplers, CancellationToken cancellation)
+internal sealed class RequestState(string id, long arrival, GenerationRequest request, Sampler[] samplers, BlockKey cacheRoot, CancellationToken cancellation)
 {
     private readonly Channel<GenerationEvent> _events = Channel.CreateUnbounded<GenerationEvent>(
         new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+
+    private bool _admitted;
 
     public string Id { get; } = id;
 
@@ -18,6 +21,9 @@ internal sealed class RequestState(string id, long arrival, GenerationRequest re
     public GenerationRequest Request { get; } = request;
 
     public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>Where this request's chain of block keys starts: the model fingerprint and the tenant's salt.</summary>
+    public BlockKey CacheRoot { get; } = cacheRoot;
 
     /// <summary>One sampler per choice, each with its own random stream.</summary>
     public Sampler[] Samplers { get; } = samplers;
@@ -29,6 +35,15 @@ internal sealed class RequestState(string id, long arrival, GenerationRequest re
     public int UnfinishedChoices { get; set; } = request.Choices;
 
     public bool IsCancelled => Cancellation.IsCancellationRequested;
+
+    /// <summary>Records how many prompt tokens came from the cache when the request was first admitted.</summary>
+    public void NoteCachedTokens(int tokens)
+    {
+        if (_admitted)
+            return;
+        _admitted = true;
+        Handle.CachedTokens = tokens;
+    }
 
     public GenerationHandle CreateHandle() => Handle = new GenerationHandle(Id, Request.PromptTokens.Length, _events.Reader);
 

@@ -1,4 +1,6 @@
+using Strata.Engine.Caching;
 using Strata.KvCache;
+using Strata.KvCache.Prefix;
 
 namespace Strata.Engine.Scheduling;
 
@@ -7,8 +9,10 @@ namespace Strata.Engine.Scheduling;
 /// mid-prefill a chunk) and then admits waiting ones first come first served, all under a token budget and a cap
 /// on running sequences. When blocks run out, the newest running sequence is preempted: its blocks are freed and it
 /// goes back to the front of the queue, to be recomputed later — no request fails because others are running.
+/// A sequence being admitted first takes the longest prefix of its tokens whose full blocks are cached, and only
+/// computes the rest; blocks become findable by content as soon as they are full.
 /// </summary>
-internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int maxSequences)
+internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int maxSequences, PinPolicy pins, KvTiers? tiers)
 {
     private readonly LinkedList<Sequence> _waiting = new();
     private readonly List<Sequence> _running = [];
@@ -55,27 +59,33 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
             budget -= count;
         }
 
-        // Admitting new work in a step that had to preempt would only thrash.
-        while (!preempted && budget > 0 && _waiting.First is { } node && _running.Count < maxSequences)
+        // Admitting new work in a step that had to preempt would only thrash. A sequence still loading its cached
+        // prefix is passed over, not waited for.
+        for (var node = _waiting.First; !preempted && budget > 0 && node is not null && _running.Count < maxSequences;)
         {
-            var sequence = node.Value;
-            var count = Math.Min(sequence.PendingCount, budget);
-            if (!blocks.CanReserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count))
+            var next = node.Next;
+            var admission = TryAdmit(node.Value, ref budget);
+            if (admission == Admission.NoRoom)
                 break;
-            _waiting.RemoveFirst();
-            _running.Add(sequence);
-            blocks.Reserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count, _plan.Copies);
-            _plan.Add(sequence, count);
-            budget -= count;
+            if (admission == Admission.Admitted)
+            {
+                _waiting.Remove(node);
+                _running.Add(node.Value);
+            }
+            node = next;
         }
         return _plan;
     }
 
-    /// <summary>Records that the plan ran: every chunk's tokens now have K/V in the cache.</summary>
+    /// <summary>Records that the plan ran: every chunk's tokens now have K/V in the cache, and full blocks become findable.</summary>
     public void Commit(SchedulerPlan plan)
     {
         foreach (var chunk in plan.Chunks)
-            chunk.Sequence.ComputedCount = chunk.Start + chunk.Count;
+        {
+            var sequence = chunk.Sequence;
+            sequence.ComputedCount = chunk.Start + chunk.Count;
+            RegisterFullBlocks(sequence, chunk.Start / blocks.BlockSize, sequence.ComputedCount / blocks.BlockSize);
+        }
     }
 
     /// <summary>Removes a finished or cancelled sequence and frees its blocks.</summary>
@@ -88,6 +98,89 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
 
     /// <summary>Throws unless block references match exactly what the live sequences hold.</summary>
     public void CheckIntegrity() => blocks.CheckIntegrity(Sequences.Select(s => s.Table));
+
+    private enum Admission { Admitted, Deferred, NoRoom }
+
+    /// <summary>
+    /// Plans a waiting sequence's first chunk, starting after its longest cached prefix: blocks still in the working
+    /// pool are shared, blocks in lower tiers are loaded first (the sequence is deferred until they arrive).
+    /// </summary>
+    private Admission TryAdmit(Sequence sequence, ref int budget)
+    {
+        var cached = FindCachedPrefix(sequence);
+        if (TakeLoadedBlocks(sequence, cached.Count) is not { } loaded)
+            return Admission.Deferred;
+        var fromCache = cached.Count + loaded.Count;
+        var start = fromCache * blocks.BlockSize;
+        var count = Math.Min(sequence.Length - start, budget);
+        var needed = blocks.AttachCost(cached) + loaded.Count + blocks.BlocksFor(start + count) - fromCache;
+        if (needed > blocks.FreeBlocks)
+            return Admission.NoRoom;
+
+        blocks.Attach(sequence.Table, cached);
+        foreach (var load in loaded)
+            _plan.Loads.Add((blocks.AttachLoaded(sequence.Table, load.Block), load.Payload));
+        sequence.ComputedCount = start;
+        sequence.Request.NoteCachedTokens(start);
+        blocks.Reserve(sequence.Table, start, start + count, _plan.Copies);
+        _plan.Add(sequence, count);
+        budget -= count;
+        return Admission.Admitted;
+    }
+
+    /// <summary>
+    /// The blocks a finished fetch brought up that continue the cached prefix at <paramref name="next"/>; an empty
+    /// list when there is nothing to load; null while a load is still running (one is started if lower tiers can help).
+    /// </summary>
+    private IReadOnlyList<LoadedBlock>? TakeLoadedBlocks(Sequence sequence, int next)
+    {
+        if (sequence.Fetch is { } fetch)
+        {
+            if (!fetch.Loads.IsCompleted)
+                return null;
+            sequence.Fetch = null;
+            tiers!.RecordPrefetch(fetch);
+            var loaded = fetch.Loads.IsCompletedSuccessfully ? fetch.Loads.Result : [];
+            // Blocks may have left or joined the working pool while loading: use only what continues the prefix.
+            return next < fetch.FirstBlock ? [] : loaded.Skip(next - fetch.FirstBlock).ToList();
+        }
+        var fullBlocks = (sequence.Length - 1) / blocks.BlockSize;
+        if (tiers is null || tiers.IsEmpty || next >= fullBlocks)
+            return [];
+        var available = tiers.CountAvailable(sequence.BlockKeys.GetRange(0, fullBlocks), next);
+        if (available == 0)
+            return [];
+        sequence.Fetch = tiers.Fetch(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens.ToArray(), next, available, blocks.BlockSize);
+        return null;
+    }
+
+    /// <summary>The cached blocks holding the longest prefix of the sequence, leaving at least its last token to compute.</summary>
+    private List<int> FindCachedPrefix(Sequence sequence)
+    {
+        if (blocks.Prefixes is null)
+            return [];
+        var fullBlocks = (sequence.Length - 1) / blocks.BlockSize;
+        PrefixHasher.Extend(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens, blocks.BlockSize, fullBlocks);
+        return blocks.FindCached(sequence.BlockKeys.GetRange(0, fullBlocks), sequence.Tokens);
+    }
+
+    private void RegisterFullBlocks(Sequence sequence, int from, int to)
+    {
+        if (blocks.Prefixes is null || to <= from)
+            return;
+        var size = blocks.BlockSize;
+        PrefixHasher.Extend(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens, size, to);
+        for (var i = from; i < to; i++)
+        {
+            var parent = i == 0 ? sequence.Request.CacheRoot : sequence.BlockKeys[i - 1];
+            var block = sequence.Table[i];
+            var entry = new CachedBlock(sequence.BlockKeys[i], parent, sequence.Tokens.Slice(i * size, size).ToArray());
+            if (blocks.Register(block, entry))
+                tiers?.WriteThrough(block, entry);
+            if (sequence.Request.Request.Pin && (i + 1) * size <= sequence.PromptLength)
+                pins.Pin(blocks, block, sequence.Request.Request.CacheTtl);
+        }
+    }
 
     /// <summary>
     /// Preempts the newest running sequences until <paramref name="sequence"/> can grow by <paramref name="count"/>

@@ -9,6 +9,9 @@ internal sealed class SchedulerPlan
 
     public List<BlockCopy> Copies { get; } = [];
 
+    /// <summary>Blocks to fill with payloads loaded from lower tiers, before the forward pass.</summary>
+    public List<(int Block, byte[] Payload)> Loads { get; } = [];
+
     public int TokenCount { get; private set; }
 
     public bool IsEmpty => Chunks.Count == 0;
@@ -23,6 +26,7 @@ internal sealed class SchedulerPlan
     {
         Chunks.Clear();
         Copies.Clear();
+        Loads.Clear();
         TokenCount = 0;
     }
 }

@@ -1,7 +1,9 @@
+using Strata.Engine.Caching;
 using Strata.Engine.Generation;
 using Strata.Engine.Requests;
 using Strata.Engine.Sampling;
 using Strata.KvCache;
+using Strata.KvCache.Prefix;
 
 namespace Strata.Engine.Scheduling;
 
@@ -35,6 +37,12 @@ internal sealed class Sequence
     public BlockTable Table { get; private set; } = new();
 
     public Sampler Sampler { get; }
+
+    /// <summary>Content keys of the sequence's full blocks so far (they depend only on the tokens, so they survive preemption).</summary>
+    public List<BlockKey> BlockKeys { get; } = [];
+
+    /// <summary>Cached blocks being loaded from lower tiers before the sequence can be admitted.</summary>
+    public PrefixFetch? Fetch { get; set; }
 
     public OutputDetokenizer Output { get; }
 

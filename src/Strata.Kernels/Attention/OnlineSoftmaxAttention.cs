@@ -1,4 +1,7 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Strata.Kernels.Ops;
+using Strata.Kernels.Simd;
 
 namespace Strata.Kernels.Attention;
 
@@ -6,41 +9,43 @@ namespace Strata.Kernels.Attention;
 /// Flash-style attention: keys and values arrive a block at a time and a running maximum, normaliser and weighted
 /// sum are kept per query head, so the full score row is never materialised. Keys are folded in one at a time in
 /// position order, as ggml's CPU flash attention does; with an F16 cache the query and the running sum are kept in
-/// half precision exactly as ggml keeps them, so logits track llama.cpp's closely. All query heads of a GQA group
-/// share the same converted key/value block.
+/// half precision exactly as ggml keeps them (rounded after every scale and multiply-add), so logits track
+/// llama.cpp's closely. All query heads of a GQA group share the same converted key/value block.
 /// </summary>
-public static class OnlineSoftmaxAttention
+public static unsafe class OnlineSoftmaxAttention
 {
-    /// <summary>Prepares the running state of <c>max.Length</c> query heads; rounds the queries to half precision when asked.</summary>
-    public static void Begin(Span<float> queries, bool halfPrecision, Span<float> max, Span<float> sum, Span<float> accumulator)
+    /// <summary>Prepares the running state of <paramref name="heads"/> query heads; rounds the queries to half precision when asked.</summary>
+    /// <param name="queries">[heads, headDim]</param>
+    /// <param name="max">[heads]</param>
+    /// <param name="sum">[heads]</param>
+    /// <param name="accumulator">[heads, headDim]</param>
+    public static void Begin(float* queries, int heads, int headDim, bool halfPrecision, float* max, float* sum, float* accumulator, SimdLevel level)
     {
         if (halfPrecision)
-            Ops.HalfRounding.Round(queries);
-        max.Fill(float.NegativeInfinity);
-        sum.Clear();
-        accumulator.Clear();
+            HalfRounding.Round(new Span<float>(queries, heads * headDim), level);
+        new Span<float>(max, heads).Fill(float.NegativeInfinity);
+        new Span<float>(sum, heads).Clear();
+        new Span<float>(accumulator, heads * headDim).Clear();
     }
 
-    /// <summary>Folds one block of keys and values into the running state.</summary>
+    /// <summary>Folds <paramref name="count"/> keys and values into the running state of every head.</summary>
     /// <param name="queries">[heads, headDim], as prepared by <see cref="Begin"/>.</param>
     /// <param name="keys">[count, headDim]</param>
     /// <param name="values">[count, headDim]</param>
     /// <param name="max">[heads] running maximum score.</param>
-    /// <param name="sum">[heads] running sum of exp(score - max).</param>
-    /// <param name="accumulator">[heads, headDim] running Σ exp(score - max)·value.</param>
+    /// <param name="sum">[heads] running sum of exp(score − max).</param>
+    /// <param name="accumulator">[heads, headDim] running Σ exp(score − max)·value.</param>
     /// <param name="scores">scratch, at least [count].</param>
-    public static void Accumulate(
-        ReadOnlySpan<float> queries, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int count, int headDim,
-        float scale, bool halfPrecision, Span<float> max, Span<float> sum, Span<float> accumulator, Span<float> scores)
+    public static void Accumulate(float* queries, float* keys, float* values, int count, int heads, int headDim, float scale,
+        bool halfPrecision, float* max, float* sum, float* accumulator, float* scores, SimdLevel level)
     {
-        scores = scores[..count];
-        for (var h = 0; h < max.Length; h++)
+        for (var h = 0; h < heads; h++)
         {
-            var query = queries.Slice(h * headDim, headDim);
+            var query = queries + h * headDim;
             for (var j = 0; j < count; j++)
-                scores[j] = Ops.DotProduct.Widened(query, keys.Slice(j * headDim, headDim)) * scale;
+                scores[j] = DotProduct.Widened(query, keys + j * headDim, headDim, level) * scale;
 
-            var acc = accumulator.Slice(h * headDim, headDim);
+            var acc = accumulator + h * headDim;
             var m = max[h];
             var s = sum[h];
             for (var j = 0; j < count; j++)
@@ -51,17 +56,13 @@ public static class OnlineSoftmaxAttention
                 {
                     correction = MathF.Exp(m - scores[j]);
                     m = scores[j];
-                    TensorPrimitives.Multiply(acc, correction, acc);
-                    if (halfPrecision)
-                        Ops.HalfRounding.Round(acc);
+                    Scale(acc, correction, headDim, halfPrecision, level);
                 }
                 else
                 {
                     weight = MathF.Exp(scores[j] - m);
                 }
-                TensorPrimitives.FusedMultiplyAdd(values.Slice(j * headDim, headDim), weight, acc, acc);
-                if (halfPrecision)
-                    Ops.HalfRounding.Round(acc);
+                MultiplyAdd(acc, values + j * headDim, weight, headDim, halfPrecision, level);
                 s = s * correction + weight;
             }
             max[h] = m;
@@ -69,10 +70,70 @@ public static class OnlineSoftmaxAttention
         }
     }
 
-    /// <summary>Writes the normalised outputs [heads, headDim].</summary>
-    public static void End(ReadOnlySpan<float> sum, ReadOnlySpan<float> accumulator, int headDim, Span<float> output)
+    /// <summary>Writes the normalised outputs [heads, headDim]: the accumulator times 1/sum, as ggml scales it.</summary>
+    public static void End(float* sum, float* accumulator, int heads, int headDim, float* output)
     {
-        for (var h = 0; h < sum.Length; h++)
-            TensorPrimitives.Divide(accumulator.Slice(h * headDim, headDim), sum[h], output.Slice(h * headDim, headDim));
+        for (var h = 0; h < heads; h++)
+        {
+            var inverse = sum[h] == 0f ? 0f : 1f / sum[h];
+            for (var i = 0; i < headDim; i++)
+                output[h * headDim + i] = accumulator[h * headDim + i] * inverse;
+        }
+    }
+
+    /// <summary>acc[n] *= factor (ggml_vec_scale_f16 when rounding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scale(float* acc, float factor, int n, bool round, SimdLevel level)
+    {
+        var i = 0;
+        if (level == SimdLevel.Avx512)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                var v = Vector512.Load(acc + i) * factor;
+                (round ? HalfRounding.Round(v) : v).Store(acc + i);
+            }
+        }
+        else if (level == SimdLevel.Avx2)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                var v = Vector256.Load(acc + i) * factor;
+                (round ? HalfRounding.Round(v) : v).Store(acc + i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            var v = acc[i] * factor;
+            acc[i] = round ? HalfRounding.Round(v) : v;
+        }
+    }
+
+    /// <summary>acc[n] = fma(value, weight, acc) (ggml_vec_mad_f16 when rounding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyAdd(float* acc, float* value, float weight, int n, bool round, SimdLevel level)
+    {
+        var i = 0;
+        if (level == SimdLevel.Avx512)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                var v = Vector512.FusedMultiplyAdd(Vector512.Load(value + i), Vector512.Create(weight), Vector512.Load(acc + i));
+                (round ? HalfRounding.Round(v) : v).Store(acc + i);
+            }
+        }
+        else if (level == SimdLevel.Avx2)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                var v = Vector256.FusedMultiplyAdd(Vector256.Load(value + i), Vector256.Create(weight), Vector256.Load(acc + i));
+                (round ? HalfRounding.Round(v) : v).Store(acc + i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            var v = MathF.FusedMultiplyAdd(value[i], weight, acc[i]);
+            acc[i] = round ? HalfRounding.Round(v) : v;
+        }
     }
 }

@@ -1,4 +1,7 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Strata.Kernels.Quant;
+using Strata.Kernels.Simd;
 
 namespace Strata.Kernels.MatMul;
 
@@ -7,7 +10,7 @@ namespace Strata.Kernels.MatMul;
 /// Q8_1 that differs from the reference quantizer used for weights: the inverse scale is 127/amax (not 1/d) and
 /// halves round to even. Matching it keeps our logits within float noise of llama.cpp's.
 /// </summary>
-public static class ActivationQuantizer
+public static unsafe class ActivationQuantizer
 {
     private const int Block = 32;
 
@@ -30,6 +33,90 @@ public static class ActivationQuantizer
                 Quantizer.QuantizeRow(type, x, destination);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The Q8_0 quantization of <see cref="QuantizeRow"/> split for the SIMD kernels: x is float[n], quants sbyte[n],
+    /// and per block of 32, scales[n / 32] the fp16 scale widened back to float and sums[n / 32] the sum of the quants.
+    /// </summary>
+    public static void QuantizeQ8_0(float* x, int n, sbyte* quants, float* scales, int* sums, SimdLevel level)
+    {
+        for (var b = 0; b < n / Block; b++)
+        {
+            var source = x + b * Block;
+            var amax = level switch
+            {
+                SimdLevel.Avx512 => MaxAbs512(source),
+                SimdLevel.Avx2 => MaxAbs256(source),
+                _ => MaxAbsScalar(source),
+            };
+            var inverse = amax != 0 ? 127f / amax : 0f;
+            scales[b] = (float)(Half)(amax / 127f);
+            sums[b] = level switch
+            {
+                SimdLevel.Avx512 => Round512(source, inverse, quants + b * Block),
+                SimdLevel.Avx2 => Round256(source, inverse, quants + b * Block),
+                _ => RoundScalar(source, inverse, quants + b * Block),
+            };
+        }
+    }
+
+    private static float MaxAbs512(float* x)
+    {
+        var m = Vector512.Max(Vector512.Abs(Vector512.Load(x)), Vector512.Abs(Vector512.Load(x + 16)));
+        var m8 = Vector256.Max(m.GetLower(), m.GetUpper());
+        var m4 = Vector128.Max(m8.GetLower(), m8.GetUpper());
+        return MathF.Max(MathF.Max(m4[0], m4[1]), MathF.Max(m4[2], m4[3]));
+    }
+
+    private static float MaxAbs256(float* x)
+    {
+        var m8 = Vector256.Max(Vector256.Max(Vector256.Abs(Vector256.Load(x)), Vector256.Abs(Vector256.Load(x + 8))),
+            Vector256.Max(Vector256.Abs(Vector256.Load(x + 16)), Vector256.Abs(Vector256.Load(x + 24))));
+        var m4 = Vector128.Max(m8.GetLower(), m8.GetUpper());
+        return MathF.Max(MathF.Max(m4[0], m4[1]), MathF.Max(m4[2], m4[3]));
+    }
+
+    private static float MaxAbsScalar(float* x)
+    {
+        var amax = 0f;
+        for (var i = 0; i < Block; i++)
+            amax = MathF.Max(amax, MathF.Abs(x[i]));
+        return amax;
+    }
+
+    // Converting with the default MXCSR mode rounds halves to even, as _mm256_round_ps(_MM_ROUND_NEAREST) does.
+    private static int Round512(float* x, float inverse, sbyte* q)
+    {
+        var q0 = Avx512F.ConvertToVector512Int32(Vector512.Load(x) * inverse);
+        var q1 = Avx512F.ConvertToVector512Int32(Vector512.Load(x + 16) * inverse);
+        Avx512F.ConvertToVector128SByte(q0).Store(q);
+        Avx512F.ConvertToVector128SByte(q1).Store(q + 16);
+        return Vector512.Sum(q0 + q1);
+    }
+
+    private static int Round256(float* x, float inverse, sbyte* q)
+    {
+        var q0 = Avx.ConvertToVector256Int32(Vector256.Load(x) * inverse);
+        var q1 = Avx.ConvertToVector256Int32(Vector256.Load(x + 8) * inverse);
+        var q2 = Avx.ConvertToVector256Int32(Vector256.Load(x + 16) * inverse);
+        var q3 = Avx.ConvertToVector256Int32(Vector256.Load(x + 24) * inverse);
+        // Packing works within 128-bit halves; the final permute puts the four groups back in order.
+        var packed = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(q0, q1), Avx2.PackSignedSaturate(q2, q3));
+        Avx2.PermuteVar8x32(packed.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte().Store(q);
+        return Vector256.Sum((q0 + q1) + (q2 + q3));
+    }
+
+    private static int RoundScalar(float* x, float inverse, sbyte* q)
+    {
+        var sum = 0;
+        for (var i = 0; i < Block; i++)
+        {
+            var v = (int)MathF.Round(x[i] * inverse);
+            q[i] = (sbyte)v;
+            sum += v;
+        }
+        return sum;
     }
 
     private static void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block, int scaleBytes, bool withSum)

@@ -1,4 +1,6 @@
 using Strata.Kernels.Attention;
+using Strata.Kernels.Memory;
+using Strata.Kernels.Simd;
 using Strata.Kernels.Threading;
 using Strata.Models.Kv;
 
@@ -7,11 +9,13 @@ namespace Strata.Models.Llama;
 /// <summary>
 /// Causal attention for every (token, KV head) pair of a batch, reading keys and values through each sequence's
 /// block table. One worker computes a pair start to finish in a fixed block order, so the result does not depend
-/// on how the batch or the threads are arranged.
+/// on how the batch or the threads are arranged. Pairs are dealt out round-robin: in a prompt later tokens see
+/// more keys, and striding keeps the workers' shares even.
 /// </summary>
-internal sealed unsafe class AttentionJob : IComputeJob
+internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
 {
     private readonly ModelConfig _config;
+    private readonly SimdLevel _level;
     private readonly WorkerScratch[] _scratch;
     private ForwardBatch _batch = null!;
     private KvBuffer _kv = null!;
@@ -19,10 +23,13 @@ internal sealed unsafe class AttentionJob : IComputeJob
     private float* _query;
     private float* _output;
 
-    public AttentionJob(ModelConfig config, KvLayout layout, int workers)
+    public AttentionJob(ModelConfig config, KvLayout layout, int workers, SimdLevel level)
     {
         _config = config;
-        _scratch = Enumerable.Range(0, workers).Select(_ => new WorkerScratch(config, layout.BlockSize)).ToArray();
+        _level = level;
+        _scratch = new WorkerScratch[workers];
+        for (var i = 0; i < workers; i++)
+            _scratch[i] = new WorkerScratch(config, layout.BlockSize);
     }
 
     /// <param name="query">[tokens, queryDim] rotated queries.</param>
@@ -40,20 +47,25 @@ internal sealed unsafe class AttentionJob : IComputeJob
     public void Execute(int worker, int workerCount)
     {
         var c = _config;
-        var (start, end) = Partition.Range(_batch.TokenCount * c.KvHeadCount, worker, workerCount);
         var s = _scratch[worker];
-        for (var item = start; item < end; item++)
+        var groupLength = c.GroupSize * c.HeadDim;
+        for (var item = worker; item < _batch.TokenCount * c.KvHeadCount; item += workerCount)
         {
             var token = item / c.KvHeadCount;
             var kvHead = item % c.KvHeadCount;
-            var groupOffset = (long)token * c.QueryDim + kvHead * c.GroupSize * c.HeadDim;
-            var groupLength = c.GroupSize * c.HeadDim;
-            new ReadOnlySpan<float>(_query + groupOffset, groupLength).CopyTo(s.Queries);
-            Attend(s, token, kvHead, new Span<float>(_output + groupOffset, groupLength));
+            var groupOffset = (long)token * c.QueryDim + kvHead * groupLength;
+            Buffer.MemoryCopy(_query + groupOffset, s.Queries.Pointer, groupLength * sizeof(float), groupLength * sizeof(float));
+            Attend(s, token, kvHead, _output + groupOffset);
         }
     }
 
-    private void Attend(WorkerScratch s, int token, int kvHead, Span<float> output)
+    public void Dispose()
+    {
+        foreach (var scratch in _scratch)
+            scratch.Dispose();
+    }
+
+    private void Attend(WorkerScratch s, int token, int kvHead, float* output)
     {
         var layout = _kv.Layout;
         var blockSize = layout.BlockSize;
@@ -61,31 +73,44 @@ internal sealed unsafe class AttentionJob : IComputeJob
         var table = _batch.BlockTable(_batch.SequenceOf[token]);
         var first = _config.SlidingWindow > 0 ? Math.Max(0, position - _config.SlidingWindow + 1) : 0;
         var scale = 1f / MathF.Sqrt(_config.HeadDim);
+        var heads = _config.GroupSize;
+        var headDim = _config.HeadDim;
 
         var half = layout.DataType == KvDataType.F16;
-        OnlineSoftmaxAttention.Begin(s.Queries, half, s.Max, s.Sum, s.Accumulator);
+        OnlineSoftmaxAttention.Begin(s.Queries.Pointer, heads, headDim, half, s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, _level);
         for (var blockIndex = first / blockSize; blockIndex <= position / blockSize; blockIndex++)
         {
             var blockStart = blockIndex * blockSize;
             var from = Math.Max(first, blockStart) - blockStart;
             var count = Math.Min(position, blockStart + blockSize - 1) - blockStart - from + 1;
             var block = table[blockIndex];
-            KvBlockReader.Read(_kv.Keys(_layer, block), layout, kvHead, from, count, s.Keys);
-            KvBlockReader.Read(_kv.Values(_layer, block), layout, kvHead, from, count, s.Values);
-            OnlineSoftmaxAttention.Accumulate(s.Queries, s.Keys, s.Values, count, _config.HeadDim, scale, half,
-                s.Max, s.Sum, s.Accumulator, s.Scores);
+            KvBlockReader.Read(_kv.Keys(_layer, block), layout, kvHead, from, count, s.Keys.Pointer, _level);
+            KvBlockReader.Read(_kv.Values(_layer, block), layout, kvHead, from, count, s.Values.Pointer, _level);
+            OnlineSoftmaxAttention.Accumulate(s.Queries.Pointer, s.Keys.Pointer, s.Values.Pointer, count, heads, headDim, scale, half,
+                s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, s.Scores.Pointer, _level);
         }
-        OnlineSoftmaxAttention.End(s.Sum, s.Accumulator, _config.HeadDim, output);
+        OnlineSoftmaxAttention.End(s.Sum.Pointer, s.Accumulator.Pointer, heads, headDim, output);
     }
 
-    private sealed class WorkerScratch(ModelConfig c, int blockSize)
+    private sealed class WorkerScratch(ModelConfig c, int blockSize) : IDisposable
     {
-        public float[] Queries { get; } = new float[c.GroupSize * c.HeadDim];
-        public float[] Keys { get; } = new float[blockSize * c.HeadDim];
-        public float[] Values { get; } = new float[blockSize * c.HeadDim];
-        public float[] Scores { get; } = new float[blockSize];
-        public float[] Max { get; } = new float[c.GroupSize];
-        public float[] Sum { get; } = new float[c.GroupSize];
-        public float[] Accumulator { get; } = new float[c.GroupSize * c.HeadDim];
+        /// <summary>[groupSize, headDim]</summary>
+        public NativeBuffer<float> Queries { get; } = new(c.GroupSize * c.HeadDim);
+        /// <summary>[blockSize, headDim]</summary>
+        public NativeBuffer<float> Keys { get; } = new(blockSize * c.HeadDim);
+        public NativeBuffer<float> Values { get; } = new(blockSize * c.HeadDim);
+        /// <summary>[blockSize]</summary>
+        public NativeBuffer<float> Scores { get; } = new(blockSize);
+        /// <summary>[groupSize]</summary>
+        public NativeBuffer<float> Max { get; } = new(c.GroupSize);
+        public NativeBuffer<float> Sum { get; } = new(c.GroupSize);
+        /// <summary>[groupSize, headDim]</summary>
+        public NativeBuffer<float> Accumulator { get; } = new(c.GroupSize * c.HeadDim);
+
+        public void Dispose()
+        {
+            foreach (var buffer in new[] { Queries, Keys, Values, Scores, Max, Sum, Accumulator })
+                buffer.Dispose();
+        }
     }
 }

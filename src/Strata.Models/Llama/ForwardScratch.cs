@@ -20,8 +20,7 @@ internal sealed class ForwardScratch : IDisposable
     public NativeBuffer<float> Value { get; private set; } = new(0);
     /// <summary>Attention output before the output projection [tokens, queryDim].</summary>
     public NativeBuffer<float> Attention { get; private set; } = new(0);
-    /// <summary>Output of a projection back to the residual width [tokens, embedding].</summary>
-    public NativeBuffer<float> Projected { get; private set; } = new(0);
+    /// <summary>Gate projection, then SwiGLU(gate, up) in place [tokens, ffn].</summary>
     public NativeBuffer<float> Gate { get; private set; } = new(0);
     public NativeBuffer<float> Up { get; private set; } = new(0);
     /// <summary>RoPE cos and sin per token [tokens, ropeDims / 2].</summary>
@@ -44,7 +43,6 @@ internal sealed class ForwardScratch : IDisposable
         Key = new(Capacity * (long)c.KvDim);
         Value = new(Capacity * (long)c.KvDim);
         Attention = new(Capacity * (long)c.QueryDim);
-        Projected = new(Capacity * (long)c.EmbeddingLength);
         Gate = new(Capacity * (long)c.FeedForwardLength);
         Up = new(Capacity * (long)c.FeedForwardLength);
         Cos = new(Capacity * (long)c.RopeDimensions / 2);
@@ -55,7 +53,7 @@ internal sealed class ForwardScratch : IDisposable
 
     public void Dispose()
     {
-        foreach (var buffer in new[] { Hidden, Normed, Query, Key, Value, Attention, Projected, Gate, Up, Cos, Sin, LogitInputs, Logits })
+        foreach (var buffer in new[] { Hidden, Normed, Query, Key, Value, Attention, Gate, Up, Cos, Sin, LogitInputs, Logits })
             buffer.Dispose();
     }
 }

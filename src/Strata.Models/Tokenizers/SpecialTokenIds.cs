@@ -9,8 +9,6 @@ internal sealed class SpecialTokenIds
     public int Eom { get; set; } = Tokenizer.NoToken;
     public int Unknown { get; set; } = Tokenizer.NoToken;
     public int Separator { get; set; } = Tokenizer.NoToken;
-    public int Padding { get; set; } = Tokenizer.NoToken;
-    public int Mask { get; set; } = Tokenizer.NoToken;
     public int FimPrefix { get; set; } = Tokenizer.NoToken;
     public int FimSuffix { get; set; } = Tokenizer.NoToken;
     public int FimMiddle { get; set; } = Tokenizer.NoToken;

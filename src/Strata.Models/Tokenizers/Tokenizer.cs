@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Strata.Models.Gguf;
 
@@ -68,6 +69,7 @@ public sealed class Tokenizer
     public int[] Encode(string text, bool addSpecial, bool parseSpecial)
     {
         ArgumentNullException.ThrowIfNull(text);
+        text = ReplaceLoneSurrogates(text);
         var output = new List<int>(text.Length / 3 + 2);
         if (addSpecial && _prefixId != NoToken)
             output.Add(_prefixId);
@@ -119,7 +121,7 @@ public sealed class Tokenizer
             removeSpace = false;
             bytes.AddRange(piece);
         }
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes);
+        var span = CollectionsMarshal.AsSpan(bytes);
         var length = _options.CleanSpaces ? SpaceCleanup.Apply(span) : span.Length;
         return Encoding.UTF8.GetString(span[..length]);
     }
@@ -139,6 +141,23 @@ public sealed class Tokenizer
     {
         CheckId(tokenId);
         return _vocabulary.Attributes[tokenId];
+    }
+
+    /// <summary>llama.cpp sees UTF-8, where an unpaired surrogate can only arrive as U+FFFD; make that explicit up front.</summary>
+    private static string ReplaceLoneSurrogates(string text)
+    {
+        var first = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (first < 0)
+            return text;
+        char[]? repaired = null;
+        for (var i = first; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                i++;
+            else if (char.IsSurrogate(text[i]))
+                (repaired ??= text.ToCharArray())[i] = '\uFFFD';
+        }
+        return repaired is null ? text : new string(repaired);
     }
 
     private void CheckId(int tokenId)

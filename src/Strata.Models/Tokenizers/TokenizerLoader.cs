@@ -85,7 +85,7 @@ internal static class TokenizerLoader
     private static SpecialTokenIds DefaultIds(TokenizerKind kind, BpeFlavor? flavor) => kind switch
     {
         TokenizerKind.SentencePiece => new() { Bos = 1, Eos = 2, Unknown = 0 },
-        TokenizerKind.WordPiece => new() { Bos = 101, Unknown = 100, Separator = 102, Padding = 0, Mask = 103 },
+        TokenizerKind.WordPiece => new() { Bos = 101, Unknown = 100, Separator = 102 },
         _ => new() { Bos = flavor!.HasBos ? 11 : Tokenizer.NoToken, Eos = 11 },
     };
 
@@ -105,8 +105,6 @@ internal static class TokenizerLoader
         ids.Eom = Read("eom_token_id", ids.Eom);
         ids.Unknown = Read("unknown_token_id", ids.Unknown);
         ids.Separator = Read("seperator_token_id", ids.Separator); // sic: llama.cpp's key is spelled this way
-        ids.Padding = Read("padding_token_id", ids.Padding);
-        ids.Mask = Read("mask_token_id", ids.Mask);
         // The deprecated prefix/suffix/middle keys win over the fim_* keys, as in llama.cpp.
         ids.FimPrefix = Read("prefix_token_id", Read("fim_pre_token_id", ids.FimPrefix));
         ids.FimSuffix = Read("suffix_token_id", Read("fim_suf_token_id", ids.FimSuffix));

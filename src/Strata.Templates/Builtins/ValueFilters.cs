@@ -39,12 +39,12 @@ internal static class ValueFilters
             case BoolValue b:
                 return IntValue.Of(b.Value ? 1 : 0);
             case FloatValue f:
-                return double.IsFinite(f.Value) ? IntValue.Of((long)Math.Truncate(f.Value)) : fallback;
+                return double.IsFinite(f.Value) ? IntValue.Of(checked((long)Math.Truncate(f.Value))) : fallback;
             case StringValue s:
                 var text = s.Value.Trim().Replace("_", "", StringComparison.Ordinal);
                 if (TryParseInteger(text, numberBase, out var integer))
                     return IntValue.Of(integer);
-                return TryParseFloat(s.Value, out var number) && double.IsFinite(number) ? IntValue.Of((long)Math.Truncate(number)) : fallback;
+                return TryParseFloat(s.Value, out var number) && double.IsFinite(number) ? IntValue.Of(checked((long)Math.Truncate(number))) : fallback;
             default:
                 return fallback;
         }
@@ -66,7 +66,7 @@ internal static class ValueFilters
     // round(value, precision=0, method='common'|'ceil'|'floor'); Python's round() breaks ties to even.
     private static Value Round(Value input, Arguments arguments)
     {
-        if (!Numbers.TryRead(input, out var number))
+        if (!Number.TryRead(input, out var number))
             throw new TemplateRuntimeException($"type {input.TypeName} doesn't define __round__ method");
         var precision = (int)arguments.Integer(0, "precision", 0);
         var method = arguments.Get(1, "method", StringValue.Of("common")).ToStr();
@@ -86,7 +86,7 @@ internal static class ValueFilters
 
     private static Value Abs(Value input, Arguments arguments)
     {
-        if (!Numbers.TryRead(input, out var number))
+        if (!Number.TryRead(input, out var number))
             throw new TemplateRuntimeException($"bad operand type for abs(): '{input.TypeName}'");
         return number.IsFloat ? new FloatValue(Math.Abs(number.Float)) : IntValue.Of(checked(Math.Abs(number.Integer)));
     }

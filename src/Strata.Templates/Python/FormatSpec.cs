@@ -9,8 +9,6 @@ namespace Strata.Templates.Python;
 /// </summary>
 internal sealed record FormatSpec(char Fill, char Align, char Sign, bool Alternate, int Width, int? Precision, char Type)
 {
-    public static readonly FormatSpec Default = new(' ', '\0', '-', false, 0, null, '\0');
-
     /// <summary>Parses the part after the colon of a <c>str.format</c> field.</summary>
     public static FormatSpec ParseFormatMini(string spec)
     {
@@ -68,23 +66,19 @@ internal sealed record FormatSpec(char Fill, char Align, char Sign, bool Alterna
 
     private string FormatNumber(Value value)
     {
-        var number = value switch
-        {
-            IntValue i => (double)i.Value,
-            BoolValue b => b.Value ? 1 : 0,
-            _ => ((FloatValue)value).Value,
-        };
+        Runtime.Number.TryRead(value, out var number);
+        var integer = number.IsFloat ? checked((long)Math.Truncate(number.Float)) : number.Integer;
         var invariant = CultureInfo.InvariantCulture;
         var text = Type switch
         {
-            'd' or 'i' or 'u' => ((long)Math.Truncate(number)).ToString(invariant),
-            'x' => (Alternate ? "0x" : "") + ((long)number).ToString("x", invariant),
-            'X' => (Alternate ? "0X" : "") + ((long)number).ToString("X", invariant),
-            'o' => (Alternate ? "0o" : "") + Convert.ToString((long)number, 8),
-            'f' or 'F' => number.ToString("F" + (Precision ?? 6), invariant),
-            'e' or 'E' => Exponent(number, Precision ?? 6, Type),
-            '%' => (number * 100).ToString("F" + (Precision ?? 6), invariant) + "%",
-            'c' => char.ConvertFromUtf32((int)number),
+            'd' or 'i' or 'u' => integer.ToString(invariant),
+            'x' => Radix(integer, Alternate ? "0x" : "", i => i.ToString("x", invariant)),
+            'X' => Radix(integer, Alternate ? "0X" : "", i => i.ToString("X", invariant)),
+            'o' => Radix(integer, Alternate ? "0o" : "", i => Convert.ToString(i, 8)),
+            'f' or 'F' => number.Float.ToString("F" + (Precision ?? 6), invariant),
+            'e' or 'E' => Exponent(number.Float, Precision ?? 6, Type),
+            '%' => (number.Float * 100).ToString("F" + (Precision ?? 6), invariant) + "%",
+            'c' => char.ConvertFromUtf32(checked((int)integer)),
             _ => value.ToStr(),
         };
         if (text.StartsWith('-'))
@@ -96,6 +90,10 @@ internal sealed record FormatSpec(char Fill, char Align, char Sign, bool Alterna
             _ => text,
         };
     }
+
+    // Python writes a negative number in another base as "-" and the magnitude ("-ff"), not as two's complement.
+    private static string Radix(long value, string prefix, Func<long, string> digits) =>
+        value < 0 ? "-" + prefix + digits(checked(-value)) : prefix + digits(value);
 
     private static string Exponent(double number, int precision, char type)
     {

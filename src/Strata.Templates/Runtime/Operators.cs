@@ -29,7 +29,7 @@ internal static class Operators
     public static Value Negate(Value operand)
     {
         FailIfUndefined(operand);
-        if (!Numbers.TryRead(operand, out var n))
+        if (!Number.TryRead(operand, out var n))
             throw new TemplateRuntimeException($"bad operand type for unary -: '{operand.TypeName}'");
         return n.IsFloat ? new FloatValue(-n.Float) : IntValue.Of(checked(-n.Integer));
     }
@@ -37,7 +37,7 @@ internal static class Operators
     public static Value Plus(Value operand)
     {
         FailIfUndefined(operand);
-        if (!Numbers.TryRead(operand, out var n))
+        if (!Number.TryRead(operand, out var n))
             throw new TemplateRuntimeException($"bad operand type for unary +: '{operand.TypeName}'");
         return n.IsFloat ? operand : IntValue.Of(n.Integer);
     }
@@ -60,7 +60,7 @@ internal static class Operators
     {
         FailIfUndefined(left);
         FailIfUndefined(right);
-        if (Numbers.TryRead(left, out var a) && Numbers.TryRead(right, out var b))
+        if (Number.TryRead(left, out var a) && Number.TryRead(right, out var b))
             return a.IsFloat || b.IsFloat ? a.Float.CompareTo(b.Float) : a.Integer.CompareTo(b.Integer);
         if (left is StringValue ls && right is StringValue rs)
             return CompareCodePoints(ls.Value, rs.Value);
@@ -138,14 +138,14 @@ internal static class Operators
 
     private static Value Divide(Value left, Value right)
     {
-        if (!Numbers.TryRead(left, out var a) || !Numbers.TryRead(right, out var b))
+        if (!Number.TryRead(left, out var a) || !Number.TryRead(right, out var b))
             throw Unsupported("/", left, right);
         return new FloatValue(a.Float / NonZero(b.Float));
     }
 
     private static Value Power(Value left, Value right)
     {
-        if (!Numbers.TryRead(left, out var a) || !Numbers.TryRead(right, out var b))
+        if (!Number.TryRead(left, out var a) || !Number.TryRead(right, out var b))
             throw Unsupported("**", left, right);
         if (a.IsFloat || b.IsFloat || b.Integer < 0)
             return new FloatValue(Math.Pow(a.Float, b.Float));
@@ -157,7 +157,7 @@ internal static class Operators
 
     private static Value Arithmetic(Value left, Value right, string symbol, Func<long, long, long> integers, Func<double, double, double> floats)
     {
-        if (!Numbers.TryRead(left, out var a) || !Numbers.TryRead(right, out var b))
+        if (!Number.TryRead(left, out var a) || !Number.TryRead(right, out var b))
             throw Unsupported(symbol, left, right);
         return a.IsFloat || b.IsFloat ? new FloatValue(floats(a.Float, b.Float)) : IntValue.Of(integers(a.Integer, b.Integer));
     }

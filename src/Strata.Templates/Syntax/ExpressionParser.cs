@@ -72,10 +72,7 @@ internal sealed class ExpressionParser(TokenStream stream)
             return new AttributeExpression(line, new NameExpression(line, owner), stream.ExpectName());
         }
         var target = ParseTuple(simplified: true, endNames: endNames);
-        var names = target is TupleExpression tuple ? tuple.Items : [target];
-        if (names.Count == 0 || names.Any(n => n is not NameExpression))
-            throw new TemplateException("can't assign to this expression", line);
-        return target;
+        return CanAssign(target) ? target : throw new TemplateException("can't assign to this expression", line);
     }
 
     public CallArguments ParseCallArguments()
@@ -122,6 +119,13 @@ internal sealed class ExpressionParser(TokenStream stream)
         var arguments = stream.Current.IsOperator("(") ? ParseCallArguments() : CallArguments.None;
         return new FilterCall(line, name, arguments);
     }
+
+    private static bool CanAssign(Expression target) => target switch
+    {
+        NameExpression => true,
+        TupleExpression tuple => tuple.Items.Count > 0 && tuple.Items.All(CanAssign),
+        _ => false,
+    };
 
     private bool IsTupleEnd(string[] endNames)
     {

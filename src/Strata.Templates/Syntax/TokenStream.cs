@@ -7,7 +7,7 @@ internal sealed class TokenStream(IReadOnlyList<Token> tokens)
 
     public Token Current => tokens[_index];
 
-    public Token Peek(int ahead = 1) => tokens[Math.Min(_index + ahead, tokens.Count - 1)];
+    public Token Peek() => tokens[Math.Min(_index + 1, tokens.Count - 1)];
 
     public Token Next()
     {

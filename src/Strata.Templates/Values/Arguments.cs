@@ -9,8 +9,6 @@ internal sealed class Arguments(IReadOnlyList<Value> positional, IReadOnlyList<K
 
     public IReadOnlyList<KeyValuePair<string, Value>> Named { get; } = named;
 
-    public static Arguments Of(params Value[] positional) => new(positional, []);
-
     /// <summary>The argument at <paramref name="position"/>, or else the keyword <paramref name="name"/>; null if neither was given.</summary>
     public Value? Find(int position, string name)
     {

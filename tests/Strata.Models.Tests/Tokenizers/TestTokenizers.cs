@@ -13,8 +13,10 @@ internal static class TestTokenizers
     /// <summary>The tokenizer of <c>ggml-vocab-{vocab}.gguf</c> in ../shared/models.</summary>
     public static Tokenizer Vocab(string vocab) => File($"ggml-vocab-{vocab}.gguf");
 
-    public static Tokenizer File(string fileName) =>
-        Cache.GetOrAdd(fileName, name => new Lazy<Tokenizer>(() => Load(SharedData.Model(name)))).Value;
+    public static Tokenizer File(string fileName) => Cached(fileName, () => Load(SharedData.Model(fileName)));
+
+    public static Tokenizer Cached(string key, Func<Tokenizer> load) =>
+        Cache.GetOrAdd(key, _ => new Lazy<Tokenizer>(load)).Value;
 
     public static Tokenizer Load(string path)
     {

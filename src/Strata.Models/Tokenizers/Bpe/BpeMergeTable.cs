@@ -18,8 +18,6 @@ internal sealed class BpeMergeTable
         _tokenCount = tokenCount;
     }
 
-    public int Count => _merges.Count;
-
     /// <summary>Builds the table from <c>tokenizer.ggml.merges</c> entries ("left right", rank = position).</summary>
     public static BpeMergeTable Build(Vocabulary vocabulary, string[] merges)
     {

@@ -22,7 +22,6 @@ internal sealed class Gpt2Splitter : IPreTokenizerStep
 
     private static void SplitPiece(PieceCursor text, List<int> output)
     {
-        var tokenStart = text.Start;
         var pos = text.Start;
         while (pos < text.End)
         {
@@ -42,9 +41,8 @@ internal sealed class Gpt2Splitter : IPreTokenizerStep
                 else
                     end = WhitespaceEnd(text, pos);
             }
-            if (end > tokenStart)
-                output.Add(end - tokenStart);
-            tokenStart = pos = end;
+            output.Add(end - pos);
+            pos = end;
         }
     }
 

@@ -38,11 +38,6 @@ internal static class PatternTranslator
             {
                 inClass = true;
                 output.Append('[');
-                if (i + 1 < runes.Length && runes[i + 1] == '^')
-                {
-                    output.Append('^');
-                    i++;
-                }
             }
             else if (cp == ']' && inClass)
             {

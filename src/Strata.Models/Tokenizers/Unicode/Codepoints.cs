@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Strata.Models.Tokenizers.Unicode;
 
-/// <summary>Code point properties as llama.cpp's tokenizers see them, computed from .NET's own Unicode tables.</summary>
+/// <summary>
+/// Code point properties as llama.cpp's tokenizers see them, computed from .NET's own Unicode tables (minus the
+/// code points llama.cpp's older tables do not know, see <see cref="NewerThanLlamaCpp"/>).
+/// </summary>
 internal static class Codepoints
 {
     public const int Replacement = 0xFFFD;
@@ -29,7 +32,7 @@ internal static class Codepoints
     {
         < 0x80 => codepoint is >= 'A' and <= 'Z' ? codepoint + 32 : codepoint,
         0x130 => 'i',
-        _ when Rune.IsValid(codepoint) => Rune.ToLowerInvariant(new Rune(codepoint)).Value,
+        _ when Rune.IsValid(codepoint) && !NewerThanLlamaCpp.Contains(codepoint) => Rune.ToLowerInvariant(new Rune(codepoint)).Value,
         _ => codepoint,
     };
 
@@ -54,7 +57,9 @@ internal static class Codepoints
 
     private static CodepointFlags Compute(int codepoint)
     {
-        var flags = (uint)codepoint > 0x10FFFF ? CodepointFlags.Undefined : Category(CharUnicodeInfo.GetUnicodeCategory(codepoint));
+        var flags = (uint)codepoint > 0x10FFFF || NewerThanLlamaCpp.Contains(codepoint)
+            ? CodepointFlags.Undefined
+            : Category(CharUnicodeInfo.GetUnicodeCategory(codepoint));
         return IsWhitespace(codepoint) ? flags | CodepointFlags.Whitespace : flags;
     }
 

@@ -1,0 +1,22 @@
+namespace Strata.Kernels.MatMul;
+
+/// <summary>What the activations of a matmul are converted to before the kernels of a <see cref="MatrixLayout"/> read them.</summary>
+internal enum ActivationFormat
+{
+    /// <summary>The float rows as given (F32 weights).</summary>
+    Float,
+
+    /// <summary>Floats rounded to half precision, as ggml converts activations for F16 weights.</summary>
+    Half,
+
+    /// <summary>Floats rounded to bfloat16, as ggml converts activations for BF16 weights.</summary>
+    BFloat,
+
+    /// <summary>Q8_0 with ggml's x86 numerics, split into int8 quants, float scales and per-block quant sums.</summary>
+    Q8_0,
+
+    /// <summary>Activations in ggml's own block layout of <c>VecDot.ActivationType(weights)</c> (Q8_0, Q8_1 or Q8_K).</summary>
+    Q8_0Blocks,
+    Q8_1Blocks,
+    Q8_KBlocks,
+}

@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Strata.Kernels.Ops;
+using Strata.Kernels.Simd;
+
+namespace Strata.Kernels.MatMul;
+
+/// <summary>
+/// y = W·x for weight rows of 32-quant blocks (Q8_0, Q4_0) and Q8_0 activations, in the order of ggml's AVX2
+/// vec_dot and llamafile's tinyBLAS, which llama.cpp uses for these at any batch size: eight float lanes per
+/// output, lane l taking the integer sum of quants 4l..4l+3 of each block, acc_l = fma(d_w·d_a, sum_l, acc_l), and
+/// the lanes added as hsum_float_8 does. AVX-512 puts two rows in one vector (the low and high 8 lanes).
+/// Signed×signed products use the sign trick: |w| times a with w's sign, which vpmaddubsw accepts.
+/// </summary>
+internal static unsafe class EightLaneKernel
+{
+    public static void Run<TBlock>(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level)
+        where TBlock : struct, IEightLaneBlock
+    {
+        var rowBytes = (int)w.Source.RowBytes;
+        var blocks = w.Cols / 32;
+        var end = Math.Min(w.Rows, groupEnd * PackedMatrix.GroupRows);
+        for (var row = groupStart * PackedMatrix.GroupRows; row < end; row += level == SimdLevel.Avx512 ? 2 : 1)
+        {
+            var row0 = w.Data + (long)row * rowBytes;
+            switch (level)
+            {
+                case SimdLevel.Avx512:
+                {
+                    var pair = row + 1 < end;
+                    var row1 = pair ? row0 + rowBytes : row0;
+                    var t = 0;
+                    for (; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
+                        Pair512<TBlock, FourTokens>(row0, row1, blocks, a, t, output, row, pair);
+                    for (; t < a.Batch; t++)
+                        Pair512<TBlock, OneToken>(row0, row1, blocks, a, t, output, row, pair);
+                    break;
+                }
+                case SimdLevel.Avx2:
+                {
+                    var t = 0;
+                    for (; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
+                        Row256<TBlock, FourTokens>(row0, blocks, a, t, output, row);
+                    for (; t < a.Batch; t++)
+                        Row256<TBlock, OneToken>(row0, blocks, a, t, output, row);
+                    break;
+                }
+                default:
+                    for (var t = 0; t < a.Batch; t++)
+                        output.Write(t, row, RowScalar<TBlock>(row0, blocks, a.Quants(t), a.Scales(t)));
+                    break;
+            }
+        }
+    }
+
+    private static void Pair512<TBlock, TTile>(byte* row0, byte* row1, int blocks, QuantizedActivations a, int t, MatMulOutput output, int row, bool pair)
+        where TBlock : struct, IEightLaneBlock where TTile : struct, ITokenTile
+    {
+        var acc0 = Vector512<float>.Zero;
+        var acc1 = Vector512<float>.Zero;
+        var acc2 = Vector512<float>.Zero;
+        var acc3 = Vector512<float>.Zero;
+        var n = TTile.Count;
+        var q0 = a.Quants(t);
+        var q1 = a.Quants(t + Math.Min(1, n - 1));
+        var q2 = a.Quants(t + Math.Min(2, n - 1));
+        var q3 = a.Quants(t + n - 1);
+        var d0 = a.Scales(t);
+        var d1 = a.Scales(t + Math.Min(1, n - 1));
+        var d2 = a.Scales(t + Math.Min(2, n - 1));
+        var d3 = a.Scales(t + n - 1);
+        for (var b = 0; b < blocks; b++)
+        {
+            var block0 = row0 + b * TBlock.Bytes;
+            var block1 = row1 + b * TBlock.Bytes;
+            var weights = Vector512.Create(TBlock.Load(block0), TBlock.Load(block1));
+            var magnitudes = Vector512.Abs(weights).AsByte();
+            var negative = Vector512.LessThan(weights, Vector512<sbyte>.Zero);
+            var dw = Vector512.Create(Vector256.Create(HalfConversion.ToSingle(*(ushort*)block0)), Vector256.Create(HalfConversion.ToSingle(*(ushort*)block1)));
+            var offset = b * 32;
+            acc0 = Lanes512(acc0, magnitudes, negative, q0 + offset, dw * d0[b]);
+            if (TTile.Count > 1)
+            {
+                acc1 = Lanes512(acc1, magnitudes, negative, q1 + offset, dw * d1[b]);
+                acc2 = Lanes512(acc2, magnitudes, negative, q2 + offset, dw * d2[b]);
+                acc3 = Lanes512(acc3, magnitudes, negative, q3 + offset, dw * d3[b]);
+            }
+        }
+        WritePair(output, t, row, pair, acc0);
+        if (TTile.Count > 1)
+        {
+            WritePair(output, t + 1, row, pair, acc1);
+            WritePair(output, t + 2, row, pair, acc2);
+            WritePair(output, t + 3, row, pair, acc3);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Lanes512(Vector512<float> acc, Vector512<byte> magnitudes, Vector512<sbyte> negative, sbyte* a, Vector512<float> d)
+    {
+        var activations = Vector512.Create(Vector256.Load(a));
+        var signed = Vector512.ConditionalSelect(negative, -activations, activations);
+        var sums = Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitudes, signed), Vector512<short>.One);
+        return Vector512.FusedMultiplyAdd(d, Avx512F.ConvertToVector512Single(sums), acc);
+    }
+
+    private static void WritePair(MatMulOutput output, int t, int row, bool pair, Vector512<float> acc)
+    {
+        output.Write(t, row, HorizontalSum(acc.GetLower()));
+        if (pair)
+            output.Write(t, row + 1, HorizontalSum(acc.GetUpper()));
+    }
+
+    private static void Row256<TBlock, TTile>(byte* row0, int blocks, QuantizedActivations a, int t, MatMulOutput output, int row)
+        where TBlock : struct, IEightLaneBlock where TTile : struct, ITokenTile
+    {
+        var acc0 = Vector256<float>.Zero;
+        var acc1 = Vector256<float>.Zero;
+        var acc2 = Vector256<float>.Zero;
+        var acc3 = Vector256<float>.Zero;
+        var n = TTile.Count;
+        var q0 = a.Quants(t);
+        var q1 = a.Quants(t + Math.Min(1, n - 1));
+        var q2 = a.Quants(t + Math.Min(2, n - 1));
+        var q3 = a.Quants(t + n - 1);
+        var d0 = a.Scales(t);
+        var d1 = a.Scales(t + Math.Min(1, n - 1));
+        var d2 = a.Scales(t + Math.Min(2, n - 1));
+        var d3 = a.Scales(t + n - 1);
+        for (var b = 0; b < blocks; b++)
+        {
+            var block = row0 + b * TBlock.Bytes;
+            var weights = TBlock.Load(block);
+            var magnitudes = Avx2.Sign(weights, weights).AsByte();
+            var dw = HalfConversion.ToSingle(*(ushort*)block);
+            var offset = b * 32;
+            acc0 = Lanes256(acc0, magnitudes, weights, q0 + offset, dw * d0[b]);
+            if (TTile.Count > 1)
+            {
+                acc1 = Lanes256(acc1, magnitudes, weights, q1 + offset, dw * d1[b]);
+                acc2 = Lanes256(acc2, magnitudes, weights, q2 + offset, dw * d2[b]);
+                acc3 = Lanes256(acc3, magnitudes, weights, q3 + offset, dw * d3[b]);
+            }
+        }
+        output.Write(t, row, HorizontalSum(acc0));
+        if (TTile.Count > 1)
+        {
+            output.Write(t + 1, row, HorizontalSum(acc1));
+            output.Write(t + 2, row, HorizontalSum(acc2));
+            output.Write(t + 3, row, HorizontalSum(acc3));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Lanes256(Vector256<float> acc, Vector256<byte> magnitudes, Vector256<sbyte> weights, sbyte* a, float d)
+    {
+        var signed = Avx2.Sign(Vector256.Load(a), weights);
+        var sums = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitudes, signed), Vector256<short>.One);
+        return Vector256.FusedMultiplyAdd(Vector256.Create(d), Avx.ConvertToVector256Single(sums), acc);
+    }
+
+    private static float RowScalar<TBlock>(byte* row, int blocks, sbyte* quants, float* scales) where TBlock : struct, IEightLaneBlock
+    {
+        var lanes = stackalloc float[8];
+        new Span<float>(lanes, 8).Clear();
+        for (var b = 0; b < blocks; b++)
+        {
+            var block = row + b * TBlock.Bytes;
+            var d = HalfConversion.ToSingle(*(ushort*)block) * scales[b];
+            for (var l = 0; l < 8; l++)
+            {
+                var sum = 0;
+                for (var k = 4 * l; k < 4 * l + 4; k++)
+                    sum += TBlock.Quant(block, k) * quants[b * 32 + k];
+                lanes[l] = MathF.FusedMultiplyAdd(d, sum, lanes[l]);
+            }
+        }
+        return HorizontalSum(lanes);
+    }
+
+    /// <summary>ggml's hsum_float_8: the two halves added lane-wise, then (0 + 2) + (1 + 3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float HorizontalSum(Vector256<float> v)
+    {
+        var quarter = v.GetUpper() + v.GetLower();
+        return (quarter.GetElement(0) + quarter.GetElement(2)) + (quarter.GetElement(1) + quarter.GetElement(3));
+    }
+
+    private static float HorizontalSum(float* lanes) =>
+        ((lanes[4] + lanes[0]) + (lanes[6] + lanes[2])) + ((lanes[5] + lanes[1]) + (lanes[7] + lanes[3]));
+}

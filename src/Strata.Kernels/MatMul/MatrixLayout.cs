@@ -1,0 +1,27 @@
+namespace Strata.Kernels.MatMul;
+
+/// <summary>How a <see cref="PackedMatrix"/> stores its weights, which decides the kernel and its summation order.</summary>
+public enum MatrixLayout
+{
+    /// <summary>
+    /// Q4_0 with a row count divisible by 8, repacked into groups of 16 rows interleaved four quants at a time, with one
+    /// float accumulator per output: the order of ggml's repacked q4_0_8x8 kernels, which llama.cpp uses for these.
+    /// </summary>
+    Q4_0Interleaved,
+
+    /// <summary>Q4_0 rows as stored, eight float lanes per output like ggml's AVX2 vec_dot and tinyBLAS.</summary>
+    Q4_0Rows,
+
+    /// <summary>Q8_0 rows as stored, eight float lanes per output like ggml's AVX2 vec_dot and tinyBLAS.</summary>
+    Q8_0Rows,
+
+    F32Rows,
+    F16Rows,
+    BF16Rows,
+    Q4_KRows,
+    Q5_KRows,
+    Q6_KRows,
+
+    /// <summary>Any other type: the scalar reference dot product per output.</summary>
+    GenericRows,
+}

@@ -1,0 +1,107 @@
+using Strata.Kernels.Memory;
+using Strata.Kernels.Quant;
+
+namespace Strata.Kernels.MatMul;
+
+/// <summary>
+/// A weight matrix ready for the matmul kernels: either the stored rows themselves (usually memory-mapped) or, when a
+/// layout reads faster, a repacked copy made once at load. Work is split across threads in groups of
+/// <see cref="GroupRows"/> output rows.
+/// </summary>
+public sealed unsafe class PackedMatrix : IDisposable
+{
+    public const int GroupRows = 16;
+
+    /// <summary>Bytes of one block of a Q4_0 row group: 16 rows × 16 bytes of quants, then 16 fp16 scales.</summary>
+    internal const int Q4_0GroupQuantBytes = GroupRows * 16;
+    internal const int Q4_0GroupScaleBytes = GroupRows * 2;
+
+    private readonly NativeBuffer<byte>? _repacked;
+
+    private PackedMatrix(WeightMatrix source, MatrixLayout layout, NativeBuffer<byte>? repacked, long groupStride)
+    {
+        Source = source;
+        Layout = layout;
+        _repacked = repacked;
+        GroupStride = groupStride;
+    }
+
+    public WeightMatrix Source { get; }
+
+    public MatrixLayout Layout { get; }
+
+    public TensorType Type => Source.Type;
+
+    public int Rows => Source.Rows;
+
+    public int Cols => Source.Cols;
+
+    public int Groups => (Rows + GroupRows - 1) / GroupRows;
+
+    /// <summary>Bytes one pass over every row reads (the stored size; repacking keeps it).</summary>
+    public long ByteSize => Source.ByteSize;
+
+    /// <summary>Where the kernels read: the repacked copy, or the source rows.</summary>
+    internal byte* Data => _repacked is null ? Source.Data : _repacked.Pointer;
+
+    /// <summary>Bytes between row groups in a repacked layout.</summary>
+    internal long GroupStride { get; }
+
+    /// <summary>Binds <paramref name="source"/> in the layout its type and shape read fastest in, repacking if needed.</summary>
+    public static PackedMatrix Create(WeightMatrix source)
+    {
+        var layout = LayoutFor(source);
+        if (layout != MatrixLayout.Q4_0Interleaved)
+            return new PackedMatrix(source, layout, null, 0);
+        var blocks = source.Cols / TensorTypeInfo.Block;
+        var stride = AlignUp((long)blocks * (Q4_0GroupQuantBytes + Q4_0GroupScaleBytes), NativeBuffer<byte>.Alignment);
+        var groups = (source.Rows + GroupRows - 1) / GroupRows;
+        var buffer = new NativeBuffer<byte>(stride * groups);
+        for (var g = 0; g < groups; g++)
+            InterleaveQ4_0Group(source, g, blocks, buffer.Pointer + g * stride);
+        return new PackedMatrix(source, layout, buffer, stride);
+    }
+
+    public void Dispose() => _repacked?.Dispose();
+
+    private static MatrixLayout LayoutFor(WeightMatrix source) => source.Type switch
+    {
+        // ggml repacks Q4_0 matrices whose row count is a multiple of 8; matching its choice matches its sums.
+        TensorType.Q4_0 when source.Rows % 8 == 0 => MatrixLayout.Q4_0Interleaved,
+        TensorType.Q4_0 => MatrixLayout.Q4_0Rows,
+        TensorType.Q8_0 => MatrixLayout.Q8_0Rows,
+        TensorType.F32 => MatrixLayout.F32Rows,
+        TensorType.F16 => MatrixLayout.F16Rows,
+        TensorType.BF16 => MatrixLayout.BF16Rows,
+        TensorType.Q4_K => MatrixLayout.Q4_KRows,
+        TensorType.Q5_K => MatrixLayout.Q5_KRows,
+        TensorType.Q6_K => MatrixLayout.Q6_KRows,
+        _ => MatrixLayout.GenericRows,
+    };
+
+    /// <summary>
+    /// Group g of 16 rows, block b, is 256 bytes of quants then (after all blocks) 16 fp16 scales. Quant chunk c
+    /// (64 bytes) holds bytes 4c..4c+3 of each row's block: low nibbles are quants 4c..4c+3, high nibbles
+    /// 4c+16..4c+19, so one 32-bit lane of a chunk is four consecutive weights of one row. Missing rows are zero.
+    /// </summary>
+    private static void InterleaveQ4_0Group(WeightMatrix source, int group, int blocks, byte* destination)
+    {
+        var scales = (ushort*)(destination + (long)blocks * Q4_0GroupQuantBytes);
+        for (var i = 0; i < GroupRows; i++)
+        {
+            var row = group * GroupRows + i;
+            if (row >= source.Rows)
+                continue;
+            var rowData = source.Row(row);
+            for (var b = 0; b < blocks; b++)
+            {
+                var block = rowData + b * Q4_0Block.Bytes;
+                scales[b * GroupRows + i] = *(ushort*)block;
+                for (var c = 0; c < 4; c++)
+                    *(uint*)(destination + b * Q4_0GroupQuantBytes + c * 64 + 4 * i) = *(uint*)(block + 2 + 4 * c);
+            }
+        }
+    }
+
+    private static long AlignUp(long value, int alignment) => (value + alignment - 1) / alignment * alignment;
+}

@@ -1,0 +1,140 @@
+using Strata.Kernels.Memory;
+using Strata.Kernels.Quant;
+using Strata.Kernels.Simd;
+
+namespace Strata.Kernels.MatMul;
+
+/// <summary>
+/// A batch of activation rows [batch, cols] in one <see cref="ActivationFormat"/>, in buffers that grow but are
+/// never shrunk or reallocated per call. Rows are converted independently, so workers can split them.
+/// </summary>
+internal sealed unsafe class QuantizedActivations : IDisposable
+{
+    private NativeBuffer<sbyte> _quants = new(0);
+    private NativeBuffer<float> _floats = new(0);
+    private NativeBuffer<int> _sums = new(0);
+    private NativeBuffer<byte> _blocks = new(0);
+    private float* _input;
+
+    public QuantizedActivations(ActivationFormat format) => Format = format;
+
+    public ActivationFormat Format { get; }
+
+    public int Cols { get; private set; }
+
+    public int Batch { get; private set; }
+
+    /// <summary>Q8_0: bytes between the quants of consecutive rows (cols rounded up to a cache line).</summary>
+    public int QuantStride { get; private set; }
+
+    /// <summary>Blocks: bytes per row in ggml's block layout.</summary>
+    public int BlockRowBytes { get; private set; }
+
+    public static ActivationFormat FormatFor(MatrixLayout layout, TensorType type) => layout switch
+    {
+        MatrixLayout.Q4_0Interleaved or MatrixLayout.Q4_0Rows or MatrixLayout.Q8_0Rows => ActivationFormat.Q8_0,
+        MatrixLayout.F32Rows => ActivationFormat.Float,
+        MatrixLayout.F16Rows => ActivationFormat.Half,
+        MatrixLayout.BF16Rows => ActivationFormat.BFloat,
+        MatrixLayout.Q4_KRows or MatrixLayout.Q5_KRows or MatrixLayout.Q6_KRows => ActivationFormat.Q8_KBlocks,
+        _ => VecDot.ActivationType(type) switch
+        {
+            TensorType.Q8_0 => ActivationFormat.Q8_0Blocks,
+            TensorType.Q8_1 => ActivationFormat.Q8_1Blocks,
+            TensorType.Q8_K => ActivationFormat.Q8_KBlocks,
+            TensorType.F32 => ActivationFormat.Float,
+            TensorType.F16 => ActivationFormat.Half,
+            TensorType.BF16 => ActivationFormat.BFloat,
+            var other => throw new NotSupportedException($"no activation format for {other}"),
+        },
+    };
+
+    /// <summary>Binds the input [batch, cols] and makes room; call <see cref="ConvertRows"/> before reading.</summary>
+    public void Prepare(float* input, int batch, int cols)
+    {
+        _input = input;
+        Batch = batch;
+        Cols = cols;
+        switch (Format)
+        {
+            case ActivationFormat.Q8_0:
+                QuantStride = (cols + 63) & ~63;
+                Grow(ref _quants, (long)batch * QuantStride);
+                Grow(ref _floats, (long)batch * (cols / TensorTypeInfo.Block));
+                Grow(ref _sums, (long)batch * (cols / TensorTypeInfo.Block));
+                break;
+            case ActivationFormat.Half or ActivationFormat.BFloat:
+                Grow(ref _floats, (long)batch * cols);
+                break;
+            case ActivationFormat.Q8_0Blocks or ActivationFormat.Q8_1Blocks or ActivationFormat.Q8_KBlocks:
+                BlockRowBytes = (int)TensorTypeInfo.RowBytes(BlockType, cols);
+                Grow(ref _blocks, (long)batch * BlockRowBytes);
+                break;
+        }
+    }
+
+    /// <summary>Converts rows [first, end).</summary>
+    public void ConvertRows(int first, int end, SimdLevel level)
+    {
+        var blocks = Cols / TensorTypeInfo.Block;
+        for (var t = first; t < end; t++)
+        {
+            var x = _input + (long)t * Cols;
+            switch (Format)
+            {
+                case ActivationFormat.Q8_0:
+                    ActivationQuantizer.QuantizeQ8_0(x, Cols, Quants(t), _floats.Pointer + (long)t * blocks, _sums.Pointer + (long)t * blocks, level);
+                    break;
+                case ActivationFormat.Half:
+                    for (var i = 0; i < Cols; i++)
+                        _floats.Pointer[(long)t * Cols + i] = (float)(Half)x[i];
+                    break;
+                case ActivationFormat.BFloat:
+                    for (var i = 0; i < Cols; i++)
+                        _floats.Pointer[(long)t * Cols + i] = Bf16.ToSingle(Bf16.FromSingle(x[i]));
+                    break;
+                case ActivationFormat.Q8_0Blocks or ActivationFormat.Q8_1Blocks or ActivationFormat.Q8_KBlocks:
+                    ActivationQuantizer.QuantizeRow(BlockType, new ReadOnlySpan<float>(x, Cols), new Span<byte>(Block(t), BlockRowBytes));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Row t as floats: the input itself, or its rounded copy.</summary>
+    public float* Floats(int t) => Format == ActivationFormat.Float ? _input + (long)t * Cols : _floats.Pointer + (long)t * Cols;
+
+    /// <summary>Q8_0: row t's quants, sbyte[cols].</summary>
+    public sbyte* Quants(int t) => _quants.Pointer + (long)t * QuantStride;
+
+    /// <summary>Q8_0: row t's block scales, float[cols / 32].</summary>
+    public float* Scales(int t) => _floats.Pointer + (long)t * (Cols / TensorTypeInfo.Block);
+
+    /// <summary>Q8_0: row t's block quant sums, int[cols / 32].</summary>
+    public int* Sums(int t) => _sums.Pointer + (long)t * (Cols / TensorTypeInfo.Block);
+
+    /// <summary>Blocks formats: row t in ggml's layout, byte[BlockRowBytes].</summary>
+    public byte* Block(int t) => _blocks.Pointer + (long)t * BlockRowBytes;
+
+    public void Dispose()
+    {
+        _quants.Dispose();
+        _floats.Dispose();
+        _sums.Dispose();
+        _blocks.Dispose();
+    }
+
+    private TensorType BlockType => Format switch
+    {
+        ActivationFormat.Q8_0Blocks => TensorType.Q8_0,
+        ActivationFormat.Q8_1Blocks => TensorType.Q8_1,
+        _ => TensorType.Q8_K,
+    };
+
+    private static void Grow<T>(ref NativeBuffer<T> buffer, long length) where T : unmanaged
+    {
+        if (buffer.Length >= length)
+            return;
+        buffer.Dispose();
+        buffer = new NativeBuffer<T>(Math.Max(length, buffer.Length * 2));
+    }
+}
