@@ -109,6 +109,20 @@ public sealed class CompletionsTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Completions_RepeatedLongPrompt_ReportsCachedTokensAndSameText()
+    {
+        var body = new { prompt = string.Concat(Enumerable.Repeat("Tim had a red ball. ", 12)), max_tokens = 16, temperature = 0 };
+
+        var first = await Server.PostOkAsync("/v1/completions", body);
+        var second = await Server.PostOkAsync("/v1/completions", body);
+
+        var promptTokens = second.GetProperty("usage").GetProperty("prompt_tokens").GetInt32();
+        var cached = second.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32();
+        Assert.InRange(cached, 16, promptTokens - 1);
+        Assert.Equal(first.GetProperty("choices")[0].GetProperty("text").GetString(), second.GetProperty("choices")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task Completions_NoMaxTokens_GeneratesSixteen()
     {
         var answer = await Server.PostOkAsync("/v1/completions", new { prompt = "Once upon a time", temperature = 0 });
