@@ -43,20 +43,34 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
         try
         {
             var timer = new RequestTimer(metrics);
-            var handle = engine.Submit(request, cancellation.Token);
+            var handle = Submit(request, cancellation.Token, promptParam);
             return new ActiveGeneration(handle, request.Choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null);
         }
-        catch (Exception ex)
+        catch
         {
             cancellation.Dispose();
-            throw ex switch
-            {
-                RequestRejectedException { Overloaded: true } => Unavailable(ex.Message, "overloaded"),
-                RequestRejectedException => ApiException.BadRequest(ex.Message, promptParam),
-                ArgumentException => ApiException.BadRequest(ex.Message),
-                ObjectDisposedException => Unavailable("The server is shutting down.", "shutting_down"),
-                _ => ex,
-            };
+            throw;
+        }
+    }
+
+    private GenerationHandle Submit(GenerationRequest request, CancellationToken cancellation, string promptParam)
+    {
+        try
+        {
+            return engine.Submit(request, cancellation);
+        }
+        catch (RequestRejectedException ex)
+        {
+            throw ex.Overloaded ? Unavailable(ex.Message, "overloaded") : ApiException.BadRequest(ex.Message, promptParam);
+        }
+        catch (ArgumentException ex)
+        {
+            // Sampling parameters the engine refuses that request parsing let through.
+            throw ApiException.BadRequest(ex.Message);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw Unavailable("The server is shutting down.", "shutting_down");
         }
     }
 
