@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Strata.Engine;
+using Strata.Models;
 
 namespace Strata.Server.Tests;
 
@@ -53,6 +55,27 @@ public sealed class DisconnectTests
     }
 
     [Fact]
+    public async Task Shutdown_MidStream_CancelsGenerationAndFreesBlocks()
+    {
+        using var model = LoadedModel.Load(ModelFiles.StoriesLongContext);
+        using var engine = InferenceEngine.Start(model, LongContext);
+        var server = await StrataServer.StartAsync(engine, new ServerOptions { Port = 0, LogLevel = LogLevel.Error });
+        using (var connection = await RawHttpConnection.PostAsync(server.BaseAddress, "/v1/completions",
+            new { prompt = "Once upon a time", max_tokens = 4000, ignore_eos = true, stream = true }))
+        {
+            await connection.ReadUntilAsync("data: ", 3);
+
+            await server.DisposeAsync();
+        }
+
+        for (var i = 0; i < 200 && (engine.Stats.KvBlocksUsed > 0 || engine.Stats.RunningSequences > 0); i++)
+            await Task.Delay(10);
+        Assert.Equal(0, engine.Stats.KvBlocksUsed);
+        Assert.InRange(engine.Stats.GeneratedTokens, 3, 3999);
+        await engine.CheckIntegrityAsync();
+    }
+
+    [Fact]
     public async Task Stress_HundredsOfRequestsWithRandomCancellations_LeaveNoBlocks()
     {
         await using var server = await RunningServer.StartAsync(new EngineOptions
@@ -65,7 +88,7 @@ public sealed class DisconnectTests
             var body = new
             {
                 prompt = Prompts.Stories[random.Next(Prompts.Stories.Length)],
-                max_tokens = random.Next(1, 60),
+                max_tokens = random.Next(1, 40),
                 n = random.Next(1, 3),
                 stream = random.Next(2) == 0,
                 temperature = 0.8,

@@ -126,7 +126,7 @@ public sealed class ErrorTests(ServerFixture fixture) : IClassFixture<ServerFixt
     public async Task Post_BurstBeyondMaxQueue_SomeRefusedWith503AndServerRecovers()
     {
         await using var server = await RunningServer.StartAsync(RunningServer.SmallEngine with { MaxSequences = 1, MaxQueue = 1 });
-        var body = new { prompt = "Once upon a time", max_tokens = 300, ignore_eos = true };
+        var body = new { prompt = "Once upon a time", max_tokens = 200, ignore_eos = true };
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => server.PostAsync(Completions, body)));
 
