@@ -7,9 +7,12 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        var bench = BenchCommand.Create();
+        bench.Subcommands.Add(BenchServeCommand.Create());
         var root = new RootCommand("Strata: an LLM inference engine for GGUF models on the CPU")
         {
             GenerateCommand.Create(),
+            bench,
             TokenizeCommand.Create(),
             InspectCommand.Create(),
             SynthCommand.Create(),

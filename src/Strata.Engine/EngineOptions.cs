@@ -37,6 +37,15 @@ public sealed record EngineOptions
     /// <summary>Keep host-tier blocks as int8 with per-group scales (about half the memory of F16).</summary>
     public bool HostCacheInt8 { get; init; }
 
+    /// <summary>Directory of the disk tier's segment files (null: no disk tier). Blocks survive restarts there.</summary>
+    public string? DiskCacheDirectory { get; init; }
+
+    /// <summary>Size cap of the disk tier; the coldest blocks go first.</summary>
+    public long DiskCacheBytes { get; init; } = 16L << 30;
+
+    /// <summary>How long blocks are kept in the persistent tiers unless a request asks otherwise.</summary>
+    public TimeSpan CacheTtl { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>Longest time a request may ask its cached prefix to be kept (pinned in memory, or on disk).</summary>
     public TimeSpan MaxCacheTtl { get; init; } = TimeSpan.FromDays(7);
 

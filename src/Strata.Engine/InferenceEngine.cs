@@ -7,6 +7,7 @@ using Strata.Engine.Scheduling;
 using Strata.Kernels.Threading;
 using Strata.Engine.Caching;
 using Strata.KvCache;
+using Strata.KvCache.Disk;
 using Strata.KvCache.Host;
 using Strata.KvCache.Prefix;
 using Strata.Models;
@@ -55,7 +56,7 @@ public sealed class InferenceEngine : IDisposable
         MaxModelLength = Math.Min(contextLength, blockCount * options.BlockSize);
         MaxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.Measure(model.Model, _kv, _pool, options);
         _fingerprint = CacheFingerprint(model, options);
-        var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), TimeSpan.FromHours(24), options.MaxCacheTtl, TimeProvider.System);
+        var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), options.CacheTtl, options.MaxCacheTtl, TimeProvider.System);
         var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
         _tiers = CreateTiers(options, layout);
         blocks.Evicted = _tiers is null ? null : _tiers.Demote;
@@ -83,6 +84,12 @@ public sealed class InferenceEngine : IDisposable
 
     /// <summary>Counters of the host-memory tier, when there is one.</summary>
     public HostStoreStats? HostCacheStats => _tiers?.Host?.Stats;
+
+    /// <summary>Counters of the disk tier, when there is one.</summary>
+    public DiskStoreStats? DiskCacheStats => _tiers?.Disk?.Stats;
+
+    /// <summary>Completes when every full block written through so far is durable on disk.</summary>
+    public Task FlushCacheAsync() => _tiers?.FlushAsync() ?? Task.CompletedTask;
 
     public static InferenceEngine Start(LoadedModel model, EngineOptions options) => new(model, options);
 
@@ -145,6 +152,7 @@ public sealed class InferenceEngine : IDisposable
             _outputs.Abort(request, FinishReason.Cancelled);
         while (_incoming.TryDequeue(out var request))
             request.Complete();
+        _tiers?.Dispose();
         _kv.Dispose();
         _pool.Dispose();
         _wake.Dispose();
@@ -244,11 +252,14 @@ public sealed class InferenceEngine : IDisposable
 
     private KvTiers? CreateTiers(EngineOptions options, KvLayout layout)
     {
-        if (!options.PrefixCaching || options.HostCacheBytes <= 0)
+        if (!options.PrefixCaching || (options.HostCacheBytes <= 0 && options.DiskCacheDirectory is null))
             return null;
         var shape = new KvBlockShape(layout.LayerCount, layout.KvHeadCount, layout.BlockSize, layout.HeadDim, layout.ElementBytes);
-        var host = new HostBlockStore(options.HostCacheBytes, shape, options.HostCacheInt8);
-        return new KvTiers(_kv, host, [], (_, _) => { });
+        var host = options.HostCacheBytes > 0 ? new HostBlockStore(options.HostCacheBytes, shape, options.HostCacheInt8) : null;
+        var disk = options.DiskCacheDirectory is { } directory
+            ? DiskBlockStore.Open(new DiskStoreOptions { Directory = directory, MaxBytes = options.DiskCacheBytes, DefaultTtl = options.CacheTtl })
+            : null;
+        return new KvTiers(_kv, host, disk, TimeProvider.System);
     }
 
     /// <summary>What cached K/V depends on: the model's fingerprint, the cache's element type and block size, and our numerics.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Strata.KvCache.Disk;
 using Strata.KvCache.Host;
 using Strata.KvCache.Prefix;
 using Strata.Models.Kv;
@@ -10,16 +11,18 @@ namespace Strata.Engine.Caching;
 /// from the working pool move down to host memory; full blocks are written through to the persistent tiers as they
 /// complete. A prefix that is no longer in the working pool is looked up here and loaded back asynchronously.
 /// </summary>
-internal sealed class KvTiers(KvBuffer kv, HostBlockStore? host, IReadOnlyList<IBlockSource> persistent, Action<CachedBlock, byte[]> writeThrough)
+internal sealed class KvTiers(KvBuffer kv, HostBlockStore? host, DiskBlockStore? disk, TimeProvider clock) : IDisposable
 {
     private readonly IReadOnlyList<IBlockSource> _sources =
-        host is null ? persistent : [new HostBlockSource(host), .. persistent];
+        [.. host is null ? [] : new IBlockSource[] { new HostBlockSource(host) }, .. disk is null ? [] : new IBlockSource[] { new DiskBlockSource(disk) }];
     private int _prefetches;
     private double _prefetchSeconds;
 
     public bool IsEmpty => _sources.Count == 0;
 
     public HostBlockStore? Host => host;
+
+    public DiskBlockStore? Disk => disk;
 
     /// <summary>Prefetches completed and their mean latency.</summary>
     public (int Count, double MeanSeconds) PrefetchLatency => (_prefetches, _prefetches == 0 ? 0 : _prefetchSeconds / _prefetches);
@@ -35,12 +38,20 @@ internal sealed class KvTiers(KvBuffer kv, HostBlockStore? host, IReadOnlyList<I
     }
 
     /// <summary>Hands a newly full block to the persistent tiers, which write it in the background.</summary>
-    public void WriteThrough(int block, CachedBlock entry)
+    public void WriteThrough(int block, CachedBlock entry, TimeSpan ttl)
     {
+        if (disk is null)
+            return;
         var payload = new byte[kv.Layout.BlockBytes];
         kv.ReadBlock(block, payload);
-        writeThrough(entry, payload);
+        disk.TryEnqueueWrite(new BlockRecord(entry.Key, entry.Parent, entry.Tokens, payload, clock.GetUtcNow() + ttl));
     }
+
+    /// <summary>Completes when every block handed to the persistent tiers so far is durable.</summary>
+    public Task FlushAsync() => disk?.FlushAsync() ?? Task.CompletedTask;
+
+    /// <summary>Drains pending writes and closes the persistent tiers.</summary>
+    public void Dispose() => disk?.Dispose();
 
     /// <summary>How many consecutive keys from <paramref name="first"/> some lower tier claims to hold.</summary>
     public int CountAvailable(IReadOnlyList<BlockKey> keys, int first)

@@ -176,7 +176,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
             var block = sequence.Table[i];
             var entry = new CachedBlock(sequence.BlockKeys[i], parent, sequence.Tokens.Slice(i * size, size).ToArray());
             if (blocks.Register(block, entry))
-                tiers?.WriteThrough(block, entry);
+                tiers?.WriteThrough(block, entry, pins.TtlFor(sequence.Request.Request.CacheTtl));
             if (sequence.Request.Request.Pin && (i + 1) * size <= sequence.PromptLength)
                 pins.Pin(blocks, block, sequence.Request.Request.CacheTtl);
         }

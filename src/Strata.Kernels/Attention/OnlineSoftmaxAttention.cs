@@ -14,6 +14,8 @@ namespace Strata.Kernels.Attention;
 /// </summary>
 public static unsafe class OnlineSoftmaxAttention
 {
+    private const int DotStep = 64;
+
     /// <summary>Prepares the running state of <paramref name="heads"/> query heads; rounds the queries to half precision when asked.</summary>
     /// <param name="queries">[heads, headDim]</param>
     /// <param name="max">[heads]</param>
@@ -39,6 +41,18 @@ public static unsafe class OnlineSoftmaxAttention
     public static void Accumulate(float* queries, float* keys, float* values, int count, int heads, int headDim, float scale,
         bool halfPrecision, float* max, float* sum, float* accumulator, float* scores, SimdLevel level)
     {
+        if (level == SimdLevel.Avx512 && headDim % DotStep == 0)
+        {
+            for (var h = 0; h < heads; h++)
+            {
+                Scores512(queries + h * headDim, keys, count, headDim, scale, scores);
+                if (halfPrecision)
+                    Fold512<HalfPrecision>(scores, values, count, headDim, max + h, sum + h, accumulator + h * headDim);
+                else
+                    Fold512<SinglePrecision>(scores, values, count, headDim, max + h, sum + h, accumulator + h * headDim);
+            }
+            return;
+        }
         for (var h = 0; h < heads; h++)
         {
             var query = queries + h * headDim;
@@ -68,6 +82,62 @@ public static unsafe class OnlineSoftmaxAttention
             max[h] = m;
             sum[h] = s;
         }
+    }
+
+    /// <summary>
+    /// scores[j] = (q · k_j)·scale for keys [count, headDim], with headDim a multiple of 64: the order of
+    /// <see cref="DotProduct.Widened(float*, float*, int, SimdLevel)"/> (four accumulators, then halves, quarters, pairs).
+    /// </summary>
+    private static void Scores512(float* query, float* keys, int count, int headDim, float scale, float* scores)
+    {
+        for (var j = 0; j < count; j++)
+        {
+            var key = keys + j * headDim;
+            var s0 = Vector512<float>.Zero;
+            var s1 = Vector512<float>.Zero;
+            var s2 = Vector512<float>.Zero;
+            var s3 = Vector512<float>.Zero;
+            for (var i = 0; i < headDim; i += DotStep)
+            {
+                s0 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i), Vector512.Load(key + i), s0);
+                s1 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 16), Vector512.Load(key + i + 16), s1);
+                s2 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 32), Vector512.Load(key + i + 32), s2);
+                s3 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 48), Vector512.Load(key + i + 48), s3);
+            }
+            scores[j] = DotProduct.ReduceAdd((s0 + s2) + (s1 + s3)) * scale;
+        }
+    }
+
+    /// <summary>The online-softmax fold of <see cref="Accumulate"/> for one head, headDim a multiple of 16.</summary>
+    private static void Fold512<TPrecision>(float* scores, float* values, int count, int headDim, float* max, float* sum, float* acc)
+        where TPrecision : struct, IAccumulatorPrecision
+    {
+        var m = *max;
+        var s = *sum;
+        for (var j = 0; j < count; j++)
+        {
+            var score = scores[j];
+            var weight = 1f;
+            if (score > m)
+            {
+                var correction = MathF.Exp(m - score);
+                m = score;
+                s *= correction;
+                for (var i = 0; i < headDim; i += 16)
+                    TPrecision.Round(Vector512.Load(acc + i) * correction).Store(acc + i);
+            }
+            else
+            {
+                weight = MathF.Exp(score - m);
+            }
+            var value = values + j * headDim;
+            var w = Vector512.Create(weight);
+            for (var i = 0; i < headDim; i += 16)
+                TPrecision.Round(Vector512.FusedMultiplyAdd(Vector512.Load(value + i), w, Vector512.Load(acc + i))).Store(acc + i);
+            s += weight;
+        }
+        *max = m;
+        *sum = s;
     }
 
     /// <summary>Writes the normalised outputs [heads, headDim]: the accumulator times 1/sum, as ggml scales it.</summary>

@@ -182,10 +182,10 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
                 Q4_0InterleavedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
             case MatrixLayout.Q4_0Rows:
-                EightLaneKernel.Run<Q4_0Lanes>(w, groupStart, groupEnd, a, segment.Output, _level);
+                Q4_0RowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
-            case MatrixLayout.Q8_0Rows:
-                EightLaneKernel.Run<Q8_0Lanes>(w, groupStart, groupEnd, a, segment.Output, _level);
+            case MatrixLayout.Q8_0Grouped:
+                Q8_0GroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
             case MatrixLayout.F32Rows or MatrixLayout.F16Rows or MatrixLayout.BF16Rows:
                 FloatRowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _scratch[worker].Pointer, _level);

@@ -12,8 +12,11 @@ public enum MatrixLayout
     /// <summary>Q4_0 rows as stored, eight float lanes per output like ggml's AVX2 vec_dot and tinyBLAS.</summary>
     Q4_0Rows,
 
-    /// <summary>Q8_0 rows as stored, eight float lanes per output like ggml's AVX2 vec_dot and tinyBLAS.</summary>
-    Q8_0Rows,
+    /// <summary>
+    /// Q8_0 regrouped into 16-row groups (per block, the 16 rows' quants side by side, then all scales), eight float
+    /// lanes per output like ggml's AVX2 vec_dot and tinyBLAS.
+    /// </summary>
+    Q8_0Grouped,
 
     F32Rows,
     F16Rows,

@@ -16,6 +16,10 @@ public sealed unsafe class PackedMatrix : IDisposable
     internal const int Q4_0GroupQuantBytes = GroupRows * 16;
     internal const int Q4_0GroupScaleBytes = GroupRows * 2;
 
+    /// <summary>Bytes of one block of a Q8_0 row group: 16 rows × 32 quants; the 16 fp16 scales are stored after all blocks.</summary>
+    internal const int Q8_0GroupQuantBytes = GroupRows * 32;
+    internal const int Q8_0GroupScaleBytes = GroupRows * 2;
+
     private readonly NativeBuffer<byte>? _repacked;
 
     private PackedMatrix(WeightMatrix source, MatrixLayout layout, NativeBuffer<byte>? repacked, long groupStride)
@@ -51,14 +55,20 @@ public sealed unsafe class PackedMatrix : IDisposable
     public static PackedMatrix Create(WeightMatrix source)
     {
         var layout = LayoutFor(source);
-        if (layout != MatrixLayout.Q4_0Interleaved)
+        if (layout is not (MatrixLayout.Q4_0Interleaved or MatrixLayout.Q8_0Grouped))
             return new PackedMatrix(source, layout, null, 0);
         var blocks = source.Cols / TensorTypeInfo.Block;
-        var stride = AlignUp((long)blocks * (Q4_0GroupQuantBytes + Q4_0GroupScaleBytes), NativeBuffer<byte>.Alignment);
+        var blockBytes = layout == MatrixLayout.Q4_0Interleaved ? Q4_0GroupQuantBytes + Q4_0GroupScaleBytes : Q8_0GroupQuantBytes + Q8_0GroupScaleBytes;
+        var stride = AlignUp((long)blocks * blockBytes, NativeBuffer<byte>.Alignment);
         var groups = (source.Rows + GroupRows - 1) / GroupRows;
         var buffer = new NativeBuffer<byte>(stride * groups);
         for (var g = 0; g < groups; g++)
-            InterleaveQ4_0Group(source, g, blocks, buffer.Pointer + g * stride);
+        {
+            if (layout == MatrixLayout.Q4_0Interleaved)
+                InterleaveQ4_0Group(source, g, blocks, buffer.Pointer + g * stride);
+            else
+                GroupQ8_0(source, g, blocks, buffer.Pointer + g * stride);
+        }
         return new PackedMatrix(source, layout, buffer, stride);
     }
 
@@ -69,7 +79,7 @@ public sealed unsafe class PackedMatrix : IDisposable
         // ggml repacks Q4_0 matrices whose row count is a multiple of 8; matching its choice matches its sums.
         TensorType.Q4_0 when source.Rows % 8 == 0 => MatrixLayout.Q4_0Interleaved,
         TensorType.Q4_0 => MatrixLayout.Q4_0Rows,
-        TensorType.Q8_0 => MatrixLayout.Q8_0Rows,
+        TensorType.Q8_0 => MatrixLayout.Q8_0Grouped,
         TensorType.F32 => MatrixLayout.F32Rows,
         TensorType.F16 => MatrixLayout.F16Rows,
         TensorType.BF16 => MatrixLayout.BF16Rows,
@@ -99,6 +109,28 @@ public sealed unsafe class PackedMatrix : IDisposable
                 scales[b * GroupRows + i] = *(ushort*)block;
                 for (var c = 0; c < 4; c++)
                     *(uint*)(destination + b * Q4_0GroupQuantBytes + c * 64 + 4 * i) = *(uint*)(block + 2 + 4 * c);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Group g of 16 rows: block b is the 16 rows' 32 quants side by side (row i at byte 32 i, so a 64-byte load holds
+    /// a row pair), and after all blocks the scales, 16 fp16 per block. Missing rows are zero.
+    /// </summary>
+    private static void GroupQ8_0(WeightMatrix source, int group, int blocks, byte* destination)
+    {
+        var scales = (ushort*)(destination + (long)blocks * Q8_0GroupQuantBytes);
+        for (var i = 0; i < GroupRows; i++)
+        {
+            var row = group * GroupRows + i;
+            if (row >= source.Rows)
+                continue;
+            var rowData = source.Row(row);
+            for (var b = 0; b < blocks; b++)
+            {
+                var block = rowData + b * Q8_0Block.Bytes;
+                scales[b * GroupRows + i] = *(ushort*)block;
+                Buffer.MemoryCopy(block + 2, destination + (long)b * Q8_0GroupQuantBytes + 32 * i, 32, 32);
             }
         }
     }

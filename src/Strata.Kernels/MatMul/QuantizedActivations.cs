@@ -32,7 +32,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
 
     public static ActivationFormat FormatFor(MatrixLayout layout, TensorType type) => layout switch
     {
-        MatrixLayout.Q4_0Interleaved or MatrixLayout.Q4_0Rows or MatrixLayout.Q8_0Rows => ActivationFormat.Q8_0,
+        MatrixLayout.Q4_0Interleaved or MatrixLayout.Q4_0Rows or MatrixLayout.Q8_0Grouped => ActivationFormat.Q8_0,
         MatrixLayout.F32Rows => ActivationFormat.Float,
         MatrixLayout.F16Rows => ActivationFormat.Half,
         MatrixLayout.BF16Rows => ActivationFormat.BFloat,

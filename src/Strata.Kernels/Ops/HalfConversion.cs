@@ -18,6 +18,7 @@ public static unsafe class HalfConversion
     private const uint SignMask = 0x8000;
     private const uint InfinityAfterShift = 0x7C00u << 13;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort half)
     {
         var magnitude = (half & MagnitudeMask) << 13;
@@ -80,6 +81,7 @@ public static unsafe class HalfConversion
     }
 
     // Infinity keeps an all-ones exponent and zero mantissa; a NaN keeps its payload and gains the quiet bit.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint SpecialBits(uint magnitude) =>
         magnitude | 0x7F80_0000u | ((magnitude & 0x007F_E000u) != 0 ? 0x0040_0000u : 0u);
 

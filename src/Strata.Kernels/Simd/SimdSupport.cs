@@ -10,12 +10,13 @@ public static class SimdSupport
 {
     public const string EnvironmentVariable = "STRATA_SIMD";
 
-    /// <summary>The level kernels use unless a caller passes another.</summary>
-    public static SimdLevel Level { get; } = FromEnvironment(Environment.GetEnvironmentVariable(EnvironmentVariable));
-
+    // Initialised before Level, which defaults to it.
     /// <summary>The widest level this CPU runs.</summary>
     public static SimdLevel Best { get; } =
         IsSupported(SimdLevel.Avx512) ? SimdLevel.Avx512 : IsSupported(SimdLevel.Avx2) ? SimdLevel.Avx2 : SimdLevel.Scalar;
+
+    /// <summary>The level kernels use unless a caller passes another.</summary>
+    public static SimdLevel Level { get; } = FromEnvironment(Environment.GetEnvironmentVariable(EnvironmentVariable));
 
     public static bool IsSupported(SimdLevel level) => level switch
     {

@@ -14,6 +14,7 @@ public sealed class ComputePool : IDisposable
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _wakeUps;
     private readonly int[] _parked;
+    private readonly long[] _allocatedBytes;
     private IComputeJob? _job;
     private int _generation;
     private int _remaining;
@@ -28,6 +29,7 @@ public sealed class ComputePool : IDisposable
         _threads = new Thread[threadCount - 1];
         _wakeUps = new SemaphoreSlim[threadCount - 1];
         _parked = new int[threadCount - 1];
+        _allocatedBytes = new long[threadCount - 1];
         for (var i = 0; i < _threads.Length; i++)
         {
             _wakeUps[i] = new SemaphoreSlim(0);
@@ -38,6 +40,21 @@ public sealed class ComputePool : IDisposable
     }
 
     public int ThreadCount { get; }
+
+    /// <summary>
+    /// Bytes the pool's own threads have allocated on the managed heap, as of their last finished job: with the
+    /// caller's <see cref="GC.GetAllocatedBytesForCurrentThread"/> it shows whether a run allocates.
+    /// </summary>
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            var total = 0L;
+            for (var i = 0; i < _allocatedBytes.Length; i++)
+                total += Volatile.Read(ref _allocatedBytes[i]);
+            return total;
+        }
+    }
 
     /// <summary>The default thread count: every core the process may use.</summary>
     public static int DefaultThreadCount => Environment.ProcessorCount;
@@ -101,6 +118,7 @@ public sealed class ComputePool : IDisposable
             {
                 _failure = ex;
             }
+            Volatile.Write(ref _allocatedBytes[slot], GC.GetAllocatedBytesForCurrentThread());
             Interlocked.Decrement(ref _remaining);
         }
     }

@@ -2,7 +2,10 @@ using Strata.Kernels.Memory;
 
 namespace Strata.Models.Llama;
 
-/// <summary>Activation buffers of one forward pass, sized for a number of tokens and regrown only when a batch is larger.</summary>
+/// <summary>
+/// Activation buffers of one forward pass, sized for a number of tokens (and, separately, of logit rows, which are
+/// large: [rows, vocab]) and regrown only when a batch is larger.
+/// </summary>
 internal sealed class ForwardScratch : IDisposable
 {
     private readonly ModelConfig _config;
@@ -10,6 +13,8 @@ internal sealed class ForwardScratch : IDisposable
     public ForwardScratch(ModelConfig config) => _config = config;
 
     public int Capacity { get; private set; }
+
+    public int LogitCapacity { get; private set; }
 
     /// <summary>Residual stream [tokens, embedding].</summary>
     public NativeBuffer<float> Hidden { get; private set; } = new(0);
@@ -30,12 +35,20 @@ internal sealed class ForwardScratch : IDisposable
     public NativeBuffer<float> LogitInputs { get; private set; } = new(0);
     public NativeBuffer<float> Logits { get; private set; } = new(0);
 
-    public void EnsureCapacity(int tokens)
+    public void EnsureCapacity(int tokens, int logitRows)
     {
+        var c = _config;
+        if (logitRows > LogitCapacity)
+        {
+            LogitInputs.Dispose();
+            Logits.Dispose();
+            LogitCapacity = Math.Max(logitRows, 16);
+            LogitInputs = new(LogitCapacity * (long)c.EmbeddingLength);
+            Logits = new(LogitCapacity * (long)c.VocabSize);
+        }
         if (tokens <= Capacity)
             return;
-        Dispose();
-        var c = _config;
+        DisposeTokenBuffers();
         Capacity = Math.Max(tokens, 16);
         Hidden = new(Capacity * (long)c.EmbeddingLength);
         Normed = new(Capacity * (long)c.EmbeddingLength);
@@ -47,13 +60,18 @@ internal sealed class ForwardScratch : IDisposable
         Up = new(Capacity * (long)c.FeedForwardLength);
         Cos = new(Capacity * (long)c.RopeDimensions / 2);
         Sin = new(Capacity * (long)c.RopeDimensions / 2);
-        LogitInputs = new(Capacity * (long)c.EmbeddingLength);
-        Logits = new(Capacity * (long)c.VocabSize);
     }
 
     public void Dispose()
     {
-        foreach (var buffer in new[] { Hidden, Normed, Query, Key, Value, Attention, Gate, Up, Cos, Sin, LogitInputs, Logits })
+        DisposeTokenBuffers();
+        LogitInputs.Dispose();
+        Logits.Dispose();
+    }
+
+    private void DisposeTokenBuffers()
+    {
+        foreach (var buffer in new[] { Hidden, Normed, Query, Key, Value, Attention, Gate, Up, Cos, Sin })
             buffer.Dispose();
     }
 }

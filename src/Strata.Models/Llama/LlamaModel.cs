@@ -64,7 +64,7 @@ public sealed unsafe class LlamaModel : IDisposable
         if (n == 0)
             return [];
         Validate(batch, kv);
-        _scratch.EnsureCapacity(n);
+        _scratch.EnsureCapacity(n, batch.LogitCount);
         var s = _scratch;
         var attention = AttentionFor(kv.Layout, pool.ThreadCount);
 

@@ -1,3 +1,4 @@
+using Strata.Kernels.Simd;
 using Strata.Kernels.Threading;
 using Strata.Models.Gguf;
 using Strata.Models.Kv;
@@ -12,10 +13,10 @@ internal sealed class ModelHarness : IDisposable
     private readonly GgufFile _file;
     private int _nextBlock;
 
-    public ModelHarness(string modelFile, int threads = 1, int blockSize = 16, int blocks = 256, KvDataType kvType = KvDataType.F16)
+    public ModelHarness(string modelFile, int threads = 1, int blockSize = 16, int blocks = 256, KvDataType kvType = KvDataType.F16, SimdLevel? level = null)
     {
         _file = GgufFile.Open(Path.IsPathRooted(modelFile) ? modelFile : SharedData.Model(modelFile));
-        Model = LlamaModel.Load(_file);
+        Model = LlamaModel.Load(_file, level ?? SimdSupport.Level);
         Kv = new KvBuffer(Model.KvLayout(blockSize, kvType), blocks);
         Pool = new ComputePool(threads);
     }

@@ -1,0 +1,27 @@
+namespace Strata.Cli.Commands.Bench;
+
+/// <summary>The results of <c>strata bench</c>, serialised with snake_case names.</summary>
+internal sealed record ModelBenchReport
+{
+    public required string Model { get; init; }
+    public required string Simd { get; init; }
+    public required int Threads { get; init; }
+    public required int Prompt { get; init; }
+    public required int Generate { get; init; }
+    public required double PrefillTokS { get; init; }
+    /// <summary>Decode from an empty context (llama-bench tg).</summary>
+    public required double DecodeTokS { get; init; }
+    public required int Depth { get; init; }
+    /// <summary>Decode after <see cref="Depth"/> tokens of context.</summary>
+    public required double DecodeDepthTokS { get; init; }
+    public required IReadOnlyList<BatchedResult> Batched { get; init; }
+    public required double MemBwGbS { get; init; }
+    /// <summary>Bytes a decode step reads from empty context: weights (one token_embd row) plus the mean KV.</summary>
+    public required long DecodeBytesPerToken { get; init; }
+    /// <summary>Decode speed over the bandwidth roof (MemBw / DecodeBytesPerToken).</summary>
+    public required double DecodeRooflineFraction { get; init; }
+    public required double DecodeDepthRooflineFraction { get; init; }
+    public required double Int8PeakGmacs { get; init; }
+    public required int GcCount { get; init; }
+    public required double GcPauseMs { get; init; }
+}

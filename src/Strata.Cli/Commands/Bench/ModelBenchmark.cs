@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using Strata.Kernels.Diagnostics;
+using Strata.Kernels.Simd;
+using Strata.Kernels.Threading;
+using Strata.Models;
+using Strata.Models.Gguf;
+using Strata.Models.Kv;
+using Strata.Models.Llama;
+
+namespace Strata.Cli.Commands.Bench;
+
+/// <summary>
+/// Drives <see cref="LlamaModel.Forward"/> directly, with its own KV buffer and block tables, through the tests
+/// llama-bench and llama-batched-bench run: prefill of one prompt, decode from an empty context and at a depth, and
+/// many sequences decoding together. Token ids are random; the work does not depend on them.
+/// </summary>
+internal sealed class ModelBenchmark : IDisposable
+{
+    private const int BlockSize = 16;
+    private const int MaxPrefillChunk = 512;
+
+    private readonly ModelBenchOptions _options;
+    private readonly GgufFile _file;
+    private readonly LlamaModel _model;
+    private readonly KvBuffer _kv;
+    private readonly ComputePool _pool;
+    private readonly ForwardBatch _batch = new();
+    private readonly Random _random = new(1);
+    private int _nextBlock;
+
+    public ModelBenchmark(ModelBenchOptions options)
+    {
+        _options = options;
+        _file = GgufFile.Open(options.ModelPath);
+        _model = LlamaModel.Load(_file);
+        _pool = new ComputePool(options.Threads);
+        var longest = Math.Max(options.Prompt, options.Depth + options.Generate);
+        var blocks = Math.Max(Blocks(longest), options.Batches.Max() * Blocks(options.BatchedPrompt + options.Generate));
+        _kv = new KvBuffer(_model.KvLayout(BlockSize, KvDataType.F16), blocks);
+    }
+
+    /// <summary>Runs every test; <paramref name="progress"/> gets a phase name and the fraction of all work done.</summary>
+    public ModelBenchReport Run(Action<string, double> progress)
+    {
+        var o = _options;
+        var steps = 4.0 + o.Batches.Count;
+        progress("memory bandwidth", 0);
+        var bandwidth = MemoryBandwidthProbe.Measure(_pool);
+        progress("int8 peak", 0.5 / steps);
+        var int8Peak = Int8PeakProbe.Measure(_pool);
+        progress("warm-up", 1 / steps);
+        WarmUp();
+
+        var collections = GC.CollectionCount(0);
+        var pauses = GC.GetTotalPauseDuration();
+        progress($"prefill {o.Prompt}", 1.5 / steps);
+        var prefill = Mean(() => o.Prompt / Prefill(o.Prompt));
+        progress($"decode {o.Generate}", 2 / steps);
+        var decode = Mean(() => o.Generate / Decode(depth: 0));
+        progress($"decode {o.Generate} at depth {o.Depth}", 3 / steps);
+        var decodeAtDepth = Mean(() => o.Generate / Decode(o.Depth));
+        var batched = new List<BatchedResult>();
+        for (var i = 0; i < o.Batches.Count; i++)
+        {
+            progress($"{o.Batches[i]} sequences", (4 + i) / steps);
+            batched.Add(Batched(o.Batches[i]));
+        }
+        progress("done", 1);
+
+        var layout = _kv.Layout;
+        var kvBytesPerPosition = 2L * layout.LayerCount * layout.KvHeadCount * layout.HeadDim * layout.ElementBytes;
+        var bytesPerToken = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Generate / 2);
+        var bytesAtDepth = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Depth + o.Generate / 2);
+        return new ModelBenchReport
+        {
+            Model = Path.GetFileName(o.ModelPath),
+            Simd = SimdSupport.Level.ToString().ToLowerInvariant(),
+            Threads = o.Threads,
+            Prompt = o.Prompt,
+            Generate = o.Generate,
+            PrefillTokS = prefill,
+            DecodeTokS = decode,
+            Depth = o.Depth,
+            DecodeDepthTokS = decodeAtDepth,
+            Batched = batched,
+            MemBwGbS = bandwidth,
+            DecodeBytesPerToken = bytesPerToken,
+            DecodeRooflineFraction = decode / (bandwidth * 1e9 / bytesPerToken),
+            DecodeDepthRooflineFraction = decodeAtDepth / (bandwidth * 1e9 / bytesAtDepth),
+            Int8PeakGmacs = int8Peak,
+            GcCount = GC.CollectionCount(0) - collections,
+            GcPauseMs = (GC.GetTotalPauseDuration() - pauses).TotalMilliseconds,
+        };
+    }
+
+    public void Dispose()
+    {
+        _pool.Dispose();
+        _kv.Dispose();
+        _model.Dispose();
+        _file.Dispose();
+    }
+
+    /// <summary>Runs each kernel shape often enough for the JIT's tiered compilation to reach its optimised code.</summary>
+    private void WarmUp()
+    {
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 2;
+        do
+        {
+            Prefill(64);
+            Decode(depth: 0, steps: 8);
+            Batched(4, prompt: 8, steps: 4);
+        }
+        while (Stopwatch.GetTimestamp() < deadline);
+    }
+
+    /// <summary>Seconds to prefill one fresh sequence of <paramref name="tokens"/> tokens in one pass.</summary>
+    private double Prefill(int tokens)
+    {
+        _nextBlock = 0;
+        var table = NewTable(tokens);
+        _batch.Clear();
+        var seq = _batch.AddSequence(table);
+        for (var i = 0; i < tokens; i++)
+            _batch.AddToken(seq, RandomToken(), i, wantLogits: i == tokens - 1);
+        var start = Stopwatch.GetTimestamp();
+        _model.Forward(_batch, _kv, _pool);
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    /// <summary>Seconds to decode <paramref name="steps"/> tokens one at a time after <paramref name="depth"/> prompt tokens (untimed).</summary>
+    private double Decode(int depth, int? steps = null)
+    {
+        var count = steps ?? _options.Generate;
+        _nextBlock = 0;
+        var table = NewTable(depth + count);
+        for (var start = 0; start < depth; start += MaxPrefillChunk)
+        {
+            _batch.Clear();
+            var seq = _batch.AddSequence(table);
+            for (var i = start; i < Math.Min(depth, start + MaxPrefillChunk); i++)
+                _batch.AddToken(seq, RandomToken(), i, wantLogits: false);
+            _model.Forward(_batch, _kv, _pool);
+        }
+        var begin = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            _batch.Clear();
+            var seq = _batch.AddSequence(table);
+            _batch.AddToken(seq, RandomToken(), depth + i, wantLogits: true);
+            _model.Forward(_batch, _kv, _pool);
+        }
+        return Stopwatch.GetElapsedTime(begin).TotalSeconds;
+    }
+
+    /// <summary>Prompts for <paramref name="sequences"/> sequences (in passes of up to 512 tokens), then steps of one token each.</summary>
+    private BatchedResult Batched(int sequences, int? prompt = null, int? steps = null)
+    {
+        var promptLength = prompt ?? _options.BatchedPrompt;
+        var stepCount = steps ?? _options.Generate;
+        _nextBlock = 0;
+        var tables = new int[sequences][];
+        for (var s = 0; s < sequences; s++)
+            tables[s] = NewTable(promptLength + stepCount);
+
+        var prefillStart = Stopwatch.GetTimestamp();
+        _batch.Clear();
+        for (var s = 0; s < sequences; s++)
+        {
+            if (_batch.TokenCount + promptLength > MaxPrefillChunk && _batch.TokenCount > 0)
+            {
+                _model.Forward(_batch, _kv, _pool);
+                _batch.Clear();
+            }
+            var seq = _batch.AddSequence(tables[s]);
+            for (var i = 0; i < promptLength; i++)
+                _batch.AddToken(seq, RandomToken(), i, wantLogits: i == promptLength - 1);
+        }
+        _model.Forward(_batch, _kv, _pool);
+        var prefillSeconds = Stopwatch.GetElapsedTime(prefillStart).TotalSeconds;
+
+        var decodeStart = Stopwatch.GetTimestamp();
+        for (var step = 0; step < stepCount; step++)
+        {
+            _batch.Clear();
+            for (var s = 0; s < sequences; s++)
+                _batch.AddToken(_batch.AddSequence(tables[s]), RandomToken(), promptLength + step, wantLogits: true);
+            _model.Forward(_batch, _kv, _pool);
+        }
+        var decodeSeconds = Stopwatch.GetElapsedTime(decodeStart).TotalSeconds;
+        return new BatchedResult(sequences, sequences * promptLength / prefillSeconds, sequences * stepCount / decodeSeconds);
+    }
+
+    private double Mean(Func<double> repetition)
+    {
+        var sum = 0.0;
+        for (var r = 0; r < _options.Repetitions; r++)
+            sum += repetition();
+        return sum / _options.Repetitions;
+    }
+
+    private int[] NewTable(int tokens)
+    {
+        var table = new int[Blocks(tokens)];
+        for (var i = 0; i < table.Length; i++)
+            table[i] = _nextBlock++;
+        return table;
+    }
+
+    private int RandomToken() => _random.Next(3, _model.Config.VocabSize);
+
+    private static int Blocks(int tokens) => (tokens + BlockSize - 1) / BlockSize;
+}

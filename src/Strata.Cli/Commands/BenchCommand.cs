@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Strata.Cli.Commands.Bench;
+
+namespace Strata.Cli.Commands;
+
+/// <summary>
+/// <c>strata bench -m MODEL</c>: prefill, decode and batched-decode speed of a model on this machine, beside the
+/// memory-bandwidth roof and the int8 peak. The model options belong to <c>bench</c> itself, so other benchmarks
+/// (say <c>bench serve</c>) can be attached as subcommands of <see cref="Create"/>'s command.
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public static Command Create()
+    {
+        var model = new Option<string?>("--model", "-m") { Description = "GGUF model to benchmark" };
+        var prompt = new Option<int>("--prompt", "-p") { Description = "Prompt length of the prefill test", DefaultValueFactory = _ => 512 };
+        var gen = new Option<int>("--gen", "-n") { Description = "Tokens generated per decode test", DefaultValueFactory = _ => 128 };
+        var depth = new Option<int>("--depth", "-d") { Description = "Context depth of the second decode test", DefaultValueFactory = _ => 512 };
+        var batch = new Option<string>("--batch", "-b") { Description = "Sequence counts decoding together, comma-separated", DefaultValueFactory = _ => "1,4,16,32" };
+        var batchPrompt = new Option<int>("--batch-prompt") { Description = "Prompt length of each sequence in the batched test", DefaultValueFactory = _ => 128 };
+        var threads = new Option<int>("--threads", "-t") { Description = "Compute threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var repetitions = new Option<int>("--repetitions", "-r") { Description = "Timed repetitions of each test", DefaultValueFactory = _ => 3 };
+        var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
+        var command = new Command("bench", "Measure prefill, decode and batched decode speed of a model")
+        {
+            model, prompt, gen, depth, batch, batchPrompt, threads, repetitions, json,
+        };
+        command.SetAction(result => CliRunner.Run(() =>
+        {
+            var options = new ModelBenchOptions
+            {
+                ModelPath = result.GetValue(model) ?? throw new ArgumentException("--model is required"),
+                Prompt = Positive(result.GetValue(prompt), "--prompt"),
+                Generate = Positive(result.GetValue(gen), "--gen"),
+                Depth = Math.Max(0, result.GetValue(depth)),
+                Batches = result.GetValue(batch)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(b => Positive(int.Parse(b, CultureInfo.InvariantCulture), "--batch")).ToArray(),
+                BatchedPrompt = Positive(result.GetValue(batchPrompt), "--batch-prompt"),
+                Threads = Positive(result.GetValue(threads), "--threads"),
+                Repetitions = Positive(result.GetValue(repetitions), "--repetitions"),
+            };
+            var report = Measure(options);
+            Print(report);
+            if (result.GetValue(json) is { } path)
+                File.WriteAllText(path, JsonSerializer.Serialize(report, Json) + Environment.NewLine);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static ModelBenchReport Measure(ModelBenchOptions options)
+    {
+        using var benchmark = new ModelBenchmark(options);
+        if (Console.IsOutputRedirected)
+            return benchmark.Run((phase, _) => Console.Error.WriteLine($"bench: {phase}"));
+        ModelBenchReport? report = null;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("starting", maxValue: 1);
+                report = benchmark.Run((phase, done) =>
+                {
+                    task.Description = phase;
+                    task.Value = done;
+                });
+            });
+        return report!;
+    }
+
+    private static void Print(ModelBenchReport r)
+    {
+        var table = new Table().AddColumns("test", "tok/s", "note");
+        table.Title = new TableTitle($"{r.Model} · {r.Threads} threads · {r.Simd}");
+        table.AddRow($"prefill pp{r.Prompt}", F(r.PrefillTokS), "one sequence, one pass");
+        table.AddRow($"decode tg{r.Generate}", F(r.DecodeTokS), $"{r.DecodeRooflineFraction:P0} of the {r.MemBwGbS:F1} GB/s roof");
+        table.AddRow($"decode tg{r.Generate} @ d{r.Depth}", F(r.DecodeDepthTokS), $"{r.DecodeDepthRooflineFraction:P0} of the roof");
+        foreach (var b in r.Batched)
+            table.AddRow($"batched decode ×{b.Batch}", F(b.DecodeTokS), $"prefill {F(b.PrefillTokS)} tok/s");
+        table.AddRow("int8 peak", $"{r.Int8PeakGmacs:F0} GMAC/s", "vpmaddubsw+vpmaddwd, all threads");
+        table.AddRow("GC", $"{r.GcCount}", $"{r.GcPauseMs:F1} ms paused");
+        AnsiConsole.Write(table);
+    }
+
+    private static string F(double tokensPerSecond) => tokensPerSecond.ToString("F1", CultureInfo.InvariantCulture);
+
+    private static int Positive(int value, string name) =>
+        value > 0 ? value : throw new ArgumentException($"{name} must be positive");
+}

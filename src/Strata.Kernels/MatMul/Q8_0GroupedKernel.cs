@@ -1,0 +1,224 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Strata.Kernels.Ops;
+using Strata.Kernels.Simd;
+
+namespace Strata.Kernels.MatMul;
+
+/// <summary>
+/// y = W·x for Q8_0 weights in <see cref="MatrixLayout.Q8_0Grouped"/> groups of 16 rows and Q8_0 activations, in
+/// the order of ggml's AVX2 vec_dot_q8_0_q8_0 and llamafile's tinyBLAS (which llama.cpp uses for Q8_0 at any batch
+/// size): eight float lanes per output, lane l taking the integer sum of quants 4l..4l+3 of each block,
+/// acc_l = fma(d_w·d_a, sum_l, acc_l), and the lanes added as hsum_float_8 does. AVX-512 holds two rows in one
+/// vector (low and high eight lanes); the 16 scales of a block are widened together and spread to the row pairs.
+/// Signed×signed products use the sign trick: |w| times a with w's sign, which vpmaddubsw accepts.
+/// </summary>
+internal static unsafe class Q8_0GroupedKernel
+{
+    private const int Rows = PackedMatrix.GroupRows;
+    private const int BlockBytes = PackedMatrix.Q8_0GroupQuantBytes;
+
+    public static void Run(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level)
+    {
+        var blocks = w.Cols / 32;
+        for (var g = groupStart; g < groupEnd; g++)
+        {
+            var quants = w.Data + g * w.GroupStride;
+            var group = new Group(quants, (ushort*)(quants + (long)blocks * BlockBytes), blocks, g * Rows, Math.Min(Rows, w.Rows - g * Rows));
+            for (var half = 0; half < 2 && half * 8 < group.Count; half++)
+            {
+                var t = 0;
+                switch (level)
+                {
+                    case SimdLevel.Avx512:
+                        for (; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
+                            Tile512<FourTokens>(group, half, a, t, output);
+                        for (; t < a.Batch; t++)
+                            Tile512<OneToken>(group, half, a, t, output);
+                        break;
+                    case SimdLevel.Avx2:
+                        for (var row = 8 * half; row < Math.Min(8 * half + 8, group.Count); row++)
+                        {
+                            for (t = 0; t < a.Batch; t++)
+                                output.Write(t, group.Row + row, Row256(group, row, a, t));
+                        }
+                        break;
+                    default:
+                        for (var row = 8 * half; row < Math.Min(8 * half + 8, group.Count); row++)
+                        {
+                            for (t = 0; t < a.Batch; t++)
+                                output.Write(t, group.Row + row, RowScalar(group, row, a, t));
+                        }
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows 8·half .. 8·half + 7 (four pairs) of the group for a tile of tokens.</summary>
+    private static void Tile512<TTile>(in Group group, int half, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
+    {
+        Vector512<float> acc00 = default, acc01 = default, acc02 = default, acc03 = default;
+        Vector512<float> acc10 = default, acc11 = default, acc12 = default, acc13 = default;
+        Vector512<float> acc20 = default, acc21 = default, acc22 = default, acc23 = default;
+        Vector512<float> acc30 = default, acc31 = default, acc32 = default, acc33 = default;
+        var n = TTile.Count;
+        var q0 = a.Quants(t);
+        var q1 = a.Quants(t + Math.Min(1, n - 1));
+        var q2 = a.Quants(t + Math.Min(2, n - 1));
+        var q3 = a.Quants(t + n - 1);
+        var d0 = a.Scales(t);
+        var d1 = a.Scales(t + Math.Min(1, n - 1));
+        var d2 = a.Scales(t + Math.Min(2, n - 1));
+        var d3 = a.Scales(t + n - 1);
+        // Lanes 0-7 take row 2p's scale, lanes 8-15 row 2p+1's.
+        var spread0 = SpreadIndex(8 * half);
+        var spread1 = SpreadIndex(8 * half + 2);
+        var spread2 = SpreadIndex(8 * half + 4);
+        var spread3 = SpreadIndex(8 * half + 6);
+        for (var b = 0; b < group.Blocks; b++)
+        {
+            var quants = (sbyte*)group.Quants + b * BlockBytes + 256 * half;
+            var w0 = Vector512.Load(quants);
+            var w1 = Vector512.Load(quants + 64);
+            var w2 = Vector512.Load(quants + 128);
+            var w3 = Vector512.Load(quants + 192);
+            var m0 = Vector512.Abs(w0).AsByte();
+            var m1 = Vector512.Abs(w1).AsByte();
+            var m2 = Vector512.Abs(w2).AsByte();
+            var m3 = Vector512.Abs(w3).AsByte();
+            var n0 = Vector512.LessThan(w0, Vector512<sbyte>.Zero);
+            var n1 = Vector512.LessThan(w1, Vector512<sbyte>.Zero);
+            var n2 = Vector512.LessThan(w2, Vector512<sbyte>.Zero);
+            var n3 = Vector512.LessThan(w3, Vector512<sbyte>.Zero);
+            var scales = HalfConversion.ToSingle(Vector256.Load(group.Scales + b * Rows));
+            var dw0 = Avx512F.PermuteVar16x32(scales, spread0);
+            var dw1 = Avx512F.PermuteVar16x32(scales, spread1);
+            var dw2 = Avx512F.PermuteVar16x32(scales, spread2);
+            var dw3 = Avx512F.PermuteVar16x32(scales, spread3);
+            var offset = b * 32;
+
+            var x = Activations(q0 + offset);
+            var da = d0[b];
+            acc00 = Lanes(acc00, m0, n0, x, dw0 * da);
+            acc10 = Lanes(acc10, m1, n1, x, dw1 * da);
+            acc20 = Lanes(acc20, m2, n2, x, dw2 * da);
+            acc30 = Lanes(acc30, m3, n3, x, dw3 * da);
+            if (TTile.Count > 1)
+            {
+                x = Activations(q1 + offset);
+                da = d1[b];
+                acc01 = Lanes(acc01, m0, n0, x, dw0 * da);
+                acc11 = Lanes(acc11, m1, n1, x, dw1 * da);
+                acc21 = Lanes(acc21, m2, n2, x, dw2 * da);
+                acc31 = Lanes(acc31, m3, n3, x, dw3 * da);
+                x = Activations(q2 + offset);
+                da = d2[b];
+                acc02 = Lanes(acc02, m0, n0, x, dw0 * da);
+                acc12 = Lanes(acc12, m1, n1, x, dw1 * da);
+                acc22 = Lanes(acc22, m2, n2, x, dw2 * da);
+                acc32 = Lanes(acc32, m3, n3, x, dw3 * da);
+                x = Activations(q3 + offset);
+                da = d3[b];
+                acc03 = Lanes(acc03, m0, n0, x, dw0 * da);
+                acc13 = Lanes(acc13, m1, n1, x, dw1 * da);
+                acc23 = Lanes(acc23, m2, n2, x, dw2 * da);
+                acc33 = Lanes(acc33, m3, n3, x, dw3 * da);
+            }
+        }
+        var row = group.Row + 8 * half;
+        var count = Math.Min(8, group.Count - 8 * half);
+        WritePairs(output, t, row, count, acc00, acc10, acc20, acc30);
+        if (TTile.Count > 1)
+        {
+            WritePairs(output, t + 1, row, count, acc01, acc11, acc21, acc31);
+            WritePairs(output, t + 2, row, count, acc02, acc12, acc22, acc32);
+            WritePairs(output, t + 3, row, count, acc03, acc13, acc23, acc33);
+        }
+    }
+
+    /// <summary>One token's 32 quants in both halves of a vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<sbyte> Activations(sbyte* quants) => Avx512F.BroadcastVector256ToVector512((long*)quants).AsSByte();
+
+    /// <summary>acc (two rows × eight lanes) += d · (lane sums of |w| × a·sign(w)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Lanes(Vector512<float> acc, Vector512<byte> magnitudes, Vector512<sbyte> negative, Vector512<sbyte> activations, Vector512<float> d)
+    {
+        var signed = Avx512BW.BlendVariable(activations, -activations, negative);
+        var sums = Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitudes, signed), Vector512<short>.One);
+        return Vector512.FusedMultiplyAdd(d, Avx512F.ConvertToVector512Single(sums), acc);
+    }
+
+    private static Vector512<int> SpreadIndex(int firstRow) =>
+        Avx512F.InsertVector256(Vector512.Create(firstRow), Vector256.Create(firstRow + 1), 1);
+
+    private static void WritePairs(MatMulOutput output, int t, int row, int count,
+        Vector512<float> pair0, Vector512<float> pair1, Vector512<float> pair2, Vector512<float> pair3)
+    {
+        Span<float> sums =
+        [
+            HorizontalSum(pair0.GetLower()), HorizontalSum(pair0.GetUpper()), HorizontalSum(pair1.GetLower()), HorizontalSum(pair1.GetUpper()),
+            HorizontalSum(pair2.GetLower()), HorizontalSum(pair2.GetUpper()), HorizontalSum(pair3.GetLower()), HorizontalSum(pair3.GetUpper()),
+        ];
+        for (var i = 0; i < count; i++)
+            output.Write(t, row + i, sums[i]);
+    }
+
+    private static float Row256(in Group group, int row, QuantizedActivations a, int t)
+    {
+        var acc = Vector256<float>.Zero;
+        var quants = a.Quants(t);
+        var scales = a.Scales(t);
+        for (var b = 0; b < group.Blocks; b++)
+        {
+            var weights = Vector256.Load((sbyte*)group.Quants + b * BlockBytes + 32 * row);
+            var magnitudes = Avx2.Sign(weights, weights).AsByte();
+            var signed = Avx2.Sign(Vector256.Load(quants + b * 32), weights);
+            var sums = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitudes, signed), Vector256<short>.One);
+            var d = HalfConversion.ToSingle(group.Scales[b * Rows + row]) * scales[b];
+            acc = Vector256.FusedMultiplyAdd(Vector256.Create(d), Avx.ConvertToVector256Single(sums), acc);
+        }
+        return HorizontalSum(acc);
+    }
+
+    private static float RowScalar(in Group group, int row, QuantizedActivations a, int t)
+    {
+        var quants = a.Quants(t);
+        var scales = a.Scales(t);
+        var lanes = stackalloc float[8];
+        new Span<float>(lanes, 8).Clear();
+        for (var b = 0; b < group.Blocks; b++)
+        {
+            var weights = (sbyte*)group.Quants + b * BlockBytes + 32 * row;
+            var d = HalfConversion.ToSingle(group.Scales[b * Rows + row]) * scales[b];
+            for (var l = 0; l < 8; l++)
+            {
+                var sum = 0;
+                for (var k = 4 * l; k < 4 * l + 4; k++)
+                    sum += weights[k] * quants[b * 32 + k];
+                lanes[l] = MathF.FusedMultiplyAdd(d, sum, lanes[l]);
+            }
+        }
+        return ((lanes[4] + lanes[0]) + (lanes[6] + lanes[2])) + ((lanes[5] + lanes[1]) + (lanes[7] + lanes[3]));
+    }
+
+    /// <summary>ggml's hsum_float_8: the two halves added lane-wise, then (0 + 2) + (1 + 3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float HorizontalSum(Vector256<float> v)
+    {
+        var quarter = v.GetUpper() + v.GetLower();
+        return (quarter.GetElement(0) + quarter.GetElement(2)) + (quarter.GetElement(1) + quarter.GetElement(3));
+    }
+
+    /// <summary>One row group: quants [blocks][16 rows][32] and scales [blocks][16 rows].</summary>
+    private readonly struct Group(byte* quants, ushort* scales, int blocks, int row, int count)
+    {
+        public byte* Quants { get; } = quants;
+        public ushort* Scales { get; } = scales;
+        public int Blocks { get; } = blocks;
+        public int Row { get; } = row;
+        public int Count { get; } = count;
+    }
+}

@@ -1,0 +1,167 @@
+using Strata.Kernels.MatMul;
+using Strata.Kernels.Memory;
+using Strata.Kernels.Quant;
+using Strata.Kernels.Simd;
+using Strata.Kernels.Tests.Quant;
+using Strata.Kernels.Threading;
+
+namespace Strata.Kernels.Tests.MatMul;
+
+public sealed unsafe class MatMulJobTests
+{
+    private const int Batch = 6; // one tile of four tokens and two single ones
+
+    public static TheoryData<TensorType, int, int> Shapes => new()
+    {
+        { TensorType.Q4_0, 24, 96 },  // interleaved, last group half full
+        { TensorType.Q4_0, 40, 64 },
+        { TensorType.Q4_0, 13, 96 },  // row layout (13 % 8 != 0), odd pair count
+        { TensorType.Q8_0, 13, 96 },
+        { TensorType.Q8_0, 32, 32 },
+        { TensorType.F32, 13, 80 },   // four accumulators and a tail
+        { TensorType.F32, 7, 160 },   // one accumulator (a multiple of 16)
+        { TensorType.F16, 11, 208 },
+        { TensorType.BF16, 11, 96 },
+        { TensorType.Q4_K, 9, 512 },
+        { TensorType.Q5_K, 17, 256 },
+        { TensorType.Q6_K, 9, 512 },
+        { TensorType.Q5_0, 5, 64 },   // generic scalar path
+        { TensorType.Q4_1, 5, 64 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Run_EverySimdLevel_MatchesReferenceDotsAndEachOther(TensorType type, int rows, int cols)
+    {
+        using var weights = RandomWeights(new Random(rows * 31 + cols + (int)type), type, rows, cols);
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, type, rows, cols));
+        using var input = Gaussian(new Random(7), Batch * cols);
+        var expected = ReferenceProducts(weights, type, rows, cols, input, out var magnitudes);
+
+        float[]? scalar = null;
+        foreach (var level in SimdSupport.Supported)
+        {
+            var actual = Multiply(packed, input, Batch, level, threads: 2);
+            for (var i = 0; i < actual.Length; i++)
+            {
+                Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-5 * magnitudes[i] + 1e-30,
+                    $"{type} {level} output {i}: {actual[i]:R}, reference {expected[i]:R}");
+            }
+            scalar ??= actual;
+            Assert.Equal(scalar, actual);
+        }
+    }
+
+    [Theory]
+    [InlineData(TensorType.Q4_0)]
+    [InlineData(TensorType.Q8_0)]
+    [InlineData(TensorType.F32)]
+    public void Run_TokenInAnyBatchOrThreadCount_GivesTheSameBits(TensorType type)
+    {
+        const int rows = 48, cols = 128, batch = 7;
+        using var weights = RandomWeights(new Random(3), type, rows, cols);
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, type, rows, cols));
+        using var input = Gaussian(new Random(4), batch * cols);
+        var together = Multiply(packed, input, batch, SimdSupport.Level, threads: 2);
+        for (var t = 0; t < batch; t++)
+        {
+            var alone = Multiply(packed, new NativeBufferView(input.Pointer + t * cols), 1, SimdSupport.Level, threads: 1);
+            Assert.Equal(together.AsSpan(t * rows, rows).ToArray(), alone);
+        }
+    }
+
+    [Fact]
+    public void RunGated_EqualsSwiGluOfTheTwoProjections()
+    {
+        const int rows = 40, cols = 64;
+        using var gateWeights = RandomWeights(new Random(5), TensorType.Q8_0, rows, cols);
+        using var upWeights = RandomWeights(new Random(6), TensorType.Q8_0, rows, cols);
+        using var gate = PackedMatrix.Create(new WeightMatrix(gateWeights.Pointer, TensorType.Q8_0, rows, cols));
+        using var up = PackedMatrix.Create(new WeightMatrix(upWeights.Pointer, TensorType.Q8_0, rows, cols));
+        using var input = Gaussian(new Random(8), Batch * cols);
+        var g = Multiply(gate, input, Batch, SimdSupport.Level, threads: 1);
+        var u = Multiply(up, input, Batch, SimdSupport.Level, threads: 1);
+        for (var t = 0; t < Batch; t++)
+            Kernels.Ops.SwiGlu.Apply(g.AsSpan(t * rows, rows), u.AsSpan(t * rows, rows), SimdSupport.Level);
+
+        using var pool = new ComputePool(2);
+        using var job = new MatMulJob();
+        var gated = new float[Batch * rows];
+        var upOut = new float[Batch * rows];
+        fixed (float* pg = gated, pu = upOut)
+            job.RunGated(pool, gate, up, input.Pointer, Batch, pg, pu);
+        Assert.Equal(g, gated);
+    }
+
+    [Fact]
+    public void Run_Accumulate_AddsToTheOutput()
+    {
+        const int rows = 16, cols = 64;
+        using var weights = RandomWeights(new Random(9), TensorType.Q4_0, rows, cols);
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, TensorType.Q4_0, rows, cols));
+        using var input = Gaussian(new Random(10), cols);
+        var product = Multiply(packed, input, 1, SimdSupport.Level, threads: 1);
+        var residual = Enumerable.Range(0, rows).Select(i => i * 0.25f).ToArray();
+        using var pool = new ComputePool(1);
+        using var job = new MatMulJob();
+        fixed (float* p = residual)
+            job.Run(pool, packed, input.Pointer, 1, p, accumulate: true);
+        for (var r = 0; r < rows; r++)
+            Assert.Equal(r * 0.25f + product[r], residual[r]);
+    }
+
+    private static float[] Multiply(PackedMatrix w, NativeBufferView input, int batch, SimdLevel level, int threads)
+    {
+        using var pool = new ComputePool(threads);
+        using var job = new MatMulJob(level);
+        var output = new float[batch * w.Rows];
+        fixed (float* p = output)
+            job.Run(pool, w, input.Pointer, batch, p);
+        return output;
+    }
+
+    /// <summary>ggml's scalar vec_dot per output, on activations quantized the way the kernels quantize them.</summary>
+    private static double[] ReferenceProducts(NativeBuffer<byte> weights, TensorType type, int rows, int cols, NativeBufferView input, out double[] magnitudes)
+    {
+        var activationType = VecDot.ActivationType(type);
+        var rowBytes = (int)TensorTypeInfo.RowBytes(type, cols);
+        var expected = new double[Batch * rows];
+        magnitudes = new double[Batch * rows];
+        var w = new float[cols];
+        var a = new float[cols];
+        for (var t = 0; t < Batch; t++)
+        {
+            var x = new ReadOnlySpan<float>(input.Pointer + t * cols, cols);
+            var activation = new byte[TensorTypeInfo.RowBytes(activationType, cols)];
+            ActivationQuantizer.QuantizeRow(activationType, x, activation);
+            Dequantizer.DequantizeRow(activationType, activation, a);
+            for (var r = 0; r < rows; r++)
+            {
+                var row = weights.Slice((long)r * rowBytes, rowBytes);
+                expected[t * rows + r] = VecDot.Dot(type, row, activation, cols);
+                Dequantizer.DequantizeRow(type, row, w);
+                for (var i = 0; i < cols; i++)
+                    magnitudes[t * rows + r] += Math.Abs((double)w[i] * a[i]);
+            }
+        }
+        return expected;
+    }
+
+    private static NativeBuffer<byte> RandomWeights(Random random, TensorType type, int rows, int cols)
+    {
+        var data = TensorTypeInfo.BlockElements(type) == 1
+            ? QuantTestData.QuantizedRow(random, type, rows * cols)
+            : QuantTestData.RandomBlocks(random, type, rows * cols / TensorTypeInfo.BlockElements(type));
+        var buffer = new NativeBuffer<byte>(data.Length);
+        data.CopyTo(buffer.Span);
+        return buffer;
+    }
+
+    private static NativeBufferView Gaussian(Random random, int count)
+    {
+        var values = QuantTestData.Gaussian(random, count);
+        var buffer = new NativeBuffer<float>(count);
+        values.CopyTo(buffer.Span);
+        return new NativeBufferView(buffer);
+    }
+}
