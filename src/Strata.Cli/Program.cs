@@ -9,6 +9,7 @@ internal static class Program
     {
         var bench = BenchCommand.Create();
         bench.Subcommands.Add(BenchServeCommand.Create());
+        bench.Subcommands.Add(BenchCacheCommand.Create());
         var root = new RootCommand("Strata: an LLM inference engine for GGUF models on the CPU")
         {
             GenerateCommand.Create(),

@@ -134,6 +134,18 @@ public sealed class InferenceEngine : IDisposable
         return completion.Task;
     }
 
+    /// <summary>
+    /// Empties the working pool's prefix cache, moving the blocks down to the host tier as eviction would; with
+    /// <paramref name="includingHost"/> the host tier is emptied too (the persistent tiers are kept).
+    /// </summary>
+    public Task ResetPrefixCacheAsync(bool includingHost) => RunOnLoopAsync(() =>
+    {
+        _scheduler.Blocks.EvictUnreferenced();
+        if (includingHost)
+            _tiers?.Host?.Clear();
+        return true;
+    });
+
     /// <summary>Throws unless every KV block is referenced exactly by the live sequences; runs on the engine thread.</summary>
     public Task CheckIntegrityAsync() => RunOnLoopAsync(() =>
     {

@@ -150,6 +150,15 @@ public sealed class BlockManager
         }
     }
 
+    /// <summary>Forgets every cached block nobody references (each passes through <see cref="Evicted"/> first).</summary>
+    public void EvictUnreferenced()
+    {
+        if (Prefixes is null)
+            return;
+        foreach (var block in Pool.FreeQueue().ToList())
+            Evict(block);
+    }
+
     /// <summary>A new table sharing every block of <paramref name="table"/> (for n &gt; 1 choices of one prompt).</summary>
     public BlockTable Fork(BlockTable table)
     {

@@ -127,4 +127,22 @@ public sealed class PrefixIndexTests
         Assert.Single(manager.FindCached(keys, [1, 2, 3, 4]));
         manager.CheckIntegrity([]);
     }
+
+    [Fact]
+    public void EvictUnreferenced_DemotesFreeCachedBlocksOnly()
+    {
+        var manager = new BlockManager(4, BlockSize, prefixCaching: true);
+        var evicted = new List<BlockKey>();
+        manager.Evicted = (_, entry) => evicted.Add(entry.Key);
+        var (released, releasedKeys) = Fill(manager, [1, 1, 1, 1]);
+        var (held, heldKeys) = Fill(manager, [2, 2, 2, 2]);
+        manager.Free(released);
+
+        manager.EvictUnreferenced();
+
+        Assert.Equal(releasedKeys, evicted);
+        Assert.Empty(manager.FindCached(releasedKeys, [1, 1, 1, 1]));
+        Assert.Single(manager.FindCached(heldKeys, [2, 2, 2, 2]));
+        manager.CheckIntegrity([held]);
+    }
 }

@@ -93,6 +93,17 @@ public sealed class HostBlockStore(long capacityBytes, KvBlockShape shape, bool 
         return true;
     }
 
+    /// <summary>Drops every block.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _entries.Clear();
+            _recency.Clear();
+            _bytes = 0;
+        }
+    }
+
     private void Remove(LinkedListNode<Entry> node)
     {
         _recency.Remove(node);
