@@ -18,6 +18,7 @@ internal static class Program
             InspectCommand.Create(),
             SynthCommand.Create(),
             ChatTemplateCommand.Create(),
+            ServeCommand.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http;
+using Strata.Server.Generation;
+using Strata.Server.Metrics;
+
+namespace Strata.Server.Endpoints;
+
+/// <summary><c>GET /metrics</c>: Prometheus text.</summary>
+internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
+{
+    public Task HandleAsync(HttpContext context)
+    {
+        context.Response.ContentType = PrometheusText.ContentType;
+        return context.Response.WriteAsync(metrics.Render(host.Engine.Stats));
+    }
+}
