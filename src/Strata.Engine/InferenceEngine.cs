@@ -304,5 +304,11 @@ public sealed class InferenceEngine : IDisposable
         PromptTokensComputed = _promptTokens,
         GeneratedTokens = _generatedTokens,
         Steps = _steps,
+        AdmittedPromptTokens = _scheduler.AdmittedPromptTokens,
+        CachedPromptTokens = _scheduler.CachedPromptTokens,
+        CachedBlocks = _scheduler.Blocks.Prefixes?.Count ?? 0,
+        CacheEvictions = _scheduler.Blocks.Evictions,
+        Prefetches = _tiers?.PrefetchLatency.Count ?? 0,
+        PrefetchSeconds = (_tiers?.PrefetchLatency.Count ?? 0) * (_tiers?.PrefetchLatency.MeanSeconds ?? 0),
     };
 }

@@ -11,8 +11,11 @@ public sealed record ServerOptions
     /// <summary>The TCP port; 0 picks a free one (see <see cref="StrataServer.BaseAddress"/>).</summary>
     public int Port { get; init; } = 8000;
 
-    /// <summary>When set, requests to <c>/v1/…</c> must send <c>Authorization: Bearer</c> this key.</summary>
-    public string? ApiKey { get; init; }
+    /// <summary>
+    /// When any are given, requests to <c>/v1/…</c> must send <c>Authorization: Bearer</c> one of these keys. Each key is
+    /// a tenant: requests under different keys never share cached KV blocks.
+    /// </summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
     /// <summary>The least severe log messages written to stderr.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;

@@ -58,8 +58,8 @@ public sealed class StrataServer : IAsyncDisposable
         var app = builder.Build();
         app.UseMiddleware<RequestCounter>();
         app.UseMiddleware<ErrorBoundary>();
-        if (options.ApiKey is { } apiKey)
-            app.UseMiddleware<ApiKeyCheck>(apiKey);
+        if (options.ApiKeys.Count > 0)
+            app.UseMiddleware<ApiKeyCheck>(options.ApiKeys);
         ApiRoutes.Map(app);
         // Built eagerly so that a model without a chat template is reported at startup, not on the first chat request.
         app.Services.GetRequiredService<ChatPromptBuilder>();

@@ -39,7 +39,7 @@ internal sealed class RunningServer : IAsyncDisposable
     {
         var model = LoadedModel.Load(modelPath ?? ModelFiles.Stories);
         var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine);
-        var server = await StrataServer.StartAsync(engine, new ServerOptions { Port = 0, ApiKey = apiKey, LogLevel = LogLevel.Error });
+        var server = await StrataServer.StartAsync(engine, new ServerOptions { Port = 0, ApiKeys = apiKey is null ? [] : [apiKey], LogLevel = LogLevel.Error });
         return new RunningServer(model, engine, server, apiKey);
     }
 

@@ -25,12 +25,7 @@ internal static class ServeCommand
                 r.AddError($"--port must be in [0, 65535], got {value}");
         });
         var threads = ThreadsOption.Create();
-        var kvMemory = new Option<long?>("--kv-cache-memory")
-        {
-            Description = "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: 2GiB]",
-            CustomParser = ParseSize,
-            HelpName = "size",
-        };
+        var kvMemory = SizeOption("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: 2GiB]");
         var blockSize = Positive(new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize });
         var kvType = new Option<string>("--kv-cache-dtype") { Description = "Element type of the KV cache", DefaultValueFactory = _ => "f16" };
         kvType.AcceptOnlyFromAmong("f16", "f32");
@@ -38,10 +33,23 @@ internal static class ServeCommand
         var sequences = Positive(new Option<int>("--max-num-seqs") { Description = "Sequences that may run at once", DefaultValueFactory = _ => defaults.MaxSequences });
         var queue = Positive(new Option<int>("--max-queue") { Description = "Requests that may wait; more are refused with 503", DefaultValueFactory = _ => defaults.MaxQueue });
         var maxModelLength = NonNegative(new Option<int>("--max-model-len") { Description = "Longest sequence, prompt plus output (default: the model's context)" });
-        var apiKey = new Option<string?>("--api-key") { Description = "Require 'Authorization: Bearer KEY' on /v1 requests" };
+        var apiKeys = new Option<string[]>("--api-key")
+        {
+            Description = "Require 'Authorization: Bearer KEY' on /v1 requests; repeat for several keys (each a tenant with its own cache)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var noPrefixCache = new Option<bool>("--no-prefix-cache") { Description = "Do not reuse the KV of cached prompt prefixes" };
+        var hostCache = SizeOption("--host-cache-memory", "Host memory for blocks evicted from the KV cache, like 8GiB [default: none]");
+        var hostDtype = new Option<string>("--host-cache-dtype") { Description = "Element type in the host tier: as the KV cache, or int8", DefaultValueFactory = _ => "native" };
+        hostDtype.AcceptOnlyFromAmong("native", "int8");
+        var diskDirectory = new Option<string?>("--disk-cache-dir") { Description = "Directory of the disk tier (blocks survive restarts) [default: none]" };
+        var diskSize = SizeOption("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
+        var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
+        var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
-            model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKey,
+            model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
@@ -55,8 +63,15 @@ internal static class ServeCommand
                 MaxSequences = result.GetValue(sequences),
                 MaxQueue = result.GetValue(queue),
                 MaxModelLength = result.GetValue(maxModelLength),
+                PrefixCaching = !result.GetValue(noPrefixCache),
+                HostCacheBytes = result.GetValue(hostCache) ?? 0,
+                HostCacheInt8 = result.GetValue(hostDtype) == "int8",
+                DiskCacheDirectory = result.GetValue(diskDirectory),
+                DiskCacheBytes = result.GetValue(diskSize) ?? defaults.DiskCacheBytes,
+                CacheTtl = result.GetValue(cacheTtl) ?? defaults.CacheTtl,
+                RemoteCacheUrl = result.GetValue(remoteCache),
             };
-            var serverOptions = new ServerOptions { Host = result.GetValue(host)!, Port = result.GetValue(port), ApiKey = result.GetValue(apiKey) };
+            var serverOptions = new ServerOptions { Host = result.GetValue(host)!, Port = result.GetValue(port), ApiKeys = result.GetValue(apiKeys) ?? [] };
 
             using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
             using var engine = InferenceEngine.Start(loaded, engineOptions);
@@ -67,12 +82,31 @@ internal static class ServeCommand
         return command;
     }
 
-    private static long? ParseSize(ArgumentResult result)
+    private static Option<long?> SizeOption(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "size",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (ByteSize.TryParse(text, out var bytes) && bytes > 0)
+                return bytes;
+            result.AddError($"{name} must be a size like 2GiB, 512MiB, 1G or a number of bytes, got '{text}'");
+            return null;
+        },
+    };
+
+    /// <summary>Parses durations like 24h, 30m, 90s, 7d, or hh:mm:ss.</summary>
+    private static TimeSpan? ParseDuration(ArgumentResult result)
     {
         var text = result.Tokens.Single().Value;
-        if (ByteSize.TryParse(text, out var bytes) && bytes > 0)
-            return bytes;
-        result.AddError($"--kv-cache-memory must be a size like 2GiB, 512MiB, 1G or a number of bytes, got '{text}'");
+        var unit = text.Length > 1 ? text[^1] : ' ';
+        var scale = unit switch { 's' => 1.0, 'm' => 60.0, 'h' => 3600.0, 'd' => 86400.0, _ => 0.0 };
+        if (scale > 0 && double.TryParse(text[..^1], System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 0)
+            return TimeSpan.FromSeconds(count * scale);
+        if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+            return span;
+        result.AddError($"--cache-ttl must be a duration like 24h, 30m, 90s or 7d, got '{text}'");
         return null;
     }
 

@@ -36,13 +36,14 @@ internal sealed class RequestState(string id, long arrival, GenerationRequest re
 
     public bool IsCancelled => Cancellation.IsCancellationRequested;
 
-    /// <summary>Records how many prompt tokens came from the cache when the request was first admitted.</summary>
-    public void NoteCachedTokens(int tokens)
+    /// <summary>Records how many prompt tokens came from the cache when the request was first admitted; false if it was admitted before.</summary>
+    public bool NoteCachedTokens(int tokens)
     {
         if (_admitted)
-            return;
+            return false;
         _admitted = true;
         Handle.CachedTokens = tokens;
+        return true;
     }
 
     public GenerationHandle CreateHandle() => Handle = new GenerationHandle(Id, Request.PromptTokens.Length, _events.Reader);

@@ -24,6 +24,11 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
 
     public long Preemptions { get; private set; }
 
+    /// <summary>Prompt tokens of every request admitted so far, and how many of them came from the prefix cache.</summary>
+    public long AdmittedPromptTokens { get; private set; }
+
+    public long CachedPromptTokens { get; private set; }
+
     public bool HasWork => _waiting.Count > 0 || _running.Count > 0;
 
     public int MaxBatchedTokens => maxBatchedTokens;
@@ -121,7 +126,11 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
         foreach (var load in loaded)
             _plan.Loads.Add((blocks.AttachLoaded(sequence.Table, load.Block), load.Payload));
         sequence.ComputedCount = start;
-        sequence.Request.NoteCachedTokens(start);
+        if (sequence.Request.NoteCachedTokens(start))
+        {
+            AdmittedPromptTokens += sequence.PromptLength;
+            CachedPromptTokens += start;
+        }
         blocks.Reserve(sequence.Table, start, start + count, _plan.Copies);
         _plan.Add(sequence, count);
         budget -= count;

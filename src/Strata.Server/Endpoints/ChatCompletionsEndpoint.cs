@@ -17,7 +17,7 @@ internal sealed class ChatCompletionsEndpoint(EngineHost host, ChatPromptBuilder
             request = ChatRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
         var prompt = prompts.Build(request);
         // Chat replies run until the model ends its turn or the context is full, unless the client caps them.
-        using var generation = host.Start(prompt, request.Generation, int.MaxValue, "messages", context.RequestAborted);
+        using var generation = host.Start(prompt, request.Generation, int.MaxValue, "messages", Tenant.Of(context), context.RequestAborted);
         await GenerationResponse.WriteAsync(context, generation, request.Generation, ChatFormat.Instance, host.ModelName);
     }
 }

@@ -16,7 +16,7 @@ internal sealed class CompletionsEndpoint(EngineHost host)
             request = CompletionRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
         // Like llama.cpp and vLLM, a text prompt gets the model's BOS and may spell special tokens by name.
         var prompt = request.Prompt.Tokens ?? host.Tokenizer.Encode(request.Prompt.Text!, addSpecial: true, parseSpecial: true);
-        using var generation = host.Start(prompt, request.Generation, CompletionRequest.DefaultMaxTokens, "prompt", context.RequestAborted);
+        using var generation = host.Start(prompt, request.Generation, CompletionRequest.DefaultMaxTokens, "prompt", Tenant.Of(context), context.RequestAborted);
         await GenerationResponse.WriteAsync(context, generation, request.Generation, CompletionFormat.Instance, host.ModelName);
     }
 }

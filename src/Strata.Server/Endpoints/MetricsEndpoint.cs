@@ -10,6 +10,8 @@ internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
     public Task HandleAsync(HttpContext context)
     {
         context.Response.ContentType = PrometheusText.ContentType;
-        return context.Response.WriteAsync(metrics.Render(host.Engine.Stats));
+        var text = metrics.Render(host.Engine.Stats);
+        CacheMetrics.WriteTo(text, host.Engine);
+        return context.Response.WriteAsync(text.ToString());
     }
 }

@@ -26,7 +26,8 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
 
     /// <param name="defaultMaxTokens">The token limit when the client set none; it is capped to the context left.</param>
     /// <param name="promptParam">The request field the prompt came from, for errors about it.</param>
-    public ActiveGeneration Start(int[] prompt, GenerationFields fields, int defaultMaxTokens, string promptParam, CancellationToken clientAborted)
+    /// <param name="tenant">Who is asking (see <see cref="Http.Tenant"/>); tenants never share cached blocks.</param>
+    public ActiveGeneration Start(int[] prompt, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant, CancellationToken clientAborted)
     {
         if (prompt.Length == 0)
             throw ApiException.BadRequest("The prompt must not be empty.", promptParam);
@@ -38,6 +39,9 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
             Choices = fields.Choices,
             Logprobs = fields.Logprobs,
             TopLogprobs = fields.TopLogprobs,
+            CacheSalt = $"{tenant}\n{fields.CacheSalt}",
+            CacheTtl = fields.CacheTtl,
+            Pin = fields.Pin,
         };
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, lifetime.ApplicationStopping);
         try

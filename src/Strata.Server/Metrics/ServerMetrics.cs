@@ -25,7 +25,7 @@ internal sealed class ServerMetrics
 
     public void CountRequest(int status) => _requestsByStatus.AddOrUpdate(status, 1, (_, count) => count + 1);
 
-    public string Render(EngineStats engine)
+    public PrometheusText Render(EngineStats engine)
     {
         var text = new PrometheusText();
         text.Family("strata_requests_total", "counter", "API requests answered, by HTTP status.");
@@ -42,6 +42,6 @@ internal sealed class ServerMetrics
         text.Counter("strata_prompt_tokens_total", "Prompt tokens computed (prefill).", engine.PromptTokensComputed);
         text.Counter("strata_generation_tokens_total", "Tokens generated.", engine.GeneratedTokens);
         text.Counter("strata_engine_steps_total", "Engine steps run.", engine.Steps);
-        return text.ToString();
+        return text;
     }
 }

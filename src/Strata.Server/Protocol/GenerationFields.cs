@@ -31,6 +31,15 @@ internal sealed record GenerationFields
 
     public int TopLogprobs { get; init; }
 
+    /// <summary>Isolates the request's cached prefixes (<c>cache_salt</c>, as in vLLM).</summary>
+    public string CacheSalt { get; init; } = "";
+
+    /// <summary>How long the prompt's cached blocks should be kept (<c>cache_ttl</c>, seconds).</summary>
+    public TimeSpan? CacheTtl { get; init; }
+
+    /// <summary>Keep the prompt's cached blocks resident for <see cref="CacheTtl"/> (<c>pin</c>).</summary>
+    public bool Pin { get; init; }
+
     public static GenerationFields Parse(JsonFields fields, int vocabSize)
     {
         // Accepted for compatibility and otherwise unused; only its type is checked.
@@ -46,6 +55,9 @@ internal sealed record GenerationFields
             MaxTokens = maxTokens is { } limit ? Require.AtLeast(limit, 1, "max_tokens") : null,
             Choices = Require.Within(fields.Int32("n") ?? 1, 1, MaxChoices, "n"),
             Stream = stream,
+            CacheSalt = fields.String("cache_salt") ?? "",
+            CacheTtl = fields.Number("cache_ttl") is { } ttl ? TimeSpan.FromSeconds(Require.AboveZero(ttl, "cache_ttl")) : null,
+            Pin = fields.Boolean("pin") ?? false,
             IncludeUsage = streamOptions is { } options && (new JsonFields(options, "stream_options.").Boolean("include_usage") ?? false),
         };
     }

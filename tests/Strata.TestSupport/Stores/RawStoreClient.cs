@@ -28,5 +28,7 @@ internal sealed class RawStoreClient(RemoteEndpoint endpoint) : IDisposable
 
     public long DbSize() => Command("DBSIZE").Integer;
 
+    public IReadOnlyList<string> Keys() => Command("KEYS", "*").Items!.Select(key => key.AsText()!).ToArray();
+
     public void Dispose() => _connection.Dispose();
 }
