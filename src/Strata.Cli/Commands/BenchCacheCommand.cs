@@ -9,7 +9,8 @@ namespace Strata.Cli.Commands;
 
 /// <summary>
 /// <c>strata bench cache</c>: time to first token for a prompt whose first N tokens are cached, served cold, from
-/// the working pool, from the host tier and from the disk tier.
+/// the working pool, from the host tier, from the disk tier and (with <c>--remote-cache</c>) from the remote store, read
+/// by a second engine that never computed it.
 /// </summary>
 internal static class BenchCacheCommand
 {
@@ -21,9 +22,10 @@ internal static class BenchCacheCommand
         var batched = new Option<int>("--max-num-batched-tokens") { Description = "Token budget of a step", DefaultValueFactory = _ => 512 };
         var threads = ThreadsOption.Create();
         var directory = new Option<string?>("--disk-cache-dir") { Description = "Disk tier directory (default: a temporary one, deleted afterwards)" };
-        var command = new Command("cache", "Time to first token with a cached prefix: cold, working pool, host tier, disk tier")
+        var remoteCache = new Option<string?>("--remote-cache") { Description = "Also measure the remote tier: redis://host:port (its store should be empty)" };
+        var command = new Command("cache", "Time to first token with a cached prefix: cold, working pool, host, disk and remote tiers")
         {
-            model, prefix, suffix, batched, threads, directory,
+            model, prefix, suffix, batched, threads, directory, remoteCache,
         };
         command.SetAction(result => CliRunner.RunAsync(async () =>
         {
@@ -44,6 +46,7 @@ internal static class BenchCacheCommand
                 DiskCacheBytes = 4 * prefixBytes,
                 MaxBatchedTokens = result.GetValue(batched),
                 MaxModelLength = prefixLength + 4 * suffixLength + 16,
+                RemoteCacheUrl = result.GetValue(remoteCache),
             };
             try
             {
@@ -57,13 +60,26 @@ internal static class BenchCacheCommand
                 await engine.FlushCacheAsync();
                 await engine.ResetPrefixCacheAsync(includingHost: true);
                 var disk = await TimeFirstToken(engine, tokens.Next());
+                var runs = new List<(string Name, (double Seconds, int Cached) Run)>
+                {
+                    ("cold", cold), ("working pool", pool), ("host tier", host), ("disk tier", disk),
+                };
+                if (options.RemoteCacheUrl is not null)
+                {
+                    // A second node with nothing but the shared store: its prefix can only come from the remote tier.
+                    using var other = InferenceEngine.Start(loaded, options with { HostCacheBytes = 0, DiskCacheDirectory = null });
+                    await TimeFirstToken(other, tokens.Warmup());
+                    runs.Add(("remote tier", await TimeFirstToken(other, tokens.Next())));
+                    var traffic = other.TierTraffic.GetValueOrDefault("remote");
+                    Console.Error.WriteLine($"remote tier: {traffic.Blocks} blocks, {traffic.Bytes / 1e6:F0} MB read in {traffic.Seconds * 1000:F0} ms = {traffic.Bytes / 1e6 / Math.Max(traffic.Seconds, 1e-9):F0} MB/s");
+                }
 
                 Console.WriteLine($"model {loaded.Name}, prefix {prefixLength} tokens ({prefixBytes / 1048576.0:F0} MiB of KV), suffix {suffixLength}, {options.Threads} threads");
                 Console.WriteLine($"{"served from",-14} {"TTFT ms",10} {"cached",8} {"vs cold",9} {"over pool ms",13} {"MB/s",8}");
-                foreach (var (name, run) in new[] { ("cold", cold), ("working pool", pool), ("host tier", host), ("disk tier", disk) })
+                foreach (var (name, run) in runs)
                 {
                     var over = run.Seconds - pool.Seconds;
-                    var rate = name is "host tier" or "disk tier" && over > 0 ? $"{prefixBytes / over / 1e6,8:F0}" : $"{"",8}";
+                    var rate = name.EndsWith("tier", StringComparison.Ordinal) && over > 0 ? $"{prefixBytes / over / 1e6,8:F0}" : $"{"",8}";
                     Console.WriteLine($"{name,-14} {run.Seconds * 1000,10:F1} {run.Cached,8} {cold.Seconds / run.Seconds,8:F1}x {over * 1000,13:F1} {rate}");
                 }
                 return 0;
