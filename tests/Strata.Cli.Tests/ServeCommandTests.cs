@@ -1,33 +1,19 @@
-using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 
 namespace Strata.Cli.Tests;
 
-public sealed partial class ServeCommandTests
+public sealed class ServeCommandTests
 {
     [Fact]
     public async Task Serve_FreePort_AnswersThenStopsGracefullyOnSigterm()
     {
-        using var process = Start("serve", "--port", "0", "--kv-cache-memory", "16MiB", "--max-num-batched-tokens", "64", "--threads", "1");
-        try
-        {
-            var address = await ReadListeningAddressAsync(process);
-            using var http = new HttpClient { BaseAddress = address };
+        using var server = await ServeProcess.StartAsync("--kv-cache-memory", "16MiB", "--max-num-batched-tokens", "64", "--threads", "1");
 
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
-            using var completion = await http.PostAsync("/v1/completions", new StringContent("""{"prompt": "Once upon a time", "max_tokens": 8, "temperature": 0}"""));
-            Assert.Contains("\"text\":\", there was a little girl\"", await completion.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync("/health")).StatusCode);
+        Assert.Equal(", there was a little girl", (await server.CompleteAsync("Once upon a time", 8)).Text);
 
-            Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(10)), "strata serve did not stop on SIGTERM");
-            Assert.Equal(0, process.ExitCode);
-        }
-        finally
-        {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-        }
+        Assert.True(server.Terminate(TimeSpan.FromSeconds(10)), "strata serve did not stop on SIGTERM");
+        Assert.Equal(0, server.ExitCode);
     }
 
     [Theory]
@@ -52,27 +38,4 @@ public sealed partial class ServeCommandTests
         Assert.Contains(value, result.Stderr);
         Assert.DoesNotContain("Serving", result.Stderr);
     }
-
-    private static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "strata.dll"));
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        return Process.Start(start)!;
-    }
-
-    private static async Task<Uri> ReadListeningAddressAsync(Process process)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (ListeningLine().Match(line) is { Success: true } match)
-                return new Uri(match.Groups[1].Value);
-        }
-        throw new InvalidOperationException("strata serve exited before it was listening");
-    }
-
-    [GeneratedRegex(@"Serving \S+ at (http://\S+):")]
-    private static partial Regex ListeningLine();
 }

@@ -18,7 +18,14 @@ internal sealed partial class ServeProcess : IDisposable
 
     public HttpClient Http { get; }
 
-    public int ProcessId => _process.Id;
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Sends SIGTERM and waits for the process to exit; false if it did not in time.</summary>
+    public bool Terminate(TimeSpan timeout)
+    {
+        Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]).WaitForExit();
+        return _process.WaitForExit(timeout);
+    }
 
     public static async Task<ServeProcess> StartAsync(params string[] args)
     {
