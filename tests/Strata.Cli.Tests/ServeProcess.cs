@@ -69,12 +69,18 @@ internal sealed partial class ServeProcess : IDisposable
         return line is null ? 0 : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
     }
 
-    public void Dispose()
+    /// <summary>SIGKILL: the server gets no chance to shut down or drain anything.</summary>
+    public void Kill()
     {
-        Http.Dispose();
         if (!_process.HasExited)
             _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        Kill();
         _process.Dispose();
     }
 
