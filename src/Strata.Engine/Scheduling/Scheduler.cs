@@ -10,13 +10,15 @@ namespace Strata.Engine.Scheduling;
 /// on running sequences. When blocks run out, the newest running sequence is preempted: its blocks are freed and it
 /// goes back to the front of the queue, to be recomputed later — no request fails because others are running.
 /// A sequence being admitted first takes the longest prefix of its tokens whose full blocks are cached, and only
-/// computes the rest; blocks become findable by content as soon as they are full.
+/// computes the rest; blocks become findable by content as soon as they are full, and a sequence whose next block
+/// another running sequence is computing waits for it rather than computing it twice.
 /// </summary>
 internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int maxSequences, PinPolicy pins, KvTiers? tiers)
 {
     private readonly LinkedList<Sequence> _waiting = new();
     private readonly List<Sequence> _running = [];
     private readonly SchedulerPlan _plan = new();
+    private readonly InFlightPrefixes _inFlight = new();
 
     public int WaitingCount => _waiting.Count;
 
@@ -98,6 +100,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
     {
         if (!_running.Remove(sequence))
             _waiting.Remove(sequence);
+        _inFlight.Release(sequence);
         blocks.Free(sequence.Table);
     }
 
@@ -116,6 +119,9 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
         if (TakeLoadedBlocks(sequence, cached.Count) is not { } loaded)
             return Admission.Deferred;
         var fromCache = cached.Count + loaded.Count;
+        var promptBlocks = blocks.Prefixes is null ? 0 : (sequence.Length - 1) / blocks.BlockSize;
+        if (fromCache < promptBlocks && _inFlight.IsComputedByOther(sequence.BlockKeys[fromCache], sequence))
+            return Admission.Deferred;
         var start = fromCache * blocks.BlockSize;
         var count = Math.Min(sequence.Length - start, budget);
         var needed = blocks.AttachCost(cached) + loaded.Count + blocks.BlocksFor(start + count) - fromCache;
@@ -131,6 +137,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
             AdmittedPromptTokens += sequence.PromptLength;
             CachedPromptTokens += start;
         }
+        _inFlight.Claim(sequence, fromCache, promptBlocks);
         blocks.Reserve(sequence.Table, start, start + count, _plan.Copies);
         _plan.Add(sequence, count);
         budget -= count;
@@ -186,6 +193,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
             var entry = new CachedBlock(sequence.BlockKeys[i], parent, sequence.Tokens.Slice(i * size, size).ToArray());
             if (blocks.Register(block, entry))
                 tiers?.WriteThrough(block, entry, pins.TtlFor(sequence.Request.Request.CacheTtl));
+            _inFlight.Done(entry.Key, sequence);
             if (sequence.Request.Request.Pin && (i + 1) * size <= sequence.PromptLength)
                 pins.Pin(blocks, block, sequence.Request.Request.CacheTtl);
         }
@@ -213,6 +221,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
     private void Preempt(Sequence victim)
     {
         _running.Remove(victim);
+        _inFlight.Release(victim);
         blocks.Free(victim.Table);
         victim.ComputedCount = 0;
         _waiting.AddFirst(victim);

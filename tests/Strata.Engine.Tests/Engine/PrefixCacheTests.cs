@@ -119,6 +119,24 @@ public sealed class PrefixCacheTests(EngineFixture fixture) : IClassFixture<Engi
     }
 
     [Fact]
+    public async Task Submit_SharedPrefixConcurrently_ComputedOnceOthersWaitForIt()
+    {
+        var prefix = fixture.Tokens(Story);
+        var prompts = Enumerable.Range(0, 6).Select(i => prefix.Append(300 + i).Append(301 + i).ToArray()).ToArray();
+        using var engine = fixture.Start(new EngineOptions { KvCacheBytes = 16L << 20, BlockSize = BlockSize, Threads = 2, MaxBatchedTokens = 512 });
+
+        var handles = prompts.Select(p => engine.Submit(EngineFixture.Greedy(p, 4))).ToArray();
+        await Task.WhenAll(handles.Select(h => Completion.CollectAsync(h)));
+
+        var shared = (prefix.Length + 1) / BlockSize * BlockSize;
+        Assert.Equal(0, handles[0].CachedTokens);
+        Assert.All(handles[1..], h => Assert.Equal(shared, h.CachedTokens));
+        Assert.True(engine.Stats.PromptTokensComputed < prefix.Length + 6 * BlockSize,
+            $"{engine.Stats.PromptTokensComputed} prompt tokens computed for a {prefix.Length}-token shared prefix");
+        await engine.CheckIntegrityAsync();
+    }
+
+    [Fact]
     public async Task Submit_Pinned_SurvivesPressureThatEvictsUnpinned()
     {
         var pinned = fixture.Tokens(Story);
