@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Strata.Engine.Caching;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
 using Strata.Engine.Sampling;
 using Strata.Engine.Scheduling;
 using Strata.Kernels.Threading;
-using Strata.Engine.Caching;
 using Strata.KvCache;
 using Strata.KvCache.Disk;
 using Strata.KvCache.Host;
 using Strata.KvCache.Prefix;
+using Strata.KvCache.Remote;
 using Strata.Models;
 using Strata.Models.Kv;
 
@@ -94,7 +95,7 @@ public sealed class InferenceEngine : IDisposable
     public IReadOnlyDictionary<string, TierTraffic> TierTraffic => _tiers?.Traffic ?? new Dictionary<string, TierTraffic>();
 
     /// <summary>Counters of the remote tier, when there is one.</summary>
-    public Strata.KvCache.Remote.RemoteStoreStats? RemoteCacheStats => _tiers?.Remote?.Store.Stats;
+    public RemoteStoreStats? RemoteCacheStats => _tiers?.Remote?.Store.Stats;
 
     /// <summary>Completes when every full block written through so far is durable on disk.</summary>
     public Task FlushCacheAsync() => _tiers?.FlushAsync() ?? Task.CompletedTask;
