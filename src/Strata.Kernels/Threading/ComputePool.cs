@@ -133,7 +133,10 @@ public sealed class ComputePool : IDisposable
                 Thread.SpinWait(20);
                 continue;
             }
-            Volatile.Write(ref _parked[slot], 1);
+            // Announce the park with a full fence before looking at the generation again: with the dispatcher's
+            // fenced increment-then-exchange, at least one side sees the other's write (a plain store could sit in
+            // the store buffer while both read stale values, and the job would never be picked up).
+            Interlocked.Exchange(ref _parked[slot], 1);
             if (Volatile.Read(ref _generation) == seen)
             {
                 _wakeUps[slot].Wait();
