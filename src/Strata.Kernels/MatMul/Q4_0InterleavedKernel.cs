@@ -19,6 +19,7 @@ internal static unsafe class Q4_0InterleavedKernel
 {
     private const int Rows = PackedMatrix.GroupRows;
     private const int QuantBytes = PackedMatrix.Q4_0GroupQuantBytes;
+    private const int PrefetchDistance = 8 * QuantBytes;
 
     public static void Run(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level)
     {
@@ -77,6 +78,10 @@ internal static unsafe class Q4_0InterleavedKernel
         for (var b = 0; b < group.Blocks; b++)
         {
             var chunk = group.Quants + b * QuantBytes;
+            Sse.Prefetch0(chunk + PrefetchDistance);
+            Sse.Prefetch0(chunk + PrefetchDistance + 64);
+            Sse.Prefetch0(chunk + PrefetchDistance + 128);
+            Sse.Prefetch0(chunk + PrefetchDistance + 192);
             var c0 = Vector512.Load(chunk);
             var c1 = Vector512.Load(chunk + 64);
             var c2 = Vector512.Load(chunk + 128);

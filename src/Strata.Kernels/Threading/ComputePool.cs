@@ -103,7 +103,9 @@ public sealed class ComputePool : IDisposable
     private void WorkerLoop(int worker)
     {
         var slot = worker - 1;
-        var seen = Volatile.Read(ref _generation);
+        // Generation 0 is the pool's initial state, not whatever Run has made of it by the time this thread starts:
+        // reading it here could skip a job dispatched before the thread first ran, and that run would never end.
+        var seen = 0;
         while (true)
         {
             WaitForGeneration(slot, seen);
