@@ -7,12 +7,20 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        var bench = BenchCommand.Create();
+        bench.Subcommands.Add(BenchServeCommand.Create());
+        bench.Subcommands.Add(BenchCacheCommand.Create());
         var root = new RootCommand("Strata: an LLM inference engine for GGUF models on the CPU")
         {
+            GenerateCommand.Create(),
+            bench,
+            TokenizeCommand.Create(),
             InspectCommand.Create(),
             SynthCommand.Create(),
-            BenchCommand.Create(),
+            ChatTemplateCommand.Create(),
+            ServeCommand.Create(),
         };
-        return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        // A graceful stop may need to drain the disk tier's pending writes: more than the default 2 s before a forced exit.
+        return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
     }
 }

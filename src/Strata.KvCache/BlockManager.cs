@@ -1,3 +1,5 @@
+using Strata.KvCache.Prefix;
+
 namespace Strata.KvCache;
 
 /// <summary>
@@ -7,14 +9,32 @@ namespace Strata.KvCache;
 /// </summary>
 public sealed class BlockManager
 {
-    public BlockManager(int blockCount, int blockSize)
+    private readonly Dictionary<int, DateTimeOffset> _pinnedUntil = [];
+
+    public BlockManager(int blockCount, int blockSize, bool prefixCaching = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         Pool = new BlockPool(blockCount);
         BlockSize = blockSize;
+        if (prefixCaching)
+        {
+            Prefixes = new PrefixIndex(blockCount);
+            Pool.Evicting = Evict;
+        }
     }
 
     public BlockPool Pool { get; }
+
+    /// <summary>The index of cached full blocks, or null when prefix caching is off.</summary>
+    public PrefixIndex? Prefixes { get; }
+
+    /// <summary>Called with a cached block about to be reused; its contents are still intact (to move them to a lower tier).</summary>
+    public Action<int, CachedBlock>? Evicted { get; set; }
+
+    /// <summary>Cached blocks dropped from the working pool so far.</summary>
+    public long Evictions { get; private set; }
+
+    public int PinnedBlocks => _pinnedUntil.Count;
 
     public int BlockSize { get; }
 
@@ -62,6 +82,83 @@ public sealed class BlockManager
             table.Add(Pool.Allocate());
     }
 
+    /// <summary>The blocks holding the longest run of <paramref name="keys"/> from the start (each verified against its tokens).</summary>
+    public List<int> FindCached(IReadOnlyList<BlockKey> keys, ReadOnlySpan<int> tokens)
+    {
+        var found = new List<int>();
+        if (Prefixes is null)
+            return found;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var block = Prefixes.Find(keys[i], tokens.Slice(i * BlockSize, BlockSize));
+            if (block < 0)
+                break;
+            found.Add(block);
+        }
+        return found;
+    }
+
+    /// <summary>How many free blocks attaching <paramref name="cached"/> takes out of the free queue.</summary>
+    public int AttachCost(IReadOnlyList<int> cached) => cached.Count(block => Pool.RefCount(block) == 0);
+
+    /// <summary>Starts an empty table with cached blocks, taking a reference to each.</summary>
+    public void Attach(BlockTable table, IReadOnlyList<int> cached)
+    {
+        if (table.Count != 0)
+            throw new InvalidOperationException("cached blocks can only start a table");
+        foreach (var block in cached)
+        {
+            if (Pool.RefCount(block) == 0)
+                Pool.Revive(block);
+            else
+                Pool.Retain(block);
+            table.Add(block);
+        }
+    }
+
+    /// <summary>Appends a fresh block that will receive a payload loaded from a lower tier, and makes it findable.</summary>
+    public int AttachLoaded(BlockTable table, CachedBlock entry)
+    {
+        var block = Pool.Allocate();
+        table.Add(block);
+        Prefixes?.TryRegister(block, entry);
+        return block;
+    }
+
+    /// <summary>Makes a full block findable by its contents; false if caching is off or the key is already cached.</summary>
+    public bool Register(int block, CachedBlock entry) => Prefixes?.TryRegister(block, entry) ?? false;
+
+    /// <summary>Keeps a block resident until <paramref name="until"/> by holding a reference of the cache's own.</summary>
+    public void Pin(int block, DateTimeOffset until)
+    {
+        if (_pinnedUntil.TryGetValue(block, out var current))
+        {
+            _pinnedUntil[block] = current > until ? current : until;
+            return;
+        }
+        Pool.Retain(block);
+        _pinnedUntil[block] = until;
+    }
+
+    /// <summary>Drops pins that have expired.</summary>
+    public void ExpirePins(DateTimeOffset now)
+    {
+        foreach (var (block, until) in _pinnedUntil.Where(p => p.Value <= now).ToList())
+        {
+            _pinnedUntil.Remove(block);
+            Pool.Release(block);
+        }
+    }
+
+    /// <summary>Forgets every cached block nobody references (each passes through <see cref="Evicted"/> first).</summary>
+    public void EvictUnreferenced()
+    {
+        if (Prefixes is null)
+            return;
+        foreach (var block in Pool.FreeQueue().ToList())
+            Evict(block);
+    }
+
     /// <summary>A new table sharing every block of <paramref name="table"/> (for n &gt; 1 choices of one prompt).</summary>
     public BlockTable Fork(BlockTable table)
     {
@@ -84,11 +181,14 @@ public sealed class BlockManager
         table.Clear();
     }
 
-    /// <summary>Throws unless every block's reference count equals the number of tables holding it and the pool is consistent.</summary>
+    /// <summary>Throws unless every block's reference count equals the tables and pins holding it, and pool and index are consistent.</summary>
     public void CheckIntegrity(IEnumerable<BlockTable> liveTables)
     {
         Pool.CheckIntegrity();
+        Prefixes?.CheckIntegrity();
         var references = new int[Pool.Capacity];
+        foreach (var block in _pinnedUntil.Keys)
+            references[block]++;
         foreach (var table in liveTables)
         {
             foreach (var block in table.InUse)
@@ -97,7 +197,15 @@ public sealed class BlockManager
         for (var block = 0; block < Pool.Capacity; block++)
         {
             if (references[block] != Pool.RefCount(block))
-                throw new InvalidOperationException($"block {block} has {Pool.RefCount(block)} references but {references[block]} tables hold it");
+                throw new InvalidOperationException($"block {block} has {Pool.RefCount(block)} references but {references[block]} tables and pins hold it");
         }
+    }
+
+    private void Evict(int block)
+    {
+        if (Prefixes!.Forget(block) is not { } entry)
+            return;
+        Evictions++;
+        Evicted?.Invoke(block, entry);
     }
 }

@@ -13,10 +13,11 @@ internal static class SynthCommand
         var dims = new Option<string?>("--dims") { Description = "Explicit shape: embd,layers,heads,kv_heads,ffn" };
         var context = new Option<int?>("--ctx") { Description = "Context length written to the metadata (default 2048)" };
         var type = new Option<string>("--type") { Description = "Weight type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k … q6_k", Required = true };
-        var arch = new Option<string>("--arch") { Description = "llama (SentencePiece vocabulary) or qwen2 (BPE vocabulary, QKV biases)", DefaultValueFactory = _ => "llama" };
+        var arch = new Option<string>("--arch") { Description = "llama (SentencePiece vocabulary), qwen2 (BPE vocabulary, QKV biases) or qwen3 (BPE vocabulary, q/k norms)", DefaultValueFactory = _ => "llama" };
+        var headDim = new Option<int?>("--head-dim") { Description = "Attention head width (default: embd / heads)" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--output", "-o") { Description = "Output GGUF path", Required = true };
-        var command = new Command("synth", "Write a random-weight GGUF model of a real shape and vocabulary") { shape, dims, context, type, arch, seed, output };
+        var command = new Command("synth", "Write a random-weight GGUF model of a real shape and vocabulary") { shape, dims, context, type, arch, headDim, seed, output };
         command.SetAction(result => CliRunner.Run(() =>
         {
             var contextLength = result.GetValue(context) ?? 2048;
@@ -28,13 +29,15 @@ internal static class SynthCommand
                 (null, { } d) => SyntheticShape.Parse(d, contextLength),
                 _ => throw new ArgumentException("give exactly one of --shape or --dims"),
             };
+            if (result.GetValue(headDim) is { } width)
+                chosen = width > 0 ? chosen with { HeadDim = width } : throw new ArgumentException("--head-dim must be positive");
             var architecture = result.GetValue(arch)!;
             var writer = new SyntheticModelWriter
             {
                 Architecture = architecture,
                 Shape = chosen,
                 WeightType = ParseType(result.GetValue(type)!),
-                VocabularyFile = SharedModels.Path(architecture == "qwen2" ? "ggml-vocab-gpt-2.gguf" : "ggml-vocab-llama-spm.gguf"),
+                VocabularyFile = SharedModels.Path(architecture == "llama" ? "ggml-vocab-llama-spm.gguf" : "ggml-vocab-gpt-2.gguf"),
                 Seed = result.GetValue(seed),
             };
             var path = result.GetValue(output)!;

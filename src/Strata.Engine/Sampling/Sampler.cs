@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace Strata.Engine.Sampling;
@@ -12,6 +13,7 @@ public sealed class Sampler
     private readonly Random _random;
     private readonly Dictionary<int, int> _counts = [];
     private Candidate[] _candidates = [];
+    private float[] _weights = [];
 
     public Sampler(SamplingParams parameters, ulong seed)
     {
@@ -76,26 +78,39 @@ public sealed class Sampler
             CollectionsMarshal.GetValueRefOrAddDefault(_counts, token, out _)++;
     }
 
+    /// <summary>
+    /// Draws from the temperature-scaled distribution truncated by top-k, top-p and min-p. Only tokens that can
+    /// survive the truncation are sorted: with no truncation nothing is; min-p keeps weights ≥ min_p of the best;
+    /// top-p can never keep a token whose probability is below (1 − top_p) / vocab, because all tokens that unlikely
+    /// together hold less than 1 − top_p of the mass.
+    /// </summary>
     private int Draw(Span<float> logits)
     {
         var p = _params;
-        var n = SelectCandidates(logits, p.TopK);
-        var candidates = _candidates.AsSpan(0, n);
-        var max = candidates[0].Logit;
+        var weights = Weights(logits, p.Temperature);
+        if (p.TopK == 0 && p.TopP >= 1f && p.MinP <= 0f)
+            return DrawFrom(weights);
+
+        var candidates = p.TopK > 0 ? TopK(weights, p.TopK) : AboveCutoff(weights, p);
+        candidates.Sort(MostLikelyFirst);
         var total = 0.0;
-        for (var i = 0; i < n; i++)
+        if (p.TopK > 0)
         {
-            candidates[i].Probability = Math.Exp((candidates[i].Logit - max) / p.Temperature);
-            total += candidates[i].Probability;
+            foreach (var c in candidates)
+                total += c.Weight;
+        }
+        else
+        {
+            total = TensorPrimitives.Sum(weights);
         }
 
-        var kept = n;
+        var kept = candidates.Length;
         if (p.TopP < 1f)
         {
             var cumulative = 0.0;
-            for (var i = 0; i < n; i++)
+            for (var i = 0; i < candidates.Length; i++)
             {
-                cumulative += candidates[i].Probability / total;
+                cumulative += candidates[i].Weight / total;
                 if (cumulative >= p.TopP)
                 {
                     kept = i + 1;
@@ -105,45 +120,113 @@ public sealed class Sampler
         }
         if (p.MinP > 0f)
         {
-            var threshold = candidates[0].Probability * p.MinP;
+            var threshold = candidates[0].Weight * p.MinP;
             var i = 1;
-            while (i < kept && candidates[i].Probability >= threshold)
+            while (i < kept && candidates[i].Weight >= threshold)
                 i++;
             kept = i;
         }
 
         var keptTotal = 0.0;
         for (var i = 0; i < kept; i++)
-            keptTotal += candidates[i].Probability;
+            keptTotal += candidates[i].Weight;
         var target = _random.NextDouble() * keptTotal;
         for (var i = 0; i < kept; i++)
         {
-            target -= candidates[i].Probability;
+            target -= candidates[i].Weight;
             if (target < 0)
                 return candidates[i].Token;
         }
         return candidates[kept - 1].Token;
     }
 
-    /// <summary>Fills the candidate buffer with the top <paramref name="topK"/> tokens (all when 0), most likely first.</summary>
-    private int SelectCandidates(ReadOnlySpan<float> logits, int topK)
+    /// <summary>exp((logit − max) / T) for every token: unnormalised probabilities, the best being 1.</summary>
+    private Span<float> Weights(ReadOnlySpan<float> logits, float temperature)
     {
-        if (_candidates.Length < logits.Length)
-            _candidates = new Candidate[logits.Length];
-        for (var i = 0; i < logits.Length; i++)
-            _candidates[i] = new Candidate(i, logits[i]);
-        var all = _candidates.AsSpan(0, logits.Length);
-        all.Sort(MostLikelyFirst);
-        return topK > 0 ? Math.Min(topK, logits.Length) : logits.Length;
+        if (_weights.Length < logits.Length)
+            _weights = new float[logits.Length];
+        var weights = _weights.AsSpan(0, logits.Length);
+        TensorPrimitives.Subtract(logits, TensorPrimitives.Max(logits), weights);
+        TensorPrimitives.Multiply(weights, 1f / temperature, weights);
+        TensorPrimitives.Exp(weights, weights);
+        return weights;
     }
 
-    private static readonly Comparison<Candidate> MostLikelyFirst =
-        static (a, b) => b.Logit != a.Logit ? b.Logit.CompareTo(a.Logit) : a.Token.CompareTo(b.Token);
-
-    private struct Candidate(int token, float logit)
+    private int DrawFrom(ReadOnlySpan<float> weights)
     {
-        public readonly int Token = token;
-        public readonly float Logit = logit;
-        public double Probability;
+        var target = _random.NextDouble() * TensorPrimitives.Sum(weights);
+        for (var i = 0; i < weights.Length; i++)
+        {
+            target -= weights[i];
+            if (target < 0)
+                return i;
+        }
+        return weights.Length - 1;
     }
+
+    /// <summary>The <paramref name="k"/> heaviest tokens (a min-heap of the best seen so far), unsorted.</summary>
+    private Span<Candidate> TopK(ReadOnlySpan<float> weights, int k)
+    {
+        k = Math.Min(k, weights.Length);
+        var heap = Candidates(k);
+        for (var i = 0; i < k; i++)
+            heap[i] = new Candidate(i, weights[i]);
+        for (var i = k / 2 - 1; i >= 0; i--)
+            SiftDown(heap, i);
+        for (var i = k; i < weights.Length; i++)
+        {
+            if (MostLikelyFirst(new Candidate(i, weights[i]), heap[0]) >= 0)
+                continue;
+            heap[0] = new Candidate(i, weights[i]);
+            SiftDown(heap, 0);
+        }
+        return heap;
+    }
+
+    /// <summary>Tokens that top-p and min-p could still keep.</summary>
+    private Span<Candidate> AboveCutoff(ReadOnlySpan<float> weights, SamplingParams p)
+    {
+        var cutoff = p.MinP > 0 ? p.MinP : 0f;
+        if (p.TopP < 1f)
+            cutoff = MathF.Max(cutoff, (1f - p.TopP) / weights.Length * TensorPrimitives.Sum(weights));
+        var all = Candidates(weights.Length);
+        var count = 0;
+        for (var i = 0; i < weights.Length; i++)
+        {
+            if (weights[i] >= cutoff)
+                all[count++] = new Candidate(i, weights[i]);
+        }
+        return all[..count];
+    }
+
+    /// <summary>Restores the min-heap property (the least likely candidate on top) below <paramref name="i"/>.</summary>
+    private static void SiftDown(Span<Candidate> heap, int i)
+    {
+        while (true)
+        {
+            var least = i;
+            foreach (var child in (ReadOnlySpan<int>)[2 * i + 1, 2 * i + 2])
+            {
+                if (child < heap.Length && MostLikelyFirst(heap[child], heap[least]) > 0)
+                    least = child;
+            }
+            if (least == i)
+                return;
+            (heap[i], heap[least]) = (heap[least], heap[i]);
+            i = least;
+        }
+    }
+
+    private Span<Candidate> Candidates(int count)
+    {
+        if (_candidates.Length < count)
+            _candidates = new Candidate[count];
+        return _candidates.AsSpan(0, count);
+    }
+
+    /// <summary>Heavier first; the lower token id first among equals, so results do not depend on scan order.</summary>
+    private static int MostLikelyFirst(Candidate a, Candidate b) =>
+        b.Weight != a.Weight ? b.Weight.CompareTo(a.Weight) : a.Token.CompareTo(b.Token);
+
+    private readonly record struct Candidate(int Token, float Weight);
 }

@@ -14,7 +14,10 @@ public sealed class SyntheticModelWriter
     private const float WeightStdDev = 0.02f;
     private const int RowsPerChunk = 64;
 
-    /// <summary>"llama" (SentencePiece vocabulary) or "qwen2" (BPE vocabulary, QKV biases, NeoX RoPE).</summary>
+    /// <summary>
+    /// "llama" (SentencePiece vocabulary), "qwen2" (BPE vocabulary, QKV biases, NeoX RoPE) or "qwen3" (BPE vocabulary,
+    /// per-head RMSNorm of queries and keys, NeoX RoPE).
+    /// </summary>
     public required string Architecture { get; init; }
     public required SyntheticShape Shape { get; init; }
     public required TensorType WeightType { get; init; }
@@ -30,8 +33,8 @@ public sealed class SyntheticModelWriter
 
     public void Write(string path)
     {
-        if (Architecture is not ("llama" or "qwen2"))
-            throw new ArgumentException($"synth writes llama or qwen2 models, not '{Architecture}'");
+        if (Architecture is not ("llama" or "qwen2" or "qwen3"))
+            throw new ArgumentException($"synth writes llama, qwen2 or qwen3 models, not '{Architecture}'");
         if (!WeightTypes.Contains(WeightType))
             throw new ArgumentException($"synth cannot write {WeightType} weights");
         var s = Shape;
@@ -48,7 +51,7 @@ public sealed class SyntheticModelWriter
             if (key != "tokenizer.ggml.pre")
                 writer.Add(key, value);
         }
-        if (Architecture == "qwen2")
+        if (UsesBpeVocabulary)
             writer.Add("tokenizer.ggml.pre", GgufValue.Of("qwen2"));
         else if (vocabulary.Metadata.GetStringOrNull("tokenizer.ggml.pre") is { } pre)
             writer.Add("tokenizer.ggml.pre", GgufValue.Of(pre));
@@ -57,6 +60,7 @@ public sealed class SyntheticModelWriter
         void Matrix(string name, int rows, int cols) => AddMatrix(writer, name, rows, cols, tensorSeed++);
         void Ones(string name, int length) => writer.AddTensor(name, TensorType.F32, [length], s => WriteConstant(s, length, 1f));
 
+        var queryDim = s.HeadCount * s.HeadDim;
         var kvDim = s.KvHeadCount * s.HeadDim;
         Matrix("token_embd.weight", vocabSize, s.EmbeddingLength);
         Ones("output_norm.weight", s.EmbeddingLength);
@@ -64,16 +68,21 @@ public sealed class SyntheticModelWriter
         for (var l = 0; l < s.LayerCount; l++)
         {
             Ones($"blk.{l}.attn_norm.weight", s.EmbeddingLength);
-            Matrix($"blk.{l}.attn_q.weight", s.EmbeddingLength, s.EmbeddingLength);
+            Matrix($"blk.{l}.attn_q.weight", queryDim, s.EmbeddingLength);
             Matrix($"blk.{l}.attn_k.weight", kvDim, s.EmbeddingLength);
             Matrix($"blk.{l}.attn_v.weight", kvDim, s.EmbeddingLength);
             if (Architecture == "qwen2")
             {
-                AddVector(writer, $"blk.{l}.attn_q.bias", s.EmbeddingLength, tensorSeed++);
+                AddVector(writer, $"blk.{l}.attn_q.bias", queryDim, tensorSeed++);
                 AddVector(writer, $"blk.{l}.attn_k.bias", kvDim, tensorSeed++);
                 AddVector(writer, $"blk.{l}.attn_v.bias", kvDim, tensorSeed++);
             }
-            Matrix($"blk.{l}.attn_output.weight", s.EmbeddingLength, s.EmbeddingLength);
+            if (Architecture == "qwen3")
+            {
+                Ones($"blk.{l}.attn_q_norm.weight", s.HeadDim);
+                Ones($"blk.{l}.attn_k_norm.weight", s.HeadDim);
+            }
+            Matrix($"blk.{l}.attn_output.weight", s.EmbeddingLength, queryDim);
             Ones($"blk.{l}.ffn_norm.weight", s.EmbeddingLength);
             Matrix($"blk.{l}.ffn_gate.weight", s.FeedForwardLength, s.EmbeddingLength);
             Matrix($"blk.{l}.ffn_up.weight", s.FeedForwardLength, s.EmbeddingLength);
@@ -81,6 +90,8 @@ public sealed class SyntheticModelWriter
         }
         writer.Write(path);
     }
+
+    private bool UsesBpeVocabulary => Architecture is "qwen2" or "qwen3";
 
     private void AddHyperParameters(GgufWriter w)
     {
@@ -93,10 +104,12 @@ public sealed class SyntheticModelWriter
             .Add($"{a}.block_count", GgufValue.Of((uint)s.LayerCount))
             .Add($"{a}.feed_forward_length", GgufValue.Of((uint)s.FeedForwardLength))
             .Add($"{a}.rope.dimension_count", GgufValue.Of((uint)s.HeadDim))
-            .Add($"{a}.rope.freq_base", GgufValue.Of(a == "qwen2" ? 1_000_000f : 10_000f))
+            .Add($"{a}.rope.freq_base", GgufValue.Of(UsesBpeVocabulary ? 1_000_000f : 10_000f))
             .Add($"{a}.attention.head_count", GgufValue.Of((uint)s.HeadCount))
             .Add($"{a}.attention.head_count_kv", GgufValue.Of((uint)s.KvHeadCount))
-            .Add($"{a}.attention.layer_norm_rms_epsilon", GgufValue.Of(a == "qwen2" ? 1e-6f : 1e-5f))
+            .Add($"{a}.attention.key_length", GgufValue.Of((uint)s.HeadDim))
+            .Add($"{a}.attention.value_length", GgufValue.Of((uint)s.HeadDim))
+            .Add($"{a}.attention.layer_norm_rms_epsilon", GgufValue.Of(UsesBpeVocabulary ? 1e-6f : 1e-5f))
             .Add("general.file_type", GgufValue.Of((uint)FileType(WeightType)));
     }
 

@@ -28,5 +28,6 @@ public sealed record SyntheticShape(int EmbeddingLength, int LayerCount, int Hea
         return shape;
     }
 
-    public int HeadDim => EmbeddingLength / HeadCount;
+    /// <summary>Width of one attention head; models such as Qwen3 make it larger than embd / heads.</summary>
+    public int HeadDim { get; init; } = EmbeddingLength / HeadCount;
 }

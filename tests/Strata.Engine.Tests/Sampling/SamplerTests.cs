@@ -61,6 +61,35 @@ public sealed class SamplerTests
     }
 
     [Fact]
+    public void Sample_TopK2_KeepsTheTwoMostLikely()
+    {
+        var sampler = new Sampler(new SamplingParams { Temperature = 3f, TopK = 2 }, 5);
+        var seen = Enumerable.Range(0, 300).Select(_ => sampler.Sample(Logits(), [], [])).ToHashSet();
+        Assert.Equal(new HashSet<int> { 1, 4 }, seen);
+    }
+
+    [Fact]
+    public void Sample_TopKWithTopP_AppliesTopPWithinTopK()
+    {
+        // Top-3 at T=1 renormalised: token 1 ≈ 0.44, token 4 ≈ 0.40, token 2 ≈ 0.16; top_p 0.8 keeps two.
+        var sampler = new Sampler(new SamplingParams { TopK = 3, TopP = 0.8f }, 9);
+        var seen = Enumerable.Range(0, 400).Select(_ => sampler.Sample(Logits(), [], [])).ToHashSet();
+        Assert.Equal(new HashSet<int> { 1, 4 }, seen);
+    }
+
+    [Fact]
+    public void Sample_LargeVocabularyTopP_OnlyNucleusTokens()
+    {
+        var random = new Random(1);
+        var logits = Enumerable.Range(0, 32000).Select(_ => (float)random.NextDouble() * 2f).ToArray();
+        logits[123] = 12f;
+        logits[456] = 11.5f;
+        var sampler = new Sampler(new SamplingParams { TopP = 0.5f }, 2);
+        var seen = Enumerable.Range(0, 200).Select(_ => sampler.Sample((float[])logits.Clone(), [], [])).ToHashSet();
+        Assert.Subset(new HashSet<int> { 123, 456 }, seen);
+    }
+
+    [Fact]
     public void Sample_TopP_KeepsOnlyTheNucleus()
     {
         // Probabilities at T=1 of [1,3,2,0.5,2.9]: token 1 ≈ 0.38, token 4 ≈ 0.34, token 2 ≈ 0.14 …

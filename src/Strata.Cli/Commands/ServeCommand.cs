@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Strata.Engine;
+using Strata.Models;
+using Strata.Models.Kv;
+using Strata.Server;
+
+namespace Strata.Cli.Commands;
+
+/// <summary>
+/// <c>strata serve</c>: runs the OpenAI-compatible HTTP server for one model until Ctrl-C or SIGTERM, which stop it
+/// gracefully (no new requests; running ones are cancelled and their KV blocks freed).
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var defaults = new EngineOptions();
+        var model = ModelOption.Create();
+        var host = new Option<string>("--host") { Description = "IP address to listen on, or localhost", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8000 };
+        port.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is var value and (< 0 or > 65535))
+                r.AddError($"--port must be in [0, 65535], got {value}");
+        });
+        var threads = ThreadsOption.Create();
+        var kvMemory = SizeOption("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: 2GiB]");
+        var blockSize = Positive(new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize });
+        var kvType = new Option<string>("--kv-cache-dtype") { Description = "Element type of the KV cache", DefaultValueFactory = _ => "f16" };
+        kvType.AcceptOnlyFromAmong("f16", "f32");
+        var batchedTokens = NonNegative(new Option<int>("--max-num-batched-tokens") { Description = "Token budget of one engine step (default: measured for a ~250 ms step)" });
+        var sequences = Positive(new Option<int>("--max-num-seqs") { Description = "Sequences that may run at once", DefaultValueFactory = _ => defaults.MaxSequences });
+        var queue = Positive(new Option<int>("--max-queue") { Description = "Requests that may wait; more are refused with 503", DefaultValueFactory = _ => defaults.MaxQueue });
+        var maxModelLength = NonNegative(new Option<int>("--max-model-len") { Description = "Longest sequence, prompt plus output (default: the model's context)" });
+        var apiKeys = new Option<string[]>("--api-key")
+        {
+            Description = "Require 'Authorization: Bearer KEY' on /v1 requests; repeat for several keys (each a tenant with its own cache)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var noPrefixCache = new Option<bool>("--no-prefix-cache") { Description = "Do not reuse the KV of cached prompt prefixes" };
+        var hostCache = SizeOption("--host-cache-memory", "Host memory for blocks evicted from the KV cache, like 8GiB [default: none]");
+        var hostDtype = new Option<string>("--host-cache-dtype") { Description = "Element type in the host tier: as the KV cache, or int8", DefaultValueFactory = _ => "native" };
+        hostDtype.AcceptOnlyFromAmong("native", "int8");
+        var diskDirectory = new Option<string?>("--disk-cache-dir") { Description = "Directory of the disk tier (blocks survive restarts) [default: none]" };
+        var diskSize = SizeOption("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
+        var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
+        var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
+        var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
+        {
+            model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache,
+        };
+        command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
+        {
+            var engineOptions = new EngineOptions
+            {
+                Threads = result.GetValue(threads),
+                KvCacheBytes = result.GetValue(kvMemory) ?? defaults.KvCacheBytes,
+                BlockSize = result.GetValue(blockSize),
+                KvDataType = result.GetValue(kvType) == "f32" ? KvDataType.F32 : KvDataType.F16,
+                MaxBatchedTokens = result.GetValue(batchedTokens),
+                MaxSequences = result.GetValue(sequences),
+                MaxQueue = result.GetValue(queue),
+                MaxModelLength = result.GetValue(maxModelLength),
+                PrefixCaching = !result.GetValue(noPrefixCache),
+                HostCacheBytes = result.GetValue(hostCache) ?? 0,
+                HostCacheInt8 = result.GetValue(hostDtype) == "int8",
+                DiskCacheDirectory = result.GetValue(diskDirectory),
+                DiskCacheBytes = result.GetValue(diskSize) ?? defaults.DiskCacheBytes,
+                CacheTtl = result.GetValue(cacheTtl) ?? defaults.CacheTtl,
+                RemoteCacheUrl = result.GetValue(remoteCache),
+            };
+            var serverOptions = new ServerOptions { Host = result.GetValue(host)!, Port = result.GetValue(port), ApiKeys = result.GetValue(apiKeys) ?? [] };
+
+            using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
+            using var engine = InferenceEngine.Start(loaded, engineOptions);
+            await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
+            await server.WaitForShutdownAsync(cancellation);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Option<long?> SizeOption(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "size",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (ByteSize.TryParse(text, out var bytes) && bytes > 0)
+                return bytes;
+            result.AddError($"{name} must be a size like 2GiB, 512MiB, 1G or a number of bytes, got '{text}'");
+            return null;
+        },
+    };
+
+    /// <summary>Parses durations like 24h, 30m, 90s, 7d, or hh:mm:ss.</summary>
+    private static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        var unit = text.Length > 1 ? text[^1] : ' ';
+        var scale = unit switch { 's' => 1.0, 'm' => 60.0, 'h' => 3600.0, 'd' => 86400.0, _ => 0.0 };
+        if (scale > 0 && double.TryParse(text[..^1], System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 0)
+            return TimeSpan.FromSeconds(count * scale);
+        if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+            return span;
+        result.AddError($"--cache-ttl must be a duration like 24h, 30m, 90s or 7d, got '{text}'");
+        return null;
+    }
+
+    private static Option<int> Positive(Option<int> option)
+    {
+        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 and var value) r.AddError($"{option.Name} must be at least 1, got {value}"); });
+        return option;
+    }
+
+    private static Option<int> NonNegative(Option<int> option)
+    {
+        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 and var value) r.AddError($"{option.Name} must not be negative, got {value}"); });
+        return option;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Strata.Cli.ServeBenchmark;
+
+/// <summary>One request of a dataset.</summary>
+/// <param name="SystemPrompt">A shared prefix: the system message on the chat endpoint, the start of the prompt otherwise.</param>
+/// <param name="Prompt">The user's part of the prompt.</param>
+/// <param name="TargetPromptTokens">The prompt length the dataset aimed for; counted when the server reports no usage.</param>
+/// <param name="MaxTokens">Tokens to generate (exactly this many with <c>ignore_eos</c>).</param>
+internal sealed record BenchmarkRequest(string? SystemPrompt, string Prompt, int TargetPromptTokens, int MaxTokens);

@@ -1,0 +1,14 @@
+namespace Strata.Cli.ServeBenchmark;
+
+/// <summary>Mean and percentiles of one latency metric, in milliseconds; all zero when there were no samples.</summary>
+internal sealed record LatencyStats(double Mean, double P50, double P90, double P99)
+{
+    public static LatencyStats Of(IEnumerable<TimeSpan> samples)
+    {
+        var ms = samples.Select(s => s.TotalMilliseconds).ToArray();
+        if (ms.Length == 0)
+            return new LatencyStats(0, 0, 0, 0);
+        Array.Sort(ms);
+        return new LatencyStats(ms.Average(), Percentile.Of(ms, 50), Percentile.Of(ms, 90), Percentile.Of(ms, 99));
+    }
+}

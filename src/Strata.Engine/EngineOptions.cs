@@ -1,0 +1,60 @@
+using Strata.Models.Kv;
+
+namespace Strata.Engine;
+
+/// <summary>How the engine sizes its KV cache and batches work.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Tokens per KV block.</summary>
+    public int BlockSize { get; init; } = 16;
+
+    /// <summary>Bytes of KV cache memory; the number of blocks follows from the model's block size in bytes.</summary>
+    public long KvCacheBytes { get; init; } = 2L << 30;
+
+    public KvDataType KvDataType { get; init; } = KvDataType.F16;
+
+    /// <summary>Token budget of one engine step (decodes plus prefill chunks); 0 derives it from the measured step cost.</summary>
+    public int MaxBatchedTokens { get; init; }
+
+    /// <summary>Sequences that may run at once.</summary>
+    public int MaxSequences { get; init; } = 64;
+
+    /// <summary>Requests that may wait for admission before new ones are refused.</summary>
+    public int MaxQueue { get; init; } = 1024;
+
+    /// <summary>Compute threads; 0 means every core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Longest sequence (prompt plus output); 0 means the model's context length.</summary>
+    public int MaxModelLength { get; init; }
+
+    /// <summary>Reuse the KV of cached prompt prefixes (full blocks, matched by content).</summary>
+    public bool PrefixCaching { get; init; } = true;
+
+    /// <summary>Bytes of host memory for blocks evicted from the working pool (0: no host tier).</summary>
+    public long HostCacheBytes { get; init; }
+
+    /// <summary>Keep host-tier blocks as int8 with per-group scales (about half the memory of F16).</summary>
+    public bool HostCacheInt8 { get; init; }
+
+    /// <summary>Directory of the disk tier's segment files (null: no disk tier). Blocks survive restarts there.</summary>
+    public string? DiskCacheDirectory { get; init; }
+
+    /// <summary>Size cap of the disk tier; the coldest blocks go first.</summary>
+    public long DiskCacheBytes { get; init; } = 16L << 30;
+
+    /// <summary>A shared store over the Redis protocol, <c>redis://host:port[,host:port…]</c> (null: no remote tier).</summary>
+    public string? RemoteCacheUrl { get; init; }
+
+    /// <summary>How long blocks are kept in the persistent tiers unless a request asks otherwise.</summary>
+    public TimeSpan CacheTtl { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Longest time a request may ask its cached prefix to be kept (pinned in memory, or on disk).</summary>
+    public TimeSpan MaxCacheTtl { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>At most this fraction of the KV blocks may be pinned by requests.</summary>
+    public double MaxPinnedFraction { get; init; } = 0.5;
+
+    /// <summary>How long a step should take at most when it carries prefill work, so streams stay smooth.</summary>
+    public TimeSpan TargetStepTime { get; init; } = TimeSpan.FromMilliseconds(250);
+}

@@ -1,0 +1,26 @@
+namespace Strata.Engine;
+
+/// <summary>A snapshot of the engine's state, published after every step.</summary>
+public sealed record EngineStats
+{
+    public int RunningSequences { get; init; }
+    public int WaitingSequences { get; init; }
+    public int KvBlocksUsed { get; init; }
+    public int KvBlocksFree { get; init; }
+    public long Preemptions { get; init; }
+    public long PromptTokensComputed { get; init; }
+    public long GeneratedTokens { get; init; }
+    public long Steps { get; init; }
+
+    /// <summary>Prompt tokens of admitted requests, and those served from the prefix cache (any tier).</summary>
+    public long AdmittedPromptTokens { get; init; }
+    public long CachedPromptTokens { get; init; }
+
+    /// <summary>Full blocks findable in the working pool, and cached blocks it has evicted.</summary>
+    public int CachedBlocks { get; init; }
+    public long CacheEvictions { get; init; }
+
+    /// <summary>Loads from lower tiers: how many, and their total time.</summary>
+    public int Prefetches { get; init; }
+    public double PrefetchSeconds { get; init; }
+}

@@ -1,0 +1,23 @@
+using System.Threading.Channels;
+
+namespace Strata.Engine.Requests;
+
+/// <summary>A submitted request: its events arrive on <see cref="Events"/> until every choice has finished.</summary>
+public sealed class GenerationHandle
+{
+    internal GenerationHandle(string id, int promptTokens, ChannelReader<GenerationEvent> events)
+    {
+        Id = id;
+        PromptTokens = promptTokens;
+        Events = events;
+    }
+
+    public string Id { get; }
+
+    public int PromptTokens { get; }
+
+    /// <summary>Prompt tokens whose KV came from the prefix cache instead of being computed.</summary>
+    public int CachedTokens { get; internal set; }
+
+    public ChannelReader<GenerationEvent> Events { get; }
+}

@@ -1,0 +1,28 @@
+using Strata.Engine.Sampling;
+
+namespace Strata.Engine.Requests;
+
+/// <summary>One prompt to complete <see cref="Choices"/> times.</summary>
+public sealed record GenerationRequest
+{
+    public required int[] PromptTokens { get; init; }
+
+    public SamplingParams Sampling { get; init; } = new();
+
+    /// <summary>Independent completions of the same prompt (OpenAI's <c>n</c>); they share the prompt's KV blocks.</summary>
+    public int Choices { get; init; } = 1;
+
+    /// <summary>How many alternatives to report per generated token (0: only the chosen token's log-probability when <see cref="Logprobs"/>).</summary>
+    public int TopLogprobs { get; init; }
+
+    public bool Logprobs { get; init; }
+
+    /// <summary>Isolates this request's cached prefixes: only requests with the same salt share KV blocks.</summary>
+    public string CacheSalt { get; init; } = "";
+
+    /// <summary>Keep this prompt's cached blocks resident (a hot system prompt), for <see cref="CacheTtl"/>.</summary>
+    public bool Pin { get; init; }
+
+    /// <summary>How long this prompt's cached blocks should be kept; null means the engine's default.</summary>
+    public TimeSpan? CacheTtl { get; init; }
+}

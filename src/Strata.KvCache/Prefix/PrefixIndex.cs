@@ -1,0 +1,51 @@
+namespace Strata.KvCache.Prefix;
+
+/// <summary>
+/// Finds full blocks of the working pool by content key. A block keeps its entry while it sits unreferenced in the
+/// free queue, so it can still be hit until the pool reuses it; a hit is only trusted after its tokens are compared.
+/// </summary>
+public sealed class PrefixIndex(int blockCount)
+{
+    private readonly Dictionary<BlockKey, int> _blockOf = [];
+    private readonly CachedBlock?[] _entries = new CachedBlock?[blockCount];
+
+    public int Count => _blockOf.Count;
+
+    public CachedBlock? EntryOf(int block) => _entries[block];
+
+    /// <summary>Records that <paramref name="block"/> holds <paramref name="entry"/>; false if another block already holds that key.</summary>
+    public bool TryRegister(int block, CachedBlock entry)
+    {
+        if (_entries[block] is not null || !_blockOf.TryAdd(entry.Key, block))
+            return false;
+        _entries[block] = entry;
+        return true;
+    }
+
+    /// <summary>The block holding <paramref name="key"/> with exactly <paramref name="tokens"/>, or -1.</summary>
+    public int Find(BlockKey key, ReadOnlySpan<int> tokens) =>
+        _blockOf.TryGetValue(key, out var block) && _entries[block]!.Tokens.AsSpan().SequenceEqual(tokens) ? block : -1;
+
+    /// <summary>Drops a block's entry (it is about to be reused) and returns it, if it had one.</summary>
+    public CachedBlock? Forget(int block)
+    {
+        var entry = _entries[block];
+        if (entry is null)
+            return null;
+        _entries[block] = null;
+        _blockOf.Remove(entry.Key);
+        return entry;
+    }
+
+    public void CheckIntegrity()
+    {
+        foreach (var (key, block) in _blockOf)
+        {
+            if (_entries[block]?.Key != key)
+                throw new InvalidOperationException($"prefix index maps {key} to block {block}, which holds {_entries[block]?.Key.ToString() ?? "nothing"}");
+        }
+        var entries = _entries.Count(e => e is not null);
+        if (entries != _blockOf.Count)
+            throw new InvalidOperationException($"prefix index has {_blockOf.Count} keys but {entries} block entries");
+    }
+}

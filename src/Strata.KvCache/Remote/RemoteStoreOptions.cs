@@ -1,0 +1,62 @@
+namespace Strata.KvCache.Remote;
+
+/// <summary>
+/// Where the shared store is and how patiently to talk to it. Every number here errs towards giving up early: the
+/// remote tier only saves work, so waiting on it must never cost more than recomputing would.
+/// </summary>
+public sealed record RemoteStoreOptions
+{
+    private const string Scheme = "redis://";
+
+    /// <summary>
+    /// The servers to start from. One server: a plain Redis/Garnet server, or any node of a Redis Cluster (the rest
+    /// is discovered with CLUSTER SLOTS). Several plain servers: keys are sharded client-side by their Redis Cluster
+    /// slot, slots split into equal contiguous ranges in the order listed (every node must list them the same way).
+    /// </summary>
+    public required IReadOnlyList<RemoteEndpoint> Endpoints { get; init; }
+
+    /// <summary>Longest wait for one reply (or for progress while sending); past it the operation fails.</summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Longest wait for a TCP connection to be established.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long a published block lives in the store (the store's own eviction may drop it sooner).</summary>
+    public TimeSpan BlockTtl { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Payload bytes that may wait to be published; blocks past it are dropped (and counted).</summary>
+    public long PublishQueueBytes { get; init; } = 64L << 20;
+
+    /// <summary>Consecutive failed operations on a server after which it is no longer asked.</summary>
+    public int FailuresToOpen { get; init; } = 3;
+
+    /// <summary>Wait before the first probe of a server that stopped answering; doubles per failed probe (with jitter).</summary>
+    public TimeSpan BreakerBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between probes of a server that stays down.</summary>
+    public TimeSpan BreakerMaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Prefix of every key (at most 256 bytes), so the blocks can share a store with other data.</summary>
+    public string KeyPrefix { get; init; } = "strata:kv:";
+
+    /// <summary>Where state changes worth an operator's attention go (a server going down or coming back).</summary>
+    public Action<string> Log { get; init; } = message => Console.Error.WriteLine(message);
+
+    /// <summary>Reads <c>redis://host:port[,host:port…]</c>; throws <see cref="ArgumentException"/> saying what is wrong.</summary>
+    public static RemoteStoreOptions Parse(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var text = url.Trim();
+        if (!text.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"remote store URL '{url}': expected redis://host:port[,host:port...]");
+        var addresses = text[Scheme.Length..].TrimEnd('/');
+        if (addresses.Contains('@'))
+            throw new ArgumentException($"remote store URL '{url}': credentials are not supported");
+        if (addresses.Contains('/') || addresses.Contains('?'))
+            throw new ArgumentException($"remote store URL '{url}': database numbers and options are not supported");
+        var parts = addresses.Split(',');
+        if (parts.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException($"remote store URL '{url}': empty address in the list");
+        return new RemoteStoreOptions { Endpoints = parts.Select(RemoteEndpoint.Parse).Distinct().ToArray() };
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Http;
+using Strata.Server.Generation;
+using Strata.Server.Metrics;
+
+namespace Strata.Server.Endpoints;
+
+/// <summary><c>GET /metrics</c>: Prometheus text.</summary>
+internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
+{
+    public Task HandleAsync(HttpContext context)
+    {
+        context.Response.ContentType = PrometheusText.ContentType;
+        var text = metrics.Render(host.Engine.Stats);
+        CacheMetrics.WriteTo(text, host.Engine);
+        return context.Response.WriteAsync(text.ToString());
+    }
+}

@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Strata.Engine;
+using Strata.Engine.Requests;
+using Strata.Models.Tokenizers;
+using Strata.Server.Metrics;
+using Strata.Server.Protocol;
+
+namespace Strata.Server.Generation;
+
+/// <summary>
+/// The endpoints' door to the engine: fits a request's token limit into the context, submits it with a cancellation
+/// that fires when the client disconnects or the server shuts down, and turns refusals into API errors.
+/// </summary>
+internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, IHostApplicationLifetime lifetime)
+{
+    private readonly LogprobFormatter _logprobs = new(engine.Model.Tokenizer);
+
+    public InferenceEngine Engine => engine;
+
+    public string ModelName => engine.Model.Name;
+
+    public Tokenizer Tokenizer => engine.Model.Tokenizer;
+
+    public int VocabSize => engine.Model.Config.VocabSize;
+
+    /// <param name="defaultMaxTokens">The token limit when the client set none; it is capped to the context left.</param>
+    /// <param name="promptParam">The request field the prompt came from, for errors about it.</param>
+    /// <param name="tenant">Who is asking (see <see cref="Http.Tenant"/>); tenants never share cached blocks.</param>
+    public ActiveGeneration Start(int[] prompt, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant, CancellationToken clientAborted)
+    {
+        if (prompt.Length == 0)
+            throw ApiException.BadRequest("The prompt must not be empty.", promptParam);
+        var maxTokens = MaxTokens(prompt.Length, fields, defaultMaxTokens, promptParam);
+        var request = new GenerationRequest
+        {
+            PromptTokens = prompt,
+            Sampling = fields.Sampling with { MaxTokens = maxTokens },
+            Choices = fields.Choices,
+            Logprobs = fields.Logprobs,
+            TopLogprobs = fields.TopLogprobs,
+            CacheSalt = $"{tenant}\n{fields.CacheSalt}",
+            CacheTtl = fields.CacheTtl,
+            Pin = fields.Pin,
+        };
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, lifetime.ApplicationStopping);
+        try
+        {
+            var timer = new RequestTimer(metrics);
+            var handle = Submit(request, cancellation.Token, promptParam);
+            return new ActiveGeneration(handle, request.Choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null);
+        }
+        catch
+        {
+            cancellation.Dispose();
+            throw;
+        }
+    }
+
+    private GenerationHandle Submit(GenerationRequest request, CancellationToken cancellation, string promptParam)
+    {
+        try
+        {
+            return engine.Submit(request, cancellation);
+        }
+        catch (RequestRejectedException ex)
+        {
+            throw ex.Overloaded ? Unavailable(ex.Message, "overloaded") : ApiException.BadRequest(ex.Message, promptParam);
+        }
+        catch (ArgumentException ex)
+        {
+            // Sampling parameters the engine refuses that request parsing let through.
+            throw ApiException.BadRequest(ex.Message);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw Unavailable("The server is shutting down.", "shutting_down");
+        }
+    }
+
+    private int MaxTokens(int promptLength, GenerationFields fields, int defaultMaxTokens, string promptParam)
+    {
+        var context = engine.MaxModelLength;
+        var room = context - promptLength;
+        if (room < 1)
+        {
+            throw ApiException.BadRequest(
+                $"This model's maximum context length is {context} tokens. However, your prompt has {promptLength} tokens, which leaves no room for a completion. Please reduce the length of the prompt.",
+                promptParam, "context_length_exceeded");
+        }
+        if (fields.MaxTokens is not { } requested)
+            return Math.Min(defaultMaxTokens, room);
+        if (requested > room)
+        {
+            throw ApiException.BadRequest(
+                $"This model's maximum context length is {context} tokens. However, you requested {promptLength + requested} tokens ({promptLength} in the prompt, {requested} for the completion). Please reduce the length of the prompt or of the completion.",
+                fields.MaxTokensParam, "context_length_exceeded");
+        }
+        return requested;
+    }
+
+    private static ApiException Unavailable(string message, string code) =>
+        new(new ApiError(StatusCodes.Status503ServiceUnavailable, message, ApiError.ServerError, null, code));
+}

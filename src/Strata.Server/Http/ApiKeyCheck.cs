@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Strata.Server.Protocol;
+
+namespace Strata.Server.Http;
+
+/// <summary>
+/// Requires <c>Authorization: Bearer KEY</c> with one of the configured keys on the API (<c>/v1/…</c>; health and
+/// metrics stay open for probes) and records which key it was as the request's tenant.
+/// </summary>
+internal sealed class ApiKeyCheck(RequestDelegate next, IReadOnlyList<string> apiKeys)
+{
+    private readonly (byte[] Expected, string Tenant)[] _keys = apiKeys
+        .Select(key => (Encoding.UTF8.GetBytes("Bearer " + key), Tenant.FromApiKey(key)))
+        .ToArray();
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (!context.Request.Path.StartsWithSegments("/v1"))
+            return next(context);
+        if (TenantOf(context.Request) is { } tenant)
+        {
+            Tenant.Set(context, tenant);
+            return next(context);
+        }
+        return ErrorResponse.WriteAsync(context.Response, new ApiError(StatusCodes.Status401Unauthorized,
+            "Incorrect or missing API key. Send it as 'Authorization: Bearer YOUR_KEY'.", ApiError.InvalidRequest, null, "invalid_api_key"));
+    }
+
+    private string? TenantOf(HttpRequest request)
+    {
+        var given = Encoding.UTF8.GetBytes(request.Headers.Authorization.ToString());
+        string? tenant = null;
+        // Every key is compared in constant time, so response timing reveals nothing about a guess.
+        foreach (var (expected, keyTenant) in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(given, expected))
+                tenant = keyTenant;
+        }
+        return tenant;
+    }
+}

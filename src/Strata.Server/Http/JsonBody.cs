@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Strata.Server.Protocol;
+
+namespace Strata.Server.Http;
+
+/// <summary>Reads a request body that must be one JSON object whose strings are all valid Unicode.</summary>
+internal static class JsonBody
+{
+    public static async Task<JsonDocument> ReadObjectAsync(HttpRequest request)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            throw ApiException.BadRequest($"We could not parse the JSON body of your request: {ex.Message}");
+        }
+        try
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw ApiException.BadRequest("The request body must be a JSON object.");
+            CheckStrings(document.RootElement);
+            return document;
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    // JSON may escape half a surrogate pair ("\ud800"), which no .NET string accepts: reading it later would throw
+    // deep inside prompt building, so every string is read once here, where it is still the client's error.
+    private static void CheckStrings(JsonElement element)
+    {
+        try
+        {
+            Visit(element);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw ApiException.BadRequest($"The request holds a string that is not valid Unicode: {ex.Message}");
+        }
+    }
+
+    private static void Visit(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                element.GetString();
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                    Visit(item);
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    Visit(property.Value);
+                }
+                break;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Strata.Models;
+using Strata.Models.Tokenizers;
+using Strata.Server.Protocol;
+using Strata.Templates;
+
+namespace Strata.Server.Prompts;
+
+/// <summary>
+/// Builds a chat request's prompt tokens: the model's chat template (ChatML when it has none) renders the
+/// conversation, and the text is tokenized with special-token parsing so markers like <c>&lt;|im_start|&gt;</c>
+/// become single tokens.
+/// </summary>
+internal sealed class ChatPromptBuilder
+{
+    private readonly Tokenizer _tokenizer;
+    private readonly ChatTemplate? _template;
+    private readonly TemplateException? _unparsable;
+    private readonly string? _bos;
+    private readonly string? _eos;
+
+    public ChatPromptBuilder(LoadedModel model, ILogger<ChatPromptBuilder> logger)
+    {
+        _tokenizer = model.Tokenizer;
+        _bos = SpecialText(model.Tokenizer.BosId);
+        _eos = SpecialText(model.Tokenizer.EosId);
+        if (model.ChatTemplate is null)
+            logger.LogWarning("{Model} has no chat template (tokenizer.chat_template); chat requests use ChatML", model.Name);
+        try
+        {
+            _template = ChatTemplate.Parse(model.ChatTemplate ?? ChatMl.Template);
+        }
+        catch (TemplateException ex)
+        {
+            // The completions API still works, so a broken template fails only the chat requests.
+            logger.LogError("{Model}'s chat template cannot be parsed: {Reason}", model.Name, ex.Message);
+            _unparsable = ex;
+        }
+    }
+
+    public int[] Build(ChatRequest request)
+    {
+        if (_template is null)
+            throw new ApiException(new ApiError(StatusCodes.Status500InternalServerError, $"The model's chat template cannot be parsed: {_unparsable!.Message}", ApiError.ServerError));
+        string text;
+        try
+        {
+            text = _template.Render(new ChatTemplateInput
+            {
+                Messages = request.Messages,
+                AddGenerationPrompt = true,
+                BosToken = _bos,
+                EosToken = _eos,
+                Variables = request.TemplateVariables,
+            });
+        }
+        catch (TemplateException ex)
+        {
+            // Templates reject conversations they cannot express (raise_exception), which is the client's to fix.
+            throw ApiException.BadRequest(ex.Message, "messages");
+        }
+        return Tokenize(text);
+    }
+
+    // Templates usually write the BOS text themselves while the tokenizer adds BOS too; as llama.cpp does, the
+    // rendered copy is dropped so the prompt starts with exactly one BOS (likewise EOS at the end).
+    private int[] Tokenize(string text)
+    {
+        if (_tokenizer.AddBos && _bos is { Length: > 0 } && text.StartsWith(_bos, StringComparison.Ordinal))
+            text = text[_bos.Length..];
+        if (_tokenizer.AddEos && _eos is { Length: > 0 } && text.EndsWith(_eos, StringComparison.Ordinal))
+            text = text[..^_eos.Length];
+        return _tokenizer.Encode(text, addSpecial: true, parseSpecial: true);
+    }
+
+    private string? SpecialText(int id) => id == Tokenizer.NoToken ? null : _tokenizer.TokenText(id);
+}

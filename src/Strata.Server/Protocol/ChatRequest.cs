@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Strata.Server.Protocol;
+
+/// <summary>A validated <c>POST /v1/chat/completions</c> body.</summary>
+/// <param name="TemplateVariables">Extra chat-template variables from <c>chat_template_kwargs</c> (vLLM's extension), such as <c>enable_thinking</c>.</param>
+internal sealed record ChatRequest(JsonArray Messages, IReadOnlyDictionary<string, JsonNode?> TemplateVariables, GenerationFields Generation)
+{
+    public static ChatRequest Parse(JsonElement body, string servedModel, int vocabSize)
+    {
+        var fields = new JsonFields(body);
+        ServedModel.Check(fields, servedModel);
+        var messages = ChatMessages.Normalize(fields.Find("messages"));
+        var generation = GenerationFields.Parse(fields, vocabSize);
+        var logprobs = fields.Boolean("logprobs") ?? false;
+        var topLogprobs = fields.Int32("top_logprobs");
+        if (topLogprobs is not null && !logprobs)
+            throw ApiException.BadRequest("top_logprobs requires logprobs to be true.", "top_logprobs");
+        generation = generation with
+        {
+            Logprobs = logprobs,
+            TopLogprobs = Require.Within(topLogprobs ?? 0, 0, GenerationFields.MaxTopLogprobs, "top_logprobs"),
+        };
+        // max_completion_tokens replaced max_tokens in the chat API; when both are sent the newer one wins.
+        if (fields.Int32("max_completion_tokens") is { } limit)
+            generation = generation with { MaxTokens = Require.AtLeast(limit, 1, "max_completion_tokens"), MaxTokensParam = "max_completion_tokens" };
+        return new ChatRequest(messages, ParseTemplateVariables(fields), generation);
+    }
+
+    private static Dictionary<string, JsonNode?> ParseTemplateVariables(JsonFields fields) =>
+        fields.Object("chat_template_kwargs") is { } kwargs
+            ? kwargs.EnumerateObject().ToDictionary(p => p.Name, p => JsonNode.Parse(p.Value.GetRawText()))
+            : [];
+}

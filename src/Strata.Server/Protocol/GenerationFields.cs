@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Strata.Engine.Sampling;
+
+namespace Strata.Server.Protocol;
+
+/// <summary>
+/// The parameters both generation APIs share, validated: sampling, <c>n</c>, streaming and logprobs. The token limit
+/// stays open (<see cref="MaxTokens"/> null) until the prompt's length is known.
+/// </summary>
+internal sealed record GenerationFields
+{
+    public const int MaxChoices = 128;
+    public const int MaxTopLogprobs = 20;
+
+    public required SamplingParams Sampling { get; init; }
+
+    /// <summary>The token limit the client asked for, if any.</summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary>The name the client gave the token limit, for errors about it.</summary>
+    public string MaxTokensParam { get; init; } = "max_tokens";
+
+    public int Choices { get; init; } = 1;
+
+    public bool Stream { get; init; }
+
+    /// <summary>Streams end with a chunk carrying the usage (<c>stream_options.include_usage</c>).</summary>
+    public bool IncludeUsage { get; init; }
+
+    public bool Logprobs { get; init; }
+
+    public int TopLogprobs { get; init; }
+
+    /// <summary>Isolates the request's cached prefixes (<c>cache_salt</c>, as in vLLM).</summary>
+    public string CacheSalt { get; init; } = "";
+
+    /// <summary>How long the prompt's cached blocks should be kept (<c>cache_ttl</c>, seconds).</summary>
+    public TimeSpan? CacheTtl { get; init; }
+
+    /// <summary>Keep the prompt's cached blocks resident for <see cref="CacheTtl"/> (<c>pin</c>).</summary>
+    public bool Pin { get; init; }
+
+    public static GenerationFields Parse(JsonFields fields, int vocabSize)
+    {
+        // Accepted for compatibility and otherwise unused; only its type is checked.
+        fields.String("user");
+        var stream = fields.Boolean("stream") ?? false;
+        var streamOptions = fields.Object("stream_options");
+        if (streamOptions is not null && !stream)
+            throw ApiException.BadRequest("stream_options is only allowed when stream is true.", "stream_options");
+        var maxTokens = fields.Int32("max_tokens");
+        return new GenerationFields
+        {
+            Sampling = ParseSampling(fields, vocabSize),
+            MaxTokens = maxTokens is { } limit ? Require.AtLeast(limit, 1, "max_tokens") : null,
+            Choices = Require.Within(fields.Int32("n") ?? 1, 1, MaxChoices, "n"),
+            Stream = stream,
+            CacheSalt = fields.String("cache_salt") ?? "",
+            CacheTtl = fields.Number("cache_ttl") is { } ttl ? TimeSpan.FromSeconds(Require.AboveZero(ttl, "cache_ttl")) : null,
+            Pin = fields.Boolean("pin") ?? false,
+            IncludeUsage = streamOptions is { } options && (new JsonFields(options, "stream_options.").Boolean("include_usage") ?? false),
+        };
+    }
+
+    private static SamplingParams ParseSampling(JsonFields fields, int vocabSize)
+    {
+        var topK = Require.AtLeast(fields.Int32("top_k") ?? 0, -1, "top_k");
+        return new SamplingParams
+        {
+            Temperature = (float)Require.AtLeast(fields.Number("temperature") ?? 1, 0, "temperature"),
+            TopP = (float)Require.AboveZeroUpToOne(fields.Number("top_p") ?? 1, "top_p"),
+            // vLLM spells "no top-k" as -1; the engine as 0.
+            TopK = Math.Max(topK, 0),
+            MinP = (float)Require.Within(fields.Number("min_p") ?? 0, 0, 1, "min_p"),
+            RepetitionPenalty = (float)Require.AboveZero(fields.Number("repetition_penalty") ?? 1, "repetition_penalty"),
+            PresencePenalty = (float)Require.Within(fields.Number("presence_penalty") ?? 0, -2, 2, "presence_penalty"),
+            FrequencyPenalty = (float)Require.Within(fields.Number("frequency_penalty") ?? 0, -2, 2, "frequency_penalty"),
+            LogitBias = ParseLogitBias(fields, vocabSize),
+            Seed = fields.Int64("seed") is { } seed ? unchecked((ulong)seed) : null,
+            Stop = ParseStop(fields),
+            IgnoreEos = fields.Boolean("ignore_eos") ?? false,
+        };
+    }
+
+    private static string[] ParseStop(JsonFields fields)
+    {
+        const string param = "stop";
+        string[] stops = fields.Find(param) switch
+        {
+            null => [],
+            { ValueKind: JsonValueKind.String } one => [one.GetString()!],
+            { ValueKind: JsonValueKind.Array } many => many.EnumerateArray()
+                .Select(s => s.ValueKind == JsonValueKind.String ? s.GetString()! : throw JsonFields.WrongType(param, "a string or an array of strings", s))
+                .ToArray(),
+            { } other => throw JsonFields.WrongType(param, "a string or an array of strings", other),
+        };
+        if (stops.Any(s => s.Length == 0))
+            throw ApiException.BadRequest("Invalid 'stop': stop strings must not be empty.", param);
+        return stops;
+    }
+
+    private static Dictionary<int, float> ParseLogitBias(JsonFields fields, int vocabSize)
+    {
+        const string param = "logit_bias";
+        var bias = new Dictionary<int, float>();
+        if (fields.Object(param) is not { } map)
+            return bias;
+        foreach (var entry in map.EnumerateObject())
+        {
+            if (!int.TryParse(entry.Name, out var token) || token < 0 || token >= vocabSize)
+                throw ApiException.BadRequest($"Invalid 'logit_bias': '{entry.Name}' is not a token id in [0, {vocabSize}).", param);
+            if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetDouble(out var value))
+                throw JsonFields.WrongType(param, "numbers as values", entry.Value);
+            bias[token] = (float)Require.Within(value, -100, 100, param);
+        }
+        return bias;
+    }
+}

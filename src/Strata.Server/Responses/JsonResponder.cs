@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http;
+using Strata.Engine.Requests;
+using Strata.Server.Generation;
+using Strata.Server.Protocol;
+
+namespace Strata.Server.Responses;
+
+/// <summary>Waits for every choice to finish and answers with one JSON completion object, usage included.</summary>
+internal static class JsonResponder
+{
+    private const int ClientClosedRequest = 499;
+
+    public static async Task WriteAsync(HttpResponse response, ActiveGeneration generation, IResponseFormat format, ResponseHeader header)
+    {
+        var choices = Enumerable.Range(0, generation.Choices).Select(i => new ChoiceOutput(i)).ToArray();
+        while (await generation.WaitToReadAsync())
+        {
+            while (generation.TryRead(out var update))
+                choices[update.Choice].Apply(update);
+        }
+        if (generation.ClientGone)
+        {
+            // Nobody reads this answer; nginx's "client closed request" keeps such requests apart in the metrics.
+            response.StatusCode = ClientClosedRequest;
+            return;
+        }
+        if (choices.Any(c => c.Finish == FinishReason.Error))
+            throw new ApiException(new ApiError(StatusCodes.Status500InternalServerError, "The engine failed while generating this response.", ApiError.ServerError));
+        if (choices.Any(c => c.Finish == FinishReason.Cancelled))
+            throw new ApiException(new ApiError(StatusCodes.Status503ServiceUnavailable, "The server is shutting down.", ApiError.ServerError, null, "shutting_down"));
+
+        response.ContentType = "application/json";
+        await using (var json = new System.Text.Json.Utf8JsonWriter(response.BodyWriter, JsonOutput.Options))
+        {
+            header.WriteStart(json, format.ObjectName);
+            json.WriteStartArray("choices");
+            foreach (var choice in choices)
+                format.WriteChoice(json, choice);
+            json.WriteEndArray();
+            ResponseHeader.WriteUsage(json, generation, choices.Sum(c => c.CompletionTokens));
+            json.WriteEndObject();
+        }
+        await response.BodyWriter.FlushAsync();
+    }
+}

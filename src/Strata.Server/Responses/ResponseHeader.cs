@@ -1,0 +1,32 @@
+using System.Text.Json;
+using Strata.Server.Generation;
+
+namespace Strata.Server.Responses;
+
+/// <summary>The fields every completion object and chunk starts with.</summary>
+internal sealed record ResponseHeader(string Id, long Created, string Model)
+{
+    public static ResponseHeader Create(string idPrefix, string model) =>
+        new(idPrefix + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model);
+
+    public void WriteStart(Utf8JsonWriter json, string objectName)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", Id);
+        json.WriteString("object", objectName);
+        json.WriteNumber("created", Created);
+        json.WriteString("model", Model);
+    }
+
+    public static void WriteUsage(Utf8JsonWriter json, ActiveGeneration generation, int completionTokens)
+    {
+        json.WriteStartObject("usage");
+        json.WriteNumber("prompt_tokens", generation.PromptTokens);
+        json.WriteNumber("completion_tokens", completionTokens);
+        json.WriteNumber("total_tokens", generation.PromptTokens + completionTokens);
+        json.WriteStartObject("prompt_tokens_details");
+        json.WriteNumber("cached_tokens", generation.CachedTokens);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+}

@@ -1,0 +1,15 @@
+namespace Strata.Templates.Syntax;
+
+internal enum BinaryOperator
+{
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    FloorDivide,
+    Modulo,
+    Power,
+    Concat,
+    And,
+    Or,
+}

@@ -1,0 +1,3 @@
+namespace Strata.Templates.Syntax;
+
+internal sealed record CallExpression(int Line, Expression Callee, CallArguments Arguments) : Expression(Line);

@@ -1,0 +1,13 @@
+namespace Strata.Templates.Syntax;
+
+internal enum CompareOperator
+{
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    In,
+    NotIn,
+}

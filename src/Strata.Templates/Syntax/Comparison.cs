@@ -1,0 +1,3 @@
+namespace Strata.Templates.Syntax;
+
+internal sealed record Comparison(CompareOperator Operator, Expression Operand);

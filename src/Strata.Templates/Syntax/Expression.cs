@@ -1,0 +1,3 @@
+namespace Strata.Templates.Syntax;
+
+internal abstract record Expression(int Line) : Node(Line);

@@ -1,0 +1,3 @@
+namespace Strata.Templates.Syntax;
+
+internal sealed record KeywordArgument(string Name, Expression Value);

@@ -1,0 +1,3 @@
+namespace Strata.Templates.Syntax;
+
+internal abstract record Statement(int Line) : Node(Line);

@@ -1,0 +1,3 @@
+namespace Strata.Templates.Syntax;
+
+internal sealed record TextStatement(int Line, string Text) : Statement(Line);

@@ -1,0 +1,16 @@
+namespace Strata.Templates.Syntax;
+
+internal enum TokenKind
+{
+    Text,
+    VariableBegin,
+    VariableEnd,
+    BlockBegin,
+    BlockEnd,
+    Name,
+    String,
+    Integer,
+    Float,
+    Operator,
+    EndOfInput,
+}

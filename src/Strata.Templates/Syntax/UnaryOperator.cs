@@ -1,0 +1,8 @@
+namespace Strata.Templates.Syntax;
+
+internal enum UnaryOperator
+{
+    Negate,
+    Plus,
+    Not,
+}

@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using Strata.Models.Gguf;
+using Strata.TestSupport;
+
+namespace Strata.Cli.Tests;
+
+public sealed partial class GenerateCommandTests
+{
+    public static TheoryData<int> Prompts => new() { 1, 2, 3 };
+
+    [Theory]
+    [MemberData(nameof(Prompts))]
+    public void Generate_GreedyF32_EqualsLlamaCppGoldenText(int prompt)
+    {
+        var golden = GoldenGreedy.Read("stories260k-f32.greedy.txt")[prompt - 1];
+
+        var result = CliProcess.Run("generate", "-m", SharedData.Model("tinyllamas-stories-260k-f32.gguf"),
+            "-p", golden.Prompt, "-n", "64", "--temp", "0");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(golden.Text, result.Stdout);
+    }
+
+    [Fact]
+    public void Generate_NoModelOption_UsesDefaultModel()
+    {
+        var result = CliProcess.Run("generate", "-p", "Once upon a time", "-n", "8", "--temp", "0");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(", there was a little girl", result.Stdout);
+    }
+
+    [Fact]
+    public void Generate_SameSeed_SameOutput()
+    {
+        string[] args = ["generate", "-p", "Once upon a time", "-n", "24", "--temp", "1.2", "--seed", "7"];
+        Assert.Equal(CliProcess.Run(args).Stdout, CliProcess.Run(args).Stdout);
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("v1")]
+    [InlineData("truncated")]
+    [InlineData("unknown-architecture")]
+    [InlineData("empty-prompt")]
+    [InlineData("zero-tokens")]
+    [InlineData("negative-tokens")]
+    [InlineData("prompt-too-long")]
+    public void Generate_BadInput_OneLineErrorAndNonZeroExit(string problem)
+    {
+        var model = SharedData.Model("tinyllamas-stories-260k-f32.gguf");
+        var prompt = "Once upon a time";
+        var tokens = "8";
+        switch (problem)
+        {
+            case "missing": model = "/nonexistent/model.gguf"; break;
+            case "v1": model = SharedData.Model("tinyllamas-stories-260k-f32.v1.gguf"); break;
+            case "truncated": model = TruncatedCopy(model); break;
+            case "unknown-architecture": model = WithArchitecture(model, "gptj"); break;
+            case "empty-prompt": prompt = ""; break;
+            case "zero-tokens": tokens = "0"; break;
+            case "negative-tokens": tokens = "-3"; break;
+            case "prompt-too-long": prompt = string.Concat(Enumerable.Repeat("Once upon a time there was a dog. ", 80)); break;
+        }
+
+        var result = CliProcess.Run("generate", "-m", model, "-p", prompt, "-n", tokens);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var lines = result.Stderr.Trim().Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.DoesNotMatch(StackFrame(), result.Stderr);
+    }
+
+    [GeneratedRegex(@"\bat [\w.]+\(")]
+    private static partial Regex StackFrame();
+
+    private static string TruncatedCopy(string model)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"strata-truncated-{Guid.NewGuid():N}.gguf");
+        var bytes = File.ReadAllBytes(model);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        return path;
+    }
+
+    private static string WithArchitecture(string model, string architecture)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"strata-arch-{Guid.NewGuid():N}.gguf");
+        using var source = GgufFile.Open(model);
+        var writer = new GgufWriter();
+        foreach (var (key, value) in source.Metadata.Entries)
+            writer.Add(key, key == "general.architecture" ? GgufValue.Of(architecture) : value);
+        writer.Write(path);
+        return path;
+    }
+}

@@ -1,0 +1,45 @@
+using Strata.Cli.ServeBenchmark;
+
+namespace Strata.Cli.Tests.ServeBenchmark;
+
+public sealed class PercentileTests
+{
+    // Expected values from numpy.percentile (linear interpolation, the default).
+    [Theory]
+    [InlineData(new[] { 1.0, 2, 3, 4 }, 50, 2.5)]
+    [InlineData(new[] { 1.0, 2, 3, 4 }, 90, 3.7)]
+    [InlineData(new[] { 1.0, 2, 3, 4 }, 99, 3.97)]
+    [InlineData(new[] { 1.0, 2, 3, 4 }, 0, 1)]
+    [InlineData(new[] { 1.0, 2, 3, 4 }, 100, 4)]
+    [InlineData(new[] { 10.0, 20 }, 25, 12.5)]
+    [InlineData(new[] { 7.0 }, 99, 7)]
+    [InlineData(new[] { 1.0, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 }, 90, 512)]
+    [InlineData(new[] { 1.0, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 }, 99, 972.8)]
+    public void Of_SortedSamples_MatchesNumpyLinear(double[] sorted, double percent, double expected)
+    {
+        Assert.Equal(expected, Percentile.Of(sorted, percent), 9);
+    }
+
+    [Fact]
+    public void Of_NoSamples_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => Percentile.Of([], 50));
+    }
+
+    [Fact]
+    public void LatencyStats_UnsortedMilliseconds_SortsAndSummarizes()
+    {
+        var stats = LatencyStats.Of(new[] { 4.0, 1, 3, 2 }.Select(TimeSpan.FromMilliseconds));
+
+        Assert.Equal(2.5, stats.Mean, 9);
+        Assert.Equal(2.5, stats.P50, 9);
+        Assert.Equal(3.7, stats.P90, 9);
+        Assert.Equal(3.97, stats.P99, 9);
+    }
+
+    [Fact]
+    public void LatencyStats_NoSamples_AllZero()
+    {
+        Assert.Equal(new LatencyStats(0, 0, 0, 0), LatencyStats.Of([]));
+    }
+}

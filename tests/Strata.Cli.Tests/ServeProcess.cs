@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Strata.Cli.Tests;
+
+/// <summary>A <c>strata serve</c> child process on a free port, with helpers for its completions and metrics.</summary>
+internal sealed partial class ServeProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServeProcess(Process process, Uri address)
+    {
+        _process = process;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    public HttpClient Http { get; }
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Sends SIGTERM and waits for the process to exit; false if it did not in time.</summary>
+    public bool Terminate(TimeSpan timeout)
+    {
+        Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]).WaitForExit();
+        return _process.WaitForExit(timeout);
+    }
+
+    public static async Task<ServeProcess> StartAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "strata.dll"));
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--port");
+        start.ArgumentList.Add("0");
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        try
+        {
+            return new ServeProcess(process, await ReadListeningAddressAsync(process));
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A greedy completion: its text and <c>usage.prompt_tokens_details.cached_tokens</c>.</summary>
+    public async Task<(string Text, int CachedTokens)> CompleteAsync(string prompt, int maxTokens)
+    {
+        var body = JsonSerializer.Serialize(new { prompt, max_tokens = maxTokens, temperature = 0 });
+        using var response = await Http.PostAsync("/v1/completions", new StringContent(body));
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"completion failed with {(int)response.StatusCode}: {json}");
+        return (json.GetProperty("choices")[0].GetProperty("text").GetString()!,
+            json.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32());
+    }
+
+    /// <summary>The value of one metric sample, e.g. <c>strata_kv_tier_loaded_blocks_total{tier="remote"}</c> (0 if absent).</summary>
+    public async Task<double> MetricAsync(string sample)
+    {
+        var text = await Http.GetStringAsync("/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>SIGKILL: the server gets no chance to shut down or drain anything.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        Kill();
+        _process.Dispose();
+    }
+
+    private static async Task<Uri> ReadListeningAddressAsync(Process process)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (ListeningLine().Match(line) is { Success: true } match)
+                return new Uri(match.Groups[1].Value);
+        }
+        throw new InvalidOperationException("strata serve exited before it was listening");
+    }
+
+    [GeneratedRegex(@"Serving \S+ at (http://\S+):")]
+    private static partial Regex ListeningLine();
+}

@@ -1,0 +1,161 @@
+using Strata.Engine.Requests;
+using Strata.Engine.Sampling;
+using Strata.TestSupport;
+
+namespace Strata.Engine.Tests.Engine;
+
+public sealed class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineFixture>
+{
+    private static readonly string[] Prompts =
+    [
+        "Once upon a time", "Lily and Tom went to the park", "The little dog was sad because", "One day, a bird",
+        "Tim had a red ball", "The sun was hot and", "Mom said to Sue", "There was a big tree",
+    ];
+
+    [Fact]
+    public async Task Submit_GreedyPrompt_EqualsLlamaCppGoldenTokens()
+    {
+        using var engine = fixture.Start();
+        foreach (var golden in GoldenGreedy.Read("stories260k-f32.greedy.txt"))
+        {
+            Assert.Equal(golden.PromptTokens, fixture.Tokens(golden.Prompt));
+            var completion = await Completion.CollectAsync(engine.Submit(EngineFixture.Greedy(golden.PromptTokens, 64)));
+            Assert.Equal(golden.GeneratedTokens, completion.Tokens[0]);
+            Assert.Equal(golden.Text, completion.Texts[0]);
+            Assert.Equal(FinishReason.Length, completion.Reasons[0]);
+        }
+        await engine.CheckIntegrityAsync();
+    }
+
+    [Theory]
+    [InlineData(64L << 20, 64)]
+    [InlineData(1L << 20, 16)]
+    public async Task Submit_ThirtyTwoConcurrent_EachEqualsAlone(long kvBytes, int blockSize)
+    {
+        var requests = Enumerable.Range(0, 32).Select(i => EngineFixture.Greedy(fixture.Tokens(Prompts[i % Prompts.Length] + new string('!', i / 8)), 40 + i)).ToArray();
+        var alone = new List<Completion>();
+        using (var engine = fixture.Start())
+        {
+            foreach (var request in requests)
+                alone.Add(await Completion.CollectAsync(engine.Submit(request)));
+        }
+
+        using var busy = fixture.Start(new EngineOptions { KvCacheBytes = kvBytes, BlockSize = blockSize, Threads = 2, MaxBatchedTokens = 96 });
+        var together = await Task.WhenAll(requests.Select(r => Completion.CollectAsync(busy.Submit(r))));
+
+        for (var i = 0; i < requests.Length; i++)
+            Assert.Equal(alone[i].Tokens[0], together[i].Tokens[0]);
+        if (kvBytes < 2L << 20)
+            Assert.True(busy.Stats.Preemptions > 0, "a tiny KV cache should force preemptions");
+        await busy.CheckIntegrityAsync();
+        Assert.Equal(0, busy.Stats.KvBlocksUsed);
+    }
+
+    [Fact]
+    public async Task Submit_ChoicesGreedy_EveryChoiceEqualsSingle()
+    {
+        using var engine = fixture.Start();
+        var prompt = fixture.Tokens("The little dog was sad because");
+        var single = await Completion.CollectAsync(engine.Submit(EngineFixture.Greedy(prompt, 30)));
+
+        var three = await Completion.CollectAsync(engine.Submit(EngineFixture.Greedy(prompt, 30, choices: 3)), 3);
+
+        Assert.All(three.Tokens, tokens => Assert.Equal(single.Tokens[0], tokens));
+        await engine.CheckIntegrityAsync();
+    }
+
+    [Fact]
+    public async Task Submit_ChoicesSampled_DifferAndReproduceWithSeed()
+    {
+        using var engine = fixture.Start();
+        var request = new GenerationRequest
+        {
+            PromptTokens = fixture.Tokens("Once upon a time"),
+            Sampling = new SamplingParams { Temperature = 1.5f, MaxTokens = 24, Seed = 99 },
+            Choices = 4,
+        };
+
+        var first = await Completion.CollectAsync(engine.Submit(request), 4);
+        var second = await Completion.CollectAsync(engine.Submit(request), 4);
+
+        Assert.True(first.Texts.Distinct().Count() > 1, "hot sampling should make choices differ");
+        Assert.Equal(first.Texts, second.Texts);
+    }
+
+    [Fact]
+    public async Task Submit_StopString_CutsBeforeItAndFinishesWithStop()
+    {
+        using var engine = fixture.Start();
+        var request = EngineFixture.Greedy(fixture.Tokens("Once upon a time"), 64) with { };
+        request = request with { Sampling = request.Sampling with { Stop = ["girl"] } };
+
+        var completion = await Completion.CollectAsync(engine.Submit(request));
+
+        Assert.Equal(", there was a little ", completion.Texts[0]);
+        Assert.Equal(FinishReason.Stop, completion.Reasons[0]);
+    }
+
+    [Fact]
+    public async Task Submit_Cancelled_FinishesAndFreesBlocks()
+    {
+        using var engine = fixture.Start();
+        using var cancellation = new CancellationTokenSource();
+        var handle = engine.Submit(EngineFixture.Greedy(fixture.Tokens("Once upon a time"), 400) with { }, cancellation.Token);
+        await handle.Events.ReadAsync();
+        cancellation.Cancel();
+
+        var rest = await Completion.CollectAsync(handle);
+
+        Assert.Equal(FinishReason.Cancelled, rest.Reasons[0]);
+        await engine.CheckIntegrityAsync();
+        await WaitUntil(() => engine.Stats.KvBlocksUsed == 0);
+    }
+
+    [Theory]
+    [InlineData(new int[0], "empty")]
+    [InlineData(new[] { 1, 100000 }, "outside the vocabulary")]
+    public void Submit_InvalidPrompt_Rejected(int[] prompt, string message)
+    {
+        using var engine = fixture.Start();
+        var error = Assert.Throws<RequestRejectedException>(() => engine.Submit(EngineFixture.Greedy(prompt, 4)));
+        Assert.Contains(message, error.Message);
+        Assert.False(error.Overloaded);
+    }
+
+    [Fact]
+    public void Submit_PromptLongerThanContext_Rejected()
+    {
+        using var engine = fixture.Start();
+        var error = Assert.Throws<RequestRejectedException>(() => engine.Submit(EngineFixture.Greedy(new int[engine.MaxModelLength], 4)));
+        Assert.Contains("context", error.Message);
+    }
+
+    [Fact]
+    public async Task Stress_HundredsOfRequestsWithRandomCancellations_LeaveNoBlocks()
+    {
+        using var engine = fixture.Start(new EngineOptions { KvCacheBytes = 2L << 20, BlockSize = 16, Threads = 2, MaxBatchedTokens = 128, MaxSequences = 24 });
+        var random = new Random(5);
+        var tasks = new List<Task>();
+        for (var i = 0; i < 300; i++)
+        {
+            var cancellation = new CancellationTokenSource();
+            var request = EngineFixture.Greedy(fixture.Tokens(Prompts[random.Next(Prompts.Length)]), random.Next(1, 60), choices: random.Next(1, 3));
+            var handle = engine.Submit(request, cancellation.Token);
+            var cancelAfter = random.Next(3) == 0 ? random.Next(0, 30) : -1;
+            if (cancelAfter >= 0)
+                cancellation.CancelAfter(cancelAfter);
+            tasks.Add(Completion.CollectAsync(handle, request.Choices).ContinueWith(_ => cancellation.Dispose()));
+        }
+        await Task.WhenAll(tasks);
+
+        await engine.CheckIntegrityAsync();
+        await WaitUntil(() => engine.Stats.KvBlocksUsed == 0 && engine.Stats.RunningSequences == 0);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+            await Task.Delay(10);
+        Assert.True(condition());
+    }
+}

@@ -1,0 +1,148 @@
+using Strata.KvCache;
+using Strata.KvCache.Prefix;
+
+namespace Strata.KvCache.Tests;
+
+public sealed class PrefixIndexTests
+{
+    private const int BlockSize = 4;
+    private static readonly BlockKey Root = BlockKey.Root([1, 2, 3], "");
+
+    /// <summary>Allocates and registers the full blocks of <paramref name="tokens"/> in a fresh table.</summary>
+    private static (BlockTable Table, List<BlockKey> Keys) Fill(BlockManager manager, int[] tokens)
+    {
+        var table = new BlockTable();
+        manager.Reserve(table, 0, tokens.Length, []);
+        var keys = new List<BlockKey>();
+        PrefixHasher.Extend(keys, Root, tokens, BlockSize, tokens.Length / BlockSize);
+        for (var i = 0; i < keys.Count; i++)
+            manager.Register(table[i], new CachedBlock(keys[i], i == 0 ? Root : keys[i - 1], tokens[(i * BlockSize)..((i + 1) * BlockSize)]));
+        return (table, keys);
+    }
+
+    [Fact]
+    public void BlockKey_SameInputs_SameKeyAcrossCalls_DifferentSaltOrTokens_Differ()
+    {
+        int[] tokens = [5, 6, 7, 8];
+        Assert.Equal(BlockKey.Chain(Root, tokens), BlockKey.Chain(BlockKey.Root([1, 2, 3], ""), tokens));
+        Assert.NotEqual(BlockKey.Chain(Root, tokens), BlockKey.Chain(BlockKey.Root([1, 2, 3], "salt"), tokens));
+        Assert.NotEqual(BlockKey.Chain(Root, tokens), BlockKey.Chain(Root, [5, 6, 7, 9]));
+        Assert.NotEqual(BlockKey.Root([1, 2, 3], ""), BlockKey.Root([1, 2, 4], ""));
+    }
+
+    [Fact]
+    public void FindCached_AfterFree_HitsUntilReused()
+    {
+        var manager = new BlockManager(4, BlockSize, prefixCaching: true);
+        int[] tokens = [1, 2, 3, 4, 5, 6, 7, 8];
+        var (table, keys) = Fill(manager, tokens);
+        var blocks = table.InUse.ToArray();
+        manager.Free(table);
+
+        var hit = manager.FindCached(keys, tokens);
+
+        Assert.Equal(blocks, hit);
+        Assert.Equal(2, manager.AttachCost(hit));
+        var reuse = new BlockTable();
+        manager.Attach(reuse, hit);
+        Assert.Equal(2, manager.UsedBlocks);
+        manager.CheckIntegrity([reuse]);
+    }
+
+    [Fact]
+    public void FindCached_TokensDoNotMatchKey_IsAMiss()
+    {
+        var manager = new BlockManager(4, BlockSize, prefixCaching: true);
+        var (table, keys) = Fill(manager, [1, 2, 3, 4]);
+
+        Assert.Empty(manager.FindCached(keys, [1, 2, 3, 5]));
+        manager.CheckIntegrity([table]);
+    }
+
+    [Fact]
+    public void Evict_LeastRecentlyReleasedFirst_LeavesBeforeParents()
+    {
+        var manager = new BlockManager(4, BlockSize, prefixCaching: true);
+        var evicted = new List<BlockKey>();
+        manager.Evicted = (_, entry) => evicted.Add(entry.Key);
+        var (first, firstKeys) = Fill(manager, [1, 2, 3, 4, 5, 6, 7, 8]);
+        var (second, secondKeys) = Fill(manager, [9, 9, 9, 9, 8, 8, 8, 8]);
+        manager.Free(first);
+        manager.Free(second);
+
+        var fresh = new BlockTable();
+        manager.Reserve(fresh, 0, 12, []);
+
+        Assert.Equal([firstKeys[1], firstKeys[0], secondKeys[1]], evicted);
+        Assert.Equal(3, manager.Evictions);
+        Assert.Single(manager.FindCached(secondKeys, [9, 9, 9, 9, 8, 8, 8, 8]));
+        manager.CheckIntegrity([fresh]);
+    }
+
+    [Fact]
+    public void Attach_HitRefreshesRecency_SoOtherBlocksAreEvictedFirst()
+    {
+        var manager = new BlockManager(2, BlockSize, prefixCaching: true);
+        var (a, aKeys) = Fill(manager, [1, 1, 1, 1]);
+        var (b, bKeys) = Fill(manager, [2, 2, 2, 2]);
+        manager.Free(a);
+        manager.Free(b);
+        var reuse = new BlockTable();
+        manager.Attach(reuse, manager.FindCached(aKeys, [1, 1, 1, 1]));
+        manager.Free(reuse);
+
+        manager.Reserve(new BlockTable(), 0, 4, []);
+
+        Assert.Single(manager.FindCached(aKeys, [1, 1, 1, 1]));
+        Assert.Empty(manager.FindCached(bKeys, [2, 2, 2, 2]));
+    }
+
+    [Fact]
+    public void Register_SameKeyTwice_SecondBlockStaysPrivate()
+    {
+        var manager = new BlockManager(4, BlockSize, prefixCaching: true);
+        var (first, keys) = Fill(manager, [1, 2, 3, 4]);
+        var (second, _) = Fill(manager, [1, 2, 3, 4]);
+
+        Assert.Equal([first[0]], manager.FindCached(keys, [1, 2, 3, 4]));
+        Assert.Equal(1, manager.Prefixes!.Count);
+        manager.CheckIntegrity([first, second]);
+    }
+
+    [Fact]
+    public void Pin_HoldsBlockUntilExpiry()
+    {
+        var manager = new BlockManager(2, BlockSize, prefixCaching: true);
+        var (table, keys) = Fill(manager, [1, 2, 3, 4]);
+        var now = DateTimeOffset.UnixEpoch;
+        manager.Pin(table[0], now.AddMinutes(5));
+        manager.Free(table);
+
+        manager.ExpirePins(now.AddMinutes(1));
+        Assert.Equal(1, manager.UsedBlocks);
+        manager.CheckIntegrity([]);
+
+        manager.ExpirePins(now.AddMinutes(6));
+        Assert.Equal(0, manager.UsedBlocks);
+        Assert.Single(manager.FindCached(keys, [1, 2, 3, 4]));
+        manager.CheckIntegrity([]);
+    }
+
+    [Fact]
+    public void EvictUnreferenced_DemotesFreeCachedBlocksOnly()
+    {
+        var manager = new BlockManager(4, BlockSize, prefixCaching: true);
+        var evicted = new List<BlockKey>();
+        manager.Evicted = (_, entry) => evicted.Add(entry.Key);
+        var (released, releasedKeys) = Fill(manager, [1, 1, 1, 1]);
+        var (held, heldKeys) = Fill(manager, [2, 2, 2, 2]);
+        manager.Free(released);
+
+        manager.EvictUnreferenced();
+
+        Assert.Equal(releasedKeys, evicted);
+        Assert.Empty(manager.FindCached(releasedKeys, [1, 1, 1, 1]));
+        Assert.Single(manager.FindCached(heldKeys, [2, 2, 2, 2]));
+        manager.CheckIntegrity([held]);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text;
+using Strata.KvCache.Remote;
+
+namespace Strata.KvCache.Tests.Remote;
+
+public sealed class ChecksumTests
+{
+    [Fact]
+    public void Crc16_CheckValue_MatchesXmodem() => Assert.Equal(0x31C3, Crc16.Compute("123456789"u8));
+
+    [Theory]
+    [InlineData("foo", 12182)]
+    [InlineData("bar", 5061)]
+    [InlineData("somekey", 11058)]
+    [InlineData("foo{hash_tag}", 2515)]
+    [InlineData("bar{hash_tag}", 2515)]
+    public void HashSlot_KnownKeys_MatchRedisCluster(string key, int slot) =>
+        Assert.Equal(slot, HashSlot.Of(Encoding.UTF8.GetBytes(key)));
+
+    [Fact]
+    public void HashSlot_HashTag_HashesOnlyTheTag() =>
+        Assert.Equal(HashSlot.Of("bar"u8), HashSlot.Of("foo{bar}zap"u8));
+
+    [Fact]
+    public void Crc32C_CheckValue_MatchesCastagnoli() => Assert.Equal(0xE3069283u, Crc32C.Compute("123456789"u8));
+
+    [Fact]
+    public void Crc32C_Append_EqualsWholeAndPortablePath()
+    {
+        var data = new byte[1000];
+        new Random(7).NextBytes(data);
+        var whole = Crc32C.Compute(data);
+
+        Assert.Equal(whole, Crc32C.Append(Crc32C.Compute(data.AsSpan(0, 333)), data.AsSpan(333)));
+        Assert.Equal(whole, ~Crc32C.UpdatePortable(~0u, data));
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Strata.Engine;
+using Strata.Models;
+
+namespace Strata.Server.Tests;
+
+/// <summary>A real Kestrel server on a free port of 127.0.0.1, over an engine and a model of its own.</summary>
+internal sealed class RunningServer : IAsyncDisposable
+{
+    public static readonly EngineOptions SmallEngine = new() { KvCacheBytes = 16L << 20, Threads = 1, MaxBatchedTokens = 256 };
+
+    private readonly LoadedModel _model;
+    private readonly StrataServer _server;
+
+    private RunningServer(LoadedModel model, InferenceEngine engine, StrataServer server, string? apiKey)
+    {
+        _model = model;
+        Engine = engine;
+        _server = server;
+        Http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (apiKey is not null)
+            Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+    }
+
+    public InferenceEngine Engine { get; }
+
+    public HttpClient Http { get; }
+
+    public Uri BaseAddress => _server.BaseAddress;
+
+    public string ModelName => _model.Name;
+
+    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null)
+    {
+        var model = LoadedModel.Load(modelPath ?? ModelFiles.Stories);
+        var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine);
+        var server = await StrataServer.StartAsync(engine, new ServerOptions { Port = 0, ApiKeys = apiKey is null ? [] : [apiKey], LogLevel = LogLevel.Error });
+        return new RunningServer(model, engine, server, apiKey);
+    }
+
+    public Task<HttpResponseMessage> PostAsync(string path, object body, CancellationToken cancellation = default) =>
+        PostRawAsync(path, JsonSerializer.Serialize(body), cancellation);
+
+    public Task<HttpResponseMessage> PostRawAsync(string path, string json, CancellationToken cancellation = default) =>
+        Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), cancellation);
+
+    /// <summary>Posts a request that must succeed and returns its JSON answer.</summary>
+    public async Task<JsonElement> PostOkAsync(string path, object body)
+    {
+        using var response = await PostAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>The text of a greedy completion, the way every test asks for one.</summary>
+    public async Task<string> GreedyTextAsync(string prompt, int maxTokens)
+    {
+        var answer = await PostOkAsync("/v1/completions", new { prompt, max_tokens = maxTokens, temperature = 0 });
+        return answer.GetProperty("choices")[0].GetProperty("text").GetString()!;
+    }
+
+    /// <summary>The value of an unlabelled sample in <c>/metrics</c>, or of a labelled one given as <c>name{label="value"}</c>.</summary>
+    public async Task<double> MetricAsync(string sample)
+    {
+        var text = await Http.GetStringAsync("/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Waits until nothing runs or waits and every KV block is free, as /metrics reports it.</summary>
+    public async Task WaitForIdleAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!await IsIdleAsync())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the engine did not become idle: " + await Http.GetStringAsync("/metrics"));
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The server still answers: /health is 200 and a small completion succeeds.</summary>
+    public async Task AssertHealthyAsync()
+    {
+        using var health = await Http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(", there was a little girl", await GreedyTextAsync("Once upon a time", 8));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _server.DisposeAsync();
+        Engine.Dispose();
+        _model.Dispose();
+    }
+
+    private async Task<bool> IsIdleAsync() =>
+        await MetricAsync("strata_kv_blocks_used") == 0
+        && await MetricAsync("strata_sequences_running") == 0
+        && await MetricAsync("strata_sequences_waiting") == 0;
+}

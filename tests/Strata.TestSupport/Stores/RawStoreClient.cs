@@ -1,0 +1,34 @@
+using Strata.KvCache.Remote;
+
+namespace Strata.TestSupport.Stores;
+
+/// <summary>A patient connection for test set-up and inspection (raw GET/SET, PTTL, DBSIZE, cluster commands).</summary>
+internal sealed class RawStoreClient(RemoteEndpoint endpoint) : IDisposable
+{
+    private readonly RedisConnection _connection = RedisConnection.Open(endpoint, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
+
+    public RespReply Command(params string[] arguments) => _connection.Execute(arguments);
+
+    public byte[]? Get(string key) => Command("GET", key).Bulk;
+
+    /// <summary>SET without NX: overwrites whatever is there, as a buggy or hostile writer could.</summary>
+    public void Set(string key, byte[] value)
+    {
+        var writer = _connection.Writer;
+        writer.WriteArrayHeader(3);
+        writer.WriteBulk("SET");
+        writer.WriteBulk(key);
+        writer.WriteBulk(value);
+        writer.Flush();
+        _connection.StartReply();
+        var reply = _connection.Reader.ReadReply();
+        if (reply.Text != "OK")
+            throw new InvalidOperationException($"SET {key} answered {reply.Text}");
+    }
+
+    public long DbSize() => Command("DBSIZE").Integer;
+
+    public IReadOnlyList<string> Keys() => Command("KEYS", "*").Items!.Select(key => key.AsText()!).ToArray();
+
+    public void Dispose() => _connection.Dispose();
+}
