@@ -31,7 +31,7 @@ public unsafe class AttentionBenchmarks
         _queries = new NativeBuffer<float>(Heads * HeadDim);
         _keys = new NativeBuffer<float>(Keys * HeadDim);
         _values = new NativeBuffer<float>(Keys * HeadDim);
-        _state = new NativeBuffer<float>(2 * Heads + 2 * Heads * HeadDim + Block);
+        _state = new NativeBuffer<float>(2 * Heads + 2 * Heads * HeadDim + 3 * Heads * Block);
         foreach (var buffer in new[] { _queries, _keys, _values })
         {
             for (var i = 0; i < buffer.Length; i++)

@@ -37,20 +37,13 @@ public static unsafe class OnlineSoftmaxAttention
     /// <param name="max">[heads] running maximum score.</param>
     /// <param name="sum">[heads] running sum of exp(score − max).</param>
     /// <param name="accumulator">[heads, headDim] running Σ exp(score − max)·value.</param>
-    /// <param name="scores">scratch, at least [count].</param>
+    /// <param name="scores">scratch, at least [3 · heads · count].</param>
     public static void Accumulate(float* queries, float* keys, float* values, int count, int heads, int headDim, float scale,
         bool halfPrecision, float* max, float* sum, float* accumulator, float* scores, SimdLevel level)
     {
         if (level == SimdLevel.Avx512 && headDim % DotStep == 0)
         {
-            for (var h = 0; h < heads; h++)
-            {
-                Scores512(queries + h * headDim, keys, count, headDim, scale, scores);
-                if (halfPrecision)
-                    Fold512<HalfPrecision>(scores, values, count, headDim, max + h, sum + h, accumulator + h * headDim);
-                else
-                    Fold512<SinglePrecision>(scores, values, count, headDim, max + h, sum + h, accumulator + h * headDim);
-            }
+            Accumulate512(queries, keys, values, count, heads, headDim, scale, halfPrecision, max, sum, accumulator, scores);
             return;
         }
         for (var h = 0; h < heads; h++)
@@ -108,36 +101,73 @@ public static unsafe class OnlineSoftmaxAttention
         }
     }
 
-    /// <summary>The online-softmax fold of <see cref="Accumulate"/> for one head, headDim a multiple of 16.</summary>
-    private static void Fold512<TPrecision>(float* scores, float* values, int count, int headDim, float* max, float* sum, float* acc)
+    /// <summary>
+    /// The AVX-512 form of <see cref="Accumulate"/> for a head size that is a multiple of 64. The running maximum,
+    /// the exp() weights and the sums are worked out first, head by head (scalar, with libm's expf as ggml calls
+    /// it); then every key's value row is folded into all heads' accumulators together, so that the heads' chains
+    /// of multiply-add and rounding overlap instead of waiting on each other. Each head still sees its keys in
+    /// order with the same operations, so the bits are those of the generic path.
+    /// </summary>
+    private static void Accumulate512(float* queries, float* keys, float* values, int count, int heads, int headDim, float scale,
+        bool halfPrecision, float* max, float* sum, float* accumulator, float* scratch)
+    {
+        // scratch: scores [heads, count], then corrections [heads, count], then weights [heads, count]
+        var corrections = scratch + heads * count;
+        var weights = corrections + heads * count;
+        for (var h = 0; h < heads; h++)
+        {
+            var scores = scratch + h * count;
+            Scores512(queries + h * headDim, keys, count, headDim, scale, scores);
+            var m = max[h];
+            var s = sum[h];
+            for (var j = 0; j < count; j++)
+            {
+                var correction = 1f;
+                var weight = 1f;
+                if (scores[j] > m)
+                {
+                    correction = MathF.Exp(m - scores[j]);
+                    m = scores[j];
+                }
+                else
+                {
+                    weight = MathF.Exp(scores[j] - m);
+                }
+                corrections[h * count + j] = correction;
+                weights[h * count + j] = weight;
+                s = s * correction + weight;
+            }
+            max[h] = m;
+            sum[h] = s;
+        }
+        if (halfPrecision)
+            Fold512<HalfPrecision>(values, count, heads, headDim, corrections, weights, accumulator);
+        else
+            Fold512<SinglePrecision>(values, count, heads, headDim, corrections, weights, accumulator);
+    }
+
+    /// <summary>acc[h] = round(acc[h]·correction[h, j]) when a key raised the maximum, then round(fma(v_j, weight[h, j], acc[h])).</summary>
+    private static void Fold512<TPrecision>(float* values, int count, int heads, int headDim, float* corrections, float* weights, float* accumulator)
         where TPrecision : struct, IAccumulatorPrecision
     {
-        var m = *max;
-        var s = *sum;
         for (var j = 0; j < count; j++)
         {
-            var score = scores[j];
-            var weight = 1f;
-            if (score > m)
-            {
-                var correction = MathF.Exp(m - score);
-                m = score;
-                s *= correction;
-                for (var i = 0; i < headDim; i += 16)
-                    TPrecision.Round(Vector512.Load(acc + i) * correction).Store(acc + i);
-            }
-            else
-            {
-                weight = MathF.Exp(score - m);
-            }
             var value = values + j * headDim;
-            var w = Vector512.Create(weight);
-            for (var i = 0; i < headDim; i += 16)
-                TPrecision.Round(Vector512.FusedMultiplyAdd(Vector512.Load(value + i), w, Vector512.Load(acc + i))).Store(acc + i);
-            s += weight;
+            for (var h = 0; h < heads; h++)
+            {
+                var acc = accumulator + h * headDim;
+                // Scaling by exactly 1 would change nothing: rounding is idempotent.
+                var correction = corrections[h * count + j];
+                if (correction != 1f)
+                {
+                    for (var i = 0; i < headDim; i += 16)
+                        TPrecision.Round(Vector512.Load(acc + i) * correction).Store(acc + i);
+                }
+                var weight = Vector512.Create(weights[h * count + j]);
+                for (var i = 0; i < headDim; i += 16)
+                    TPrecision.Round(Vector512.FusedMultiplyAdd(Vector512.Load(value + i), weight, Vector512.Load(acc + i))).Store(acc + i);
+            }
         }
-        *max = m;
-        *sum = s;
     }
 
     /// <summary>Writes the normalised outputs [heads, headDim]: the accumulator times 1/sum, as ggml scales it.</summary>

@@ -12,9 +12,12 @@ public sealed unsafe class PackedMatrix : IDisposable
 {
     public const int GroupRows = 16;
 
-    /// <summary>Bytes of one block of a Q4_0 row group: 16 rows × 16 bytes of quants, then 16 fp16 scales.</summary>
+    /// <summary>Bytes of one block of a Q4_0 row group: 16 rows × 16 bytes of quants and 16 fp16 scales.</summary>
     internal const int Q4_0GroupQuantBytes = GroupRows * 16;
     internal const int Q4_0GroupScaleBytes = GroupRows * 2;
+
+    /// <summary>Q4_0 row groups are stored in pairs of blocks: both blocks' scales (one cache line), then both blocks' quants.</summary>
+    internal const int Q4_0BlockPairBytes = 2 * (Q4_0GroupQuantBytes + Q4_0GroupScaleBytes);
 
     /// <summary>Bytes of one block of a Q8_0 row group: 16 rows × 32 quants; the 16 fp16 scales are stored after all blocks.</summary>
     internal const int Q8_0GroupQuantBytes = GroupRows * 32;
@@ -58,8 +61,10 @@ public sealed unsafe class PackedMatrix : IDisposable
         if (layout is not (MatrixLayout.Q4_0Interleaved or MatrixLayout.Q8_0Grouped))
             return new PackedMatrix(source, layout, null, 0);
         var blocks = source.Cols / TensorTypeInfo.Block;
-        var blockBytes = layout == MatrixLayout.Q4_0Interleaved ? Q4_0GroupQuantBytes + Q4_0GroupScaleBytes : Q8_0GroupQuantBytes + Q8_0GroupScaleBytes;
-        var stride = AlignUp((long)blocks * blockBytes, NativeBuffer<byte>.Alignment);
+        var groupBytes = layout == MatrixLayout.Q4_0Interleaved
+            ? (long)(blocks + 1) / 2 * Q4_0BlockPairBytes
+            : (long)blocks * (Q8_0GroupQuantBytes + Q8_0GroupScaleBytes);
+        var stride = AlignUp(groupBytes, NativeBuffer<byte>.Alignment);
         var groups = (source.Rows + GroupRows - 1) / GroupRows;
         var buffer = new NativeBuffer<byte>(stride * groups);
         for (var g = 0; g < groups; g++)
@@ -90,13 +95,13 @@ public sealed unsafe class PackedMatrix : IDisposable
     };
 
     /// <summary>
-    /// Group g of 16 rows, block b, is 256 bytes of quants then (after all blocks) 16 fp16 scales. Quant chunk c
-    /// (64 bytes) holds bytes 4c..4c+3 of each row's block: low nibbles are quants 4c..4c+3, high nibbles
-    /// 4c+16..4c+19, so one 32-bit lane of a chunk is four consecutive weights of one row. Missing rows are zero.
+    /// Group g of 16 rows is one front-to-back stream of block pairs (see <see cref="Q4_0Quants"/> and
+    /// <see cref="Q4_0Scales"/>): 16 fp16 scales per block, and 256 bytes of quants per block in four 64-byte chunks.
+    /// Chunk c holds bytes 4c..4c+3 of each row's block: low nibbles are quants 4c..4c+3, high nibbles 4c+16..4c+19,
+    /// so one 32-bit lane of a chunk is four consecutive weights of one row. Missing rows are zero.
     /// </summary>
     private static void InterleaveQ4_0Group(WeightMatrix source, int group, int blocks, byte* destination)
     {
-        var scales = (ushort*)(destination + (long)blocks * Q4_0GroupQuantBytes);
         for (var i = 0; i < GroupRows; i++)
         {
             var row = group * GroupRows + i;
@@ -106,12 +111,20 @@ public sealed unsafe class PackedMatrix : IDisposable
             for (var b = 0; b < blocks; b++)
             {
                 var block = rowData + b * Q4_0Block.Bytes;
-                scales[b * GroupRows + i] = *(ushort*)block;
+                Q4_0Scales(destination, b)[i] = *(ushort*)block;
                 for (var c = 0; c < 4; c++)
-                    *(uint*)(destination + b * Q4_0GroupQuantBytes + c * 64 + 4 * i) = *(uint*)(block + 2 + 4 * c);
+                    *(uint*)(Q4_0Quants(destination, b) + c * 64 + 4 * i) = *(uint*)(block + 2 + 4 * c);
             }
         }
     }
+
+    /// <summary>The 16 rows' quants of block b in a Q4_0 row group: 256 bytes after the block pair's scale line.</summary>
+    internal static byte* Q4_0Quants(byte* group, int block) =>
+        group + (long)(block >> 1) * Q4_0BlockPairBytes + 2 * Q4_0GroupScaleBytes + (block & 1) * Q4_0GroupQuantBytes;
+
+    /// <summary>The 16 rows' fp16 scales of block b in a Q4_0 row group.</summary>
+    internal static ushort* Q4_0Scales(byte* group, int block) =>
+        (ushort*)(group + (long)(block >> 1) * Q4_0BlockPairBytes + (block & 1) * Q4_0GroupScaleBytes);
 
     /// <summary>
     /// Group g of 16 rows: block b is the 16 rows' 32 quants side by side (row i at byte 32 i, so a 64-byte load holds

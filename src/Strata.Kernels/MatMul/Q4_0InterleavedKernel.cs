@@ -18,16 +18,14 @@ namespace Strata.Kernels.MatMul;
 internal static unsafe class Q4_0InterleavedKernel
 {
     private const int Rows = PackedMatrix.GroupRows;
-    private const int QuantBytes = PackedMatrix.Q4_0GroupQuantBytes;
+    private const int PrefetchDistance = 4 * PackedMatrix.Q4_0BlockPairBytes;
 
     public static void Run(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level)
     {
         var blocks = w.Cols / 32;
         for (var g = groupStart; g < groupEnd; g++)
         {
-            var quants = w.Data + g * w.GroupStride;
-            var scales = (ushort*)(quants + (long)blocks * QuantBytes);
-            var group = new Group(quants, scales, blocks, g * Rows, Math.Min(Rows, w.Rows - g * Rows));
+            var group = new Group(w.Data + g * w.GroupStride, blocks, g * Rows, Math.Min(Rows, w.Rows - g * Rows));
             var t = 0;
             switch (level)
             {
@@ -76,7 +74,14 @@ internal static unsafe class Q4_0InterleavedKernel
         var low = Vector512.Create((byte)0x0F);
         for (var b = 0; b < group.Blocks; b++)
         {
-            var chunk = group.Quants + b * QuantBytes;
+            var chunk = PackedMatrix.Q4_0Quants(group.Data, b);
+            if ((b & 1) == 0)
+            {
+                // One block pair ahead is nine cache lines.
+                var ahead = chunk + PrefetchDistance;
+                for (var line = 0; line < PackedMatrix.Q4_0BlockPairBytes; line += 64)
+                    Sse.Prefetch0(ahead + line);
+            }
             var c0 = Vector512.Load(chunk);
             var c1 = Vector512.Load(chunk + 64);
             var c2 = Vector512.Load(chunk + 128);
@@ -89,7 +94,7 @@ internal static unsafe class Q4_0InterleavedKernel
             var w5 = (c1.AsUInt16() >> 4).AsByte() & low;
             var w6 = (c2.AsUInt16() >> 4).AsByte() & low;
             var w7 = (c3.AsUInt16() >> 4).AsByte() & low;
-            var dw = HalfConversion.ToSingle(Vector256.Load(group.Scales + b * Rows));
+            var dw = HalfConversion.ToSingle(Vector256.Load(PackedMatrix.Q4_0Scales(group.Data, b)));
             var offset = b * 32;
             acc0 = Block512(acc0, w0, w1, w2, w3, w4, w5, w6, w7, q0 + offset, s0[b], dw * d0[b]);
             if (TTile.Count > 1)
@@ -149,7 +154,7 @@ internal static unsafe class Q4_0InterleavedKernel
         var low = Vector256.Create((byte)0x0F);
         for (var b = 0; b < group.Blocks; b++)
         {
-            var chunk = group.Quants + b * QuantBytes + 32 * half;
+            var chunk = PackedMatrix.Q4_0Quants(group.Data, b) + 32 * half;
             var c0 = Vector256.Load(chunk);
             var c1 = Vector256.Load(chunk + 64);
             var c2 = Vector256.Load(chunk + 128);
@@ -162,7 +167,7 @@ internal static unsafe class Q4_0InterleavedKernel
             var w5 = (c1.AsUInt16() >> 4).AsByte() & low;
             var w6 = (c2.AsUInt16() >> 4).AsByte() & low;
             var w7 = (c3.AsUInt16() >> 4).AsByte() & low;
-            var dw = HalfConversion.ToSingle(Vector128.Load(group.Scales + b * Rows + 8 * half));
+            var dw = HalfConversion.ToSingle(Vector128.Load(PackedMatrix.Q4_0Scales(group.Data, b) + 8 * half));
             var offset = b * 32;
             acc0 = Block256(acc0, w0, w1, w2, w3, w4, w5, w6, w7, q0 + offset, s0[b], dw * d0[b]);
             if (TTile.Count > 1)
@@ -210,7 +215,7 @@ internal static unsafe class Q4_0InterleavedKernel
             var acc = 0f;
             for (var b = 0; b < group.Blocks; b++)
             {
-                var chunk = group.Quants + b * QuantBytes + 4 * i;
+                var chunk = PackedMatrix.Q4_0Quants(group.Data, b) + 4 * i;
                 var x = quants + b * 32;
                 var isum = -8 * sums[b];
                 for (var c = 0; c < 4; c++)
@@ -221,18 +226,17 @@ internal static unsafe class Q4_0InterleavedKernel
                         isum += (packed & 0x0F) * x[4 * c + k] + (packed >> 4) * x[16 + 4 * c + k];
                     }
                 }
-                var d = HalfConversion.ToSingle(group.Scales[b * Rows + i]) * scales[b];
+                var d = HalfConversion.ToSingle(PackedMatrix.Q4_0Scales(group.Data, b)[i]) * scales[b];
                 acc = MathF.FusedMultiplyAdd(isum, d, acc);
             }
             output.Write(t, group.Row + i, acc);
         }
     }
 
-    /// <summary>One row group: its quants [blocks][4 chunks][16 rows][4 bytes] and scales [blocks][16 rows].</summary>
-    private readonly struct Group(byte* quants, ushort* scales, int blocks, int row, int count)
+    /// <summary>One row group: per block, quants [4 chunks][16 rows][4 bytes] and scales [16 rows], in block pairs.</summary>
+    private readonly struct Group(byte* data, int blocks, int row, int count)
     {
-        public byte* Quants { get; } = quants;
-        public ushort* Scales { get; } = scales;
+        public byte* Data { get; } = data;
         public int Blocks { get; } = blocks;
         public int Row { get; } = row;
         public int Count { get; } = count;

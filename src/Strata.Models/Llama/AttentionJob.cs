@@ -99,8 +99,8 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
         /// <summary>[blockSize, headDim]</summary>
         public NativeBuffer<float> Keys { get; } = new(blockSize * c.HeadDim);
         public NativeBuffer<float> Values { get; } = new(blockSize * c.HeadDim);
-        /// <summary>[blockSize]</summary>
-        public NativeBuffer<float> Scores { get; } = new(blockSize);
+        /// <summary>[3, groupSize, blockSize]: scores, then the softmax corrections and weights.</summary>
+        public NativeBuffer<float> Scores { get; } = new(3 * c.GroupSize * blockSize);
         /// <summary>[groupSize]</summary>
         public NativeBuffer<float> Max { get; } = new(c.GroupSize);
         public NativeBuffer<float> Sum { get; } = new(c.GroupSize);

@@ -25,6 +25,23 @@ public sealed class ComputePoolTests
     }
 
     [Fact]
+    public void Run_RightAfterConstruction_WorkersThatStartLateStillRunTheJob()
+    {
+        var finished = new Thread(() =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                using var pool = new ComputePool(3);
+                var counter = new CountingJob();
+                pool.Run(counter);
+                Assert.Equal(3, counter.Calls);
+            }
+        });
+        finished.Start();
+        Assert.True(finished.Join(TimeSpan.FromSeconds(60)), "a job dispatched before a worker started was never run");
+    }
+
+    [Fact]
     public void Run_WorkerThrows_RethrowsOnTheCaller()
     {
         using var pool = new ComputePool(2);
