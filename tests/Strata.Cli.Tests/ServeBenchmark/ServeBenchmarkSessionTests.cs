@@ -5,8 +5,8 @@ namespace Strata.Cli.Tests.ServeBenchmark;
 
 public sealed class ServeBenchmarkSessionTests
 {
-    private static readonly TimeSpan FirstTokenDelay = TimeSpan.FromMilliseconds(80);
-    private static readonly TimeSpan TokenDelay = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan FirstTokenDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan TokenDelay = TimeSpan.FromMilliseconds(60);
     private const int Tokens = 10;
 
     // The client measures from before it sends, so its latencies are at least what the server waited; the slack
@@ -33,8 +33,9 @@ public sealed class ServeBenchmarkSessionTests
         Assert.Equal(6 * 40, s.TotalInputTokens);
         Assert.Equal(FakeOpenAiServer.CachedTokens, s.MeanCachedPromptTokens);
         Assert.InRange(s.Ttft.P50, FirstTokenDelay.TotalMilliseconds - EarlyMs, FirstTokenDelay.TotalMilliseconds + SlackMs);
-        Assert.InRange(s.Tpot.P50, TokenDelay.TotalMilliseconds - EarlyMs, TokenDelay.TotalMilliseconds + 30);
-        Assert.InRange(s.Itl.P50, TokenDelay.TotalMilliseconds - EarlyMs, TokenDelay.TotalMilliseconds + 30);
+        // Gaps are told apart from the first-token delay by a wide margin, so the slack can be generous.
+        Assert.InRange(s.Tpot.P50, TokenDelay.TotalMilliseconds - EarlyMs, TokenDelay.TotalMilliseconds + 50);
+        Assert.InRange(s.Itl.P50, TokenDelay.TotalMilliseconds - EarlyMs, TokenDelay.TotalMilliseconds + 50);
         var e2e = FirstTokenDelay + (Tokens - 1) * TokenDelay;
         Assert.InRange(s.E2e.P50, e2e.TotalMilliseconds - EarlyMs, e2e.TotalMilliseconds + SlackMs);
         Assert.All(outcome.Run.Records, r => Assert.Equal(Tokens - 1, r.InterTokenLatencies.Count));
