@@ -5,7 +5,8 @@ namespace Strata.Kernels.Threading;
 /// <summary>
 /// Dedicated compute threads with the calling thread as worker 0. Idle workers spin for a short while (a
 /// forward pass issues hundreds of jobs a few microseconds apart) and then park on a semaphore, so an idle
-/// engine does not burn the CPU. One job runs at a time; <see cref="Run"/> is not reentrant.
+/// engine does not burn the CPU; the caller, waiting for the last worker, does the same, so a worker the OS has
+/// preempted is not starved by a spinning caller. One job runs at a time; <see cref="Run"/> is not reentrant.
 /// </summary>
 public sealed class ComputePool : IDisposable
 {
@@ -15,6 +16,8 @@ public sealed class ComputePool : IDisposable
     private readonly SemaphoreSlim[] _wakeUps;
     private readonly int[] _parked;
     private readonly long[] _allocatedBytes;
+    private readonly SemaphoreSlim _finished = new(0);
+    private int _callerParked;
     private IComputeJob? _job;
     private int _generation;
     private int _remaining;
@@ -78,9 +81,7 @@ public sealed class ComputePool : IDisposable
                 _wakeUps[i].Release();
         }
         job.Execute(0, ThreadCount);
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref _remaining) != 0)
-            spinner.SpinOnce(sleep1Threshold: -1);
+        WaitForWorkers();
         _job = null;
         if (_failure is { } failure)
             throw new AggregateException("a compute worker failed", failure);
@@ -98,6 +99,7 @@ public sealed class ComputePool : IDisposable
             thread.Join();
         foreach (var wakeUp in _wakeUps)
             wakeUp.Dispose();
+        _finished.Dispose();
     }
 
     private void WorkerLoop(int worker)
@@ -121,7 +123,31 @@ public sealed class ComputePool : IDisposable
                 _failure = ex;
             }
             Volatile.Write(ref _allocatedBytes[slot], GC.GetAllocatedBytesForCurrentThread());
-            Interlocked.Decrement(ref _remaining);
+            if (Interlocked.Decrement(ref _remaining) == 0 && Interlocked.Exchange(ref _callerParked, 0) == 1)
+                _finished.Release();
+        }
+    }
+
+    /// <summary>
+    /// Spins while the workers are about to finish, then parks: the same announce-then-recheck protocol as a parking
+    /// worker, with the last worker to finish as the one who wakes the caller.
+    /// </summary>
+    private void WaitForWorkers()
+    {
+        var start = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref _remaining) != 0)
+        {
+            if (Stopwatch.GetTimestamp() - start < SpinTicks)
+            {
+                Thread.SpinWait(20);
+                continue;
+            }
+            Interlocked.Exchange(ref _callerParked, 1);
+            if (Volatile.Read(ref _remaining) != 0)
+                _finished.Wait();
+            else if (Interlocked.Exchange(ref _callerParked, 0) == 0)
+                _finished.Wait(); // the last worker saw us parked and released: consume that release
+            return;
         }
     }
 
