@@ -11,7 +11,7 @@ public sealed class ServeBenchmarkSessionTests
 
     // The client measures from before it sends, so its latencies are at least what the server waited; the slack
     // above covers a loaded machine (two cores shared with builds).
-    private const double SlackMs = 250;
+    private const double SlackMs = 300;
 
     // Timers may fire a fraction of a millisecond early.
     private const double EarlyMs = 2;
@@ -32,12 +32,13 @@ public sealed class ServeBenchmarkSessionTests
         Assert.Equal(new TokenEstimate(1, 1), outcome.Estimate);
         Assert.Equal(6 * 40, s.TotalInputTokens);
         Assert.Equal(FakeOpenAiServer.CachedTokens, s.MeanCachedPromptTokens);
-        Assert.InRange(s.Ttft.P50, FirstTokenDelay.TotalMilliseconds - EarlyMs, FirstTokenDelay.TotalMilliseconds + SlackMs);
-        // Gaps are told apart from the first-token delay by a wide margin, so the slack can be generous.
-        Assert.InRange(s.Tpot.P50, TokenDelay.TotalMilliseconds - EarlyMs, TokenDelay.TotalMilliseconds + 50);
-        Assert.InRange(s.Itl.P50, TokenDelay.TotalMilliseconds - EarlyMs, TokenDelay.TotalMilliseconds + 50);
+        // Lower bounds are exact (the client times from before it sends); upper bounds only have to tell the metrics
+        // apart (TTFT from E2E, a gap from the first-token delay), so a loaded machine cannot break them.
         var e2e = FirstTokenDelay + (Tokens - 1) * TokenDelay;
-        Assert.InRange(s.E2e.P50, e2e.TotalMilliseconds - EarlyMs, e2e.TotalMilliseconds + SlackMs);
+        Assert.InRange(s.Ttft.P50, FirstTokenDelay.TotalMilliseconds - EarlyMs, FirstTokenDelay.TotalMilliseconds + SlackMs);
+        Assert.InRange(s.Tpot.P50, TokenDelay.TotalMilliseconds - EarlyMs, 2.5 * TokenDelay.TotalMilliseconds);
+        Assert.InRange(s.Itl.P50, TokenDelay.TotalMilliseconds - EarlyMs, 2.5 * TokenDelay.TotalMilliseconds);
+        Assert.InRange(s.E2e.P50, e2e.TotalMilliseconds - EarlyMs, e2e.TotalMilliseconds + 2 * SlackMs);
         Assert.All(outcome.Run.Records, r => Assert.Equal(Tokens - 1, r.InterTokenLatencies.Count));
         Assert.True(server.PeakInFlight <= 3, $"{server.PeakInFlight} requests in flight with --max-concurrency 3");
         Assert.Equal(6 / s.Duration.TotalSeconds, s.RequestThroughput, 6);
