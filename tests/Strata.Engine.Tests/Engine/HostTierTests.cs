@@ -1,22 +1,28 @@
 using Strata.Engine.Requests;
+using Strata.Models.Kv;
 
 namespace Strata.Engine.Tests.Engine;
 
 public sealed class HostTierTests(EngineFixture fixture) : IClassFixture<EngineFixture>
 {
     private const int BlockSize = 16;
-    private const long BlockBytes = 16 * 5 * 2 * 4 * 8 * 2; // tokens × layers × (K, V) × KV heads × head dim × F16
+    private const long BlockBytes = 16 * 5 * 2 * 4 * 8 * 2; // tokens × layers × (K, V) × KV heads × head dim × F16 bytes
     private const string Story = "Once upon a time there was a little girl named Lily. She loved to play outside in the park with her friends and her big brown dog.";
 
-    private InferenceEngine Start(bool int8 = false, bool hostTier = true) => fixture.Start(new EngineOptions
+    private InferenceEngine Start(bool int8 = false, bool hostTier = true, KvDataType kvType = KvDataType.F16)
     {
-        KvCacheBytes = 12 * BlockBytes,
-        BlockSize = BlockSize,
-        Threads = 2,
-        MaxBatchedTokens = 256,
-        HostCacheBytes = hostTier ? 64 * BlockBytes : 0,
-        HostCacheInt8 = int8,
-    });
+        var elementScale = kvType == KvDataType.F32 ? 2 : 1;
+        return fixture.Start(new EngineOptions
+        {
+            KvCacheBytes = 12 * BlockBytes * elementScale,
+            KvDataType = kvType,
+            BlockSize = BlockSize,
+            Threads = 2,
+            MaxBatchedTokens = 256,
+            HostCacheBytes = hostTier ? 64 * BlockBytes * elementScale : 0,
+            HostCacheInt8 = int8,
+        });
+    }
 
     /// <summary>Runs enough unrelated prompts to push every earlier block out of the 12-block working pool.</summary>
     private async Task Evict(InferenceEngine engine)
@@ -31,11 +37,13 @@ public sealed class HostTierTests(EngineFixture fixture) : IClassFixture<EngineF
 
     private static GenerationRequest WithLogprobs(GenerationRequest request) => request with { Logprobs = true, TopLogprobs = 10 };
 
-    [Fact]
-    public async Task Submit_PrefixEvictedToHost_LoadedBackAndOutputUnchanged()
+    [Theory]
+    [InlineData(KvDataType.F16)]
+    [InlineData(KvDataType.F32)]
+    public async Task Submit_PrefixEvictedToHost_LoadedBackAndOutputUnchanged(KvDataType kvType)
     {
         var prompt = fixture.Tokens(Story);
-        using var engine = Start();
+        using var engine = Start(kvType: kvType);
         var first = await Completion.CollectAsync(engine.Submit(EngineFixture.Greedy(prompt, 24)));
         await Evict(engine);
 
