@@ -17,9 +17,9 @@ public sealed class ComputePool : IDisposable
     private readonly int[] _parked;
     private readonly long[] _allocatedBytes;
     private readonly SemaphoreSlim _finished = new(0);
-    private int _callerParked;
+    private long _callerParked; // the generation whose end the parked caller waits for, or 0
     private IComputeJob? _job;
-    private int _generation;
+    private long _generation;
     private int _remaining;
     private Exception? _failure;
     private volatile bool _disposed;
@@ -74,14 +74,14 @@ public sealed class ComputePool : IDisposable
         _job = job;
         _failure = null;
         Volatile.Write(ref _remaining, _threads.Length);
-        Interlocked.Increment(ref _generation);
+        var generation = Interlocked.Increment(ref _generation);
         for (var i = 0; i < _parked.Length; i++)
         {
             if (Interlocked.Exchange(ref _parked[i], 0) == 1)
                 _wakeUps[i].Release();
         }
         job.Execute(0, ThreadCount);
-        WaitForWorkers();
+        WaitForWorkers(generation);
         _job = null;
         if (_failure is { } failure)
             throw new AggregateException("a compute worker failed", failure);
@@ -107,7 +107,7 @@ public sealed class ComputePool : IDisposable
         var slot = worker - 1;
         // Generation 0 is the pool's initial state, not whatever Run has made of it by the time this thread starts:
         // reading it here could skip a job dispatched before the thread first ran, and that run would never end.
-        var seen = 0;
+        var seen = 0L;
         while (true)
         {
             WaitForGeneration(slot, seen);
@@ -123,16 +123,18 @@ public sealed class ComputePool : IDisposable
                 _failure = ex;
             }
             Volatile.Write(ref _allocatedBytes[slot], GC.GetAllocatedBytesForCurrentThread());
-            if (Interlocked.Decrement(ref _remaining) == 0 && Interlocked.Exchange(ref _callerParked, 0) == 1)
+            // Only a caller parked for this very job is woken: a worker delayed here after finishing one job must not
+            // wake the caller of the next, who would return before that job is done.
+            if (Interlocked.Decrement(ref _remaining) == 0 && Interlocked.CompareExchange(ref _callerParked, 0, seen) == seen)
                 _finished.Release();
         }
     }
 
     /// <summary>
     /// Spins while the workers are about to finish, then parks: the same announce-then-recheck protocol as a parking
-    /// worker, with the last worker to finish as the one who wakes the caller.
+    /// worker, with the last worker to finish this generation's job as the one who wakes the caller.
     /// </summary>
-    private void WaitForWorkers()
+    private void WaitForWorkers(long generation)
     {
         var start = Stopwatch.GetTimestamp();
         while (Volatile.Read(ref _remaining) != 0)
@@ -142,7 +144,7 @@ public sealed class ComputePool : IDisposable
                 Thread.SpinWait(20);
                 continue;
             }
-            Interlocked.Exchange(ref _callerParked, 1);
+            Interlocked.Exchange(ref _callerParked, generation);
             if (Volatile.Read(ref _remaining) != 0)
                 _finished.Wait();
             else if (Interlocked.Exchange(ref _callerParked, 0) == 0)
@@ -151,7 +153,7 @@ public sealed class ComputePool : IDisposable
         }
     }
 
-    private void WaitForGeneration(int slot, int seen)
+    private void WaitForGeneration(int slot, long seen)
     {
         var start = Stopwatch.GetTimestamp();
         while (Volatile.Read(ref _generation) == seen)

@@ -25,6 +25,29 @@ public sealed class ComputePoolTests
     }
 
     [Fact]
+    public void Run_OversubscribedPools_ReturnOnlyWhenEveryWorkerHasFinishedThisJob()
+    {
+        // More pool threads than cores, and jobs long enough for the caller to park: a worker preempted between
+        // finishing one job and waking the caller must not wake the caller of the next job early.
+        var failures = 0;
+        var pools = Enumerable.Range(0, 4).Select(p => new Thread(() =>
+        {
+            using var pool = new ComputePool(3);
+            var job = new SlowCountingJob();
+            for (var i = 1; i <= 5000; i++)
+            {
+                job.Length = TimeSpan.FromMicroseconds(5 * ((i + p) % 9));
+                pool.Run(job);
+                if (job.Calls != 3 * i)
+                    Interlocked.Increment(ref failures);
+            }
+        })).ToList();
+        pools.ForEach(t => t.Start());
+        Assert.True(pools.All(t => t.Join(TimeSpan.FromSeconds(120))), "a pool hung");
+        Assert.Equal(0, failures);
+    }
+
+    [Fact]
     public void Run_RightAfterConstruction_WorkersThatStartLateStillRunTheJob()
     {
         var finished = new Thread(() =>
@@ -63,6 +86,22 @@ public sealed class ComputePoolTests
         public int Calls => Volatile.Read(ref _calls);
 
         public void Execute(int worker, int workerCount) => Interlocked.Increment(ref _calls);
+    }
+
+    private sealed class SlowCountingJob : IComputeJob
+    {
+        private int _calls;
+
+        public TimeSpan Length { get; set; }
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public void Execute(int worker, int workerCount)
+        {
+            if (worker != 0)
+                Pause(Length);
+            Interlocked.Increment(ref _calls);
+        }
     }
 
     private sealed class ThrowingJob : IComputeJob
