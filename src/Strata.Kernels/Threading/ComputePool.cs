@@ -4,20 +4,19 @@ namespace Strata.Kernels.Threading;
 
 /// <summary>
 /// Dedicated compute threads with the calling thread as worker 0. Idle workers spin for a short while (a
-/// forward pass issues hundreds of jobs a few microseconds apart) and then park on a semaphore, so an idle
+/// forward pass issues hundreds of jobs a few microseconds apart) and then sleep on a monitor, so an idle
 /// engine does not burn the CPU; the caller, waiting for the last worker, does the same, so a worker the OS has
-/// preempted is not starved by a spinning caller. One job runs at a time; <see cref="Run"/> is not reentrant.
+/// preempted is not starved by a spinning caller. Every sleeper re-checks its condition under the monitor's lock,
+/// so no wake-up can be lost or mistaken for another. One job runs at a time; <see cref="Run"/> is not reentrant.
 /// </summary>
 public sealed class ComputePool : IDisposable
 {
     private static readonly long SpinTicks = Stopwatch.Frequency / 50_000; // ≈20 µs
 
     private readonly Thread[] _threads;
-    private readonly SemaphoreSlim[] _wakeUps;
-    private readonly int[] _parked;
     private readonly long[] _allocatedBytes;
-    private readonly SemaphoreSlim _finished = new(0);
-    private long _callerParked; // the generation whose end the parked caller waits for, or 0
+    private readonly object _dispatched = new(); // workers sleep here until the generation changes
+    private readonly object _finished = new();   // the caller sleeps here until no worker remains
     private IComputeJob? _job;
     private long _generation;
     private int _remaining;
@@ -30,12 +29,9 @@ public sealed class ComputePool : IDisposable
             throw new ArgumentOutOfRangeException(nameof(threadCount), threadCount, "at least one thread is required");
         ThreadCount = threadCount;
         _threads = new Thread[threadCount - 1];
-        _wakeUps = new SemaphoreSlim[threadCount - 1];
-        _parked = new int[threadCount - 1];
         _allocatedBytes = new long[threadCount - 1];
         for (var i = 0; i < _threads.Length; i++)
         {
-            _wakeUps[i] = new SemaphoreSlim(0);
             var worker = i + 1;
             _threads[i] = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = $"strata-compute-{worker}" };
             _threads[i].Start();
@@ -74,15 +70,21 @@ public sealed class ComputePool : IDisposable
         _job = job;
         _failure = null;
         Volatile.Write(ref _remaining, _threads.Length);
-        var generation = Interlocked.Increment(ref _generation);
-        for (var i = 0; i < _parked.Length; i++)
+        lock (_dispatched)
         {
-            if (Interlocked.Exchange(ref _parked[i], 0) == 1)
-                _wakeUps[i].Release();
+            _generation++;
+            Monitor.PulseAll(_dispatched);
         }
-        job.Execute(0, ThreadCount);
-        WaitForWorkers(generation);
-        _job = null;
+        try
+        {
+            job.Execute(0, ThreadCount);
+        }
+        finally
+        {
+            // Even when worker 0 fails, the others must be done with this job before the next one can start.
+            WaitForWorkers();
+            _job = null;
+        }
         if (_failure is { } failure)
             throw new AggregateException("a compute worker failed", failure);
     }
@@ -92,14 +94,13 @@ public sealed class ComputePool : IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        Interlocked.Increment(ref _generation);
-        foreach (var wakeUp in _wakeUps)
-            wakeUp.Release();
+        lock (_dispatched)
+        {
+            _generation++;
+            Monitor.PulseAll(_dispatched);
+        }
         foreach (var thread in _threads)
             thread.Join();
-        foreach (var wakeUp in _wakeUps)
-            wakeUp.Dispose();
-        _finished.Dispose();
     }
 
     private void WorkerLoop(int worker)
@@ -110,10 +111,9 @@ public sealed class ComputePool : IDisposable
         var seen = 0L;
         while (true)
         {
-            WaitForGeneration(slot, seen);
+            seen = WaitForGeneration(seen);
             if (_disposed)
                 return;
-            seen = Volatile.Read(ref _generation);
             try
             {
                 _job!.Execute(worker, ThreadCount);
@@ -123,18 +123,16 @@ public sealed class ComputePool : IDisposable
                 _failure = ex;
             }
             Volatile.Write(ref _allocatedBytes[slot], GC.GetAllocatedBytesForCurrentThread());
-            // Only a caller parked for this very job is woken: a worker delayed here after finishing one job must not
-            // wake the caller of the next, who would return before that job is done.
-            if (Interlocked.Decrement(ref _remaining) == 0 && Interlocked.CompareExchange(ref _callerParked, 0, seen) == seen)
-                _finished.Release();
+            if (Interlocked.Decrement(ref _remaining) == 0)
+            {
+                lock (_finished)
+                    Monitor.Pulse(_finished);
+            }
         }
     }
 
-    /// <summary>
-    /// Spins while the workers are about to finish, then parks: the same announce-then-recheck protocol as a parking
-    /// worker, with the last worker to finish this generation's job as the one who wakes the caller.
-    /// </summary>
-    private void WaitForWorkers(long generation)
+    /// <summary>Spins while the workers are about to finish, then sleeps until the last one pulses.</summary>
+    private void WaitForWorkers()
     {
         var start = Stopwatch.GetTimestamp();
         while (Volatile.Read(ref _remaining) != 0)
@@ -144,16 +142,16 @@ public sealed class ComputePool : IDisposable
                 Thread.SpinWait(20);
                 continue;
             }
-            Interlocked.Exchange(ref _callerParked, generation);
-            if (Volatile.Read(ref _remaining) != 0)
-                _finished.Wait();
-            else if (Interlocked.Exchange(ref _callerParked, 0) == 0)
-                _finished.Wait(); // the last worker saw us parked and released: consume that release
-            return;
+            lock (_finished)
+            {
+                while (Volatile.Read(ref _remaining) != 0)
+                    Monitor.Wait(_finished);
+            }
         }
     }
 
-    private void WaitForGeneration(int slot, long seen)
+    /// <summary>Spins, then sleeps, until a generation after <paramref name="seen"/> is dispatched; returns it.</summary>
+    private long WaitForGeneration(long seen)
     {
         var start = Stopwatch.GetTimestamp();
         while (Volatile.Read(ref _generation) == seen)
@@ -163,20 +161,12 @@ public sealed class ComputePool : IDisposable
                 Thread.SpinWait(20);
                 continue;
             }
-            // Announce the park with a full fence before looking at the generation again: with the dispatcher's
-            // fenced increment-then-exchange, at least one side sees the other's write (a plain store could sit in
-            // the store buffer while both read stale values, and the job would never be picked up).
-            Interlocked.Exchange(ref _parked[slot], 1);
-            if (Volatile.Read(ref _generation) == seen)
+            lock (_dispatched)
             {
-                _wakeUps[slot].Wait();
+                while (_generation == seen)
+                    Monitor.Wait(_dispatched);
             }
-            else if (Interlocked.Exchange(ref _parked[slot], 0) == 0)
-            {
-                // The dispatcher saw us parked and released the semaphore: consume that release.
-                _wakeUps[slot].Wait();
-            }
-            return;
         }
+        return Volatile.Read(ref _generation);
     }
 }

@@ -51,6 +51,42 @@ public sealed class InferenceEngineTests(EngineFixture fixture) : IClassFixture<
         Assert.Equal(0, busy.Stats.KvBlocksUsed);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Submit_StaggeredArrivalsUnderPreemption_EachEqualsAlone(int seed)
+    {
+        // Arrivals spread over the engine's steps change which sequences share a step, which ones are preempted and
+        // when they resume; none of that may change a greedy output.
+        var requests = Enumerable.Range(0, 32).Select(i => EngineFixture.Greedy(fixture.Tokens(Prompts[i % Prompts.Length] + new string('!', i / 8)), 40 + i)).ToArray();
+        var alone = new List<Completion>();
+        using (var engine = fixture.Start())
+        {
+            foreach (var request in requests)
+                alone.Add(await Completion.CollectAsync(engine.Submit(request)));
+        }
+
+        var random = new Random(seed);
+        for (var round = 0; round < 40; round++)
+        {
+            using var busy = fixture.Start(new EngineOptions { KvCacheBytes = 1L << 20, BlockSize = 16, Threads = 2, MaxBatchedTokens = 96 });
+            var order = Enumerable.Range(0, requests.Length).OrderBy(_ => random.Next()).ToArray();
+            var together = new Task<Completion>[requests.Length];
+            foreach (var i in order)
+            {
+                together[i] = Completion.CollectAsync(busy.Submit(requests[i]));
+                if (random.Next(4) == 0)
+                    await Task.Delay(random.Next(1, 4));
+            }
+            var completions = await Task.WhenAll(together).WaitAsync(TimeSpan.FromSeconds(60));
+            for (var i = 0; i < requests.Length; i++)
+                Assert.True(alone[i].Tokens[0].SequenceEqual(completions[i].Tokens[0]),
+                    $"round {round}, request {i}: [{string.Join(' ', completions[i].Tokens[0])}] vs alone [{string.Join(' ', alone[i].Tokens[0])}]");
+            await busy.CheckIntegrityAsync();
+        }
+    }
+
     [Fact]
     public async Task Submit_ChoicesGreedy_EveryChoiceEqualsSingle()
     {
