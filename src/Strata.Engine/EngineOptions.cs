@@ -56,5 +56,5 @@ public sealed record EngineOptions
     public double MaxPinnedFraction { get; init; } = 0.5;
 
     /// <summary>How long a step should take at most when it carries prefill work, so streams stay smooth.</summary>
-    public TimeSpan TargetStepTime { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan TargetStepTime { get; init; } = TimeSpan.FromMilliseconds(100);
 }
