@@ -1,183 +1,288 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Strata.Kernels.Ops;
 using Strata.Kernels.Simd;
 
 namespace Strata.Kernels.Attention;
 
 /// <summary>
-/// Flash-style attention: keys and values arrive a block at a time and a running maximum, normaliser and weighted
-/// sum are kept per query head, so the full score row is never materialised. Keys are folded in one at a time in
-/// position order, as ggml's CPU flash attention does; with an F16 cache the query and the running sum are kept in
-/// half precision exactly as ggml keeps them (rounded after every scale and multiply-add), so logits track
-/// llama.cpp's closely. All query heads of a GQA group share the same converted key/value block.
+/// Flash-style attention for a tile of query tokens that share their keys (the GQA heads of each token, and the
+/// tokens of one sequence in one forward pass): keys and values arrive a block at a time and a running maximum,
+/// normaliser and weighted sum are kept per query row, so the full score row is never materialised.
+/// <para>
+/// Every row folds its keys in one at a time, in position order, with ggml's CPU flash-attention numerics: with an
+/// F16 cache the query and the running sum are kept in half precision (rounded after every scale and multiply-add),
+/// e^x is glibc's expf. A row's arithmetic never depends on the other rows of its tile, so the tile only decides
+/// what is shared: each key and value block is widened once, sixteen scores of a row come out of one transposed
+/// reduction (<see cref="ScoreTree"/>), and the sixteen exponentials of a row are one vector (<see cref="GlibcExp"/>).
+/// </para>
 /// </summary>
 public static unsafe class OnlineSoftmaxAttention
 {
-    private const int DotStep = 64;
+    /// <summary>Keys whose scores and softmax weights are worked out together, per row.</summary>
+    public const int KeyGroup = ScoreTree.Keys;
 
-    /// <summary>Prepares the running state of <paramref name="heads"/> query heads; rounds the queries to half precision when asked.</summary>
-    /// <param name="queries">[heads, headDim]</param>
-    /// <param name="max">[heads]</param>
-    /// <param name="sum">[heads]</param>
-    /// <param name="accumulator">[heads, headDim]</param>
-    public static void Begin(float* queries, int heads, int headDim, bool halfPrecision, float* max, float* sum, float* accumulator, SimdLevel level)
+    /// <summary>Floats of scratch <see cref="Accumulate"/> needs for <paramref name="rows"/> query rows.</summary>
+    public static int ScratchLength(int rows) => (2 * rows + 1) * KeyGroup;
+
+    /// <summary>Prepares the running state of <paramref name="rows"/> query rows; rounds the queries to half precision when asked.</summary>
+    /// <param name="queries">[rows, headDim]</param>
+    /// <param name="max">[rows]</param>
+    /// <param name="sum">[rows]</param>
+    /// <param name="accumulator">[rows, headDim]</param>
+    public static void Begin(float* queries, int rows, int headDim, bool halfPrecision, float* max, float* sum, float* accumulator, SimdLevel level)
     {
         if (halfPrecision)
-            HalfRounding.Round(new Span<float>(queries, heads * headDim), level);
-        new Span<float>(max, heads).Fill(float.NegativeInfinity);
-        new Span<float>(sum, heads).Clear();
-        new Span<float>(accumulator, heads * headDim).Clear();
+            HalfRounding.Round(new Span<float>(queries, rows * headDim), level);
+        new Span<float>(max, rows).Fill(float.NegativeInfinity);
+        new Span<float>(sum, rows).Clear();
+        new Span<float>(accumulator, rows * headDim).Clear();
     }
 
-    /// <summary>Folds <paramref name="count"/> keys and values into the running state of every head.</summary>
-    /// <param name="queries">[heads, headDim], as prepared by <see cref="Begin"/>.</param>
+    /// <summary>
+    /// Folds keys and values into the running state of <paramref name="tokens"/> × <paramref name="heads"/> query
+    /// rows; token t takes keys <c>ranges[t]</c> only, in order.
+    /// </summary>
+    /// <param name="queries">[tokens, heads, headDim], as prepared by <see cref="Begin"/>.</param>
+    /// <param name="ranges">[tokens] the keys each token attends to, within 0..count − 1.</param>
     /// <param name="keys">[count, headDim]</param>
     /// <param name="values">[count, headDim]</param>
-    /// <param name="max">[heads] running maximum score.</param>
-    /// <param name="sum">[heads] running sum of exp(score − max).</param>
-    /// <param name="accumulator">[heads, headDim] running Σ exp(score − max)·value.</param>
-    /// <param name="scores">scratch, at least [3 · heads · count].</param>
-    public static void Accumulate(float* queries, float* keys, float* values, int count, int heads, int headDim, float scale,
-        bool halfPrecision, float* max, float* sum, float* accumulator, float* scores, SimdLevel level)
+    /// <param name="max">[tokens, heads] running maximum score.</param>
+    /// <param name="sum">[tokens, heads] running sum of exp(score − max).</param>
+    /// <param name="accumulator">[tokens, heads, headDim] running Σ exp(score − max)·value.</param>
+    /// <param name="scratch">[<see cref="ScratchLength"/>(tokens · heads)]</param>
+    public static void Accumulate(float* queries, int tokens, int heads, KeyRange* ranges, float* keys, float* values, int count, int headDim,
+        float scale, bool halfPrecision, float* max, float* sum, float* accumulator, float* scratch, SimdLevel level)
     {
-        if (level == SimdLevel.Avx512 && headDim % DotStep == 0)
+        var rows = tokens * heads;
+        // scratch: corrections [rows, KeyGroup], weights [rows, KeyGroup], exp arguments [KeyGroup]
+        var corrections = scratch;
+        var weights = corrections + rows * KeyGroup;
+        var arguments = weights + rows * KeyGroup;
+        var treeScores = level == SimdLevel.Avx512 && headDim % ScoreTree.Step == 0;
+        for (var group = 0; group < count; group += KeyGroup)
         {
-            Accumulate512(queries, keys, values, count, heads, headDim, scale, halfPrecision, max, sum, accumulator, scores);
-            return;
-        }
-        for (var h = 0; h < heads; h++)
-        {
-            var query = queries + h * headDim;
-            for (var j = 0; j < count; j++)
-                scores[j] = DotProduct.Widened(query, keys + j * headDim, headDim, level) * scale;
-
-            var acc = accumulator + h * headDim;
-            var m = max[h];
-            var s = sum[h];
-            for (var j = 0; j < count; j++)
+            var groupKeys = Math.Min(KeyGroup, count - group);
+            var any = false;
+            for (var t = 0; t < tokens; t++)
             {
-                var weight = 1f;
-                var correction = 1f;
-                if (scores[j] > m)
+                if (!InGroup(ranges[t], group, groupKeys, out var first, out var last))
+                    continue;
+                any = true;
+                for (var r = t * heads; r < (t + 1) * heads; r++)
                 {
-                    correction = MathF.Exp(m - scores[j]);
-                    m = scores[j];
-                    Scale(acc, correction, headDim, halfPrecision, level);
+                    var query = queries + (long)r * headDim;
+                    if (treeScores)
+                    {
+                        var scores = ScoreTree.Scores(query, keys + (long)group * headDim, groupKeys, headDim) * scale;
+                        Softmax512(scores, first, last, max + r, sum + r, corrections + r * KeyGroup, weights + r * KeyGroup);
+                    }
+                    else
+                    {
+                        Softmax(query, keys + (long)group * headDim, first, last, headDim, scale, max + r, sum + r,
+                            corrections + r * KeyGroup, weights + r * KeyGroup, arguments, level);
+                    }
                 }
-                else
-                {
-                    weight = MathF.Exp(scores[j] - m);
-                }
-                MultiplyAdd(acc, values + j * headDim, weight, headDim, halfPrecision, level);
-                s = s * correction + weight;
             }
-            max[h] = m;
-            sum[h] = s;
+            if (!any)
+                continue;
+            var groupValues = values + (long)group * headDim;
+            if (level == SimdLevel.Avx512 && headDim % 16 == 0)
+            {
+                if (halfPrecision)
+                    Fold512<HalfPrecision>(groupValues, group, groupKeys, tokens, heads, ranges, headDim, corrections, weights, accumulator);
+                else
+                    Fold512<SinglePrecision>(groupValues, group, groupKeys, tokens, heads, ranges, headDim, corrections, weights, accumulator);
+            }
+            else
+            {
+                Fold(groupValues, group, groupKeys, tokens, heads, ranges, headDim, halfPrecision, corrections, weights, accumulator, level);
+            }
         }
     }
 
-    /// <summary>
-    /// scores[j] = (q · k_j)·scale for keys [count, headDim], with headDim a multiple of 64: the order of
-    /// <see cref="DotProduct.Widened(float*, float*, int, SimdLevel)"/> (four accumulators, then halves, quarters, pairs).
-    /// </summary>
-    private static void Scores512(float* query, float* keys, int count, int headDim, float scale, float* scores)
+    /// <summary>Writes the normalised outputs [rows, headDim]: the accumulator times 1/sum, as ggml scales it.</summary>
+    public static void End(float* sum, float* accumulator, int rows, int headDim, float* output)
     {
-        for (var j = 0; j < count; j++)
+        for (var r = 0; r < rows; r++)
         {
-            var key = keys + j * headDim;
-            var s0 = Vector512<float>.Zero;
-            var s1 = Vector512<float>.Zero;
-            var s2 = Vector512<float>.Zero;
-            var s3 = Vector512<float>.Zero;
-            for (var i = 0; i < headDim; i += DotStep)
-            {
-                s0 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i), Vector512.Load(key + i), s0);
-                s1 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 16), Vector512.Load(key + i + 16), s1);
-                s2 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 32), Vector512.Load(key + i + 32), s2);
-                s3 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 48), Vector512.Load(key + i + 48), s3);
-            }
-            scores[j] = DotProduct.ReduceAdd((s0 + s2) + (s1 + s3)) * scale;
+            var inverse = sum[r] == 0f ? 0f : 1f / sum[r];
+            for (var i = 0; i < headDim; i++)
+                output[r * headDim + i] = accumulator[r * headDim + i] * inverse;
         }
     }
 
-    /// <summary>
-    /// The AVX-512 form of <see cref="Accumulate"/> for a head size that is a multiple of 64. The running maximum,
-    /// the exp() weights and the sums are worked out first, head by head (scalar, with libm's expf as ggml calls
-    /// it); then every key's value row is folded into all heads' accumulators together, so that the heads' chains
-    /// of multiply-add and rounding overlap instead of waiting on each other. Each head still sees its keys in
-    /// order with the same operations, so the bits are those of the generic path.
-    /// </summary>
-    private static void Accumulate512(float* queries, float* keys, float* values, int count, int heads, int headDim, float scale,
-        bool halfPrecision, float* max, float* sum, float* accumulator, float* scratch)
+    /// <summary>The keys of <paramref name="range"/> inside the group starting at <paramref name="group"/>, relative to it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool InGroup(KeyRange range, int group, int groupKeys, out int first, out int last)
     {
-        // scratch: scores [heads, count], then corrections [heads, count], then weights [heads, count]
-        var corrections = scratch + heads * count;
-        var weights = corrections + heads * count;
-        for (var h = 0; h < heads; h++)
+        first = Math.Max(range.First - group, 0);
+        last = Math.Min(range.Last - group, groupKeys - 1);
+        return first <= last;
+    }
+
+    /// <summary>
+    /// The softmax step of one row over up to 16 keys (lanes first..last of <paramref name="scores"/>), as ggml
+    /// takes it key by key: a key above the running maximum m scales what came before by e^(m − s) and enters with
+    /// weight 1; any other enters with weight e^(s − m). The running maximum before each key is a prefix maximum
+    /// across lanes; the sum is the one sequential part.
+    /// </summary>
+    /// <param name="corrections">[16] e^(m − s) where the key raised the maximum, else 1.</param>
+    /// <param name="weights">[16] 1 where the key raised the maximum, else e^(s − m); 0 outside first..last.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Softmax512(Vector512<float> scores, int first, int last, float* max, float* sum, float* corrections, float* weights)
+    {
+        var lane = Vector512<int>.Indices;
+        var inRange = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(first)) & Vector512.LessThanOrEqual(lane, Vector512.Create(last))).AsSingle();
+        var s = Vector512.ConditionalSelect(inRange, scores, Vector512.Create(float.NegativeInfinity));
+        var prefix = Avx512F.Max(s, ShiftUp(s, KeyGroup - 1));
+        prefix = Avx512F.Max(prefix, ShiftUp(prefix, KeyGroup - 2));
+        prefix = Avx512F.Max(prefix, ShiftUp(prefix, KeyGroup - 4));
+        prefix = Avx512F.Max(prefix, ShiftUp(prefix, KeyGroup - 8));
+        var before = Avx512F.Max(Vector512.Create(*max), ShiftUp(prefix, KeyGroup - 1));
+        var raised = Vector512.GreaterThan(s, before);
+        var argument = Vector512.ConditionalSelect(raised, before - s, s - before);
+        var exp = GlibcExp.Exp(Vector512.ConditionalSelect(inRange, argument, Vector512<float>.Zero));
+        Vector512.ConditionalSelect(raised, exp, Vector512<float>.One).Store(corrections);
+        Vector512.ConditionalSelect(raised, Vector512<float>.One, Vector512.ConditionalSelect(inRange, exp, Vector512<float>.Zero)).Store(weights);
+        *max = Avx512F.Max(before, s).GetElement(KeyGroup - 1);
+
+        var total = *sum;
+        if (raised.ExtractMostSignificantBits() == 0)
         {
-            var scores = scratch + h * count;
-            Scores512(queries + h * headDim, keys, count, headDim, scale, scores);
-            var m = max[h];
-            var s = sum[h];
-            for (var j = 0; j < count; j++)
-            {
-                var correction = 1f;
-                var weight = 1f;
-                if (scores[j] > m)
-                {
-                    correction = MathF.Exp(m - scores[j]);
-                    m = scores[j];
-                }
-                else
-                {
-                    weight = MathF.Exp(scores[j] - m);
-                }
-                corrections[h * count + j] = correction;
-                weights[h * count + j] = weight;
-                s = s * correction + weight;
-            }
-            max[h] = m;
-            sum[h] = s;
+            // total · 1 is total: without a new maximum the chain is additions only.
+            for (var j = first; j <= last; j++)
+                total += weights[j];
         }
-        if (halfPrecision)
-            Fold512<HalfPrecision>(values, count, heads, headDim, corrections, weights, accumulator);
         else
-            Fold512<SinglePrecision>(values, count, heads, headDim, corrections, weights, accumulator);
+        {
+            for (var j = first; j <= last; j++)
+                total = total * corrections[j] + weights[j];
+        }
+        *sum = total;
     }
 
-    /// <summary>acc[h] = round(acc[h]·correction[h, j]) when a key raised the maximum, then round(fma(v_j, weight[h, j], acc[h])).</summary>
-    private static void Fold512<TPrecision>(float* values, int count, int heads, int headDim, float* corrections, float* weights, float* accumulator)
+    /// <summary>Lane j gets lane j − n, the first n lanes −∞, for <paramref name="alignment"/> = 16 − n (valignd over [v, −∞]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ShiftUp(Vector512<float> v, [ConstantExpected(Min = 1, Max = KeyGroup - 1)] byte alignment) =>
+        Avx512F.AlignRight32(v.AsInt32(), Vector512.Create(float.NegativeInfinity).AsInt32(), alignment).AsSingle();
+
+    /// <summary>
+    /// <see cref="Softmax512"/> for any level and head size: scores one at a time (<see cref="DotProduct.Widened(float*, float*, int, SimdLevel)"/>),
+    /// the maximum key by key, the exponentials in vectors of the level's width.
+    /// </summary>
+    /// <param name="keys">[16, headDim], of which keys first..last are read.</param>
+    /// <param name="arguments">scratch [16]</param>
+    private static void Softmax(float* query, float* keys, int first, int last, int headDim, float scale, float* max, float* sum,
+        float* corrections, float* weights, float* arguments, SimdLevel level)
+    {
+        new Span<float>(arguments, KeyGroup).Clear();
+        var m = *max;
+        var raised = 0u;
+        for (var j = first; j <= last; j++)
+        {
+            var score = DotProduct.Widened(query, keys + (long)j * headDim, headDim, level) * scale;
+            if (score > m)
+            {
+                arguments[j] = m - score;
+                m = score;
+                raised |= 1u << j;
+            }
+            else
+            {
+                arguments[j] = score - m;
+            }
+        }
+        *max = m;
+
+        switch (level)
+        {
+            case SimdLevel.Avx512:
+                GlibcExp.Exp(Vector512.Load(arguments)).Store(arguments);
+                break;
+            case SimdLevel.Avx2:
+                GlibcExp.Exp(Vector256.Load(arguments)).Store(arguments);
+                GlibcExp.Exp(Vector256.Load(arguments + 8)).Store(arguments + 8);
+                break;
+            default:
+                for (var j = first; j <= last; j++)
+                    arguments[j] = GlibcExp.Exp(arguments[j]);
+                break;
+        }
+
+        var total = *sum;
+        for (var j = first; j <= last; j++)
+        {
+            var isRaised = (raised & (1u << j)) != 0;
+            var correction = isRaised ? arguments[j] : 1f;
+            var weight = isRaised ? 1f : arguments[j];
+            corrections[j] = correction;
+            weights[j] = weight;
+            total = total * correction + weight;
+        }
+        *sum = total;
+    }
+
+    /// <summary>
+    /// Key by key, for every row that takes the key: acc = round(acc·correction) when the key raised the maximum,
+    /// then acc = round(fma(value, weight, acc)). The rows of a key are independent, so their chains of
+    /// multiply-add and rounding overlap.
+    /// </summary>
+    /// <param name="values">[groupKeys, headDim]</param>
+    /// <param name="corrections">[rows, 16]</param>
+    /// <param name="weights">[rows, 16]</param>
+    /// <param name="accumulator">[rows, headDim]</param>
+    private static void Fold512<TPrecision>(float* values, int group, int groupKeys, int tokens, int heads, KeyRange* ranges, int headDim,
+        float* corrections, float* weights, float* accumulator)
         where TPrecision : struct, IAccumulatorPrecision
     {
-        for (var j = 0; j < count; j++)
+        for (var j = 0; j < groupKeys; j++)
         {
-            var value = values + j * headDim;
-            for (var h = 0; h < heads; h++)
+            var value = values + (long)j * headDim;
+            for (var t = 0; t < tokens; t++)
             {
-                var acc = accumulator + h * headDim;
-                // Scaling by exactly 1 would change nothing: rounding is idempotent.
-                var correction = corrections[h * count + j];
-                if (correction != 1f)
+                if (!InGroup(ranges[t], group, groupKeys, out var first, out var last) || j < first || j > last)
+                    continue;
+                for (var r = t * heads; r < (t + 1) * heads; r++)
                 {
+                    var acc = accumulator + (long)r * headDim;
+                    // Scaling by exactly 1 would change nothing: rounding is idempotent.
+                    var correction = corrections[r * KeyGroup + j];
+                    if (correction != 1f)
+                    {
+                        for (var i = 0; i < headDim; i += 16)
+                            TPrecision.Round(Vector512.Load(acc + i) * correction).Store(acc + i);
+                    }
+                    var weight = Vector512.Create(weights[r * KeyGroup + j]);
                     for (var i = 0; i < headDim; i += 16)
-                        TPrecision.Round(Vector512.Load(acc + i) * correction).Store(acc + i);
+                        TPrecision.Round(Vector512.FusedMultiplyAdd(Vector512.Load(value + i), weight, Vector512.Load(acc + i))).Store(acc + i);
                 }
-                var weight = Vector512.Create(weights[h * count + j]);
-                for (var i = 0; i < headDim; i += 16)
-                    TPrecision.Round(Vector512.FusedMultiplyAdd(Vector512.Load(value + i), weight, Vector512.Load(acc + i))).Store(acc + i);
             }
         }
     }
 
-    /// <summary>Writes the normalised outputs [heads, headDim]: the accumulator times 1/sum, as ggml scales it.</summary>
-    public static void End(float* sum, float* accumulator, int heads, int headDim, float* output)
+    /// <summary><see cref="Fold512{TPrecision}"/> for any level and head size.</summary>
+    private static void Fold(float* values, int group, int groupKeys, int tokens, int heads, KeyRange* ranges, int headDim, bool halfPrecision,
+        float* corrections, float* weights, float* accumulator, SimdLevel level)
     {
-        for (var h = 0; h < heads; h++)
+        for (var j = 0; j < groupKeys; j++)
         {
-            var inverse = sum[h] == 0f ? 0f : 1f / sum[h];
-            for (var i = 0; i < headDim; i++)
-                output[h * headDim + i] = accumulator[h * headDim + i] * inverse;
+            var value = values + (long)j * headDim;
+            for (var t = 0; t < tokens; t++)
+            {
+                if (!InGroup(ranges[t], group, groupKeys, out var first, out var last) || j < first || j > last)
+                    continue;
+                for (var r = t * heads; r < (t + 1) * heads; r++)
+                {
+                    var acc = accumulator + (long)r * headDim;
+                    var correction = corrections[r * KeyGroup + j];
+                    if (correction != 1f)
+                        Scale(acc, correction, headDim, halfPrecision, level);
+                    MultiplyAdd(acc, value, weights[r * KeyGroup + j], headDim, halfPrecision, level);
+                }
+            }
         }
     }
 

@@ -7,16 +7,25 @@ using Strata.Models.Kv;
 namespace Strata.Models.Llama;
 
 /// <summary>
-/// Causal attention for every (token, KV head) pair of a batch, reading keys and values through each sequence's
-/// block table. One worker computes a pair start to finish in a fixed block order, so the result does not depend
-/// on how the batch or the threads are arranged. Pairs are dealt out round-robin: in a prompt later tokens see
-/// more keys, and striding keeps the workers' shares even.
+/// Causal attention for every token of a batch, reading keys and values through each sequence's block table. The
+/// work items are (tile, KV head) pairs: a tile is up to <see cref="TileTokens"/> consecutive tokens of one
+/// sequence, which read the same blocks, so each block is widened once for all of them and all their query heads of
+/// the group. Each query still takes its keys one at a time in position order, up to its own position, with the
+/// same operations whatever else is in its tile, so the result does not depend on how the batch or the threads are
+/// arranged. Items are dealt out round-robin: in a prompt later tiles see more keys, and striding keeps the
+/// workers' shares even.
 /// </summary>
 internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
 {
+    /// <summary>Tokens per tile: enough to share each widened block widely, few enough for the tile's state to stay in L1.</summary>
+    private const int TileTokens = 8;
+
     private readonly ModelConfig _config;
     private readonly SimdLevel _level;
     private readonly WorkerScratch[] _scratch;
+    private int[] _tileStarts = new int[16];
+    private int[] _tileLengths = new int[16];
+    private int _tileCount;
     private ForwardBatch _batch = null!;
     private KvBuffer _kv = null!;
     private int _layer;
@@ -41,22 +50,15 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
         _layer = layer;
         _query = query;
         _output = output;
+        SplitIntoTiles(batch);
         pool.Run(this);
     }
 
     public void Execute(int worker, int workerCount)
     {
-        var c = _config;
-        var s = _scratch[worker];
-        var groupLength = c.GroupSize * c.HeadDim;
-        for (var item = worker; item < _batch.TokenCount * c.KvHeadCount; item += workerCount)
-        {
-            var token = item / c.KvHeadCount;
-            var kvHead = item % c.KvHeadCount;
-            var groupOffset = (long)token * c.QueryDim + kvHead * groupLength;
-            Buffer.MemoryCopy(_query + groupOffset, s.Queries.Pointer, groupLength * sizeof(float), groupLength * sizeof(float));
-            Attend(s, token, kvHead, _output + groupOffset);
-        }
+        var kvHeads = _config.KvHeadCount;
+        for (var item = worker; item < _tileCount * kvHeads; item += workerCount)
+            Attend(_scratch[worker], _tileStarts[item / kvHeads], _tileLengths[item / kvHeads], item % kvHeads);
     }
 
     public void Dispose()
@@ -65,52 +67,123 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
             scratch.Dispose();
     }
 
-    private void Attend(WorkerScratch s, int token, int kvHead, float* output)
+    /// <summary>Runs of consecutive tokens of the same sequence, cut every <see cref="TileTokens"/> tokens.</summary>
+    private void SplitIntoTiles(ForwardBatch batch)
     {
+        if (_tileStarts.Length < batch.TokenCount)
+        {
+            _tileStarts = new int[batch.TokenCount];
+            _tileLengths = new int[batch.TokenCount];
+        }
+        _tileCount = 0;
+        var sequenceOf = batch.SequenceOf;
+        for (var token = 0; token < batch.TokenCount; token++)
+        {
+            var last = _tileCount - 1;
+            if (last >= 0 && _tileLengths[last] < TileTokens && sequenceOf[_tileStarts[last]] == sequenceOf[token])
+            {
+                _tileLengths[last]++;
+                continue;
+            }
+            _tileStarts[_tileCount] = token;
+            _tileLengths[_tileCount++] = 1;
+        }
+    }
+
+    private void Attend(WorkerScratch s, int firstToken, int tokens, int kvHead)
+    {
+        var c = _config;
         var layout = _kv.Layout;
         var blockSize = layout.BlockSize;
-        var position = _batch.Positions[token];
-        var table = _batch.BlockTable(_batch.SequenceOf[token]);
-        var first = _config.SlidingWindow > 0 ? Math.Max(0, position - _config.SlidingWindow + 1) : 0;
-        var scale = 1f / MathF.Sqrt(_config.HeadDim);
-        var heads = _config.GroupSize;
-        var headDim = _config.HeadDim;
+        var heads = c.GroupSize;
+        var headDim = c.HeadDim;
+        var groupLength = heads * headDim;
+        var table = _batch.BlockTable(_batch.SequenceOf[firstToken]);
+
+        // Each token's keys, by position: a sliding window, or all of them, up to its own position.
+        var spanFirst = int.MaxValue;
+        var spanLast = int.MinValue;
+        for (var t = 0; t < tokens; t++)
+        {
+            var position = _batch.Positions[firstToken + t];
+            var first = c.SlidingWindow > 0 ? Math.Max(0, position - c.SlidingWindow + 1) : 0;
+            s.Positions.Pointer[t] = new KeyRange(first, position);
+            spanFirst = Math.Min(spanFirst, first);
+            spanLast = Math.Max(spanLast, position);
+            var groupOffset = (long)(firstToken + t) * c.QueryDim + kvHead * groupLength;
+            Buffer.MemoryCopy(_query + groupOffset, s.Queries.Pointer + t * groupLength, groupLength * sizeof(float), groupLength * sizeof(float));
+        }
 
         var half = layout.DataType == KvDataType.F16;
-        OnlineSoftmaxAttention.Begin(s.Queries.Pointer, heads, headDim, half, s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, _level);
-        for (var blockIndex = first / blockSize; blockIndex <= position / blockSize; blockIndex++)
+        var rows = tokens * heads;
+        OnlineSoftmaxAttention.Begin(s.Queries.Pointer, rows, headDim, half, s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, _level);
+        var scale = 1f / MathF.Sqrt(headDim);
+        for (var blockIndex = spanFirst / blockSize; blockIndex <= spanLast / blockSize; blockIndex++)
         {
             var blockStart = blockIndex * blockSize;
-            var from = Math.Max(first, blockStart) - blockStart;
-            var count = Math.Min(position, blockStart + blockSize - 1) - blockStart - from + 1;
+            var from = Math.Max(spanFirst, blockStart);
+            var to = Math.Min(spanLast, blockStart + blockSize - 1);
+            if (!AnyTokenReads(s.Positions.Pointer, tokens, from, to))
+                continue;
+            for (var t = 0; t < tokens; t++)
+            {
+                var range = s.Positions.Pointer[t];
+                s.Ranges.Pointer[t] = new KeyRange(range.First - from, range.Last - from);
+            }
             var block = table[blockIndex];
-            KvBlockReader.Read(_kv.Keys(_layer, block), layout, kvHead, from, count, s.Keys.Pointer, _level);
-            KvBlockReader.Read(_kv.Values(_layer, block), layout, kvHead, from, count, s.Values.Pointer, _level);
-            OnlineSoftmaxAttention.Accumulate(s.Queries.Pointer, s.Keys.Pointer, s.Values.Pointer, count, heads, headDim, scale, half,
-                s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, s.Scores.Pointer, _level);
+            var count = to - from + 1;
+            KvBlockReader.Read(_kv.Keys(_layer, block), layout, kvHead, from - blockStart, count, s.Keys.Pointer, _level);
+            KvBlockReader.Read(_kv.Values(_layer, block), layout, kvHead, from - blockStart, count, s.Values.Pointer, _level);
+            OnlineSoftmaxAttention.Accumulate(s.Queries.Pointer, tokens, heads, s.Ranges.Pointer, s.Keys.Pointer, s.Values.Pointer, count, headDim,
+                scale, half, s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, s.Scratch.Pointer, _level);
         }
-        OnlineSoftmaxAttention.End(s.Sum.Pointer, s.Accumulator.Pointer, heads, headDim, output);
+        for (var t = 0; t < tokens; t++)
+        {
+            OnlineSoftmaxAttention.End(s.Sum.Pointer + t * heads, s.Accumulator.Pointer + t * groupLength, heads, headDim,
+                _output + (long)(firstToken + t) * c.QueryDim + kvHead * groupLength);
+        }
+    }
+
+    /// <summary>Whether some token's keys meet positions from..to (a sliding window can leave gaps in a tile's span).</summary>
+    private static bool AnyTokenReads(KeyRange* positions, int tokens, int from, int to)
+    {
+        for (var t = 0; t < tokens; t++)
+        {
+            if (positions[t].First <= to && positions[t].Last >= from)
+                return true;
+        }
+        return false;
     }
 
     private sealed class WorkerScratch(ModelConfig c, int blockSize) : IDisposable
     {
-        /// <summary>[groupSize, headDim]</summary>
-        public NativeBuffer<float> Queries { get; } = new(c.GroupSize * c.HeadDim);
+        /// <summary>[TileTokens, groupSize, headDim]</summary>
+        public NativeBuffer<float> Queries { get; } = new(TileTokens * c.GroupSize * c.HeadDim);
+        /// <summary>[TileTokens] each token's keys by position.</summary>
+        public NativeBuffer<KeyRange> Positions { get; } = new(TileTokens);
+        /// <summary>[TileTokens] each token's keys within the slots read from the current block.</summary>
+        public NativeBuffer<KeyRange> Ranges { get; } = new(TileTokens);
         /// <summary>[blockSize, headDim]</summary>
         public NativeBuffer<float> Keys { get; } = new(blockSize * c.HeadDim);
         public NativeBuffer<float> Values { get; } = new(blockSize * c.HeadDim);
-        /// <summary>[3, groupSize, blockSize]: scores, then the softmax corrections and weights.</summary>
-        public NativeBuffer<float> Scores { get; } = new(3 * c.GroupSize * blockSize);
-        /// <summary>[groupSize]</summary>
-        public NativeBuffer<float> Max { get; } = new(c.GroupSize);
-        public NativeBuffer<float> Sum { get; } = new(c.GroupSize);
-        /// <summary>[groupSize, headDim]</summary>
-        public NativeBuffer<float> Accumulator { get; } = new(c.GroupSize * c.HeadDim);
+        public NativeBuffer<float> Scratch { get; } = new(OnlineSoftmaxAttention.ScratchLength(TileTokens * c.GroupSize));
+        /// <summary>[TileTokens, groupSize]</summary>
+        public NativeBuffer<float> Max { get; } = new(TileTokens * c.GroupSize);
+        public NativeBuffer<float> Sum { get; } = new(TileTokens * c.GroupSize);
+        /// <summary>[TileTokens, groupSize, headDim]</summary>
+        public NativeBuffer<float> Accumulator { get; } = new(TileTokens * c.GroupSize * c.HeadDim);
 
         public void Dispose()
         {
-            foreach (var buffer in new[] { Queries, Keys, Values, Scores, Max, Sum, Accumulator })
-                buffer.Dispose();
+            Queries.Dispose();
+            Positions.Dispose();
+            Ranges.Dispose();
+            Keys.Dispose();
+            Values.Dispose();
+            Scratch.Dispose();
+            Max.Dispose();
+            Sum.Dispose();
+            Accumulator.Dispose();
         }
     }
 }

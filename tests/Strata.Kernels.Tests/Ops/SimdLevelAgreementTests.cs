@@ -1,4 +1,3 @@
-using Strata.Kernels.Attention;
 using Strata.Kernels.MatMul;
 using Strata.Kernels.Ops;
 using Strata.Kernels.Quant;
@@ -110,60 +109,5 @@ public sealed unsafe class SimdLevelAgreementTests
                 Assert.Equal(expectedQuants.Sum(v => v), sums[b]);
             }
         }
-    }
-
-    [Theory]
-    [InlineData(true, 64)]
-    [InlineData(false, 64)]
-    [InlineData(true, 80)]
-    [InlineData(false, 80)]
-    [InlineData(true, 128)]
-    public void OnlineSoftmaxAttention_EveryLevel_SameBitsAndCloseToSoftmax(bool halfPrecision, int headDim)
-    {
-        const int heads = 3, keys = 37, block = 16;
-        var random = new Random(5);
-        var q = QuantTestData.Gaussian(random, heads * headDim);
-        var k = QuantTestData.Gaussian(random, keys * headDim);
-        var v = QuantTestData.Gaussian(random, keys * headDim);
-        var scale = 1 / MathF.Sqrt(headDim);
-        float[]? first = null;
-        foreach (var level in SimdSupport.Supported)
-        {
-            var output = Attend(q, k, v, heads, headDim, keys, block, scale, halfPrecision, level);
-            first ??= output;
-            Assert.Equal(first, output);
-        }
-        for (var h = 0; h < heads; h++)
-        {
-            var scores = Enumerable.Range(0, keys).Select(j => Enumerable.Range(0, headDim).Sum(i => (double)q[h * headDim + i] * k[j * headDim + i]) * scale).ToArray();
-            var max = scores.Max();
-            var weights = scores.Select(s => Math.Exp(s - max)).ToArray();
-            for (var i = 0; i < headDim; i++)
-            {
-                var exact = Enumerable.Range(0, keys).Sum(j => weights[j] * v[j * headDim + i]) / weights.Sum();
-                Assert.True(Math.Abs(first![h * headDim + i] - exact) < (halfPrecision ? 5e-3 : 1e-5), $"head {h} [{i}]: {first[h * headDim + i]} vs {exact}");
-            }
-        }
-    }
-
-    private static float[] Attend(float[] q, float[] k, float[] v, int heads, int headDim, int keys, int block, float scale, bool half, SimdLevel level)
-    {
-        var queries = q.ToArray();
-        var max = new float[heads];
-        var sum = new float[heads];
-        var acc = new float[heads * headDim];
-        var scores = new float[3 * heads * block];
-        var output = new float[heads * headDim];
-        fixed (float* pq = queries, pk = k, pv = v, pm = max, ps = sum, pa = acc, pscores = scores, po = output)
-        {
-            OnlineSoftmaxAttention.Begin(pq, heads, headDim, half, pm, ps, pa, level);
-            for (var start = 0; start < keys; start += block)
-            {
-                var count = Math.Min(block, keys - start);
-                OnlineSoftmaxAttention.Accumulate(pq, pk + start * headDim, pv + start * headDim, count, heads, headDim, scale, half, pm, ps, pa, pscores, level);
-            }
-            OnlineSoftmaxAttention.End(ps, pa, heads, headDim, po);
-        }
-        return output;
     }
 }

@@ -1,0 +1,85 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Strata.Kernels.Attention;
+
+/// <summary>
+/// Sixteen dot products q·k_j at once (AVX-512, head size a multiple of 64), each summed in the order of
+/// <see cref="Ops.DotProduct.Widened(float*, float*, int, Simd.SimdLevel)"/>: four 16-lane accumulators over 64-element
+/// steps, combined (s0 + s2) + (s1 + s3), then halves, quarters and pairs of lanes. The last four levels run on all
+/// sixteen keys together as a transpose: each shuffle pair moves the two operands of one level's additions into
+/// matching lanes, so every key sees the same additions as its own reduction would, and the result is one vector
+/// with key j in lane j instead of sixteen horizontal sums.
+/// </summary>
+internal static unsafe class ScoreTree
+{
+    public const int Keys = 16;
+    public const int Step = 64;
+
+    /// <summary>Lane j = q·k_j for keys[count ≤ 16, headDim]; lanes from count on are 0.</summary>
+    /// <param name="query">[headDim]</param>
+    /// <param name="keys">[count, headDim]</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Scores(float* query, float* keys, int count, int headDim)
+    {
+        // Level 1 (halves): keys 2p and 2p + 1 side by side.
+        var h0 = Halves(query, keys, count, headDim, 0);
+        var h1 = Halves(query, keys, count, headDim, 2);
+        var h2 = Halves(query, keys, count, headDim, 4);
+        var h3 = Halves(query, keys, count, headDim, 6);
+        var h4 = Halves(query, keys, count, headDim, 8);
+        var h5 = Halves(query, keys, count, headDim, 10);
+        var h6 = Halves(query, keys, count, headDim, 12);
+        var h7 = Halves(query, keys, count, headDim, 14);
+        // Level 2 (quarters): 128-bit lane i of w_n holds key 4n + i.
+        var w0 = Quarters(h0, h1);
+        var w1 = Quarters(h2, h3);
+        var w2 = Quarters(h4, h5);
+        var w3 = Quarters(h6, h7);
+        // Level 3 (lane 0 + lane 2, lane 1 + lane 3), then level 4 (the two pair sums): lane 4i + n holds key i + 4n.
+        var sums = Pairs(Pairs(w0, w1, 0x44, 0xEE), Pairs(w2, w3, 0x44, 0xEE), 0x88, 0xDD);
+        return Avx512F.PermuteVar16x32(sums, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
+    }
+
+    /// <summary>(s0 + s2) + (s1 + s3) of one key, 16 lanes; zero past the last key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Lanes(float* query, float* keys, int count, int headDim, int key)
+    {
+        if (key >= count)
+            return Vector512<float>.Zero;
+        var k = keys + key * headDim;
+        var s0 = Vector512<float>.Zero;
+        var s1 = Vector512<float>.Zero;
+        var s2 = Vector512<float>.Zero;
+        var s3 = Vector512<float>.Zero;
+        for (var i = 0; i < headDim; i += Step)
+        {
+            s0 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i), Vector512.Load(k + i), s0);
+            s1 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 16), Vector512.Load(k + i + 16), s1);
+            s2 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 32), Vector512.Load(k + i + 32), s2);
+            s3 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 48), Vector512.Load(k + i + 48), s3);
+        }
+        return (s0 + s2) + (s1 + s3);
+    }
+
+    /// <summary>[a.low + a.high, b.low + b.high] for keys <paramref name="first"/> and first + 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Halves(float* query, float* keys, int count, int headDim, int first)
+    {
+        var a = Lanes(query, keys, count, headDim, first);
+        var b = Lanes(query, keys, count, headDim, first + 1);
+        return Avx512F.Shuffle4x128(a, b, 0x44) + Avx512F.Shuffle4x128(a, b, 0xEE);
+    }
+
+    /// <summary>From two level-1 vectors [a | b], [c | d]: 128-bit lanes a0+a1, b0+b1, c0+c1, d0+d1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Quarters(Vector512<float> ab, Vector512<float> cd) =>
+        Avx512F.Shuffle4x128(ab, cd, 0x88) + Avx512F.Shuffle4x128(ab, cd, 0xDD);
+
+    /// <summary>Within each 128-bit lane, the elements chosen by <paramref name="first"/> plus those chosen by <paramref name="second"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Pairs(Vector512<float> left, Vector512<float> right, [ConstantExpected] byte first, [ConstantExpected] byte second) =>
+        Avx512F.Shuffle(left, right, first) + Avx512F.Shuffle(left, right, second);
+}
