@@ -72,6 +72,8 @@ internal static class BenchCacheCommand
                     runs.Add(("remote tier", await TimeFirstToken(other, tokens.Next())));
                     var traffic = other.TierTraffic.GetValueOrDefault("remote");
                     Console.Error.WriteLine($"remote tier: {traffic.Blocks} blocks, {traffic.Bytes / 1e6:F0} MB read in {traffic.Seconds * 1000:F0} ms = {traffic.Bytes / 1e6 / Math.Max(traffic.Seconds, 1e-9):F0} MB/s");
+                    Console.Error.WriteLine($"remote store as the first node saw it: {engine.RemoteCacheStats}");
+                    Console.Error.WriteLine($"remote store as the second node saw it: {other.RemoteCacheStats}");
                 }
 
                 Console.WriteLine($"model {loaded.Name}, prefix {prefixLength} tokens ({prefixBytes / 1048576.0:F0} MiB of KV), suffix {suffixLength}, {options.Threads} threads");

@@ -19,6 +19,8 @@ internal sealed class BlockPublisher : IDisposable
     private readonly BlockValueCodec _codec;
     private readonly RemoteCounters _counters;
     private readonly long _ttlMilliseconds;
+    private readonly TimeSpan _publishTimeout;
+    private readonly TimeSpan _operationTimeout;
     private readonly PublishQueue _queue;
     private readonly Thread _thread;
 
@@ -29,6 +31,8 @@ internal sealed class BlockPublisher : IDisposable
         _codec = codec;
         _counters = counters;
         _ttlMilliseconds = Math.Max(1, (long)options.BlockTtl.TotalMilliseconds);
+        _publishTimeout = options.PublishTimeout;
+        _operationTimeout = options.OperationTimeout;
         _queue = new PublishQueue(options.PublishQueueBytes);
         _thread = new Thread(Run) { IsBackground = true, Name = "strata-remote-publish" };
         _thread.Start();
@@ -84,7 +88,7 @@ internal sealed class BlockPublisher : IDisposable
             RedisConnection? connection = null;
             try
             {
-                connection = group.Key.Rent();
+                connection = Rent(group.Key);
                 foreach (var item in items)
                     WriteSet(connection.Writer, item);
                 connection.Writer.Flush();
@@ -108,7 +112,7 @@ internal sealed class BlockPublisher : IDisposable
                     if (ReadSetReply(connection, items[next]) is { } redirect)
                         redirected.Add((items[next], redirect));
                 }
-                node.Succeeded(connection);
+                Return(node, connection);
             }
             catch (Exception e) when (StoreNode.IsFailure(e))
             {
@@ -136,7 +140,7 @@ internal sealed class BlockPublisher : IDisposable
             RedisRedirect? next;
             try
             {
-                connection = node.Rent();
+                connection = Rent(node);
                 if (redirect.IsAsk)
                 {
                     connection.Writer.WriteArrayHeader(1);
@@ -151,7 +155,7 @@ internal sealed class BlockPublisher : IDisposable
                 }
                 connection.StartReply();
                 next = ReadSetReply(connection, item);
-                node.Succeeded(connection);
+                Return(node, connection);
             }
             catch (Exception e) when (StoreNode.IsFailure(e))
             {
@@ -164,6 +168,20 @@ internal sealed class BlockPublisher : IDisposable
         }
         // Still redirected: the cluster is resharding this slot; the block is not worth chasing further.
         Interlocked.Increment(ref _counters.DroppedPublishes);
+    }
+
+    /// <summary>A pooled connection with the publisher's patience; <see cref="Return"/> restores the pool's.</summary>
+    private RedisConnection Rent(StoreNode node)
+    {
+        var connection = node.Rent();
+        connection.Timeout = _publishTimeout;
+        return connection;
+    }
+
+    private void Return(StoreNode node, RedisConnection connection)
+    {
+        connection.Timeout = _operationTimeout;
+        node.Succeeded(connection);
     }
 
     private void WriteSet(RespWriter writer, PendingPublish item)

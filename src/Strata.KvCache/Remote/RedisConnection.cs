@@ -12,7 +12,7 @@ namespace Strata.KvCache.Remote;
 internal sealed class RedisConnection : IDisposable
 {
     private readonly Socket _socket;
-    private readonly TimeSpan _timeout;
+    private TimeSpan _timeout;
 
     private RedisConnection(RemoteEndpoint endpoint, Socket socket, TimeSpan timeout)
     {
@@ -29,14 +29,24 @@ internal sealed class RedisConnection : IDisposable
 
     public RespWriter Writer { get; }
 
-    /// <summary>Connects within <paramref name="connectTimeout"/>; sends then stall for at most <paramref name="timeout"/>.</summary>
+    /// <summary>Connects within <paramref name="connectTimeout"/>; operations then wait at most <paramref name="timeout"/>.</summary>
     public static RedisConnection Open(RemoteEndpoint endpoint, TimeSpan connectTimeout, TimeSpan timeout)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(connectTimeout.TotalSeconds * Stopwatch.Frequency);
         var socket = Connect(endpoint, deadline);
         socket.NoDelay = true;
-        socket.SendTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalMilliseconds));
-        return new RedisConnection(endpoint, socket, timeout);
+        return new RedisConnection(endpoint, socket, timeout) { Timeout = timeout };
+    }
+
+    /// <summary>How long a reply, or progress while sending, may take before the operation fails.</summary>
+    public TimeSpan Timeout
+    {
+        get => _timeout;
+        set
+        {
+            _timeout = value;
+            _socket.SendTimeout = Math.Max(1, (int)Math.Ceiling(value.TotalMilliseconds));
+        }
     }
 
     /// <summary>Sends one command and reads its whole reply, within the operation timeout.</summary>

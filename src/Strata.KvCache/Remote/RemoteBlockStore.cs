@@ -26,7 +26,8 @@ public sealed class RemoteBlockStore : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (options.Endpoints.Count == 0)
             throw new ArgumentException("the remote store needs at least one server", nameof(options));
-        if (options.OperationTimeout <= TimeSpan.Zero || options.ConnectTimeout <= TimeSpan.Zero || options.BlockTtl <= TimeSpan.Zero)
+        if (options.OperationTimeout <= TimeSpan.Zero || options.PublishTimeout <= TimeSpan.Zero || options.ConnectTimeout <= TimeSpan.Zero
+            || options.BlockTtl <= TimeSpan.Zero)
             throw new ArgumentException("timeouts and the block TTL must be positive", nameof(options));
         if (options.FailuresToOpen < 1)
             throw new ArgumentException("FailuresToOpen must be at least 1", nameof(options));

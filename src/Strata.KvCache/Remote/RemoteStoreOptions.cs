@@ -18,6 +18,13 @@ public sealed record RemoteStoreOptions
     /// <summary>Longest wait for one reply (or for progress while sending); past it the operation fails.</summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Longest wait for a publish's reply (or for progress while sending it). Publishes run on a thread of their own,
+    /// off every request's path, so they may wait out a store that is briefly starved of CPU by a busy engine rather
+    /// than drop the blocks a later request would have found.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Longest wait for a TCP connection to be established.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
 

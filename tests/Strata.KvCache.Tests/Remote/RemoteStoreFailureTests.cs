@@ -16,6 +16,28 @@ public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(1);
 
     [Fact]
+    public async Task Publish_StoreStallsLongerThanTheReadDeadline_EveryBlockIsStillStored()
+    {
+        // A store briefly starved of CPU (a busy engine on the same cores) must not cost the blocks being published:
+        // publishes run off the request path and wait up to PublishTimeout, not the 50 ms read deadline.
+        using var server = StoreServer.Start();
+        var options = RemoteStoreOptions.Parse(server.Url) with { Log = _ => { } };
+        var chain = TestChain.Create(blocks: 24, payloadBytes: 256 * 1024);
+        using var store = new RemoteBlockStore(options, chain.Fingerprint);
+
+        var stall = server.StallAsync(TimeSpan.FromMilliseconds(300));
+        for (var i = 0; i < chain.Blocks.Count; i++)
+            store.Publish(chain.Blocks[i], chain.Payloads[i]);
+        await stall;
+
+        Assert.True(store.WaitForPublishes(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, store.Stats.Errors);
+        Assert.Equal(0, store.Stats.DroppedPublishes);
+        Assert.Equal(chain.Blocks.Count, store.Stats.Published);
+        Assert.Equal(chain.Blocks.Count, store.TryReadChain(chain.Blocks, chain.EmptyBuffers()));
+    }
+
+    [Fact]
     public void Operations_StoreKilledThenRestarted_StayPromptAndRecover()
     {
         using var server = StoreServer.Start();

@@ -77,6 +77,34 @@ public sealed class StoreServer : IDisposable
         _process = null;
     }
 
+    /// <summary>
+    /// Freezes the server process (SIGSTOP) for <paramref name="duration"/>, as a server starved of CPU would stall:
+    /// connections stay open and nothing is answered until it resumes. Needs redis-server (Garnet runs under a
+    /// launcher process whose child would keep running).
+    /// </summary>
+    public async Task StallAsync(TimeSpan duration)
+    {
+        if (Kind != "redis" || _process is null)
+            throw new InvalidOperationException($"stalling a server needs redis-server: {InstallHint}");
+        Signal("STOP");
+        try
+        {
+            await Task.Delay(duration);
+        }
+        finally
+        {
+            Signal("CONT");
+        }
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, $"{_process!.Id}"]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed");
+    }
+
     /// <summary>Starts the server again on the same port, empty.</summary>
     public void Restart()
     {
