@@ -76,12 +76,7 @@ internal static unsafe class Q4_0InterleavedKernel
         {
             var chunk = PackedMatrix.Q4_0Quants(group.Data, b);
             if ((b & 1) == 0)
-            {
-                // One block pair ahead is nine cache lines.
-                var ahead = chunk + PrefetchDistance;
-                for (var line = 0; line < PackedMatrix.Q4_0BlockPairBytes; line += 64)
-                    Sse.Prefetch0(ahead + line);
-            }
+                CacheLines.Prefetch(chunk + PrefetchDistance, PackedMatrix.Q4_0BlockPairBytes);
             var c0 = Vector512.Load(chunk);
             var c1 = Vector512.Load(chunk + 64);
             var c2 = Vector512.Load(chunk + 128);

@@ -156,7 +156,7 @@ internal static unsafe class Q8_0GroupedKernel
         for (var b = 0; b < group.Blocks; b++)
         {
             var quants = (sbyte*)group.Quants + b * BlockBytes;
-            Prefetch(quants + PrefetchDistance);
+            CacheLines.Prefetch(quants + PrefetchDistance, BlockBytes);
             var x = Activations(quantsOfToken + b * 32);
             var scales = HalfConversion.ToSingle(Vector256.Load(group.Scales + b * Rows)) * scalesOfToken[b];
             acc0 = Lanes(acc0, Vector512.Load(quants), x, Avx512F.PermuteVar16x32(scales, spread0));
@@ -176,14 +176,6 @@ internal static unsafe class Q8_0GroupedKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Lanes(Vector512<float> acc, Vector512<sbyte> weights, Vector512<sbyte> activations, Vector512<float> d) =>
         Lanes(acc, Vector512.Abs(weights).AsByte(), Vector512.LessThan(weights, Vector512<sbyte>.Zero), activations, d);
-
-    /// <summary>Asks for the cache lines of a block some way ahead: the GEMV streams weights faster than the hardware prefetcher alone fetches them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Prefetch(sbyte* block)
-    {
-        for (var line = 0; line < BlockBytes; line += 64)
-            Sse.Prefetch0(block + line);
-    }
 
     /// <summary>One token's 32 quants in both halves of a vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
