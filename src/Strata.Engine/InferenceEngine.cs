@@ -309,7 +309,7 @@ public sealed class InferenceEngine : IDisposable
         CachedPromptTokens = _scheduler.CachedPromptTokens,
         CachedBlocks = _scheduler.Blocks.Prefixes?.Count ?? 0,
         CacheEvictions = _scheduler.Blocks.Evictions,
-        Prefetches = _tiers?.PrefetchLatency.Count ?? 0,
-        PrefetchSeconds = (_tiers?.PrefetchLatency.Count ?? 0) * (_tiers?.PrefetchLatency.MeanSeconds ?? 0),
+        Prefetches = _tiers?.Prefetches.Count ?? 0,
+        PrefetchSeconds = _tiers?.Prefetches.Seconds ?? 0,
     };
 }

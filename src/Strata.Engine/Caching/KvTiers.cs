@@ -41,8 +41,8 @@ internal sealed class KvTiers : IDisposable
 
     public RemoteBlockSource? Remote { get; }
 
-    /// <summary>Prefetches completed and their mean latency.</summary>
-    public (int Count, double MeanSeconds) PrefetchLatency => (_prefetches, _prefetches == 0 ? 0 : _prefetchSeconds / _prefetches);
+    /// <summary>Prefetches completed and their total latency.</summary>
+    public (int Count, double Seconds) Prefetches => (_prefetches, _prefetchSeconds);
 
     /// <summary>Blocks and bytes each tier has loaded into the working pool, and the time spent loading them.</summary>
     public IReadOnlyDictionary<string, TierTraffic> Traffic

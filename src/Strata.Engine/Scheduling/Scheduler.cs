@@ -119,7 +119,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
         if (TakeLoadedBlocks(sequence, cached.Count) is not { } loaded)
             return Admission.Deferred;
         var fromCache = cached.Count + loaded.Count;
-        var promptBlocks = blocks.Prefixes is null ? 0 : (sequence.Length - 1) / blocks.BlockSize;
+        var promptBlocks = blocks.Prefixes is null ? 0 : CacheableBlocks(sequence);
         if (fromCache < promptBlocks && _inFlight.IsComputedByOther(sequence.BlockKeys[fromCache], sequence))
             return Admission.Deferred;
         var start = fromCache * blocks.BlockSize;
@@ -160,7 +160,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
             // Blocks may have left or joined the working pool while loading: use only what continues the prefix.
             return next < fetch.FirstBlock ? [] : loaded.Skip(next - fetch.FirstBlock).ToList();
         }
-        var fullBlocks = (sequence.Length - 1) / blocks.BlockSize;
+        var fullBlocks = CacheableBlocks(sequence);
         if (tiers is null || next >= fullBlocks)
             return [];
         var available = tiers.CountAvailable(sequence.BlockKeys.GetRange(0, fullBlocks), next);
@@ -175,10 +175,13 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
     {
         if (blocks.Prefixes is null)
             return [];
-        var fullBlocks = (sequence.Length - 1) / blocks.BlockSize;
+        var fullBlocks = CacheableBlocks(sequence);
         PrefixHasher.Extend(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens, blocks.BlockSize, fullBlocks);
         return blocks.FindCached(sequence.BlockKeys.GetRange(0, fullBlocks), sequence.Tokens);
     }
+
+    /// <summary>Full blocks of the sequence that may come from a cache: its last token is always computed, for its logits.</summary>
+    private int CacheableBlocks(Sequence sequence) => (sequence.Length - 1) / blocks.BlockSize;
 
     private void RegisterFullBlocks(Sequence sequence, int from, int to)
     {
