@@ -4,15 +4,18 @@ namespace Strata.KvCache.Remote;
 
 /// <summary>
 /// GETs of block values: one key, or a chain pipelined per server, so a chain costs about one round trip per server
-/// plus transfer time. The pipeline is a sliding window of <see cref="Window"/> GETs in flight: a server runs every
-/// command it has received before writing replies, so sending a whole chain of large blocks at once would delay the
-/// first reply past the deadline (and make the server buffer the whole chain). Each reply has its own deadline;
-/// redirects are followed after the pipelines drain.
+/// plus transfer time. The pipeline is a sliding window of GETs in flight, at most <see cref="BytesInFlight"/> of
+/// values: Redis runs every command it has read before writing any reply, so a reply waits for the copies of all the
+/// values requested with it. With the whole chain sent at once, or even 32 blocks of half a megabyte, the first reply
+/// of a Redis 7 server whose reply buffers are freshly faulted in took longer than the 50 ms deadline (about 1.6 ms a
+/// value here); a window of a few megabytes bounds that wait and still keeps the server busy. Each reply has its own
+/// deadline; redirects are followed after the pipelines drain.
 /// </summary>
 internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, BlockValueCodec codec, RemoteCounters counters)
 {
     private const int MaxRedirects = 3;
-    private const int Window = 32;
+    private const int MaxWindow = 32;
+    private const int BytesInFlight = 4 << 20;
 
     public bool ReadOne(BlockKey key, ReadOnlySpan<int> tokens, Span<byte> payload)
     {
@@ -28,7 +31,8 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         var names = chain.Select(block => keyspace.Name(block.Key)).ToArray();
         var outcomes = new ReadOutcome[chain.Count];
         var redirects = new RedisRedirect[chain.Count];
-        var pipelines = StartPipelines(names, outcomes);
+        var window = WindowFor(payloads.Count == 0 ? 0 : payloads[0].Length);
+        var pipelines = StartPipelines(names, outcomes, window);
         router.DiscoverIfDue();
         var firstGap = chain.Count;
         foreach (var pipeline in pipelines)
@@ -48,7 +52,10 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         return loaded;
     }
 
-    private List<Pipeline> StartPipelines(byte[][] names, ReadOutcome[] outcomes)
+    /// <summary>How many GETs of values with <paramref name="payloadBytes"/> of KV each may be in flight on one connection (two at least, so the window can slide).</summary>
+    internal static int WindowFor(int payloadBytes) => Math.Clamp(BytesInFlight / Math.Max(1, payloadBytes), 2, MaxWindow);
+
+    private List<Pipeline> StartPipelines(byte[][] names, ReadOutcome[] outcomes, int window)
     {
         var pipelines = new List<Pipeline>();
         foreach (var group in names.Select((name, index) => (Node: router.NodeFor(HashSlot.Of(name)), Index: index)).GroupBy(x => x.Node))
@@ -64,7 +71,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
             try
             {
                 connection = group.Key.Rent();
-                var pipeline = new Pipeline(group.Key, connection, indices);
+                var pipeline = new Pipeline(group.Key, connection, indices, window);
                 SendMore(pipeline, names, names.Length);
                 pipelines.Add(pipeline);
             }
@@ -98,7 +105,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
                     connection.Dispose();
                     return Math.Min(firstGap, i);
                 }
-                if (pipeline.Sent - pipeline.Received <= Window / 2)
+                if (pipeline.Sent - pipeline.Received <= pipeline.Window / 2)
                     SendMore(pipeline, names, firstGap);
                 var block = chain[i];
                 connection.StartReply();
@@ -213,7 +220,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
     /// <summary>Tops the pipeline's GETs in flight up to the window, for blocks before <paramref name="firstGap"/> only.</summary>
     private static void SendMore(Pipeline pipeline, byte[][] names, int firstGap)
     {
-        var until = Math.Min(pipeline.Indices.Length, pipeline.Received + Window);
+        var until = Math.Min(pipeline.Indices.Length, pipeline.Received + pipeline.Window);
         var before = pipeline.Sent;
         for (; pipeline.Sent < until && pipeline.Indices[pipeline.Sent] < firstGap; pipeline.Sent++)
             WriteGet(pipeline.Connection.Writer, names[pipeline.Indices[pipeline.Sent]]);
@@ -234,9 +241,11 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
         writer.WriteBulk(command);
     }
 
-    /// <summary>One server's share of a chain: its GETs in chain order, how many were sent and how many answered.</summary>
-    private sealed class Pipeline(StoreNode node, RedisConnection connection, int[] indices)
+    /// <summary>One server's share of a chain: its GETs in chain order, how many may be in flight, how many were sent and how many answered.</summary>
+    private sealed class Pipeline(StoreNode node, RedisConnection connection, int[] indices, int window)
     {
+        public int Window => window;
+
         public StoreNode Node => node;
 
         public RedisConnection Connection => connection;
