@@ -89,7 +89,14 @@ public static unsafe class OnlineSoftmaxAttention
             if (!any)
                 continue;
             var groupValues = values + (long)group * headDim;
-            if (level == SimdLevel.Avx512 && headDim % 16 == 0)
+            if (level == SimdLevel.Avx512 && headDim % 64 == 0 && heads % 2 == 0)
+            {
+                if (halfPrecision)
+                    FoldRowPairs512<HalfPrecision>(groupValues, group, groupKeys, tokens, heads, ranges, headDim, corrections, weights, accumulator);
+                else
+                    FoldRowPairs512<SinglePrecision>(groupValues, group, groupKeys, tokens, heads, ranges, headDim, corrections, weights, accumulator);
+            }
+            else if (level == SimdLevel.Avx512 && headDim % 16 == 0)
             {
                 if (halfPrecision)
                     Fold512<HalfPrecision>(groupValues, group, groupKeys, tokens, heads, ranges, headDim, corrections, weights, accumulator);
@@ -258,6 +265,86 @@ public static unsafe class OnlineSoftmaxAttention
                     var weight = Vector512.Create(weights[r * KeyGroup + j]);
                     for (var i = 0; i < headDim; i += 16)
                         TPrecision.Round(Vector512.FusedMultiplyAdd(Vector512.Load(value + i), weight, Vector512.Load(acc + i))).Store(acc + i);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Fold512{TPrecision}"/> for an even number of rows per token and head sizes that are multiples of
+    /// 64: two rows by 64 columns stay in eight registers while the keys of the group go by, so the eight chains of
+    /// multiply-add and rounding overlap without a trip through memory per key. Each element sees the same
+    /// operations in the same key order.
+    /// </summary>
+    private static void FoldRowPairs512<TPrecision>(float* values, int group, int groupKeys, int tokens, int heads, KeyRange* ranges, int headDim,
+        float* corrections, float* weights, float* accumulator)
+        where TPrecision : struct, IAccumulatorPrecision
+    {
+        for (var t = 0; t < tokens; t++)
+        {
+            if (!InGroup(ranges[t], group, groupKeys, out var first, out var last))
+                continue;
+            for (var r = t * heads; r < (t + 1) * heads; r += 2)
+            {
+                var correctionsA = corrections + r * KeyGroup;
+                var correctionsB = correctionsA + KeyGroup;
+                var weightsA = weights + r * KeyGroup;
+                var weightsB = weightsA + KeyGroup;
+                for (var i = 0; i < headDim; i += 64)
+                {
+                    var accA = accumulator + (long)r * headDim + i;
+                    var accB = accA + headDim;
+                    var a0 = Vector512.Load(accA);
+                    var a1 = Vector512.Load(accA + 16);
+                    var a2 = Vector512.Load(accA + 32);
+                    var a3 = Vector512.Load(accA + 48);
+                    var b0 = Vector512.Load(accB);
+                    var b1 = Vector512.Load(accB + 16);
+                    var b2 = Vector512.Load(accB + 32);
+                    var b3 = Vector512.Load(accB + 48);
+                    for (var j = first; j <= last; j++)
+                    {
+                        // Scaling by exactly 1 would change nothing: rounding is idempotent.
+                        var correctionA = correctionsA[j];
+                        if (correctionA != 1f)
+                        {
+                            a0 = TPrecision.Round(a0 * correctionA);
+                            a1 = TPrecision.Round(a1 * correctionA);
+                            a2 = TPrecision.Round(a2 * correctionA);
+                            a3 = TPrecision.Round(a3 * correctionA);
+                        }
+                        var correctionB = correctionsB[j];
+                        if (correctionB != 1f)
+                        {
+                            b0 = TPrecision.Round(b0 * correctionB);
+                            b1 = TPrecision.Round(b1 * correctionB);
+                            b2 = TPrecision.Round(b2 * correctionB);
+                            b3 = TPrecision.Round(b3 * correctionB);
+                        }
+                        var value = values + (long)j * headDim + i;
+                        var v0 = Vector512.Load(value);
+                        var v1 = Vector512.Load(value + 16);
+                        var v2 = Vector512.Load(value + 32);
+                        var v3 = Vector512.Load(value + 48);
+                        var weightA = Vector512.Create(weightsA[j]);
+                        var weightB = Vector512.Create(weightsB[j]);
+                        a0 = TPrecision.Round(Vector512.FusedMultiplyAdd(v0, weightA, a0));
+                        a1 = TPrecision.Round(Vector512.FusedMultiplyAdd(v1, weightA, a1));
+                        a2 = TPrecision.Round(Vector512.FusedMultiplyAdd(v2, weightA, a2));
+                        a3 = TPrecision.Round(Vector512.FusedMultiplyAdd(v3, weightA, a3));
+                        b0 = TPrecision.Round(Vector512.FusedMultiplyAdd(v0, weightB, b0));
+                        b1 = TPrecision.Round(Vector512.FusedMultiplyAdd(v1, weightB, b1));
+                        b2 = TPrecision.Round(Vector512.FusedMultiplyAdd(v2, weightB, b2));
+                        b3 = TPrecision.Round(Vector512.FusedMultiplyAdd(v3, weightB, b3));
+                    }
+                    a0.Store(accA);
+                    a1.Store(accA + 16);
+                    a2.Store(accA + 32);
+                    a3.Store(accA + 48);
+                    b0.Store(accB);
+                    b1.Store(accB + 16);
+                    b2.Store(accB + 32);
+                    b3.Store(accB + 48);
                 }
             }
         }

@@ -49,12 +49,15 @@ public sealed unsafe class TiledAttentionTests
     }
 
     [Theory]
-    [InlineData(64, true)]
-    [InlineData(128, false)]
-    [InlineData(8, true)]
-    public void Accumulate_OneDecodeToken_EqualsPerKeyKernelAtEveryLevel(int headDim, bool half)
+    [InlineData(64, true, 3)]
+    [InlineData(128, false, 3)]
+    [InlineData(8, true, 3)]
+    [InlineData(64, true, 4)]
+    [InlineData(128, false, 8)]
+    [InlineData(128, true, 2)]
+    public void Accumulate_OneDecodeToken_EqualsPerKeyKernelAtEveryLevel(int headDim, bool half, int heads)
     {
-        const int heads = 3, keys = 300;
+        const int keys = 300;
         var random = new Random(7);
         var q = QuantTestData.Gaussian(random, heads * headDim, 3f);
         var k = QuantTestData.Gaussian(random, keys * headDim);
