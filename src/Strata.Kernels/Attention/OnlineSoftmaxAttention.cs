@@ -77,7 +77,7 @@ public static unsafe class OnlineSoftmaxAttention
                     if (treeScores)
                     {
                         var scores = ScoreTree.Scores(query, keys + (long)group * headDim, groupKeys, headDim) * scale;
-                        Softmax512(scores, first, last, max + r, sum + r, corrections + r * KeyGroup, weights + r * KeyGroup);
+                        Softmax512(scores, first, last, max + r, corrections + r * KeyGroup, weights + r * KeyGroup);
                     }
                     else
                     {
@@ -85,6 +85,8 @@ public static unsafe class OnlineSoftmaxAttention
                             corrections + r * KeyGroup, weights + r * KeyGroup, arguments, level);
                     }
                 }
+                if (treeScores)
+                    AddToSums(first, last, sum + t * heads, heads, corrections + t * heads * KeyGroup, weights + t * heads * KeyGroup);
             }
             if (!any)
                 continue;
@@ -134,12 +136,12 @@ public static unsafe class OnlineSoftmaxAttention
     /// The softmax step of one row over up to 16 keys (lanes first..last of <paramref name="scores"/>), as ggml
     /// takes it key by key: a key above the running maximum m scales what came before by e^(m − s) and enters with
     /// weight 1; any other enters with weight e^(s − m). The running maximum before each key is a prefix maximum
-    /// across lanes; the sum is the one sequential part.
+    /// across lanes; the sum, the one sequential part, is left to <see cref="AddToSums"/>.
     /// </summary>
     /// <param name="corrections">[16] e^(m − s) where the key raised the maximum, else 1.</param>
     /// <param name="weights">[16] 1 where the key raised the maximum, else e^(s − m); 0 outside first..last.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Softmax512(Vector512<float> scores, int first, int last, float* max, float* sum, float* corrections, float* weights)
+    private static void Softmax512(Vector512<float> scores, int first, int last, float* max, float* corrections, float* weights)
     {
         var lane = Vector512<int>.Indices;
         var inRange = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(first)) & Vector512.LessThanOrEqual(lane, Vector512.Create(last))).AsSingle();
@@ -155,20 +157,39 @@ public static unsafe class OnlineSoftmaxAttention
         Vector512.ConditionalSelect(raised, exp, Vector512<float>.One).Store(corrections);
         Vector512.ConditionalSelect(raised, Vector512<float>.One, Vector512.ConditionalSelect(inRange, exp, Vector512<float>.Zero)).Store(weights);
         *max = Avx512F.Max(before, s).GetElement(KeyGroup - 1);
+    }
 
-        var total = *sum;
-        if (raised.ExtractMostSignificantBits() == 0)
+    /// <summary>
+    /// The running sums of <paramref name="rows"/> rows over keys first..last, key by key: sum = sum·correction +
+    /// weight (a multiply by exactly 1 where no key raised the maximum). Four rows go together so their chains of
+    /// dependent multiply-adds overlap.
+    /// </summary>
+    /// <param name="corrections">[rows, 16]</param>
+    /// <param name="weights">[rows, 16]</param>
+    private static void AddToSums(int first, int last, float* sum, int rows, float* corrections, float* weights)
+    {
+        var r = 0;
+        for (; r + 4 <= rows; r += 4)
         {
-            // total · 1 is total: without a new maximum the chain is additions only.
+            var c = corrections + r * KeyGroup;
+            var w = weights + r * KeyGroup;
+            float s0 = sum[r], s1 = sum[r + 1], s2 = sum[r + 2], s3 = sum[r + 3];
             for (var j = first; j <= last; j++)
-                total += weights[j];
+            {
+                s0 = s0 * c[j] + w[j];
+                s1 = s1 * c[KeyGroup + j] + w[KeyGroup + j];
+                s2 = s2 * c[2 * KeyGroup + j] + w[2 * KeyGroup + j];
+                s3 = s3 * c[3 * KeyGroup + j] + w[3 * KeyGroup + j];
+            }
+            (sum[r], sum[r + 1], sum[r + 2], sum[r + 3]) = (s0, s1, s2, s3);
         }
-        else
+        for (; r < rows; r++)
         {
+            var total = sum[r];
             for (var j = first; j <= last; j++)
-                total = total * corrections[j] + weights[j];
+                total = total * corrections[r * KeyGroup + j] + weights[r * KeyGroup + j];
+            sum[r] = total;
         }
-        *sum = total;
     }
 
     /// <summary>Lane j gets lane j − n, the first n lanes −∞, for <paramref name="alignment"/> = 16 − n (valignd over [v, −∞]).</summary>
