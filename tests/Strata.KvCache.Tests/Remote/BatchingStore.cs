@@ -17,6 +17,7 @@ internal sealed class BatchingStore : IDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentDictionary<string, byte[]> _values = new();
     private readonly ConcurrentBag<Socket> _clients = [];
+    private readonly Lock _gate = new();
     private int _largestGetBatch;
 
     public BatchingStore()
@@ -27,7 +28,14 @@ internal sealed class BatchingStore : IDisposable
 
     public string Url => $"redis://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
-    public int LargestGetBatch => Volatile.Read(ref _largestGetBatch);
+    public int LargestGetBatch
+    {
+        get
+        {
+            lock (_gate)
+                return _largestGetBatch;
+        }
+    }
 
     public void Dispose()
     {
@@ -86,7 +94,8 @@ internal sealed class BatchingStore : IDisposable
                 }
                 if (input.HasBuffered || client.Poll(Quiet, SelectMode.SelectRead))
                     continue;
-                InterlockedMax(ref _largestGetBatch, gets);
+                lock (_gate)
+                    _largestGetBatch = Math.Max(_largestGetBatch, gets);
                 gets = 0;
                 client.Send(replies.GetBuffer().AsSpan(0, (int)replies.Length));
                 replies.SetLength(0);
@@ -99,18 +108,6 @@ internal sealed class BatchingStore : IDisposable
         finally
         {
             client.Dispose();
-        }
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        var current = Volatile.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-                return;
-            current = seen;
         }
     }
 
