@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Strata.Kernels.Ops;
 
 namespace Strata.Kernels.Attention;
 
@@ -45,24 +46,8 @@ internal static unsafe class ScoreTree
 
     /// <summary>(s0 + s2) + (s1 + s3) of one key, 16 lanes; zero past the last key.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Lanes(float* query, float* keys, int count, int headDim, int key)
-    {
-        if (key >= count)
-            return Vector512<float>.Zero;
-        var k = keys + key * headDim;
-        var s0 = Vector512<float>.Zero;
-        var s1 = Vector512<float>.Zero;
-        var s2 = Vector512<float>.Zero;
-        var s3 = Vector512<float>.Zero;
-        for (var i = 0; i < headDim; i += Step)
-        {
-            s0 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i), Vector512.Load(k + i), s0);
-            s1 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 16), Vector512.Load(k + i + 16), s1);
-            s2 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 32), Vector512.Load(k + i + 32), s2);
-            s3 = Vector512.FusedMultiplyAdd(Vector512.Load(query + i + 48), Vector512.Load(k + i + 48), s3);
-        }
-        return (s0 + s2) + (s1 + s3);
-    }
+    private static Vector512<float> Lanes(float* query, float* keys, int count, int headDim, int key) =>
+        key < count ? DotProduct.FourAccumulators512(query, keys + key * headDim, headDim) : Vector512<float>.Zero;
 
     /// <summary>[a.low + a.high, b.low + b.high] for keys <paramref name="first"/> and first + 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

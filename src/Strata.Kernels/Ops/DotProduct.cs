@@ -93,6 +93,27 @@ public static unsafe class DotProduct
         return ReduceAdd(lanes);
     }
 
+    /// <summary>
+    /// The four 16-lane accumulators of x·y over <paramref name="length"/> elements (a multiple of 64), combined as
+    /// (s0 + s2) + (s1 + s3) but not yet reduced across lanes (AVX-512).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> FourAccumulators512(float* x, float* y, int length)
+    {
+        var s0 = Vector512<float>.Zero;
+        var s1 = Vector512<float>.Zero;
+        var s2 = Vector512<float>.Zero;
+        var s3 = Vector512<float>.Zero;
+        for (var i = 0; i < length; i += Step)
+        {
+            s0 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i), Vector512.Load(y + i), s0);
+            s1 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i + Lanes), Vector512.Load(y + i + Lanes), s1);
+            s2 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i + 2 * Lanes), Vector512.Load(y + i + 2 * Lanes), s2);
+            s3 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i + 3 * Lanes), Vector512.Load(y + i + 3 * Lanes), s3);
+        }
+        return (s0 + s2) + (s1 + s3);
+    }
+
     /// <summary>Four 16-lane accumulators over whole 64-element steps, reduced as (s0 + s2) + (s1 + s3); 0 when n &lt; 64.</summary>
     private static float FourAccumulators(float* x, float* y, int n, SimdLevel level, out int tail)
     {
@@ -102,20 +123,7 @@ public static unsafe class DotProduct
         switch (level)
         {
             case SimdLevel.Avx512:
-            {
-                var s0 = Vector512<float>.Zero;
-                var s1 = Vector512<float>.Zero;
-                var s2 = Vector512<float>.Zero;
-                var s3 = Vector512<float>.Zero;
-                for (var i = 0; i < tail; i += Step)
-                {
-                    s0 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i), Vector512.Load(y + i), s0);
-                    s1 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i + Lanes), Vector512.Load(y + i + Lanes), s1);
-                    s2 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i + 2 * Lanes), Vector512.Load(y + i + 2 * Lanes), s2);
-                    s3 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i + 3 * Lanes), Vector512.Load(y + i + 3 * Lanes), s3);
-                }
-                return ReduceAdd((s0 + s2) + (s1 + s3));
-            }
+                return ReduceAdd(FourAccumulators512(x, y, tail));
             case SimdLevel.Avx2:
             {
                 // Each 16-lane accumulator is a low and a high half.
