@@ -35,7 +35,6 @@ public sealed class InferenceEngine : IDisposable
     private readonly ModelRunner _runner;
     private readonly OutputProcessor _outputs;
     private readonly Thread _loop;
-    private readonly byte[] _fingerprint;
     private readonly PinPolicy _pins;
     private readonly KvTiers? _tiers;
     private volatile bool _stopping;
@@ -58,12 +57,12 @@ public sealed class InferenceEngine : IDisposable
         // A sequence must always fit alone, or preemption could never make room for it.
         MaxModelLength = Math.Min(contextLength, blockCount * options.BlockSize);
         MaxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.Measure(model.Model, _kv, _pool, options);
-        _fingerprint = CacheFingerprint(model, options);
+        CacheIdentity = new CacheIdentity(ModelFingerprint.Compute(model.File), options.KvDataType, options.BlockSize);
         var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), options.CacheTtl, options.MaxCacheTtl, TimeProvider.System);
         var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
         _tiers = CreateTiers(options, layout);
         blocks.Evicted = _tiers is null ? null : _tiers.Demote;
-        _scheduler = new Scheduler(blocks, MaxBatchedTokens, options.MaxSequences, pins, _tiers);
+        _scheduler = new Scheduler(blocks, CacheIdentity, MaxBatchedTokens, options.MaxSequences, pins, _tiers);
         _pins = pins;
         _runner = new ModelRunner(model.Model, _kv, _pool);
         _outputs = new OutputProcessor(_scheduler, model.Tokenizer, MaxModelLength);
@@ -84,6 +83,9 @@ public sealed class InferenceEngine : IDisposable
     public int KvBlockCount => _kv.BlockCount;
 
     public EngineStats Stats { get; private set; }
+
+    /// <summary>How this engine derives its block keys; a router computes the same keys with an equal identity.</summary>
+    public CacheIdentity CacheIdentity { get; }
 
     /// <summary>Counters of the host-memory tier, when there is one.</summary>
     public HostStoreStats? HostCacheStats => _tiers?.Host?.Stats;
@@ -116,7 +118,7 @@ public sealed class InferenceEngine : IDisposable
         var seed = request.Sampling.Seed ?? (ulong)Random.Shared.NextInt64();
         var samplers = Enumerable.Range(0, request.Choices)
             .Select(choice => new Sampler(request.Sampling, seed + (ulong)choice)).ToArray();
-        var state = new RequestState($"req-{id}", id, request, samplers, BlockKey.Root(_fingerprint, request.CacheSalt), cancellation);
+        var state = new RequestState($"req-{id}", id, request, samplers, CacheIdentity.Root(request.Tenant, request.CacheSalt), cancellation);
         var handle = state.CreateHandle();
         _incoming.Enqueue(state);
         cancellation.Register(() => _wake.Set());
@@ -125,7 +127,7 @@ public sealed class InferenceEngine : IDisposable
     }
 
     /// <summary>Runs <paramref name="action"/> on the engine thread between steps (for integrity checks in tests).</summary>
-    public Task<T> RunOnLoopAsync<T>(Func<T> action)
+    internal Task<T> RunOnLoopAsync<T>(Func<T> action)
     {
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         _onLoop.Enqueue(() =>
@@ -278,21 +280,12 @@ public sealed class InferenceEngine : IDisposable
     {
         if (!options.PrefixCaching || (options.HostCacheBytes <= 0 && options.DiskCacheDirectory is null && string.IsNullOrEmpty(options.RemoteCacheUrl)))
             return null;
-        var shape = new KvBlockShape(layout.LayerCount, layout.KvHeadCount, layout.BlockSize, layout.HeadDim, layout.ElementBytes);
-        var host = options.HostCacheBytes > 0 ? new HostBlockStore(options.HostCacheBytes, shape, options.HostCacheInt8) : null;
+        var host = options.HostCacheBytes > 0 ? new HostBlockStore(options.HostCacheBytes, layout, options.HostCacheInt8) : null;
         var disk = options.DiskCacheDirectory is { } directory
             ? DiskBlockStore.Open(new DiskStoreOptions { Directory = directory, MaxBytes = options.DiskCacheBytes, DefaultTtl = options.CacheTtl })
             : null;
-        var remote = RemoteBlockSource.FromUrl(options.RemoteCacheUrl, _fingerprint, options.CacheTtl, message => Trace.TraceWarning(message));
+        var remote = RemoteBlockSource.FromUrl(options.RemoteCacheUrl, CacheIdentity.Fingerprint, options.CacheTtl, message => Trace.TraceWarning(message));
         return new KvTiers(_kv, host, disk, remote, TimeProvider.System, () => _wake.Set());
-    }
-
-    /// <summary>What cached K/V depends on: the model's fingerprint, the cache's element type and block size, and our numerics.</summary>
-    private static byte[] CacheFingerprint(LoadedModel model, EngineOptions options)
-    {
-        const string KvFormat = "strata-kv-1";
-        var parts = System.Text.Encoding.UTF8.GetBytes($"{KvFormat}:{options.KvDataType}:{options.BlockSize}:");
-        return System.Security.Cryptography.SHA256.HashData([.. parts, .. ModelFingerprint.Compute(model.File)]);
     }
 
     private EngineStats Snapshot() => new()

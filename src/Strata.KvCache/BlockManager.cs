@@ -23,7 +23,7 @@ public sealed class BlockManager
         }
     }
 
-    public BlockPool Pool { get; }
+    internal BlockPool Pool { get; }
 
     /// <summary>The index of cached full blocks, or null when prefix caching is off.</summary>
     public PrefixIndex? Prefixes { get; }

@@ -6,7 +6,7 @@ namespace Strata.KvCache;
 /// front, so the least recently released block is reused first. That order is the LRU eviction order of cached
 /// blocks; <see cref="Revive"/> takes a block back out of the queue in O(1) when a cache hit wants it.
 /// </summary>
-public sealed class BlockPool
+internal sealed class BlockPool
 {
     private const int None = -1;
 

@@ -1,3 +1,4 @@
+using Strata.KvCache;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -6,6 +6,7 @@ namespace Strata.KvCache.Tests;
 public sealed class PrefixIndexTests
 {
     private const int BlockSize = 4;
+    private static readonly CacheIdentity Identity = new([1, 2, 3], KvDataType.F16, BlockSize);
     private static readonly BlockKey Root = BlockKey.Root([1, 2, 3], "");
 
     /// <summary>Allocates and registers the full blocks of <paramref name="tokens"/> in a fresh table.</summary>
@@ -14,7 +15,7 @@ public sealed class PrefixIndexTests
         var table = new BlockTable();
         manager.Reserve(table, 0, tokens.Length, []);
         var keys = new List<BlockKey>();
-        PrefixHasher.Extend(keys, Root, tokens, BlockSize, tokens.Length / BlockSize);
+        Identity.Extend(keys, Root, tokens, tokens.Length / BlockSize);
         for (var i = 0; i < keys.Count; i++)
             manager.Register(table[i], new CachedBlock(keys[i], i == 0 ? Root : keys[i - 1], tokens[(i * BlockSize)..((i + 1) * BlockSize)]));
         return (table, keys);

@@ -1,3 +1,4 @@
+using Strata.KvCache;
 using System.CommandLine;
 using System.Diagnostics;
 using Strata.Engine;
@@ -35,7 +36,7 @@ internal static class BenchCacheCommand
             if (prefixLength < 16 || suffixLength < 1)
                 throw new ArgumentException("--prefix must be at least 16 and --suffix at least 1");
             var diskDirectory = result.GetValue(directory) ?? Path.Combine(Path.GetTempPath(), $"strata-bench-cache-{Environment.ProcessId}");
-            var layout = loaded.Model.KvLayout(16, Models.Kv.KvDataType.F16);
+            var layout = loaded.Model.KvLayout(16, KvDataType.F16);
             var prefixBytes = (long)(prefixLength / 16) * layout.BlockBytes;
             var options = new EngineOptions
             {

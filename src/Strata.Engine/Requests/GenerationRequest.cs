@@ -17,7 +17,10 @@ public sealed record GenerationRequest
 
     public bool Logprobs { get; init; }
 
-    /// <summary>Isolates this request's cached prefixes: only requests with the same salt share KV blocks.</summary>
+    /// <summary>Who asks (a digest of the API key); tenants never share KV blocks.</summary>
+    public string Tenant { get; init; } = "";
+
+    /// <summary>Isolates this request's cached prefixes: only requests of one tenant with the same salt share KV blocks.</summary>
     public string CacheSalt { get; init; } = "";
 
     /// <summary>Keep this prompt's cached blocks resident (a hot system prompt), for <see cref="CacheTtl"/>.</summary>

@@ -19,8 +19,6 @@ internal sealed class ModelRunner(LlamaModel model, KvBuffer kv, ComputePool poo
     private readonly List<SampledToken> _sampled = [];
     private float[] _row = [];
 
-    public KvBuffer Kv => kv;
-
     public IReadOnlyList<SampledToken> Run(SchedulerPlan plan)
     {
         _sampled.Clear();

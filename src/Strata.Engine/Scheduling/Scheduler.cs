@@ -13,7 +13,7 @@ namespace Strata.Engine.Scheduling;
 /// computes the rest; blocks become findable by content as soon as they are full, and a sequence whose next block
 /// another running sequence is computing waits for it rather than computing it twice.
 /// </summary>
-internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int maxSequences, PinPolicy pins, KvTiers? tiers)
+internal sealed class Scheduler(BlockManager blocks, CacheIdentity identity, int maxBatchedTokens, int maxSequences, PinPolicy pins, KvTiers? tiers)
 {
     private readonly LinkedList<Sequence> _waiting = new();
     private readonly List<Sequence> _running = [];
@@ -176,7 +176,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
         if (blocks.Prefixes is null)
             return [];
         var fullBlocks = CacheableBlocks(sequence);
-        PrefixHasher.Extend(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens, blocks.BlockSize, fullBlocks);
+        identity.Extend(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens, fullBlocks);
         return blocks.FindCached(sequence.BlockKeys.GetRange(0, fullBlocks), sequence.Tokens);
     }
 
@@ -188,7 +188,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
         if (blocks.Prefixes is null || to <= from)
             return;
         var size = blocks.BlockSize;
-        PrefixHasher.Extend(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens, size, to);
+        identity.Extend(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens, to);
         for (var i = from; i < to; i++)
         {
             var parent = i == 0 ? sequence.Request.CacheRoot : sequence.BlockKeys[i - 1];

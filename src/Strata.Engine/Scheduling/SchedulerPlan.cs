@@ -12,14 +12,11 @@ internal sealed class SchedulerPlan
     /// <summary>Blocks to fill with payloads loaded from lower tiers, before the forward pass.</summary>
     public List<(int Block, byte[] Payload)> Loads { get; } = [];
 
-    public int TokenCount { get; private set; }
-
     public bool IsEmpty => Chunks.Count == 0;
 
     public void Add(Sequence sequence, int count)
     {
         Chunks.Add(new ScheduledChunk(sequence, sequence.ComputedCount, count));
-        TokenCount += count;
     }
 
     public void Clear()
@@ -27,6 +24,5 @@ internal sealed class SchedulerPlan
         Chunks.Clear();
         Copies.Clear();
         Loads.Clear();
-        TokenCount = 0;
     }
 }

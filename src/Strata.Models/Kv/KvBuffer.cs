@@ -1,4 +1,5 @@
 using Strata.Kernels.Memory;
+using Strata.KvCache;
 
 namespace Strata.Models.Kv;
 

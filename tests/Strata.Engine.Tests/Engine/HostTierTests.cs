@@ -1,5 +1,5 @@
 using Strata.Engine.Requests;
-using Strata.Models.Kv;
+using Strata.KvCache;
 
 namespace Strata.Engine.Tests.Engine;
 

@@ -1,6 +1,9 @@
-namespace Strata.Models.Kv;
+namespace Strata.KvCache;
 
-/// <summary>Shape of the paged KV memory: what one block holds per layer.</summary>
+/// <summary>
+/// Shape of the paged KV memory and of a block's payload as the tiers move it: for each layer, keys then values, each
+/// [KvHeadCount, BlockSize, HeadDim] elements of <see cref="DataType"/>.
+/// </summary>
 public sealed record KvLayout(int LayerCount, int KvHeadCount, int HeadDim, int BlockSize, KvDataType DataType)
 {
     public int ElementBytes => DataType == KvDataType.F16 ? 2 : 4;

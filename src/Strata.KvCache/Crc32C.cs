@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace Strata.KvCache.Disk;
+namespace Strata.KvCache;
 
 /// <summary>
-/// CRC-32C (Castagnoli), the checksum of every record and of the manifest. <see cref="BitOperations.Crc32C(uint, ulong)"/>
-/// is the hardware instruction where the CPU has one (SSE4.2, ARMv8), so a 512 KiB payload costs tens of microseconds.
+/// CRC-32C (Castagnoli), the checksum of every disk record, the disk manifest and every remote block value.
+/// <see cref="BitOperations.Crc32C(uint, ulong)"/> is the hardware instruction where the CPU has one (SSE4.2, ARMv8), so a 512 KiB payload costs tens of microseconds.
 /// </summary>
 internal static class Crc32C
 {

@@ -1,4 +1,4 @@
-namespace Strata.Models.Kv;
+namespace Strata.KvCache;
 
 /// <summary>Element type of cached keys and values.</summary>
 public enum KvDataType

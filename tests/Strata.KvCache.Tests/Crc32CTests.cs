@@ -1,6 +1,6 @@
-using Strata.KvCache.Disk;
+using Strata.KvCache.Tests.Disk;
 
-namespace Strata.KvCache.Tests.Disk;
+namespace Strata.KvCache.Tests;
 
 public sealed class Crc32CTests
 {
