@@ -17,6 +17,9 @@ public sealed record GenerationRequest
 
     public bool Logprobs { get; init; }
 
+    /// <summary>How urgent the request is (lower first); the default first-come-first-served order does not use it.</summary>
+    public int Priority { get; init; }
+
     /// <summary>Who asks (a digest of the API key); tenants never share KV blocks.</summary>
     public string Tenant { get; init; } = "";
 

@@ -1,79 +1,79 @@
 using Strata.Engine.Generation;
 using Strata.Engine.Requests;
+using Strata.Engine.Sampling;
 using Strata.Engine.Scheduling;
 using Strata.Models.Tokenizers;
 
 namespace Strata.Engine.Running;
 
 /// <summary>
-/// Applies sampled tokens: appends them, forks the other choices of an <c>n &gt; 1</c> request, turns tokens into
-/// text, decides which sequences are finished (end-of-generation token, stop string, token limit, context length)
-/// and publishes the events. Finished sequences leave the scheduler at once, so their blocks are free next step.
+/// Applies a step's accepted tokens to the choices they belong to, found by <see cref="SequenceId"/>: turns them into
+/// text, decides which choices are finished (end-of-generation token, stop string, token limit, context length) and
+/// publishes the events. Finished sequences leave the scheduler at once, so their blocks are free next step. Without a
+/// tokenizer (a simulation) choices carry no text and finish only by length.
 /// </summary>
-internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer tokenizer, int maxModelLength)
+internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer? tokenizer, int maxModelLength)
 {
-    private long _nextSequenceId;
+    private readonly Dictionary<SequenceId, ChoiceOutput> _choices = [];
 
-    public SequenceId NextSequenceId() => new(Interlocked.Increment(ref _nextSequenceId));
+    /// <summary>The output of a live sequence (its sampler, for the runner).</summary>
+    public ChoiceOutput this[SequenceId id] => _choices[id];
 
-    public Sequence CreateSequence(RequestState request, int choice, IEnumerable<int> tokens) =>
-        new(NextSequenceId(), request, choice, tokens, request.Samplers[choice],
-            new OutputDetokenizer(tokenizer, request.Request.Sampling.Stop));
-
-    public void Process(IReadOnlyList<SampledToken> sampled)
+    /// <summary>Opens the output of one choice of <paramref name="request"/>, produced by <paramref name="sequence"/>.</summary>
+    public void Open(RequestState request, int choice, Sequence sequence)
     {
-        foreach (var s in sampled)
+        var sampler = new Sampler(request.Request.Sampling, request.Seed + (ulong)choice);
+        var text = tokenizer is null ? null : new OutputDetokenizer(tokenizer, request.Request.Sampling.Stop);
+        var output = new ChoiceOutput(request, choice, sequence, sampler, text);
+        _choices.Add(sequence.Id, output);
+        request.Choices.Add(output);
+    }
+
+    public void Process(StepResult result)
+    {
+        foreach (var s in result.Tokens)
         {
-            var sequence = s.Choice == s.Sequence.Choice ? s.Sequence : Fork(s.Sequence, s.Choice);
-            Apply(sequence, s);
+            // A choice that finished on an earlier token of this step ignores the rest.
+            if (_choices.TryGetValue(s.Sequence.Id, out var choice))
+                Apply(choice, s);
         }
     }
 
     /// <summary>Ends every unfinished choice of a request, including choices not yet forked from its prompt.</summary>
     public void Abort(RequestState request, FinishReason reason)
     {
-        foreach (var sequence in request.Sequences.Where(q => !q.IsFinished).ToList())
-            Finish(sequence, reason, "");
-        for (var choice = request.Sequences.Count; choice < request.Request.Choices; choice++)
-            Conclude(request, new FinishEvent(choice, reason, "", 0));
-    }
-
-    private Sequence Fork(Sequence parent, int choice)
-    {
-        var child = CreateSequence(parent.Request, choice, parent.Tokens.ToArray());
-        child.AdoptTable(scheduler.Blocks.Fork(parent.Table), parent.ComputedCount);
-        parent.Request.Sequences.Add(child);
-        scheduler.AddRunning(child);
-        return child;
-    }
-
-    private void Apply(Sequence sequence, SampledToken s)
-    {
-        var sampling = sequence.Request.Request.Sampling;
-        sequence.Append(s.Token);
-        if (tokenizer.IsEndOfGeneration(s.Token) && !sampling.IgnoreEos)
+        foreach (var choice in request.Choices)
         {
-            Finish(sequence, FinishReason.Stop, sequence.Output.Flush());
+            if (!choice.IsFinished)
+                Finish(choice, reason, "");
+        }
+    }
+
+    private void Apply(ChoiceOutput choice, SampledToken s)
+    {
+        var sampling = choice.Request.Request.Sampling;
+        if (++choice.Emitted == 1)
+            choice.Request.Handle.CachedTokens = choice.Sequence.CachedPromptTokens ?? 0;
+        if (tokenizer?.IsEndOfGeneration(s.Token) == true && !sampling.IgnoreEos)
+        {
+            Finish(choice, FinishReason.Stop, choice.Text!.Flush());
             return;
         }
-        var text = sequence.Output.Push(s.Token);
-        sequence.Request.Publish(new TokenEvent(sequence.Choice, s.Token, text, s.Logprob, s.TopLogprobs));
-        if (sequence.Output.Stopped)
-            Finish(sequence, FinishReason.Stop, "");
-        else if (sequence.GeneratedCount >= sampling.MaxTokens || sequence.Length >= maxModelLength)
-            Finish(sequence, FinishReason.Length, sequence.Output.Flush());
+        var text = choice.Text?.Push(s.Token) ?? "";
+        choice.Request.Publish(new TokenEvent(choice.Choice, s.Token, text, s.Logprob, s.TopLogprobs));
+        if (choice.Text?.Stopped == true)
+            Finish(choice, FinishReason.Stop, "");
+        else if (choice.Emitted >= sampling.MaxTokens || choice.Sequence.PromptLength + choice.Emitted >= maxModelLength)
+            Finish(choice, FinishReason.Length, choice.Text?.Flush() ?? "");
     }
 
-    private void Finish(Sequence sequence, FinishReason reason, string text)
+    private void Finish(ChoiceOutput choice, FinishReason reason, string text)
     {
-        sequence.MarkFinished();
-        scheduler.Remove(sequence);
-        Conclude(sequence.Request, new FinishEvent(sequence.Choice, reason, text, sequence.GeneratedCount));
-    }
-
-    private static void Conclude(RequestState request, FinishEvent finish)
-    {
-        request.Publish(finish);
+        choice.IsFinished = true;
+        _choices.Remove(choice.Sequence.Id);
+        scheduler.Remove(choice.Sequence);
+        var request = choice.Request;
+        request.Publish(new FinishEvent(choice.Choice, reason, text, choice.Emitted));
         if (--request.UnfinishedChoices == 0)
             request.Complete();
     }

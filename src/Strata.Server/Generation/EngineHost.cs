@@ -16,13 +16,17 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
 {
     private readonly LogprobFormatter _logprobs = new(engine.Model.Tokenizer);
 
-    public InferenceEngine Engine => engine;
-
     public string ModelName => engine.Model.Name;
 
     public Tokenizer Tokenizer => engine.Model.Tokenizer;
 
     public int VocabSize => engine.Model.Config.VocabSize;
+
+    /// <summary>Longest sequence (prompt plus output) the engine accepts.</summary>
+    public int MaxModelLength => engine.MaxModelLength;
+
+    /// <summary>The engine's counters, for the metrics endpoint.</summary>
+    public EngineStats Stats => engine.Stats;
 
     /// <param name="defaultMaxTokens">The token limit when the client set none; it is capped to the context left.</param>
     /// <param name="promptParam">The request field the prompt came from, for errors about it.</param>

@@ -28,13 +28,13 @@ public sealed class RemoteTierTests(EngineFixture fixture) : IClassFixture<Engin
 
         using var first = Start(store.Url);
         await Completion.CollectAsync(first.Submit(EngineFixture.Greedy(prompt, 24)));
-        await WaitUntil(() => first.RemoteCacheStats!.Published >= prompt.Length / BlockSize);
+        await WaitUntil(() => first.Stats.Tier("remote")!.Detail("published_total") >= prompt.Length / BlockSize);
         using var second = Start(store.Url);
         var handle = second.Submit(EngineFixture.Greedy(prompt, 24));
         var completion = await Completion.CollectAsync(handle);
 
         Assert.Equal((prompt.Length - 1) / BlockSize * BlockSize, handle.CachedTokens);
-        Assert.Equal(handle.CachedTokens / BlockSize, second.TierTraffic["remote"].Blocks);
+        Assert.Equal(handle.CachedTokens / BlockSize, second.Stats.Tier("remote")!.LoadedBlocks);
         Assert.Equal(uncached.Tokens[0], completion.Tokens[0]);
         await second.CheckIntegrityAsync();
     }

@@ -1,6 +1,7 @@
+using Strata.Engine.Scheduling;
 using Strata.KvCache.Prefix;
 
-namespace Strata.Engine.Scheduling;
+namespace Strata.Engine.Caching;
 
 /// <summary>
 /// Keys of full prompt blocks that running sequences are computing right now. A waiting sequence whose next uncached

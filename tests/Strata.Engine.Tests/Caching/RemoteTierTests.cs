@@ -5,7 +5,7 @@ using Strata.KvCache.Prefix;
 
 namespace Strata.Engine.Tests.Caching;
 
-public sealed class RemoteBlockSourceTests
+public sealed class RemoteTierTests
 {
     private static readonly byte[] Fingerprint = new byte[32];
 
@@ -14,28 +14,28 @@ public sealed class RemoteBlockSourceTests
     [InlineData("")]
     [InlineData("  ")]
     public void FromUrl_NoUrl_MeansNoRemoteTier(string? url) =>
-        Assert.Null(RemoteBlockSource.FromUrl(url, Fingerprint, TimeSpan.FromHours(1), _ => { }));
+        Assert.Null(RemoteTier.FromUrl(url, Fingerprint, TimeSpan.FromHours(1), _ => { }));
 
     [Fact]
     public void FromUrl_Malformed_ThrowsArgumentException() =>
-        Assert.ThrowsAny<ArgumentException>(() => RemoteBlockSource.FromUrl("redis://cache:notaport", Fingerprint, TimeSpan.FromHours(1), _ => { }));
+        Assert.ThrowsAny<ArgumentException>(() => RemoteTier.FromUrl("redis://cache:notaport", Fingerprint, TimeSpan.FromHours(1), _ => { }));
 
     [Fact]
     public void Contains_StoreDown_TurnsFalseOnceTheBreakerOpens()
     {
         var log = new List<string>();
-        using var source = RemoteBlockSource.FromUrl($"redis://127.0.0.1:{UnusedPort()}", Fingerprint, TimeSpan.FromHours(1), log.Add)!;
+        using var source = RemoteTier.FromUrl($"redis://127.0.0.1:{UnusedPort()}", Fingerprint, TimeSpan.FromHours(1), log.Add)!;
         var tokens = Enumerable.Range(0, 16).ToArray();
         var block = new CachedBlock(BlockKey.Chain(BlockKey.Root(Fingerprint, ""), tokens), BlockKey.Root(Fingerprint, ""), tokens);
 
         Assert.Equal("remote", source.Name);
         Assert.True(source.Contains(block.Key));
-        for (var i = 0; i < source.Store.Options.FailuresToOpen; i++)
-            Assert.False(source.TryRead(block.Key, tokens, new byte[256]));
-        source.WriteThrough(block, new byte[256]);
+        for (var i = 0; i < source.BlockStore.Options.FailuresToOpen; i++)
+            Assert.Equal(0, source.ReadChain([block], [new byte[256]]));
+        source.Store(block, new byte[256], DateTimeOffset.MaxValue);
 
         Assert.False(source.Contains(block.Key));
-        Assert.Equal(1L, source.Store.Stats.DroppedPublishes);
+        Assert.Equal(1L, source.BlockStore.Stats.DroppedPublishes);
         Assert.Single(log);
     }
 

@@ -1,6 +1,6 @@
 using Strata.KvCache;
 
-namespace Strata.Engine.Scheduling;
+namespace Strata.Engine.Caching;
 
 /// <summary>
 /// The limits on what requests may ask of the cache: pins hold at most a share of the pool, and no request keeps its
