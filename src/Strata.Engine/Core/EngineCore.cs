@@ -28,7 +28,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
 
     public long Steps { get; private set; }
 
-    /// <summary>Prompt tokens computed, less the one per prefill whose logits produce a token (as llama.cpp counts).</summary>
+    /// <summary>Tokens computed by prefill chunks: prompts, and whatever preemption made a sequence recompute.</summary>
     public long PromptTokensComputed { get; private set; }
 
     public long GeneratedTokens { get; private set; }
@@ -97,8 +97,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         _active.RemoveAll(r => r.UnfinishedChoices == 0);
         Steps++;
         GeneratedTokens += result.Tokens.Count;
-        foreach (var chunk in plan.Chunks)
-            PromptTokensComputed += chunk.ProducesToken ? chunk.Count - 1 : chunk.Count;
+        PromptTokensComputed += record.PrefillTokens;
         return LastStep = record;
     }
 

@@ -15,8 +15,15 @@ internal sealed class SchedulerPlan
 
     public bool IsEmpty => Chunks.Count == 0;
 
-    public void Add(Sequence sequence, int count, IReadOnlyList<int> drafts, IReadOnlyList<Sequence> forks) =>
-        Chunks.Add(new ScheduledChunk(sequence, sequence.ComputedCount, count, drafts, forks));
+    /// <summary>Plans the sequence's next <paramref name="count"/> known tokens (from its computed count on) and the drafts after them.</summary>
+    public void Add(Sequence sequence, int count, IReadOnlyList<int> drafts, IReadOnlyList<Sequence> forks)
+    {
+        var start = sequence.ComputedCount;
+        var producesToken = start + count == sequence.Length;
+        // A decode runs only the token sampled last step; anything else is prompt (or recomputed) tokens.
+        var isDecode = producesToken && count == 1 && sequence.GeneratedCount > 0;
+        Chunks.Add(new ScheduledChunk(sequence, start, count, drafts, forks, producesToken, isDecode));
+    }
 
     public void Clear()
     {
