@@ -75,6 +75,9 @@ public sealed class StrataServer : IAsyncDisposable
         return new StrataServer(app, address);
     }
 
+    /// <summary>Loggers that write as the server does (one line each, to stderr), for the engine it will serve.</summary>
+    public static ILoggerFactory CreateLoggerFactory(LogLevel level) => LoggerFactory.Create(logging => ConfigureLogging(logging, level));
+
     /// <summary>Returns once the server was asked to stop (<paramref name="cancellation"/>, Ctrl-C or SIGTERM) and has stopped.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellation = default) => _app.WaitForShutdownAsync(cancellation);
 

@@ -74,7 +74,8 @@ internal static class ServeCommand
             var serverOptions = new ServerOptions { Host = result.GetValue(host)!, Port = result.GetValue(port), ApiKeys = result.GetValue(apiKeys) ?? [] };
 
             using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
-            using var engine = InferenceEngine.Start(loaded, engineOptions);
+            using var loggers = StrataServer.CreateLoggerFactory(serverOptions.LogLevel);
+            using var engine = InferenceEngine.Start(loaded, engineOptions, loggers);
             await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
             await server.WaitForShutdownAsync(cancellation);
             return 0;

@@ -65,6 +65,29 @@ public sealed class EngineCoreTests(EngineFixture fixture) : IClassFixture<Engin
     }
 
     [Fact]
+    public void Step_RunnerFails_ItsRequestsEndWithAnErrorTheOthersGoOnAndTheFailureIsLogged()
+    {
+        var log = new ListLogger();
+        var harness = new CoreHarness(CoreHarness.Options(), blocks: 32, budget: 16,
+            runner: _ => new FailingRunner(new ScriptedRunner(new ManualClock()), failingStep: 2), logger: log);
+        var early = harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(1, 12), 4));
+        var late = harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(2, 12), 4)); // its prompt waits for budget
+
+        harness.Step();
+        Assert.Null(harness.Step());
+        harness.RunUntilIdle();
+
+        Assert.Equal(FinishReason.Error, CoreHarness.Drain(early).Reasons[0]);
+        Assert.Equal(FinishReason.Error, CoreHarness.Drain(late).Reasons[0]);
+        var failure = Assert.Single(log.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, failure.Level);
+        Assert.IsType<InvalidOperationException>(failure.Exception);
+        var after = harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(3, 5), 2));
+        harness.RunUntilIdle();
+        Assert.Equal(FinishReason.Length, CoreHarness.Drain(after).Reasons[0]);
+    }
+
+    [Fact]
     public void Abort_RunningRequest_FreesItsBlocksAndEndsEveryChoice()
     {
         var harness = new CoreHarness(CoreHarness.Options(), blocks: 32, budget: 64);

@@ -56,6 +56,30 @@ public sealed class RemoteTierTests(EngineFixture fixture) : IClassFixture<Engin
         await engine.CheckIntegrityAsync();
     }
 
+    [Fact]
+    public async Task Submit_StoreUnreachable_TheOutageIsLoggedThroughILogger()
+    {
+        var log = new Core.ListLogger();
+        using var engine = InferenceEngine.Start(fixture.Model, new EngineOptions
+        {
+            KvCacheBytes = 8L << 20, BlockSize = BlockSize, Threads = 2, MaxBatchedTokens = 256, RemoteCacheUrl = $"redis://127.0.0.1:{UnusedPort()}",
+        }, log);
+
+        for (var i = 0; i < 4 && log.Entries.Count == 0; i++)
+            await Completion.CollectAsync(engine.Submit(EngineFixture.Greedy(fixture.Tokens($"{i} {Story}"), 2)));
+
+        var outage = Assert.Single(log.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, outage.Level);
+        Assert.Contains("unreachable", outage.Message);
+    }
+
+    private static int UnusedPort()
+    {
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 300 && !condition(); i++)
