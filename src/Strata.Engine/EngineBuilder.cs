@@ -22,7 +22,8 @@ namespace Strata.Engine;
 internal static class EngineBuilder
 {
     /// <param name="loaded">Called from a loading thread when cached blocks have come up from a lower tier.</param>
-    public static EngineParts Build(LoadedModel model, EngineOptions options, TimeProvider clock, Action loaded, ILoggerFactory loggers)
+    /// <param name="kvEvents">Told of every block stored into or removed from the working pool or a tier (null: nobody listens).</param>
+    public static EngineParts Build(LoadedModel model, EngineOptions options, TimeProvider clock, Action loaded, ILoggerFactory loggers, Action<KvEvent>? kvEvents)
     {
         var pool = new ComputePool(options.Threads > 0 ? options.Threads : ComputePool.DefaultThreadCount);
         KvBuffer? kv = null;
@@ -39,10 +40,10 @@ internal static class EngineBuilder
             var maxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.Measure(model.Model, kv, pool, options);
             var identity = new CacheIdentity(ModelFingerprint.Compute(model.File), options.KvDataType, options.BlockSize);
             var logger = loggers.CreateLogger<InferenceEngine>();
-            var tiers = OpenTiers(options, identity, kv, clock, TaskScheduler.Default, loaded, logger);
+            var tiers = OpenTiers(options, identity, kv, clock, TaskScheduler.Default, loaded, logger, kvEvents);
             var buffer = kv;
             var core = BuildCore(options, blockCount, maxBatchedTokens, maxModelLength, identity, tiers, model.Tokenizer,
-                outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger);
+                outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents);
             return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens);
         }
         catch
@@ -55,18 +56,19 @@ internal static class EngineBuilder
 
     /// <summary>The synchronous core over <paramref name="blockCount"/> blocks; <paramref name="runner"/> gets the outputs, whose samplers it uses.</summary>
     public static EngineCore BuildCore(EngineOptions options, int blockCount, int maxBatchedTokens, int maxModelLength, CacheIdentity identity,
-        KvTierList? tiers, Tokenizer? tokenizer, Func<OutputProcessor, IStepRunner> runner, TimeProvider clock, ILogger logger)
+        KvTierList? tiers, Tokenizer? tokenizer, Func<OutputProcessor, IStepRunner> runner, TimeProvider clock, ILogger logger, Action<KvEvent>? kvEvents = null)
     {
         var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
         var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), options.CacheTtl, options.MaxCacheTtl, clock);
-        var cache = new CacheCoordinator(blocks, identity, pins, tiers);
+        var cache = new CacheCoordinator(blocks, identity, pins, tiers, kvEvents);
         var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, ArrivalOrder.Instance);
         var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength);
         return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger);
     }
 
     /// <summary>The tiers the options ask for, top to bottom (host memory, disk, the remote store); null when there are none.</summary>
-    public static KvTierList? OpenTiers(EngineOptions options, CacheIdentity identity, IBlockMemory memory, TimeProvider clock, TaskScheduler loads, Action loaded, ILogger logger)
+    public static KvTierList? OpenTiers(EngineOptions options, CacheIdentity identity, IBlockMemory memory, TimeProvider clock, TaskScheduler loads, Action loaded,
+        ILogger logger, Action<KvEvent>? kvEvents)
     {
         if (!options.PrefixCaching)
             return null;
@@ -86,6 +88,6 @@ internal static class EngineBuilder
                 tier.Dispose();
             throw;
         }
-        return tiers.Count == 0 ? null : new KvTierList(tiers, memory, clock, loads, loaded);
+        return tiers.Count == 0 ? null : new KvTierList(tiers, memory, clock, loads, loaded, kvEvents);
     }
 }

@@ -29,11 +29,11 @@ public sealed class InferenceEngine : IDisposable
     private volatile bool _stopping;
     private long _nextRequest;
 
-    private InferenceEngine(LoadedModel model, EngineOptions options, ILoggerFactory loggers)
+    private InferenceEngine(LoadedModel model, EngineOptions options, ILoggerFactory loggers, Action<KvEvent>? kvEvents)
     {
         Model = model;
         Options = options;
-        _parts = EngineBuilder.Build(model, options, _clock, () => _wake.Set(), loggers);
+        _parts = EngineBuilder.Build(model, options, _clock, () => _wake.Set(), loggers, kvEvents);
         _core = _parts.Core;
         _stats = _core.Snapshot();
         _loop = new Thread(Loop) { IsBackground = true, Name = "strata-engine" };
@@ -61,8 +61,12 @@ public sealed class InferenceEngine : IDisposable
     public Task FlushCacheAsync() => _parts.Tiers?.FlushAsync() ?? Task.CompletedTask;
 
     /// <param name="loggers">Where the engine and its tiers report failures and outages (nowhere by default).</param>
-    public static InferenceEngine Start(LoadedModel model, EngineOptions options, ILoggerFactory? loggers = null) =>
-        new(model, options, loggers ?? NullLoggerFactory.Instance);
+    /// <param name="kvEvents">
+    /// Told of every block stored into or removed from the working pool or a tier, on the engine thread: it must not
+    /// block (queue the event and return).
+    /// </param>
+    public static InferenceEngine Start(LoadedModel model, EngineOptions options, ILoggerFactory? loggers = null, Action<KvEvent>? kvEvents = null) =>
+        new(model, options, loggers ?? NullLoggerFactory.Instance, kvEvents);
 
     /// <summary>
     /// Queues a request. Throws <see cref="RequestRejectedException"/> when it can never run (empty, too long, bad

@@ -19,8 +19,10 @@ internal sealed class CacheCoordinator
     private readonly KvTierList? _tiers;
     private readonly InFlightPrefixes _inFlight = new();
     private readonly List<EvictedBlock> _evicted = [];
+    private readonly Action<KvEvent>? _events;
 
-    public CacheCoordinator(BlockManager blocks, CacheIdentity identity, PinPolicy pins, KvTierList? tiers)
+    /// <param name="events">Told, on the engine thread, of every block stored into or removed from the working pool.</param>
+    public CacheCoordinator(BlockManager blocks, CacheIdentity identity, PinPolicy pins, KvTierList? tiers, Action<KvEvent>? events = null)
     {
         if (identity.BlockSize != blocks.BlockSize)
             throw new ArgumentException($"the cache identity is for {identity.BlockSize}-token blocks, the pool has {blocks.BlockSize}");
@@ -28,6 +30,7 @@ internal sealed class CacheCoordinator
         _identity = identity;
         _pins = pins;
         _tiers = tiers;
+        _events = events;
     }
 
     public int BlockSize => _blocks.BlockSize;
@@ -81,7 +84,10 @@ internal sealed class CacheCoordinator
     {
         _blocks.Attach(sequence.Table, match.Cached);
         foreach (var load in match.Loaded)
+        {
             plan.Loads.Add((_blocks.AttachLoaded(sequence.Table, load.Block, _evicted), load.Payload));
+            _events?.Invoke(new KvEvent(KvEventKind.Stored, load.Block.Key, KvEvent.Pool));
+        }
         sequence.ComputedCount = match.Start;
         if (sequence.CachedPromptTokens is null)
         {
@@ -146,6 +152,11 @@ internal sealed class CacheCoordinator
     {
         if (_evicted.Count == 0)
             return;
+        if (_events is not null)
+        {
+            foreach (var evicted in _evicted)
+                _events(new KvEvent(KvEventKind.Removed, evicted.Entry.Key, KvEvent.Pool));
+        }
         _tiers?.Demote(_evicted);
         _evicted.Clear();
     }
@@ -205,7 +216,10 @@ internal sealed class CacheCoordinator
             var block = sequence.Table[i];
             var entry = new CachedBlock(sequence.BlockKeys[i], parent, sequence.Tokens.Slice(i * size, size).ToArray());
             if (_blocks.Register(block, entry))
+            {
+                _events?.Invoke(new KvEvent(KvEventKind.Stored, entry.Key, KvEvent.Pool));
                 _tiers?.WriteThrough(block, entry, _pins.TtlFor(caching.Ttl));
+            }
             _inFlight.Done(entry.Key, sequence);
             if (caching.Pin && (i + 1) * size <= sequence.PromptLength)
                 _pins.Pin(_blocks, block, caching.Ttl);

@@ -17,18 +17,21 @@ internal sealed class KvTierList : IDisposable
     private readonly TimeProvider _clock;
     private readonly TaskFactory _loads;
     private readonly Action _loaded;
+    private readonly Action<KvEvent>? _events;
     private readonly Lock _counterLock = new();
     private readonly Dictionary<string, (long Blocks, long Bytes, double Seconds)> _traffic = [];
 
     /// <param name="loads">Where chain reads run: the thread pool in a server, a hand-driven scheduler in tests.</param>
     /// <param name="loaded">Called on the loading thread when a load completes (wakes the engine loop).</param>
-    public KvTierList(IEnumerable<IKvTier> tiers, IBlockMemory memory, TimeProvider clock, TaskScheduler loads, Action loaded)
+    /// <param name="events">Told, on the engine thread, of every block handed to a tier.</param>
+    public KvTierList(IEnumerable<IKvTier> tiers, IBlockMemory memory, TimeProvider clock, TaskScheduler loads, Action loaded, Action<KvEvent>? events = null)
     {
         _tiers = [.. tiers];
         _memory = memory;
         _clock = clock;
         _loads = new TaskFactory(loads);
         _loaded = loaded;
+        _events = events;
     }
 
     public IReadOnlyList<IKvTier> Tiers => _tiers;
@@ -70,6 +73,7 @@ internal sealed class KvTierList : IDisposable
                     continue;
                 payload ??= ReadBlock(block);
                 tier.Store(entry, payload, DateTimeOffset.MaxValue);
+                _events?.Invoke(new KvEvent(KvEventKind.Stored, entry.Key, tier.Name));
             }
         }
     }
@@ -84,6 +88,7 @@ internal sealed class KvTierList : IDisposable
                 continue;
             payload ??= ReadBlock(block);
             tier.Store(entry, payload, _clock.GetUtcNow() + ttl);
+            _events?.Invoke(new KvEvent(KvEventKind.Stored, entry.Key, tier.Name));
         }
     }
 

@@ -115,6 +115,28 @@ public sealed class CacheCoordinatorTests
     }
 
     [Fact]
+    public void KvEvents_BlocksStoredDemotedAndWrittenThrough_EachReportedWithItsTier()
+    {
+        var events = new List<KvEvent>();
+        var host = new FakeTier("host", TierWrites.OnEviction);
+        var disk = new FakeTier("disk", TierWrites.WriteThrough);
+        var harness = new CoreHarness(CoreHarness.Options(), blocks: 4, budget: 64, kvEvents: events.Add,
+            tiers: identity => new KvTierList([host, disk], new FakeBlockMemory(4), new ManualClock(), TaskScheduler.Default, () => { }, events.Add));
+        harness.Submit(CoreHarness.Greedy(Prompt, 1));
+        harness.RunUntilIdle();
+        var first = Chain(harness.Identity, Prompt, blocks: 2).Select(b => b.Key).ToList();
+
+        Assert.Equal(first.SelectMany(key => new[] { Stored(key, KvEvent.Pool), Stored(key, "disk") }), events);
+
+        events.Clear();
+        harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(8, 15), 1)); // takes all four blocks
+        harness.RunUntilIdle();
+
+        var evictions = events.TakeWhile(e => !(e.Kind == KvEventKind.Stored && e.Tier == KvEvent.Pool)).ToList();
+        Assert.Equal([new(KvEventKind.Removed, first[1], KvEvent.Pool), new(KvEventKind.Removed, first[0], KvEvent.Pool), Stored(first[1], "host"), Stored(first[0], "host")], evictions);
+    }
+
+    [Fact]
     public async Task Load_Chain_EachBlockFromTheFirstTierThatHasItAndBackToTheTopAfterAnyProgress()
     {
         var loads = new ManualTaskScheduler();
@@ -146,6 +168,8 @@ public sealed class CacheCoordinatorTests
             .Select(i => new CachedBlock(keys[i], i == 0 ? identity.Root("", "") : keys[i - 1], tokens[(4 * i)..(4 * i + 4)]))
             .ToList();
     }
+
+    private static KvEvent Stored(BlockKey key, string tier) => new(KvEventKind.Stored, key, tier);
 
     private static byte[] Payload(BlockKey key)
     {
