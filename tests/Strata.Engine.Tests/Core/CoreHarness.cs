@@ -81,24 +81,10 @@ internal sealed class CoreHarness
     /// <summary>Everything a finished request published, gathered per choice.</summary>
     public static Completion Drain(GenerationHandle handle, int choices = 1)
     {
-        var tokens = Enumerable.Range(0, choices).Select(_ => new List<int>()).ToArray();
-        var texts = Enumerable.Range(0, choices).Select(_ => new System.Text.StringBuilder()).ToArray();
-        var reasons = new FinishReason[choices];
+        var events = new List<GenerationEvent>();
         while (handle.Events.TryRead(out var e))
-        {
-            switch (e)
-            {
-                case TokenEvent t:
-                    tokens[t.Choice].Add(t.TokenId);
-                    texts[t.Choice].Append(t.Text);
-                    break;
-                case FinishEvent f:
-                    texts[f.Choice].Append(f.Text);
-                    reasons[f.Choice] = f.Reason;
-                    break;
-            }
-        }
+            events.Add(e);
         Assert.True(handle.Events.Completion.IsCompleted, "the request has not finished");
-        return new Completion(texts.Select(t => t.ToString()).ToArray(), tokens.Select(t => t.ToArray()).ToArray(), reasons);
+        return Completion.Of(events, choices);
     }
 }
