@@ -21,8 +21,6 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
 
     public CacheCoordinator Cache => cache;
 
-    public TimeProvider Clock => clock;
-
     /// <summary>Sequences queued or running (a request with nothing runnable yet still counts).</summary>
     public bool HasWork => scheduler.HasWork;
 
@@ -32,9 +30,6 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     public long PromptTokensComputed { get; private set; }
 
     public long GeneratedTokens { get; private set; }
-
-    /// <summary>The record of the last step that ran.</summary>
-    public StepRecord? LastStep { get; private set; }
 
     /// <summary>Queues a request: one sequence per choice, the first scheduled at once, the others forking from its prompt.</summary>
     public void Admit(RequestState request)
@@ -98,7 +93,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         Steps++;
         GeneratedTokens += result.Tokens.Count;
         PromptTokensComputed += record.PrefillTokens;
-        return LastStep = record;
+        return record;
     }
 
     /// <summary>The engine's counters now; the host adds what only it knows (requests not yet admitted, the tiers).</summary>

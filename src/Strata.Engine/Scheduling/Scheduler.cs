@@ -26,8 +26,6 @@ internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, in
 
     public bool HasWork => _waiting.Count > 0 || _running.Count > 0;
 
-    public int MaxBatchedTokens => maxBatchedTokens;
-
     /// <summary>Every sequence the scheduler holds, running first.</summary>
     public IEnumerable<Sequence> Sequences => _running.Concat(_waiting);
 
