@@ -1,4 +1,3 @@
-using Strata.KvCache;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -70,8 +69,8 @@ public sealed class StrataServer : IAsyncDisposable
         var logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
         app.Lifetime.ApplicationStopping.Register(() => logger.LogInformation("Shutting down: running requests are cancelled"));
         logger.LogInformation(
-            "Serving {Model} at {Url}: {Blocks} KV blocks of {BlockSize} tokens ({KvType}), step budget {Budget} tokens, max model length {MaxModelLength}",
-            engine.Model.Name, address, engine.KvBlockCount, engine.Options.BlockSize, engine.Options.KvDataType, engine.MaxBatchedTokens, engine.MaxModelLength);
+            "Serving {Model} at {Url}: {KvCache}, step budget {Budget} tokens, max model length {MaxModelLength}",
+            engine.Model.Name, address, engine.KvCacheSummary, engine.MaxBatchedTokens, engine.MaxModelLength);
         return new StrataServer(app, address);
     }
 
