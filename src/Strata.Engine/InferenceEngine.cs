@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Strata.Engine.Caching;
+using Strata.Engine.Constraints;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
 using Strata.Engine.Sampling;
@@ -115,7 +116,7 @@ public sealed class InferenceEngine : IDisposable
         var id = Interlocked.Increment(ref _nextRequest);
         var seed = request.Sampling.Seed ?? (ulong)Random.Shared.NextInt64();
         var samplers = Enumerable.Range(0, request.Choices)
-            .Select(choice => new Sampler(request.Sampling, seed + (ulong)choice)).ToArray();
+            .Select(choice => new Sampler(request.Sampling, seed + (ulong)choice, Constraints(request))).ToArray();
         var state = new RequestState($"req-{id}", id, request, samplers, BlockKey.Root(_fingerprint, request.CacheSalt), cancellation);
         var handle = state.CreateHandle();
         _incoming.Enqueue(state);
@@ -196,6 +197,19 @@ public sealed class InferenceEngine : IDisposable
                 throw new RequestRejectedException($"token id {token} is outside the vocabulary of {vocab}", overloaded: false);
         }
         request.Sampling.Validate();
+        if (request.Grammar is { } grammar && grammar.Vocabulary.Count != Model.Tokenizer.VocabSize)
+            throw new RequestRejectedException("the grammar was built for another vocabulary", overloaded: false);
+    }
+
+    /// <summary>One choice's constraints: each gets its own grammar state.</summary>
+    private static List<ITokenConstraint> Constraints(GenerationRequest request)
+    {
+        var constraints = new List<ITokenConstraint>();
+        if (request.Grammar is { } grammar)
+            constraints.Add(new GrammarConstraint(grammar.CreateMatcher()));
+        if (request.Sampling.BannedTokenSequences.Count > 0)
+            constraints.Add(new BannedTokenSequences(request.Sampling.BannedTokenSequences));
+        return constraints;
     }
 
     private void Loop()

@@ -60,6 +60,8 @@ internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer tokenizer, 
         sequence.Request.Publish(new TokenEvent(sequence.Choice, s.Token, text, s.Logprob, s.TopLogprobs));
         if (sequence.Output.Stopped)
             Finish(sequence, FinishReason.Stop, "");
+        else if (sequence.Sampler.IsConstraintComplete)
+            Finish(sequence, FinishReason.Stop, sequence.Output.Flush());
         else if (sequence.GeneratedCount >= sampling.MaxTokens || sequence.Length >= maxModelLength)
             Finish(sequence, FinishReason.Length, sequence.Output.Flush());
     }
