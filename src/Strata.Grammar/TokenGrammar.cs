@@ -66,13 +66,23 @@ public sealed class TokenGrammar
         {
             if (state.Mask is null)
             {
-                state.Mask = ComputeMask(state, budget: -1, out var maxMinBytes);
+                var bits = ComputeMask(state, budget: -1, out var maxMinBytes);
+                // Where no token can continue (the vocabulary cannot spell what the grammar needs), ending is the
+                // only way out.
+                if (bits.All(w => w == 0))
+                    AddEndTokens(bits);
+                state.Mask = bits;
                 state.MaxMinBytesAfterToken = maxMinBytes;
             }
             mask = state.Mask;
             var budget = remainingTokens - 1;
             if (budget < state.MaxMinBytesAfterToken)
-                mask = ComputeMask(state, budget, out _);
+            {
+                // When not even the shortest ending fits, the output will be cut anyway: keep it well-formed so far.
+                var tight = ComputeMask(state, budget, out _);
+                if (tight.Any(w => w != 0))
+                    mask = tight;
+            }
         }
         Apply(mask, logits);
     }
@@ -82,14 +92,15 @@ public sealed class TokenGrammar
         var bits = new ulong[Vocabulary.MaskWords];
         maxMinBytes = 0;
         Walk(0, state, bits, budget, ref maxMinBytes);
-        if (state.Accepts || bits.All(w => w == 0))
-        {
-            // A complete sentence may end here; and where no token can continue (the vocabulary cannot spell what
-            // the grammar needs), ending is the only way out.
-            foreach (var end in Vocabulary.EndTokens)
-                bits[end >> 6] |= 1UL << (end & 63);
-        }
+        if (state.Accepts)
+            AddEndTokens(bits);
         return bits;
+    }
+
+    private void AddEndTokens(ulong[] bits)
+    {
+        foreach (var end in Vocabulary.EndTokens)
+            bits[end >> 6] |= 1UL << (end & 63);
     }
 
     private void Walk(int node, MatchState state, ulong[] bits, int budget, ref int maxMinBytes)

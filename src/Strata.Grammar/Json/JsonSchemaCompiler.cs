@@ -203,7 +203,8 @@ public sealed class JsonSchemaCompiler
         // Named before it is visited, so a recursive reference finds the rule.
         var rule = NewRuleName(target);
         _refs[target] = rule;
-        _rules.Append(rule).Append(" ::= ").Append(Visit(resolved, target)).Append('\n');
+        var expression = Visit(resolved, target);
+        _rules.Append(rule).Append(" ::= ").Append(expression).Append('\n');
         return rule;
     }
 
