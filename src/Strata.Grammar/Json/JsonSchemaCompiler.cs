@@ -28,23 +28,58 @@ public sealed class JsonSchemaCompiler
 
     private static readonly JsonWriterOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly JsonElement _root;
     private readonly StringBuilder _rules = new();
     private readonly Dictionary<string, string> _refs = new(StringComparer.Ordinal);
     private readonly List<string> _unsupported = [];
+    private JsonElement _root;
+    private string _prefix = "";
     private int _nextRule;
-
-    private JsonSchemaCompiler(JsonElement root) => _root = root;
 
     /// <summary>The GBNF of <paramref name="schema"/> (start rule <c>root</c>).</summary>
     /// <exception cref="GrammarException">The schema uses features that cannot be compiled.</exception>
     public static string ToGbnf(JsonElement schema)
     {
-        var compiler = new JsonSchemaCompiler(schema);
-        var root = compiler.Visit(schema, "#");
-        if (compiler._unsupported.Count > 0)
-            throw new GrammarException($"unsupported JSON schema features: {string.Join(", ", compiler._unsupported)}");
-        return $"root ::= {root}\n{compiler._rules}{JsonGrammar.Rules}";
+        var compiler = new JsonSchemaCompiler();
+        return compiler.ToGbnf(compiler.Add(schema, "schema"));
+    }
+
+    /// <summary>
+    /// Adds the rules of <paramref name="schema"/> (its <c>$ref</c>s resolve within it) and returns the name of the
+    /// rule matching its values, for use in a larger grammar.
+    /// </summary>
+    /// <exception cref="GrammarException">The schema uses features that cannot be compiled.</exception>
+    public string Add(JsonElement schema, string name)
+    {
+        _root = schema;
+        _prefix = name;
+        _unsupported.Clear();
+        var rule = Visit(schema, "#");
+        if (_unsupported.Count > 0)
+            throw new GrammarException($"unsupported JSON schema features: {string.Join(", ", _unsupported)}");
+        return rule;
+    }
+
+    /// <summary>The whole grammar: <c>root ::= </c><paramref name="rootExpression"/>, the added schemas' rules and the JSON rules.</summary>
+    public string ToGbnf(string rootExpression) => $"root ::= {rootExpression}\n{_rules}{JsonGrammar.Rules}";
+
+    /// <summary>A GBNF literal matching exactly <paramref name="text"/>.</summary>
+    public static string GbnfLiteral(string text)
+    {
+        var literal = new StringBuilder("\"");
+        foreach (var c in text)
+        {
+            literal.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                < ' ' => $"\\x{(int)c:X2}",
+                _ => c.ToString(),
+            });
+        }
+        return literal.Append('"').ToString();
     }
 
     /// <summary>A GBNF expression for the values <paramref name="schema"/> (found at JSON pointer <paramref name="path"/>) accepts.</summary>
@@ -193,7 +228,7 @@ public sealed class JsonSchemaCompiler
     private string Reference(JsonElement reference, string path)
     {
         var target = reference.ValueKind == JsonValueKind.String ? reference.GetString()! : "";
-        if (_refs.TryGetValue(target, out var known))
+        if (_refs.TryGetValue(_prefix + target, out var known))
             return known;
         if (Resolve(target) is not { } resolved)
         {
@@ -202,7 +237,7 @@ public sealed class JsonSchemaCompiler
         }
         // Named before it is visited, so a recursive reference finds the rule.
         var rule = NewRuleName(target);
-        _refs[target] = rule;
+        _refs[_prefix + target] = rule;
         var expression = Visit(resolved, target);
         _rules.Append(rule).Append(" ::= ").Append(expression).Append('\n');
         return rule;
@@ -249,8 +284,8 @@ public sealed class JsonSchemaCompiler
 
     private string NewRuleName(string path)
     {
-        var name = new StringBuilder("s");
-        foreach (var c in path)
+        var name = new StringBuilder();
+        foreach (var c in _prefix + path)
             name.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
         return name.Append('-').Append(_nextRule++).ToString();
     }
@@ -265,23 +300,4 @@ public sealed class JsonSchemaCompiler
     }
 
     private static string Literal(string name) => GbnfLiteral(JsonSerializer.Serialize(name, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-
-    private static string GbnfLiteral(string text)
-    {
-        var literal = new StringBuilder("\"");
-        foreach (var c in text)
-        {
-            literal.Append(c switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                < ' ' => $"\\x{(int)c:X2}",
-                _ => c.ToString(),
-            });
-        }
-        return literal.Append('"').ToString();
-    }
 }

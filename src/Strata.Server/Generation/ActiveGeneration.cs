@@ -1,4 +1,5 @@
 using Strata.Engine.Requests;
+using Strata.Server.Tools;
 
 namespace Strata.Server.Generation;
 
@@ -15,12 +16,13 @@ internal sealed class ActiveGeneration : IDisposable
     private readonly RequestTimer _timer;
     private readonly LogprobFormatter? _logprobs;
     private readonly int[] _textOffsets;
+    private readonly ToolCallStream[]? _tools;
     private int _unfinished;
     private int _longestChoice;
     private bool _interrupted;
 
     public ActiveGeneration(GenerationHandle handle, int choices, CancellationTokenSource cancellation, CancellationToken clientAborted,
-        RequestTimer timer, LogprobFormatter? logprobs)
+        RequestTimer timer, LogprobFormatter? logprobs, ToolCallFormat? tools = null)
     {
         _handle = handle;
         _cancellation = cancellation;
@@ -28,6 +30,7 @@ internal sealed class ActiveGeneration : IDisposable
         _timer = timer;
         _logprobs = logprobs;
         _textOffsets = new int[choices];
+        _tools = tools is null ? null : Enumerable.Range(0, choices).Select(_ => new ToolCallStream(tools)).ToArray();
         _unfinished = choices;
         Choices = choices;
     }
@@ -76,6 +79,11 @@ internal sealed class ActiveGeneration : IDisposable
             logprobs = new LogprobEntry(formatted, token.TopLogprobs.Select(_logprobs.Format).ToArray(), _textOffsets[token.Choice]);
             _textOffsets[token.Choice] += formatted.Text.Length;
         }
+        if (_tools?[token.Choice] is { } stream)
+        {
+            var (content, calls) = stream.Push(token.Text);
+            return new ChoiceUpdate(token.Choice, content, logprobs, null, 0, calls);
+        }
         return new ChoiceUpdate(token.Choice, token.Text, logprobs, null, 0);
     }
 
@@ -85,6 +93,11 @@ internal sealed class ActiveGeneration : IDisposable
         _longestChoice = Math.Max(_longestChoice, finish.CompletionTokens);
         if (--_unfinished == 0 && !_interrupted)
             _timer.OnCompleted(_longestChoice);
+        if (_tools?[finish.Choice] is { } stream)
+        {
+            var (content, calls) = stream.Finish(finish.Text);
+            return new ChoiceUpdate(finish.Choice, content, null, finish.Reason, finish.CompletionTokens, calls, stream.CalledTools);
+        }
         return new ChoiceUpdate(finish.Choice, finish.Text, null, finish.Reason, finish.CompletionTokens);
     }
 }

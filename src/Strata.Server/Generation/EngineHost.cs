@@ -5,6 +5,8 @@ using Strata.Engine.Requests;
 using Strata.Models.Tokenizers;
 using Strata.Server.Metrics;
 using Strata.Server.Protocol;
+using Strata.Server.Structured;
+using Strata.Server.Tools;
 
 namespace Strata.Server.Generation;
 
@@ -15,6 +17,7 @@ namespace Strata.Server.Generation;
 internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, IHostApplicationLifetime lifetime)
 {
     private readonly LogprobFormatter _logprobs = new(engine.Model.Tokenizer);
+    private readonly GrammarCache _grammars = new(engine.Model.Tokenizer);
 
     public InferenceEngine Engine => engine;
 
@@ -27,7 +30,9 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
     /// <param name="defaultMaxTokens">The token limit when the client set none; it is capped to the context left.</param>
     /// <param name="promptParam">The request field the prompt came from, for errors about it.</param>
     /// <param name="tenant">Who is asking (see <see cref="Http.Tenant"/>); tenants never share cached blocks.</param>
-    public ActiveGeneration Start(int[] prompt, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant, CancellationToken clientAborted)
+    /// <param name="tools">How to read tool calls from the output; null when the request offers no tools.</param>
+    public ActiveGeneration Start(int[] prompt, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant, CancellationToken clientAborted,
+        ToolCallFormat? tools = null)
     {
         if (prompt.Length == 0)
             throw ApiException.BadRequest("The prompt must not be empty.", promptParam);
@@ -42,13 +47,14 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
             CacheSalt = $"{tenant}\n{fields.CacheSalt}",
             CacheTtl = fields.CacheTtl,
             Pin = fields.Pin,
+            Grammar = fields.Grammar is { } grammar ? _grammars.Get(grammar) : null,
         };
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, lifetime.ApplicationStopping);
         try
         {
             var timer = new RequestTimer(metrics);
             var handle = Submit(request, cancellation.Token, promptParam);
-            return new ActiveGeneration(handle, request.Choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null);
+            return new ActiveGeneration(handle, request.Choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null, tools);
         }
         catch
         {

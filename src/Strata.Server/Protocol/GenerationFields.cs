@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Strata.Engine.Sampling;
+using Strata.Server.Structured;
 
 namespace Strata.Server.Protocol;
 
@@ -40,6 +41,9 @@ internal sealed record GenerationFields
     /// <summary>Keep the prompt's cached blocks resident for <see cref="CacheTtl"/> (<c>pin</c>).</summary>
     public bool Pin { get; init; }
 
+    /// <summary>The grammar the output must follow (<c>response_format</c>, <c>grammar</c>, or a required tool call).</summary>
+    public OutputGrammar? Grammar { get; init; }
+
     public static GenerationFields Parse(JsonFields fields, int vocabSize)
     {
         // Accepted for compatibility and otherwise unused; only its type is checked.
@@ -58,6 +62,7 @@ internal sealed record GenerationFields
             CacheSalt = fields.String("cache_salt") ?? "",
             CacheTtl = fields.Number("cache_ttl") is { } ttl ? TimeSpan.FromSeconds(Require.AboveZero(ttl, "cache_ttl")) : null,
             Pin = fields.Boolean("pin") ?? false,
+            Grammar = StructuredOutput.Parse(fields),
             IncludeUsage = streamOptions is { } options && (new JsonFields(options, "stream_options.").Boolean("include_usage") ?? false),
         };
     }
