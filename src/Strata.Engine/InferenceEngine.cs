@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Strata.Engine.Caching;
 using Strata.Engine.Constraints;
+using Strata.Engine.Guard;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
 using Strata.Engine.Sampling;
@@ -67,7 +68,7 @@ public sealed class InferenceEngine : IDisposable
         _scheduler = new Scheduler(blocks, MaxBatchedTokens, options.MaxSequences, pins, _tiers);
         _pins = pins;
         _runner = new ModelRunner(model.Model, _kv, _pool);
-        _outputs = new OutputProcessor(_scheduler, model.Tokenizer, MaxModelLength);
+        _outputs = new OutputProcessor(_scheduler, model.Tokenizer, MaxModelLength, options.Guard);
         Stats = Snapshot();
         _loop = new Thread(Loop) { IsBackground = true, Name = "strata-engine" };
         _loop.Start();
@@ -116,7 +117,7 @@ public sealed class InferenceEngine : IDisposable
         var id = Interlocked.Increment(ref _nextRequest);
         var seed = request.Sampling.Seed ?? (ulong)Random.Shared.NextInt64();
         var samplers = Enumerable.Range(0, request.Choices)
-            .Select(choice => new Sampler(request.Sampling, seed + (ulong)choice, Constraints(request))).ToArray();
+            .Select(choice => new Sampler(request.Sampling, seed + (ulong)choice, Constraints(request, Options.Guard))).ToArray();
         var state = new RequestState($"req-{id}", id, request, samplers, BlockKey.Root(_fingerprint, request.CacheSalt), cancellation);
         var handle = state.CreateHandle();
         _incoming.Enqueue(state);
@@ -202,13 +203,14 @@ public sealed class InferenceEngine : IDisposable
     }
 
     /// <summary>One choice's constraints: each gets its own grammar state.</summary>
-    private static List<ITokenConstraint> Constraints(GenerationRequest request)
+    private static List<ITokenConstraint> Constraints(GenerationRequest request, ContentGuard? guard)
     {
         var constraints = new List<ITokenConstraint>();
         if (request.Grammar is { } grammar)
             constraints.Add(new GrammarConstraint(grammar.CreateMatcher()));
-        if (request.Sampling.BannedTokenSequences.Count > 0)
-            constraints.Add(new BannedTokenSequences(request.Sampling.BannedTokenSequences));
+        IReadOnlyList<int[]> banned = [.. request.Sampling.BannedTokenSequences, .. guard?.BannedTokenSequences(request.GuardCategories) ?? []];
+        if (banned.Count > 0)
+            constraints.Add(new BannedTokenSequences(banned));
         return constraints;
     }
 

@@ -18,6 +18,9 @@ public sealed record GenerationRequest
 
     public bool Logprobs { get; init; }
 
+    /// <summary>Opt-in content guard categories this request asks to be enforced too.</summary>
+    public IReadOnlyCollection<string> GuardCategories { get; init; } = [];
+
     /// <summary>Every choice's output must be a sentence of this grammar (structured output); null leaves it free.</summary>
     public TokenGrammar? Grammar { get; init; }
 

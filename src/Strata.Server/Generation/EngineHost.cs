@@ -48,6 +48,7 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
             CacheTtl = fields.CacheTtl,
             Pin = fields.Pin,
             Grammar = fields.Grammar is { } grammar ? _grammars.Get(grammar) : null,
+            GuardCategories = fields.GuardCategories,
         };
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, lifetime.ApplicationStopping);
         try
