@@ -10,7 +10,7 @@ namespace Strata.Engine.Guard;
 /// </summary>
 internal sealed class GuardSession
 {
-    private readonly Lock _verdictGate = new();
+    private readonly object _verdictGate = new();
     private readonly List<GuardRule<string>> _phrases;
     private readonly List<GuardRule<Regex>> _patterns;
     private readonly ClassifierSettings? _classifier;
@@ -23,6 +23,7 @@ internal sealed class GuardSession
     private long _total;
     private int _tokensSinceScored;
     private long _verified;
+    private long _submitted;
     private bool _classifierFlagged;
 
     public GuardSession(GuardPolicy policy, IReadOnlyCollection<string> categories, ClassifierWorker? worker, GuardStats stats)
@@ -49,6 +50,8 @@ internal sealed class GuardSession
         if (_worker is not null && isToken && ++_tokensSinceScored >= _classifier!.EveryTokens)
         {
             _tokensSinceScored = 0;
+            AwaitVerdict(_submitted);
+            _submitted = _total;
             _worker.Enqueue(this, _tail + _pending, _total);
         }
         if (ClassifierFlagged())
@@ -82,6 +85,21 @@ internal sealed class GuardSession
                 _classifierFlagged = true;
             else
                 _verified = Math.Max(_verified, upTo);
+            Monitor.PulseAll(_verdictGate);
+        }
+    }
+
+    /// <summary>
+    /// Backpressure: a window's verdict must be in before the next window is sent, so a violation stops the sequence
+    /// within two windows even if the classifier falls behind (it scores a window in microseconds, so this never waits
+    /// in practice).
+    /// </summary>
+    private void AwaitVerdict(long upTo)
+    {
+        lock (_verdictGate)
+        {
+            while (_verified < upTo && !_classifierFlagged)
+                Monitor.Wait(_verdictGate);
         }
     }
 
