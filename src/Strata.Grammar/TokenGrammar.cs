@@ -138,15 +138,22 @@ public sealed class TokenGrammar
         var length = Math.Min(logits.Length, mask.Length * 64);
         for (var w = 0; w < mask.Length; w++)
         {
-            var blocked = ~mask[w];
+            var allowed = mask[w];
+            if (allowed == ulong.MaxValue)
+                continue;
             var start = w * 64;
-            while (blocked != 0)
+            if (allowed == 0)
+            {
+                // Most words of a structural state block everything: one vectorized fill instead of 64 stores.
+                logits.Slice(start, Math.Min(64, length - start)).Fill(float.NegativeInfinity);
+                continue;
+            }
+            for (var blocked = ~allowed; blocked != 0; blocked &= blocked - 1)
             {
                 var index = start + BitOperations.TrailingZeroCount(blocked);
                 if (index >= length)
                     break;
                 logits[index] = float.NegativeInfinity;
-                blocked &= blocked - 1;
             }
         }
         // Logit rows wider than the vocabulary (padding) can never be a valid token.

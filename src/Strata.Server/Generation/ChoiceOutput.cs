@@ -7,11 +7,16 @@ namespace Strata.Server.Generation;
 /// <summary>One choice of a non-streamed response, gathered from its updates.</summary>
 internal sealed class ChoiceOutput(int index)
 {
+    private double _logprob;
+
     private readonly StringBuilder _text = new();
     private readonly List<LogprobEntry> _logprobs = [];
     private readonly List<(string Id, string Name, StringBuilder Arguments)> _toolCalls = [];
 
-    public int Index { get; } = index;
+    public int Index { get; set; } = index;
+
+    /// <summary>The sum of the chosen tokens' log-probabilities (when the engine reported them), for <c>best_of</c>.</summary>
+    public double CumulativeLogprob => _logprob;
 
     public string Text => _text.ToString();
 
@@ -29,6 +34,7 @@ internal sealed class ChoiceOutput(int index)
     public void Apply(ChoiceUpdate update)
     {
         _text.Append(update.Text);
+        _logprob += update.Logprob;
         if (update.Logprobs is { } logprobs)
             _logprobs.Add(logprobs);
         foreach (var delta in update.ToolCalls ?? [])

@@ -23,6 +23,9 @@ internal sealed record GenerationFields
 
     public int Choices { get; init; } = 1;
 
+    /// <summary>Choices to generate per prompt, of which the <see cref="Choices"/> most likely are returned (<c>best_of</c>); null: as many as returned.</summary>
+    public int? BestOf { get; init; }
+
     public bool Stream { get; init; }
 
     /// <summary>Streams end with a chunk carrying the usage (<c>stream_options.include_usage</c>).</summary>
