@@ -12,15 +12,7 @@ internal sealed class MistralFormat : ToolCallFormat
 
     public override int FindStart(string text) => text.IndexOf(Open, StringComparison.Ordinal);
 
-    public override int PossibleStartLength(string text)
-    {
-        for (var length = Math.Min(Open.Length - 1, text.Length); length > 0; length--)
-        {
-            if (text.AsSpan(text.Length - length).SequenceEqual(Open.AsSpan(0, length)))
-                return length;
-        }
-        return 0;
-    }
+    public override int PossibleStartLength(string text) => MarkerPrefixLength(text, Open);
 
     public override List<ParsedToolCall>? Parse(string region, bool final)
     {

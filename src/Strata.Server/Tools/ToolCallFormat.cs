@@ -54,6 +54,17 @@ internal abstract partial class ToolCallFormat
 
     protected static string Literal(string text) => JsonSchemaCompiler.GbnfLiteral(text);
 
+    /// <summary>The longest end of <paramref name="text"/> that is the start of <paramref name="marker"/>.</summary>
+    protected static int MarkerPrefixLength(string text, string marker)
+    {
+        for (var length = Math.Min(marker.Length - 1, text.Length); length > 0; length--)
+        {
+            if (text.AsSpan(text.Length - length).SequenceEqual(marker.AsSpan(0, length)))
+                return length;
+        }
+        return 0;
+    }
+
     /// <summary>GBNF between two calls.</summary>
     protected abstract string Separator { get; }
 
