@@ -42,7 +42,7 @@ public sealed record GuardPolicy
             return new GuardPolicy
             {
                 Phrases = Rules(root, "banned_phrases", v => v.GetString() is { Length: > 0 } s ? s : throw new FormatException("banned phrases must be non-empty strings")),
-                Patterns = Rules(root, "banned_patterns", v => new Regex(v.GetString()!, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(50))),
+                Patterns = Rules(root, "banned_patterns", v => Pattern(v.GetString()!)),
                 TokenSequences = Rules<object>(root, "banned_token_sequences", v => v.ValueKind == JsonValueKind.Array
                     ? v.EnumerateArray().Select(t => t.GetInt32()).ToArray() is { Length: > 0 } ids ? ids : throw new FormatException("banned token sequences must not be empty")
                     : v.GetString() is { Length: > 0 } text ? text : throw new FormatException("banned token sequences must be id arrays or non-empty strings")),
@@ -54,6 +54,22 @@ public sealed record GuardPolicy
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {
             throw new FormatException($"invalid guard policy: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Patterns run on every token of every guarded sequence, so they must never backtrack for long: linear-time
+    /// matching where the pattern allows it, otherwise a timeout (a timed-out match counts as a violation).
+    /// </summary>
+    private static Regex Pattern(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
         }
     }
 

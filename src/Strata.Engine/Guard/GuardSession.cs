@@ -139,13 +139,26 @@ internal sealed class GuardSession
         var text = _tail + _pending;
         foreach (var pattern in _patterns)
         {
-            if (pattern.Value.IsMatch(text))
+            if (Matches(pattern.Value, text))
             {
                 Violate("pattern", pattern.Category);
                 return true;
             }
         }
         return false;
+    }
+
+    // Fail closed: text a pattern could not be checked against is not released.
+    private static bool Matches(Regex pattern, string text)
+    {
+        try
+        {
+            return pattern.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return true;
+        }
     }
 
     /// <summary>The longest end of the pending text that is the start of a banned phrase.</summary>
