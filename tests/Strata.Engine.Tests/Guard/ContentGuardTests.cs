@@ -56,6 +56,16 @@ public sealed class ContentGuardTests(EngineFixture fixture) : IClassFixture<Eng
     }
 
     [Fact]
+    public async Task Generate_PatternNeedingBacktracking_StillEnforced()
+    {
+        // A back-reference cannot run in linear time, so this pattern falls back to the backtracking engine.
+        var (chunks, reason) = await RunAsync("""{"banned_patterns": ["(t)\\1le"]}""", SamplingParams.Greedy with { MaxTokens = 64 });
+
+        Assert.Equal(FinishReason.ContentFilter, reason);
+        AssertNeverStreamed(chunks, "ttle");
+    }
+
+    [Fact]
     public async Task Generate_OptInCategory_AppliesOnlyWhenRequested()
     {
         const string policy = """{"banned_phrases": [{"value": "little girl", "category": "kids"}], "opt_in_categories": ["kids"]}""";
