@@ -12,6 +12,7 @@ internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
         context.Response.ContentType = PrometheusText.ContentType;
         var text = metrics.Render(host.Engine.Stats);
         CacheMetrics.WriteTo(text, host.Engine);
+        GuardMetrics.WriteTo(text, host.Engine.Options.Guard);
         return context.Response.WriteAsync(text.ToString());
     }
 }
