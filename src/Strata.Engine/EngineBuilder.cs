@@ -62,7 +62,7 @@ internal static class EngineBuilder
         var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), options.CacheTtl, options.MaxCacheTtl, clock);
         var cache = new CacheCoordinator(blocks, identity, pins, tiers, kvEvents);
         var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, ArrivalOrder.Instance);
-        var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength);
+        var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength, options.Guard);
         return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger);
     }
 

@@ -158,6 +158,8 @@ public sealed class InferenceEngine : IDisposable
                 throw new RequestRejectedException($"token id {token} is outside the vocabulary of {vocab}", overloaded: false);
         }
         request.Sampling.Validate();
+        if (request.Grammar is { } grammar && grammar.Vocabulary.Count != Model.Tokenizer.VocabSize)
+            throw new RequestRejectedException("the grammar was built for another vocabulary", overloaded: false);
     }
 
     private void Loop()

@@ -2,6 +2,7 @@ using Strata.KvCache;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Strata.Engine;
+using Strata.Engine.Guard;
 using Strata.Models;
 using Strata.Server;
 
@@ -45,16 +46,20 @@ internal static class ServeCommand
         var diskDirectory = new Option<string?>("--disk-cache-dir") { Description = "Directory of the disk tier (blocks survive restarts) [default: none]" };
         var diskSize = SizeOption("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
+        var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
+            using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
+            using var contentGuard = result.GetValue(guard) is { } guardPath ? LoadGuard(guardPath, loaded) : null;
             var engineOptions = new EngineOptions
             {
+                Guard = contentGuard,
                 Threads = result.GetValue(threads),
                 KvCacheBytes = result.GetValue(kvMemory) ?? defaults.KvCacheBytes,
                 BlockSize = result.GetValue(blockSize),
@@ -73,7 +78,6 @@ internal static class ServeCommand
             };
             var serverOptions = new ServerOptions { Host = result.GetValue(host)!, Port = result.GetValue(port), ApiKeys = result.GetValue(apiKeys) ?? [] };
 
-            using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
             using var loggers = StrataServer.CreateLoggerFactory(serverOptions.LogLevel);
             using var engine = InferenceEngine.Start(loaded, engineOptions, loggers);
             await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
@@ -81,6 +85,18 @@ internal static class ServeCommand
             return 0;
         }));
         return command;
+    }
+
+    private static ContentGuard LoadGuard(string path, LoadedModel model)
+    {
+        try
+        {
+            return ContentGuard.Load(path, model.Tokenizer);
+        }
+        catch (Exception ex) when (ex is FormatException or IOException)
+        {
+            throw new ArgumentException($"--guard {path}: {ex.Message}", ex);
+        }
     }
 
     private static Option<long?> SizeOption(string name, string description) => new(name)

@@ -1,4 +1,6 @@
+using Strata.Engine.Constraints;
 using Strata.Engine.Generation;
+using Strata.Engine.Guard;
 using Strata.Engine.Requests;
 using Strata.Engine.Sampling;
 using Strata.Engine.Scheduling;
@@ -12,7 +14,7 @@ namespace Strata.Engine.Running;
 /// publishes the events. Finished sequences leave the scheduler at once, so their blocks are free next step. Without a
 /// tokenizer (a simulation) choices carry no text and finish only by length.
 /// </summary>
-internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer? tokenizer, int maxModelLength)
+internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer? tokenizer, int maxModelLength, ContentGuard? guard = null)
 {
     private readonly Dictionary<SequenceId, ChoiceOutput> _choices = [];
 
@@ -22,8 +24,9 @@ internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer? tokenizer,
     /// <summary>Opens the output of one choice of <paramref name="request"/>, produced by <paramref name="sequence"/>.</summary>
     public void Open(RequestState request, int choice, Sequence sequence)
     {
-        var sampler = new Sampler(request.Request.Sampling, request.Seed + (ulong)choice);
-        var text = tokenizer is null ? null : new OutputDetokenizer(tokenizer, request.Request.Sampling.Stop);
+        var generation = request.Request;
+        var sampler = new Sampler(generation.Sampling, request.Seed + (ulong)choice, Constraints(generation));
+        var text = tokenizer is null ? null : new OutputDetokenizer(tokenizer, generation.Sampling.Stop, guard?.CreateSession(generation.GuardCategories));
         var output = new ChoiceOutput(request, choice, sequence, sampler, text);
         _choices.Add(sequence.Id, output);
         request.Choices.Add(output);
@@ -49,6 +52,18 @@ internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer? tokenizer,
         }
     }
 
+    /// <summary>One choice's constraints: each gets its own grammar state.</summary>
+    private List<ITokenConstraint> Constraints(GenerationRequest request)
+    {
+        var constraints = new List<ITokenConstraint>();
+        if (request.Grammar is { } grammar)
+            constraints.Add(new GrammarConstraint(grammar.CreateMatcher()));
+        IReadOnlyList<int[]> banned = [.. request.Sampling.BannedTokenSequences, .. guard?.BannedTokenSequences(request.GuardCategories) ?? []];
+        if (banned.Count > 0)
+            constraints.Add(new BannedTokenSequences(banned));
+        return constraints;
+    }
+
     private void Apply(ChoiceOutput choice, SampledToken s)
     {
         var sampling = choice.Request.Request.Sampling;
@@ -56,15 +71,24 @@ internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer? tokenizer,
             choice.Request.Handle.CachedTokens = choice.Sequence.CachedPromptTokens ?? 0;
         if (tokenizer?.IsEndOfGeneration(s.Token) == true && !sampling.IgnoreEos)
         {
-            Finish(choice, FinishReason.Stop, choice.Text!.Flush());
+            FinishFlushed(choice, FinishReason.Stop);
             return;
         }
         var text = choice.Text?.Push(s.Token) ?? "";
         choice.Request.Publish(new TokenEvent(choice.Choice, s.Token, text, s.Logprob, s.TopLogprobs));
-        if (choice.Text?.Stopped == true)
-            Finish(choice, FinishReason.Stop, "");
+        if (choice.Text?.Violated == true)
+            Finish(choice, FinishReason.ContentFilter, "");
+        else if (choice.Text?.Stopped == true || choice.Sampler.IsConstraintComplete)
+            FinishFlushed(choice, FinishReason.Stop);
         else if (choice.Emitted >= sampling.MaxTokens || choice.Sequence.PromptLength + choice.Emitted >= maxModelLength)
-            Finish(choice, FinishReason.Length, choice.Text?.Flush() ?? "");
+            FinishFlushed(choice, FinishReason.Length);
+    }
+
+    /// <summary>Finishes with whatever text is still held; the guard may still find a violation in it.</summary>
+    private void FinishFlushed(ChoiceOutput choice, FinishReason reason)
+    {
+        var text = choice.Text?.Flush() ?? "";
+        Finish(choice, choice.Text?.Violated == true ? FinishReason.ContentFilter : reason, text);
     }
 
     private void Finish(ChoiceOutput choice, FinishReason reason, string text)

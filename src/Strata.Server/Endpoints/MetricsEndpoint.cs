@@ -13,6 +13,7 @@ internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
         var stats = host.Stats;
         var text = metrics.Render(stats);
         CacheMetrics.WriteTo(text, stats);
+        GuardMetrics.WriteTo(text, host.Guard);
         return context.Response.WriteAsync(text.ToString());
     }
 }
