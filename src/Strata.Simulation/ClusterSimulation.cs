@@ -15,8 +15,10 @@ internal sealed class ClusterSimulation
     private readonly List<SimNode> _nodes = [];
     private readonly IRouter _router;
 
-    public ClusterSimulation(StepProfile profile, ClusterSettings settings)
+    /// <param name="cost">Step times; the profile's cost law unless given (a recorded run's times, to replay it).</param>
+    public ClusterSimulation(StepProfile profile, ClusterSettings settings, StepCost? cost = null)
     {
+        cost ??= profile.Cost.Seconds;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.Nodes);
         // Every node serves the same model, so one identity derives every node's block keys, as a router derives them.
         var identity = new CacheIdentity(new byte[32], KvDataType.F16, profile.BlockSize);
@@ -24,7 +26,7 @@ internal sealed class ClusterSimulation
         for (var i = 0; i < settings.Nodes; i++)
         {
             var index = i;
-            _nodes.Add(new SimNode(i, profile.Cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e)));
+            _nodes.Add(new SimNode(i, cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e)));
         }
         _router = holders is null ? new RoundRobinRouter() : new KvAwareRouter(identity, holders, profile.Cost);
     }
@@ -64,9 +66,10 @@ internal sealed class ClusterSimulation
             else
             {
                 stepEnds.TryDequeue(out node!, out now);
+                node.EndStep(outcomes);
                 node.Busy = false;
             }
-            if (node.Step(now, outcomes) is { } end)
+            if (node.Step(now) is { } end)
             {
                 node.Busy = true;
                 stepEnds.Enqueue(node, end);
@@ -77,6 +80,6 @@ internal sealed class ClusterSimulation
             outcomes.AddRange(node.Unfinished("the simulation ended with the request unfinished (nothing was runnable)"));
         outcomes.Sort((a, b) => a.ArrivalSeconds.CompareTo(b.ArrivalSeconds));
         return new SimulationResult(outcomes, VirtualClock.ToSeconds(Math.Max(0, last - Math.Max(0, first))),
-            _nodes.Sum(n => n.Steps), _nodes.Sum(n => n.AdmittedPromptTokens), _nodes.Sum(n => n.CachedPromptTokens));
+            _nodes.Sum(n => n.Steps), _nodes.Sum(n => n.AdmittedPromptTokens), _nodes.Sum(n => n.CachedPromptTokens), _nodes.Sum(n => n.Preemptions));
     }
 }

@@ -5,10 +5,10 @@ namespace Strata.Simulation;
 
 /// <summary>
 /// The step runner of a simulated node: no model, no KV bytes. Every chunk that reaches its sequence's last known
-/// token yields one token (drafts are never proposed here), and the node's clock advances by what the cost model
-/// says the step would have taken on the profiled machine. The requests that got tokens are collected for the node.
+/// token yields one token (drafts are never proposed here), and the node's clock advances by what the cost says the
+/// step would have taken on the profiled machine. The requests that got tokens are collected for the node.
 /// </summary>
-internal sealed class CostModelRunner(VirtualClock clock, CostModel cost, OutputProcessor outputs) : IStepRunner
+internal sealed class CostModelRunner(VirtualClock clock, StepCost cost, OutputProcessor outputs) : IStepRunner
 {
     /// <summary>The token every simulated sequence generates; with no tokenizer a choice finishes only by length.</summary>
     private const int Token = 1;
@@ -38,7 +38,7 @@ internal sealed class CostModelRunner(VirtualClock clock, CostModel cost, Output
             _result.Tokens.Add(new SampledToken(chunk.Sequence, Token));
             Touched.Add(outputs[chunk.Sequence.Id].Request);
         }
-        clock.Ticks += VirtualClock.ToTicks(cost.Seconds(prefill, decodes, context, plan.Loads.Count));
+        clock.Ticks += VirtualClock.ToTicks(cost(prefill, decodes, context, plan.Loads.Count));
         return _result;
     }
 }

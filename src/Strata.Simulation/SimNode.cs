@@ -21,8 +21,9 @@ internal sealed class SimNode
     private readonly Dictionary<RequestState, Flight> _flights = new(ReferenceEqualityComparer.Instance);
     private readonly int _maxModelLength;
     private long _nextRequest;
+    private long _stepEnd;
 
-    public SimNode(int index, CostModel cost, NodeSettings settings, int blockSize, CacheIdentity identity, Action<KvEvent>? kvEvents)
+    public SimNode(int index, StepCost cost, NodeSettings settings, int blockSize, CacheIdentity identity, Action<KvEvent>? kvEvents)
     {
         Index = index;
         var options = new EngineOptions
@@ -57,6 +58,8 @@ internal sealed class SimNode
 
     public long CachedPromptTokens => _core.Cache.CachedPromptTokens;
 
+    public long Preemptions => _core.Scheduler.Preemptions;
+
     /// <summary>Queues a request at <paramref name="now"/>; a prompt that cannot fit the context fails at once, as the server refuses it.</summary>
     public RequestOutcome? Admit(SimRequest request, long now)
     {
@@ -76,18 +79,27 @@ internal sealed class SimNode
         return null;
     }
 
-    /// <summary>Runs one step from <paramref name="now"/>; returns when it ends, or null when nothing was runnable.</summary>
-    public long? Step(long now, List<RequestOutcome> finished)
+    /// <summary>
+    /// Runs one step from <paramref name="now"/>; returns when it ends, or null when nothing was runnable. The core has
+    /// applied the step at once, but what the requests see of it waits for <see cref="EndStep"/> at that time.
+    /// </summary>
+    public long? Step(long now)
     {
         _clock.Ticks = now;
         if (_core.Step() is null)
             return null;
-        var end = _clock.Ticks;
+        _stepEnd = _clock.Ticks;
+        return _stepEnd;
+    }
+
+    /// <summary>Delivers the last step's tokens to its requests, stamped with the step's end; finished requests go to <paramref name="finished"/>.</summary>
+    public void EndStep(List<RequestOutcome> finished)
+    {
         foreach (var state in _runner.Touched)
         {
             if (!_flights.TryGetValue(state, out var flight))
                 continue;
-            var done = flight.Drain(end, out var started);
+            var done = flight.Drain(_stepEnd, out var started);
             if (started)
                 PendingPromptTokens -= flight.Request.Prompt.Length;
             if (!done)
@@ -95,7 +107,6 @@ internal sealed class SimNode
             _flights.Remove(state);
             finished.Add(flight.Outcome(Index));
         }
-        return end;
     }
 
     public bool HasWork => _core.HasWork;

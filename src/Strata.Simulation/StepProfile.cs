@@ -26,7 +26,7 @@ internal sealed record StepProfile
 
     public required int MaxModelLength { get; init; }
 
-    /// <summary>Steps the fit used (after dropping outliers), and its mean absolute error relative to each step's time.</summary>
+    /// <summary>Steps the fit used, and its mean absolute error relative to each step's time.</summary>
     public required int Steps { get; init; }
 
     public required double MeanRelativeError { get; init; }

@@ -2,28 +2,22 @@ namespace Strata.Simulation.Profiling;
 
 /// <summary>
 /// Fits the step cost law to measured steps by least squares. A term whose coefficient comes out negative (a cost
-/// that cannot be, usually two correlated terms trading off) is dropped and the rest refitted; then steps more than
-/// three median absolute deviations off the fit (a neighbour's burst on a shared machine) are dropped, and it is refitted once.
+/// that cannot be, usually two correlated terms trading off) is dropped and the rest refitted. Every step counts, slow
+/// ones too: with an intercept the fitted times sum to the measured ones, so a simulation's totals keep the machine's
+/// stalls (on a shared machine they are part of what it costs).
 /// </summary>
 internal static class CostFit
 {
     private const int Terms = 4;
 
-    public static (CostModel Cost, int Used, double MeanRelativeError) Fit(IReadOnlyList<StepSample> samples, double blockLoadSeconds)
+    /// <returns>The cost law and its mean absolute error relative to each step's time.</returns>
+    public static (CostModel Cost, double MeanRelativeError) Fit(IReadOnlyList<StepSample> samples, double blockLoadSeconds)
     {
         if (samples.Count < Terms * 2)
             throw new ArgumentException($"{samples.Count} steps are too few to fit {Terms} cost terms");
         var beta = FitDroppingNegative(samples);
-        var residuals = samples.Select(s => Math.Abs(s.Seconds - Predict(beta, s))).ToArray();
-        var sorted = residuals.Order().ToArray();
-        var mad = sorted[sorted.Length / 2];
-        var kept = samples.Where((_, i) => residuals[i] <= 3 * mad + 1e-9).ToArray();
-        if (kept.Length >= Terms * 2)
-            beta = FitDroppingNegative(kept);
-        else
-            kept = [.. samples];
-        var error = kept.Average(s => Math.Abs(Predict(beta, s) - s.Seconds) / s.Seconds);
-        return (new CostModel(beta[0], beta[1], beta[2], beta[3], blockLoadSeconds), kept.Length, error);
+        var error = samples.Average(s => Math.Abs(Predict(beta, s) - s.Seconds) / s.Seconds);
+        return (new CostModel(beta[0], beta[1], beta[2], beta[3], blockLoadSeconds), error);
     }
 
     private static double[] FitDroppingNegative(IReadOnlyList<StepSample> samples)

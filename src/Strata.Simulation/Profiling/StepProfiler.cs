@@ -1,10 +1,5 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Engine;
-using Strata.Engine.Core;
-using Strata.Engine.Requests;
-using Strata.Engine.Running;
-using Strata.Engine.Sampling;
 using Strata.Models;
 
 namespace Strata.Simulation.Profiling;
@@ -24,59 +19,49 @@ internal static class StepProfiler
     public static StepProfile Measure(LoadedModel model, string modelName, int threads, TextWriter log)
     {
         var options = new EngineOptions { Threads = threads };
-        using var parts = EngineBuilder.Build(model, options, TimeProvider.System, static () => { }, NullLoggerFactory.Instance, null);
-        log.WriteLine($"Step budget {parts.MaxBatchedTokens} tokens, {parts.BlockCount} KV blocks, context {parts.MaxModelLength}");
+        using var engine = new RealEngine(model, options);
+        var settings = engine.Settings;
+        log.WriteLine($"Step budget {settings.MaxBatchedTokens} tokens, {settings.KvBlocks} KV blocks, context {settings.MaxModelLength}");
         var vocabulary = model.Config.VocabSize;
         var random = new Random(0);
         // A first pass warms the JIT and the caches; its steps are not kept.
-        Run(parts.Core, (2, 32, 4), parts.MaxModelLength, vocabulary, random, []);
+        Run(engine, (2, 32, 4), settings.MaxModelLength, vocabulary, random, []);
         var samples = new List<StepSample>();
         for (var pass = 0; pass < 2; pass++)
         {
             foreach (var shape in Shapes)
             {
                 var before = samples.Count;
-                Run(parts.Core, shape, parts.MaxModelLength, vocabulary, random, samples);
+                Run(engine, shape, settings.MaxModelLength, vocabulary, random, samples);
                 log.WriteLine($"  {shape.Sequences} × ({shape.Prompt} prompt + {shape.Output} output): {samples.Count - before} steps, {samples.Skip(before).Sum(s => s.Seconds):F2} s");
             }
         }
         var blockBytes = model.Model.KvLayout(options.BlockSize, options.KvDataType).BlockBytes;
-        var (cost, used, error) = CostFit.Fit(samples, BlockCopySeconds((int)blockBytes));
+        var (cost, error) = CostFit.Fit(samples, BlockCopySeconds((int)blockBytes));
         return new StepProfile
         {
             Model = modelName,
             Threads = threads,
             Cost = cost,
             BlockSize = options.BlockSize,
-            MaxBatchedTokens = parts.MaxBatchedTokens,
-            MaxSequences = options.MaxSequences,
-            KvBlocks = parts.BlockCount,
-            MaxModelLength = parts.MaxModelLength,
-            Steps = used,
+            MaxBatchedTokens = settings.MaxBatchedTokens,
+            MaxSequences = settings.MaxSequences,
+            KvBlocks = settings.KvBlocks,
+            MaxModelLength = settings.MaxModelLength,
+            Steps = samples.Count,
             MeanRelativeError = error,
         };
     }
 
-    /// <summary>Admits the shape's requests at once (distinct random prompts, so nothing is a cache hit) and steps until all are done.</summary>
-    private static void Run(EngineCore core, (int Sequences, int Prompt, int Output) shape, int context, int vocabulary, Random random, List<StepSample> samples)
+    /// <summary>The shape's requests admitted at once (distinct random prompts, so nothing is a cache hit), run to the end.</summary>
+    private static void Run(RealEngine engine, (int Sequences, int Prompt, int Output) shape, int context, int vocabulary, Random random, List<StepSample> samples)
     {
         var output = Math.Min(shape.Output, context / 4);
         var prompt = Math.Min(shape.Prompt, context - output - 1);
-        for (var i = 0; i < shape.Sequences; i++)
-        {
-            var tokens = new int[prompt];
-            for (var t = 0; t < prompt; t++)
-                tokens[t] = random.Next(1, vocabulary);
-            var request = new GenerationRequest { PromptTokens = tokens, Sampling = new SamplingParams { Temperature = 0, MaxTokens = output, IgnoreEos = true } };
-            var state = new RequestState($"profile-{i}", TimeProvider.System.GetTimestamp(), request, 0, default);
-            state.CreateHandle();
-            core.Admit(state);
-        }
-        while (core.HasWork)
-        {
-            if (core.Step() is { } r)
-                samples.Add(new StepSample(r.PrefillTokens, r.DecodeSequences, r.ContextTokens, r.Seconds));
-        }
+        var requests = new SimRequest[shape.Sequences];
+        for (var i = 0; i < requests.Length; i++)
+            requests[i] = new SimRequest(0, [.. Enumerable.Range(0, prompt).Select(_ => random.Next(1, vocabulary))], output);
+        samples.AddRange(engine.Run(requests).Steps);
     }
 
     /// <summary>Median time to copy one block's payload between buffers too large to stay in the CPU caches.</summary>

@@ -6,7 +6,8 @@ namespace Strata.Simulation.Routing;
 /// Sends a request where its first token should come soonest by the cost model: the prompt tokens the node must
 /// compute (its prompt less the longest prefix of full blocks the node holds, found by block key as a router computes
 /// them from token ids) plus the prompt tokens already queued there, at the profiled cost per prefill token, plus the
-/// node's running sequences at the cost per decoding sequence. Ties go to the lowest node index.
+/// node's running sequences at the cost per decoding sequence. Ties are broken in turn (the scan starts one node
+/// further each time), so idle nodes share new prefixes instead of the first node taking them all.
 /// </summary>
 internal sealed class KvAwareRouter(CacheIdentity identity, BlockHolders holders, CostModel cost) : IRouter
 {
@@ -14,6 +15,7 @@ internal sealed class KvAwareRouter(CacheIdentity identity, BlockHolders holders
     private readonly List<BlockKey> _keys = [];
     private readonly List<int> _candidates = [];
     private int[] _matchedBlocks = [];
+    private int _start = -1;
 
     public SimNode Route(SimRequest request, IReadOnlyList<SimNode> nodes)
     {
@@ -22,8 +24,10 @@ internal sealed class KvAwareRouter(CacheIdentity identity, BlockHolders holders
         Match(request.Prompt);
         SimNode? best = null;
         var bestSeconds = double.PositiveInfinity;
-        foreach (var node in nodes)
+        _start = (_start + 1) % nodes.Count;
+        for (var i = 0; i < nodes.Count; i++)
         {
+            var node = nodes[(_start + i) % nodes.Count];
             var toCompute = node.PendingPromptTokens + request.Prompt.Length - (long)_matchedBlocks[node.Index] * identity.BlockSize;
             var seconds = toCompute * cost.PrefillTokenSeconds + node.InFlight * cost.DecodeSequenceSeconds;
             if (seconds < bestSeconds)
