@@ -43,6 +43,7 @@ public sealed class InferenceEngine : IDisposable
     private long _promptTokens;
     private long _generatedTokens;
     private long _steps;
+    private int _peakRunning;
 
     private InferenceEngine(LoadedModel model, EngineOptions options)
     {
@@ -298,6 +299,7 @@ public sealed class InferenceEngine : IDisposable
     private EngineStats Snapshot() => new()
     {
         RunningSequences = _scheduler.RunningCount,
+        PeakRunningSequences = _peakRunning = Math.Max(_peakRunning, _scheduler.RunningCount),
         WaitingSequences = _scheduler.WaitingCount + _incoming.Count,
         KvBlocksUsed = _scheduler.Blocks.UsedBlocks,
         KvBlocksFree = _scheduler.Blocks.FreeBlocks,

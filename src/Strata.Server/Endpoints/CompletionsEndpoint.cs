@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Http;
 using Strata.Server.Generation;
 using Strata.Server.Http;
+using Strata.Server.Prompts;
 using Strata.Server.Protocol;
 using Strata.Server.Responses;
 
 namespace Strata.Server.Endpoints;
 
 /// <summary><c>POST /v1/completions</c>: completes a text prompt (or token ids).</summary>
-internal sealed class CompletionsEndpoint(EngineHost host)
+internal sealed class CompletionsEndpoint(EngineHost host, PromptTokenizer tokenizer)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -15,7 +16,7 @@ internal sealed class CompletionsEndpoint(EngineHost host)
         using (var body = await JsonBody.ReadObjectAsync(context.Request))
             request = CompletionRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
         // Like llama.cpp and vLLM, a text prompt gets the model's BOS and may spell special tokens by name.
-        var prompt = request.Prompt.Tokens ?? host.Tokenizer.Encode(request.Prompt.Text!, addSpecial: true, parseSpecial: true);
+        var prompt = request.Prompt.Tokens ?? await tokenizer.EncodeAsync(request.Prompt.Text!, "prompt", context.RequestAborted);
         using var generation = host.Start(prompt, request.Generation, CompletionRequest.DefaultMaxTokens, "prompt", Tenant.Of(context), context.RequestAborted);
         await GenerationResponse.WriteAsync(context, generation, request.Generation, CompletionFormat.Instance, host.ModelName);
     }

@@ -7,11 +7,35 @@ namespace Strata.Server.Endpoints;
 /// <summary><c>GET /metrics</c>: Prometheus text.</summary>
 internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
 {
-    public Task HandleAsync(HttpContext context)
+    // The check waits for the engine's current step; an engine stuck longer than this reports no integrity at all.
+    private static readonly TimeSpan IntegrityPatience = TimeSpan.FromSeconds(5);
+
+    public async Task HandleAsync(HttpContext context)
     {
+        var engine = host.Engine;
+        var integrity = await CheckIntegrityAsync();
         context.Response.ContentType = PrometheusText.ContentType;
-        var text = metrics.Render(host.Engine.Stats);
-        CacheMetrics.WriteTo(text, host.Engine);
-        return context.Response.WriteAsync(text.ToString());
+        var text = metrics.Render(engine.Stats, engine.Options.MaxSequences);
+        if (integrity is { } ok)
+            text.Gauge("strata_kv_integrity_ok", "1 if every KV block's references match the sequences and pins holding it, checked at this scrape.", ok ? 1 : 0);
+        CacheMetrics.WriteTo(text, engine);
+        await context.Response.WriteAsync(text.ToString());
+    }
+
+    private async Task<bool?> CheckIntegrityAsync()
+    {
+        try
+        {
+            await host.Engine.CheckIntegrityAsync().WaitAsync(IntegrityPatience);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

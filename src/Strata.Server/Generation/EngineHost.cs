@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Strata.Engine;
 using Strata.Engine.Requests;
-using Strata.Models.Tokenizers;
 using Strata.Server.Metrics;
 using Strata.Server.Protocol;
 
@@ -19,8 +18,6 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
     public InferenceEngine Engine => engine;
 
     public string ModelName => engine.Model.Name;
-
-    public Tokenizer Tokenizer => engine.Model.Tokenizer;
 
     public int VocabSize => engine.Model.Config.VocabSize;
 
@@ -93,7 +90,7 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
         if (requested > room)
         {
             throw ApiException.BadRequest(
-                $"This model's maximum context length is {context} tokens. However, you requested {promptLength + requested} tokens ({promptLength} in the prompt, {requested} for the completion). Please reduce the length of the prompt or of the completion.",
+                $"This model's maximum context length is {context} tokens. However, you requested {(long)promptLength + requested} tokens ({promptLength} in the prompt, {requested} for the completion). Please reduce the length of the prompt or of the completion.",
                 fields.MaxTokensParam, "context_length_exceeded");
         }
         return requested;

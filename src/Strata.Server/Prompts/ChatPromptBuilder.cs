@@ -8,9 +8,8 @@ using Strata.Templates;
 namespace Strata.Server.Prompts;
 
 /// <summary>
-/// Builds a chat request's prompt tokens: the model's chat template (ChatML when it has none) renders the
-/// conversation, and the text is tokenized with special-token parsing so markers like <c>&lt;|im_start|&gt;</c>
-/// become single tokens.
+/// Builds a chat request's prompt text: the model's chat template (ChatML when it has none) renders the conversation,
+/// ready to be tokenized with special-token parsing so markers like <c>&lt;|im_start|&gt;</c> become single tokens.
 /// </summary>
 internal sealed class ChatPromptBuilder
 {
@@ -39,7 +38,7 @@ internal sealed class ChatPromptBuilder
         }
     }
 
-    public int[] Build(ChatRequest request)
+    public string Render(ChatRequest request)
     {
         if (_template is null)
             throw new ApiException(new ApiError(StatusCodes.Status500InternalServerError, $"The model's chat template cannot be parsed: {_unparsable!.Message}", ApiError.ServerError));
@@ -60,18 +59,18 @@ internal sealed class ChatPromptBuilder
             // Templates reject conversations they cannot express (raise_exception), which is the client's to fix.
             throw ApiException.BadRequest(ex.Message, "messages");
         }
-        return Tokenize(text);
+        return WithoutSpecialEnds(text);
     }
 
     // Templates usually write the BOS text themselves while the tokenizer adds BOS too; as llama.cpp does, the
     // rendered copy is dropped so the prompt starts with exactly one BOS (likewise EOS at the end).
-    private int[] Tokenize(string text)
+    private string WithoutSpecialEnds(string text)
     {
         if (_tokenizer.AddBos && _bos is { Length: > 0 } && text.StartsWith(_bos, StringComparison.Ordinal))
             text = text[_bos.Length..];
         if (_tokenizer.AddEos && _eos is { Length: > 0 } && text.EndsWith(_eos, StringComparison.Ordinal))
             text = text[..^_eos.Length];
-        return _tokenizer.Encode(text, addSpecial: true, parseSpecial: true);
+        return text;
     }
 
     private string? SpecialText(int id) => id == Tokenizer.NoToken ? null : _tokenizer.TokenText(id);

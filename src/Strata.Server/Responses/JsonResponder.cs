@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Strata.Engine.Requests;
 using Strata.Server.Generation;
+using Strata.Server.Http;
 using Strata.Server.Protocol;
 
 namespace Strata.Server.Responses;
@@ -8,8 +9,6 @@ namespace Strata.Server.Responses;
 /// <summary>Waits for every choice to finish and answers with one JSON completion object, usage included.</summary>
 internal static class JsonResponder
 {
-    private const int ClientClosedRequest = 499;
-
     public static async Task WriteAsync(HttpResponse response, ActiveGeneration generation, IResponseFormat format, ResponseHeader header)
     {
         var choices = Enumerable.Range(0, generation.Choices).Select(i => new ChoiceOutput(i)).ToArray();
@@ -20,8 +19,7 @@ internal static class JsonResponder
         }
         if (generation.ClientGone)
         {
-            // Nobody reads this answer; nginx's "client closed request" keeps such requests apart in the metrics.
-            response.StatusCode = ClientClosedRequest;
+            response.StatusCode = ClientAbort.Status;
             return;
         }
         if (choices.Any(c => c.Finish == FinishReason.Error))
