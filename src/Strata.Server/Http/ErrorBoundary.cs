@@ -22,6 +22,8 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
             logger.LogDebug("{Method} {Path}: the client went away ({Reason})", context.Request.Method, context.Request.Path, ex.Message);
             if (!context.Response.HasStarted)
                 context.Response.StatusCode = ClientAbort.Status;
+            // Ends the connection now, before Kestrel tries to drain a body the reset left half-read (and logs that as its failure).
+            context.Abort();
         }
         catch (Exception ex)
         {

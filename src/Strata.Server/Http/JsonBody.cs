@@ -16,7 +16,9 @@ internal static class JsonBody
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, Options, request.HttpContext.RequestAborted);
+            // No cancellation token: a read cancelled mid-way would still be pending when Kestrel drains the body after
+            // the request, which it reports as its own failure. A client that leaves ends the read anyway.
+            document = await JsonDocument.ParseAsync(request.Body, Options);
         }
         catch (JsonException ex)
         {
