@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Strata.Cli.Hardening;
@@ -15,13 +16,13 @@ public sealed class FuzzCaseGeneratorTests
         var again = Generate(200, seed: 4);
 
         Assert.Equal(first.Select(c => c.Name), again.Select(c => c.Name));
-        Assert.Equal(first.SelectMany(c => c.Pieces.SelectMany(p => p)), again.SelectMany(c => c.Pieces.SelectMany(p => p)));
+        Assert.Equal(first.Select(Digest), again.Select(Digest));
     }
 
     [Fact]
-    public void Next_ThreeThousandCases_CoverEveryDocumentedFieldAndEveryKindOfCase()
+    public void Next_FifteenHundredCases_CoverEveryDocumentedFieldAndEveryKindOfCase()
     {
-        var cases = Generate(3000, seed: 1);
+        var cases = Generate(1500, seed: 1);
 
         var targets = cases.Select(c => c.Target).OfType<string>().ToHashSet();
         Assert.Subset(targets, RequestSchema.Fields.Select(f => f.Target).ToHashSet());
@@ -34,7 +35,7 @@ public sealed class FuzzCaseGeneratorTests
     [Fact]
     public void Next_FieldCase_BodyIsServerJsonAroundTheValidRequest()
     {
-        var fieldCases = Generate(2000, seed: 2).Where(c => c.Target is not null).ToList();
+        var fieldCases = Generate(400, seed: 2).Where(c => c.Target is not null).ToList();
 
         Assert.NotEmpty(fieldCases);
         foreach (var fieldCase in fieldCases)
@@ -49,6 +50,8 @@ public sealed class FuzzCaseGeneratorTests
             Assert.True(json.RootElement.TryGetProperty("prompt", out _) || json.RootElement.TryGetProperty("messages", out _), fieldCase.Name);
         }
     }
+
+    private static string Digest(FuzzCase fuzzCase) => Convert.ToHexString(SHA256.HashData(fuzzCase.Pieces.SelectMany(p => p).ToArray()));
 
     private static List<FuzzCase> Generate(int count, int seed)
     {
