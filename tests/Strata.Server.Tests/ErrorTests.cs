@@ -151,10 +151,14 @@ public sealed class ErrorTests(ServerFixture fixture) : IClassFixture<ServerFixt
     }
 
     [Theory]
-    [InlineData("bearer sesame")]
-    [InlineData("BEARER sesame")]
-    [InlineData("Bearer   sesame")]
-    public async Task Post_ApiKeyWithAnySchemeCase_Accepted(string authorization)
+    [InlineData("bearer sesame", 200)]
+    [InlineData("BEARER sesame", 200)]
+    [InlineData("Bearer   sesame", 200)]
+    [InlineData("Basic sesame", 401)]
+    [InlineData("Bearersesame", 401)]
+    [InlineData("sesame", 401)]
+    [InlineData("Bearer sesame2", 401)]
+    public async Task Get_ApiKeySchemeInAnyCase_AcceptedAndMalformedRefused(string authorization, int status)
     {
         await using var server = await RunningServer.StartAsync(apiKey: "sesame");
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
@@ -162,23 +166,10 @@ public sealed class ErrorTests(ServerFixture fixture) : IClassFixture<ServerFixt
 
         using var response = await client.GetAsync("/v1/models");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    [Theory]
-    [InlineData("Basic sesame")]
-    [InlineData("Bearersesame")]
-    [InlineData("sesame")]
-    [InlineData("Bearer sesame2")]
-    public async Task Post_ApiKeyMalformedOrWrong_401(string authorization)
-    {
-        await using var server = await RunningServer.StartAsync(apiKey: "sesame");
-        using var client = new HttpClient { BaseAddress = server.BaseAddress };
-        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
-
-        using var response = await client.GetAsync("/v1/models");
-
-        await ReadErrorAsync(response, 401);
+        if (status == 200)
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        else
+            await ReadErrorAsync(response, status);
     }
 
     [Fact]

@@ -33,63 +33,76 @@ public sealed class PromptTokenizerTests
         Assert.Equal(FourCharsPerToken(prompt), tokens);
     }
 
+    private static readonly string LongPrompt = new('a', PromptTokenizer.InlineChars + 1);
+
     [Fact]
     public async Task EncodeAsync_WhileLongPromptsTokenize_ShortOnesAnswerAndLongOnesTakeTurns()
     {
-        using var release = new ManualResetEventSlim();
-        using var entered = new SemaphoreSlim(0);
-        var tokenizer = new PromptTokenizer(text =>
-        {
-            if (text.Length > PromptTokenizer.InlineChars)
-            {
-                entered.Release();
-                release.Wait();
-            }
-            return FourCharsPerToken(text);
-        }, Context);
-        var longPrompt = new string('a', PromptTokenizer.InlineChars + 1);
+        using var gate = new Gate();
+        var tokenizer = new PromptTokenizer(gate.Encode, Context);
 
-        var first = tokenizer.EncodeAsync(longPrompt, "prompt", default).AsTask();
-        Assert.True(await entered.WaitAsync(TimeSpan.FromSeconds(10)));
-        var second = tokenizer.EncodeAsync(longPrompt, "prompt", default).AsTask();
+        var first = tokenizer.EncodeAsync(LongPrompt, "prompt", default).AsTask();
+        Assert.True(await gate.Entered.WaitAsync(TimeSpan.FromSeconds(10)));
+        var second = tokenizer.EncodeAsync(LongPrompt, "prompt", default).AsTask();
         var shortOne = await tokenizer.EncodeAsync("Once upon a time", "prompt", default);
         await Task.Delay(50);
 
         Assert.Equal(FourCharsPerToken("Once upon a time"), shortOne);
         Assert.False(first.IsCompleted);
-        Assert.Equal(0, entered.CurrentCount);
+        Assert.Equal(0, gate.Entered.CurrentCount);
         Assert.False(second.IsCompleted);
-        release.Set();
-        Assert.Equal(FourCharsPerToken(longPrompt), await first);
-        Assert.Equal(FourCharsPerToken(longPrompt), await second);
+        gate.Open();
+        Assert.Equal(FourCharsPerToken(LongPrompt), await first);
+        Assert.Equal(FourCharsPerToken(LongPrompt), await second);
     }
 
     [Fact]
     public async Task EncodeAsync_ClientGoneWhileWaitingForTheLane_Cancelled()
     {
-        using var release = new ManualResetEventSlim();
-        using var entered = new SemaphoreSlim(0);
-        var calls = 0;
-        var tokenizer = new PromptTokenizer(text =>
-        {
-            Interlocked.Increment(ref calls);
-            entered.Release();
-            release.Wait();
-            return FourCharsPerToken(text);
-        }, Context);
-        var longPrompt = new string('a', PromptTokenizer.InlineChars + 1);
-        var first = tokenizer.EncodeAsync(longPrompt, "prompt", default).AsTask();
-        Assert.True(await entered.WaitAsync(TimeSpan.FromSeconds(10)));
+        using var gate = new Gate();
+        var tokenizer = new PromptTokenizer(gate.Encode, Context);
+        var first = tokenizer.EncodeAsync(LongPrompt, "prompt", default).AsTask();
+        Assert.True(await gate.Entered.WaitAsync(TimeSpan.FromSeconds(10)));
         using var gone = new CancellationTokenSource();
 
-        var waiting = tokenizer.EncodeAsync(longPrompt, "prompt", gone.Token).AsTask();
+        var waiting = tokenizer.EncodeAsync(LongPrompt, "prompt", gone.Token).AsTask();
         await gone.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
-        release.Set();
+        gate.Open();
         await first;
-        Assert.Equal(1, calls);
+        Assert.Equal(1, gate.LongTexts);
     }
 
     private static int[] FourCharsPerToken(string text) => Enumerable.Range(0, (text.Length + 3) / 4).ToArray();
+
+    /// <summary>An encoder that holds every long text until opened, and says when one arrives.</summary>
+    private sealed class Gate : IDisposable
+    {
+        private readonly ManualResetEventSlim _open = new();
+        private int _longTexts;
+
+        public SemaphoreSlim Entered { get; } = new(0);
+
+        public int LongTexts => Volatile.Read(ref _longTexts);
+
+        public int[] Encode(string text)
+        {
+            if (text.Length > PromptTokenizer.InlineChars)
+            {
+                Interlocked.Increment(ref _longTexts);
+                Entered.Release();
+                _open.Wait();
+            }
+            return FourCharsPerToken(text);
+        }
+
+        public void Open() => _open.Set();
+
+        public void Dispose()
+        {
+            _open.Dispose();
+            Entered.Dispose();
+        }
+    }
 }

@@ -27,11 +27,8 @@ internal static class FuzzSession
     {
         using var client = new OpenAiClient(settings.Url, settings.ApiKey);
         var server = new Uri(settings.Url);
-        var model = settings.Model ?? await client.FirstModelAsync(cancellation);
-        var checks = new ServerChecks(client, model);
-        var baseline = await checks.TakeBaselineAsync(cancellation);
-        if (baseline.GreedyText is null)
-            throw new InvalidOperationException($"{settings.Url} did not answer a greedy completion before the fuzz run");
+        var checks = await ServerChecks.StartAsync(client, settings.Url, settings.Model, cancellation);
+        var model = checks.Model;
         var generator = new FuzzCaseGenerator(server, model, settings.ApiKey, new Random(settings.Seed));
         var tally = new FuzzTally();
         var verdict = new Verdict();
@@ -60,7 +57,7 @@ internal static class FuzzSession
         verdict.Require(tally.FieldsNamed == tally.FieldChecks, "4xx names the invalid field", $"{tally.FieldsNamed} of {tally.FieldChecks}");
         verdict.Require(tally.Unanswered == 0, "every whole request answered", $"{tally.Unanswered} went unanswered");
         verdict.Require(tally.Violations == 0, "no violations", $"{tally.Violations} in {tally.Cases} cases");
-        await checks.CheckAsync(verdict, baseline, warm, settings.MaxMemoryGrowth, cancellation);
+        await checks.CheckAsync(verdict, warm, settings.MaxMemoryGrowth, cancellation);
 
         output.WriteLine($"Fuzz of '{model}' at {settings.Url}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

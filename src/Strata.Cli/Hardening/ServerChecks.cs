@@ -10,37 +10,57 @@ namespace Strata.Cli.Hardening;
 /// kept, <c>/health</c> answering, the same greedy text as before the run, and resident memory within a bound. A
 /// check the server gives nothing to decide (a router has no KV metrics) is skipped, not failed.
 /// </summary>
-internal sealed class ServerChecks(OpenAiClient client, string model)
+internal sealed class ServerChecks
 {
     private const string GreedyPrompt = "Once upon a time";
     private static readonly TimeSpan IdlePatience = TimeSpan.FromSeconds(30);
 
-    /// <summary>What the server looked like before the run.</summary>
-    public sealed record Baseline(MetricSamples? Metrics, string? GreedyText);
+    private readonly OpenAiClient _client;
+    private readonly string _baselineText;
 
-    public async Task<Baseline> TakeBaselineAsync(CancellationToken cancellation) =>
-        new(await ScrapeAsync(cancellation), await GreedyTextAsync(cancellation));
+    private ServerChecks(OpenAiClient client, string model, MetricSamples? before, string baselineText)
+    {
+        _client = client;
+        Model = model;
+        Before = before;
+        _baselineText = baselineText;
+    }
 
-    /// <summary>Waits until the server is idle, then checks everything against <paramref name="baseline"/>.</summary>
+    /// <summary>The model every request asks for.</summary>
+    public string Model { get; }
+
+    /// <summary>The server's metrics before the run.</summary>
+    public MetricSamples? Before { get; }
+
+    /// <summary>Finds the model (unless given) and takes the baseline: the metrics and a greedy completion, which must succeed.</summary>
+    public static async Task<ServerChecks> StartAsync(OpenAiClient client, string url, string? model, CancellationToken cancellation)
+    {
+        model ??= await client.FirstModelAsync(cancellation);
+        var text = await GreedyTextAsync(client, model, cancellation)
+            ?? throw new InvalidOperationException($"{url} did not answer a greedy completion before the run");
+        return new ServerChecks(client, model, await ScrapeAsync(client, cancellation), text);
+    }
+
+    /// <summary>Waits until the server is idle, then checks everything against the baseline.</summary>
     /// <param name="memoryBaseline">Resident memory to measure growth from (after a warm-up, say); null takes the baseline's.</param>
     /// <returns>The metrics of the idle server.</returns>
-    public async Task<MetricSamples?> CheckAsync(Verdict verdict, Baseline baseline, double? memoryBaseline, long maxMemoryGrowth, CancellationToken cancellation)
+    public async Task<MetricSamples?> CheckAsync(Verdict verdict, double? memoryBaseline, long maxMemoryGrowth, CancellationToken cancellation)
     {
         var idle = await WaitForIdleAsync(cancellation);
         CheckIdle(verdict, idle);
         CheckMetric(verdict, idle, "KV integrity", "strata_kv_integrity_ok", v => v == 1, v => v == 1 ? "block references match their holders" : "references do not match");
-        CheckServerErrors(verdict, baseline.Metrics, idle);
+        CheckServerErrors(verdict, Before, idle);
         CheckCap(verdict, idle);
-        var health = await client.GetAsync("/health", cancellation);
+        var health = await _client.GetAsync("/health", cancellation);
         verdict.Require(health.Status == 200, "/health", health.Status is { } status ? $"HTTP {status}" : health.TransportError!);
-        var greedy = await GreedyTextAsync(cancellation);
-        verdict.Require(greedy is not null && greedy == baseline.GreedyText, "same greedy text as before",
-            greedy == baseline.GreedyText ? Quote(greedy) : $"before {Quote(baseline.GreedyText)}, after {Quote(greedy)}");
-        CheckMemory(verdict, memoryBaseline ?? baseline.Metrics?["process_resident_memory_bytes"], idle?["process_resident_memory_bytes"], maxMemoryGrowth);
+        var greedy = await GreedyTextAsync(_client, Model, cancellation);
+        verdict.Require(greedy is not null && greedy == _baselineText, "same greedy text as before",
+            greedy == _baselineText ? Quote(greedy) : $"before {Quote(_baselineText)}, after {Quote(greedy)}");
+        CheckMemory(verdict, memoryBaseline ?? Before?["process_resident_memory_bytes"], idle?["process_resident_memory_bytes"], maxMemoryGrowth);
         return idle;
     }
 
-    public async Task<MetricSamples?> ScrapeAsync(CancellationToken cancellation)
+    private static async Task<MetricSamples?> ScrapeAsync(OpenAiClient client, CancellationToken cancellation)
     {
         var metrics = await client.GetAsync("/metrics", cancellation);
         return metrics.Status == 200 ? MetricSamples.Parse(metrics.Body) : null;
@@ -52,7 +72,7 @@ internal sealed class ServerChecks(OpenAiClient client, string model)
         var deadline = DateTime.UtcNow + IdlePatience;
         while (true)
         {
-            var metrics = await ScrapeAsync(cancellation);
+            var metrics = await ScrapeAsync(_client, cancellation);
             if (metrics is null || IsIdle(metrics) || DateTime.UtcNow > deadline)
                 return metrics;
             await Task.Delay(100, cancellation);
@@ -60,7 +80,7 @@ internal sealed class ServerChecks(OpenAiClient client, string model)
     }
 
     /// <summary>The text of a short greedy completion: any damage to the engine's state shows up as a different one.</summary>
-    public async Task<string?> GreedyTextAsync(CancellationToken cancellation)
+    private static async Task<string?> GreedyTextAsync(OpenAiClient client, string model, CancellationToken cancellation)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["model"] = model, ["prompt"] = GreedyPrompt, ["max_tokens"] = 24, ["temperature"] = 0 });
         var answer = await client.PostAsync("/v1/completions", body, cancellation);

@@ -18,11 +18,8 @@ internal static class SoakSession
     {
         using var client = new OpenAiClient(settings.Url, settings.ApiKey);
         var server = new Uri(settings.Url);
-        var model = settings.Model ?? await client.FirstModelAsync(cancellation);
-        var checks = new ServerChecks(client, model);
-        var baseline = await checks.TakeBaselineAsync(cancellation);
-        if (baseline.GreedyText is null)
-            throw new InvalidOperationException($"{settings.Url} did not answer a greedy completion before the soak");
+        var checks = await ServerChecks.StartAsync(client, settings.Url, settings.Model, cancellation);
+        var model = checks.Model;
         var workload = new SoakWorkload(model, settings.Disconnect, new Random(settings.Seed));
         var runner = new Runner(client, server, settings.ApiKey);
 
@@ -39,13 +36,13 @@ internal static class SoakSession
 
         var verdict = new Verdict();
         verdict.Require(warmup.Problems + tally.Problems == 0, "every staying client answered whole", $"{warmup.Problems + tally.Problems} unexpected answers");
-        var idle = await checks.CheckAsync(verdict, baseline, warm?["process_resident_memory_bytes"], settings.MaxMemoryGrowth, cancellation);
+        var idle = await checks.CheckAsync(verdict, warm?["process_resident_memory_bytes"], settings.MaxMemoryGrowth, cancellation);
 
         output.WriteLine($"Soak of '{model}' at {settings.Url}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"requests",-34} {settings.Requests} ({settings.Concurrency} in flight) in {duration.TotalSeconds:F1} s: {settings.Requests / duration.TotalSeconds:F1} requests/s"));
         tally.Write(output);
-        WriteStatuses(output, baseline.Metrics, idle);
+        WriteStatuses(output, checks.Before, idle);
         verdict.Write(output);
         return !verdict.Failed;
     }

@@ -63,12 +63,11 @@ public sealed class ServerChecksTests
     {
         await using var server = new FakeServerState { Metrics = before };
         using var client = new OpenAiClient(server.Url, null);
-        var checks = new ServerChecks(client, "fake");
-        var baseline = await checks.TakeBaselineAsync(default);
+        var checks = await ServerChecks.StartAsync(client, server.Url, null, default);
         breakIt(server);
 
         var verdict = new Verdict();
-        await checks.CheckAsync(verdict, baseline, null, 64L << 20, default);
+        await checks.CheckAsync(verdict, null, 64L << 20, default);
 
         var output = new StringWriter();
         verdict.Write(output);
