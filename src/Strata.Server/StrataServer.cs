@@ -52,7 +52,8 @@ public sealed class StrataServer : IAsyncDisposable
             .AddSingleton<ServerMetrics>()
             .AddSingleton<EngineHost>()
             .AddSingleton<ChatPromptBuilder>()
-            .AddSingleton(new PromptTokenizer(text => engine.Model.Tokenizer.Encode(text, addSpecial: true, parseSpecial: true), engine.MaxModelLength))
+            .AddSingleton(new PromptTokenizer(text => engine.Model.Tokenizer.Encode(text, addSpecial: true, parseSpecial: true), engine.MaxModelLength,
+                lanes: Math.Max(1, Environment.ProcessorCount / 2)))
             .AddSingleton<CompletionsEndpoint>()
             .AddSingleton<ChatCompletionsEndpoint>()
             .AddSingleton<ModelsEndpoint>()

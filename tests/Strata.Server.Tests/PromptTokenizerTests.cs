@@ -7,12 +7,13 @@ namespace Strata.Server.Tests;
 public sealed class PromptTokenizerTests
 {
     private const int Context = 512;
+    private const int Lanes = 1;
 
     [Fact]
     public async Task EncodeAsync_PromptFarBeyondContext_RefusedAfterTokenizingABoundedPrefix()
     {
         var tokenized = 0L;
-        var tokenizer = new PromptTokenizer(text => { tokenized += text.Length; return FourCharsPerToken(text); }, Context);
+        var tokenizer = new PromptTokenizer(text => { tokenized += text.Length; return FourCharsPerToken(text); }, Context, Lanes);
         var prompt = string.Concat(Enumerable.Repeat("Once upon a time. ", 300_000));
 
         var refusal = await Assert.ThrowsAsync<ApiException>(async () => await tokenizer.EncodeAsync(prompt, "prompt", default));
@@ -25,7 +26,7 @@ public sealed class PromptTokenizerTests
     [Fact]
     public async Task EncodeAsync_LongPromptWithinTwiceTheContext_TokenizedWhole()
     {
-        var tokenizer = new PromptTokenizer(FourCharsPerToken, Context);
+        var tokenizer = new PromptTokenizer(FourCharsPerToken, Context, Lanes);
         var prompt = new string('a', 4 * (2 * Context - 10) + 3);
 
         var tokens = await tokenizer.EncodeAsync(prompt, "prompt", default);
@@ -39,7 +40,7 @@ public sealed class PromptTokenizerTests
     public async Task EncodeAsync_WhileLongPromptsTokenize_ShortOnesAnswerAndLongOnesTakeTurns()
     {
         using var gate = new Gate();
-        var tokenizer = new PromptTokenizer(gate.Encode, Context);
+        var tokenizer = new PromptTokenizer(gate.Encode, Context, Lanes);
 
         var first = tokenizer.EncodeAsync(LongPrompt, "prompt", default).AsTask();
         Assert.True(await gate.Entered.WaitAsync(TimeSpan.FromSeconds(10)));
@@ -60,7 +61,7 @@ public sealed class PromptTokenizerTests
     public async Task EncodeAsync_ClientGoneWhileWaitingForTheLane_Cancelled()
     {
         using var gate = new Gate();
-        var tokenizer = new PromptTokenizer(gate.Encode, Context);
+        var tokenizer = new PromptTokenizer(gate.Encode, Context, Lanes);
         var first = tokenizer.EncodeAsync(LongPrompt, "prompt", default).AsTask();
         Assert.True(await gate.Entered.WaitAsync(TimeSpan.FromSeconds(10)));
         using var gone = new CancellationTokenSource();

@@ -4,32 +4,33 @@ namespace Strata.Server.Prompts;
 
 /// <summary>
 /// Tokenizes prompt text so that no prompt costs more than the context it has to fit into. A short text is tokenized
-/// at once. A long one waits its turn for a single lane off the request's thread, so a few huge prompts cannot take
-/// every thread from the small ones, and is tokenized a growing prefix at a time: as soon as a prefix alone has more
-/// than twice the context's tokens, the prompt is refused without reading the rest.
+/// at once. A long one waits its turn for one of a few lanes off the request's thread, so a few huge prompts cannot
+/// take every thread from the small ones, and is tokenized a growing prefix at a time: as soon as a
+/// prefix alone has more than twice the context's tokens, the prompt is refused without reading the rest.
 /// </summary>
 /// <param name="encode">Tokenizes a whole prompt text (BOS included, special tokens parsed).</param>
 /// <param name="contextLength">The longest sequence the engine takes, prompt and completion.</param>
-internal sealed class PromptTokenizer(Func<string, int[]> encode, int contextLength)
+/// <param name="lanes">Long prompts tokenized at once (the server uses half the cores, so the rest keep serving).</param>
+internal sealed class PromptTokenizer(Func<string, int[]> encode, int contextLength, int lanes)
 {
     /// <summary>Texts up to this many characters are tokenized at once, on the request's thread: it takes well under a millisecond.</summary>
     public const int InlineChars = 4096;
 
-    private readonly SemaphoreSlim _lane = new(1);
+    private readonly SemaphoreSlim _lanes = new(lanes);
 
     /// <param name="param">The request field the text came from, for the error that refuses it.</param>
     public async ValueTask<int[]> EncodeAsync(string text, string param, CancellationToken cancellation)
     {
         if (text.Length <= InlineChars)
             return encode(text);
-        await _lane.WaitAsync(cancellation);
+        await _lanes.WaitAsync(cancellation);
         try
         {
             return await Task.Run(() => EncodeBounded(text, param, cancellation), cancellation);
         }
         finally
         {
-            _lane.Release();
+            _lanes.Release();
         }
     }
 
