@@ -25,7 +25,7 @@ internal static class RejectionBodies
     });
 
     /// <summary>The response with a body, or null when <paramref name="flushed"/> is not a bare refusal.</summary>
-    internal static byte[]? WithBody(ReadOnlySpan<byte> flushed)
+    private static byte[]? WithBody(ReadOnlySpan<byte> flushed)
     {
         if (!flushed.StartsWith("HTTP/1.1 4"u8) || !flushed.EndsWith("\r\n\r\n"u8)
             || flushed.IndexOf("\r\nContent-Length: 0\r\n"u8) < 0 || flushed.IndexOf("\r\nConnection: close\r\n"u8) < 0)
