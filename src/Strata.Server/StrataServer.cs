@@ -57,6 +57,7 @@ public sealed class StrataServer : IAsyncDisposable
             .AddSingleton<CompletionsEndpoint>()
             .AddSingleton<ChatCompletionsEndpoint>()
             .AddSingleton<ModelsEndpoint>()
+            .AddSingleton<TokenizeEndpoint>()
             .AddSingleton<MetricsEndpoint>();
 
         var app = builder.Build();

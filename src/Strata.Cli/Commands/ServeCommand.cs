@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Strata.Engine;
+using Strata.Engine.Guard;
 using Strata.Models;
 using Strata.Models.Kv;
 using Strata.Server;
@@ -45,17 +46,21 @@ internal static class ServeCommand
         var diskDirectory = new Option<string?>("--disk-cache-dir") { Description = "Directory of the disk tier (blocks survive restarts) [default: none]" };
         var diskSize = SizeOption.Create("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
+        var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
         var maxRequestBytes = SizeOption.Create("--max-request-bytes", "Largest request body taken; larger ones get 413 [default: 1MiB, or 32 bytes per token of context if more]");
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, maxRequestBytes,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, maxRequestBytes,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
+            using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
+            using var contentGuard = result.GetValue(guard) is { } guardPath ? LoadGuard(guardPath, loaded) : null;
             var engineOptions = new EngineOptions
             {
+                Guard = contentGuard,
                 Threads = result.GetValue(threads),
                 KvCacheBytes = result.GetValue(kvMemory) ?? defaults.KvCacheBytes,
                 BlockSize = result.GetValue(blockSize),
@@ -80,13 +85,24 @@ internal static class ServeCommand
                 MaxRequestBytes = result.GetValue(maxRequestBytes),
             };
 
-            using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
             using var engine = InferenceEngine.Start(loaded, engineOptions);
             await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
             await server.WaitForShutdownAsync(cancellation);
             return 0;
         }));
         return command;
+    }
+
+    private static ContentGuard LoadGuard(string path, LoadedModel model)
+    {
+        try
+        {
+            return ContentGuard.Load(path, model.Tokenizer);
+        }
+        catch (Exception ex) when (ex is FormatException or IOException)
+        {
+            throw new ArgumentException($"--guard {path}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Parses durations like 24h, 30m, 90s, 7d, or hh:mm:ss.</summary>

@@ -19,11 +19,15 @@ internal static class ApiRoutes
     public static void Map(WebApplication app)
     {
         var services = app.Services;
+        var tokenize = services.GetRequiredService<TokenizeEndpoint>();
         var routes = new (string Path, string[] Methods, RequestDelegate Handler)[]
         {
             ("/v1/completions", Post, services.GetRequiredService<CompletionsEndpoint>().HandleAsync),
             ("/v1/chat/completions", Post, services.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync),
             ("/v1/models", Read, services.GetRequiredService<ModelsEndpoint>().HandleAsync),
+            ("/tokenize", Post, tokenize.TokenizeAsync),
+            ("/detokenize", Post, tokenize.DetokenizeAsync),
+            ("/apply-template", Post, tokenize.ApplyTemplateAsync),
             ("/metrics", Read, services.GetRequiredService<MetricsEndpoint>().HandleAsync),
             ("/health", Read, Health),
         };

@@ -16,8 +16,12 @@ internal sealed class CompletionsEndpoint(EngineHost host, PromptTokenizer token
         using (var body = await JsonBody.ReadObjectAsync(context.Request))
             request = CompletionRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
         // Like llama.cpp and vLLM, a text prompt gets the model's BOS and may spell special tokens by name.
-        var prompt = request.Prompt.Tokens ?? await tokenizer.EncodeAsync(request.Prompt.Text!, "prompt", context.RequestAborted);
-        using var generation = host.Start(prompt, request.Generation, CompletionRequest.DefaultMaxTokens, "prompt", Tenant.Of(context), context.RequestAborted);
+        var prompts = new List<int[]>(request.Prompts.Count);
+        foreach (var prompt in request.Prompts)
+            prompts.Add(prompt.Tokens ?? await tokenizer.EncodeAsync(prompt.Text!, "prompt", context.RequestAborted));
+        var echo = request.Echo ? request.Prompts.Zip(prompts, (p, tokens) => p.Text ?? host.Tokenizer.Decode(tokens)).ToList() : null;
+        using var generation = host.Start(prompts, request.Generation, CompletionRequest.DefaultMaxTokens, "prompt", Tenant.Of(context), context.RequestAborted,
+            echo: echo);
         await GenerationResponse.WriteAsync(context, generation, request.Generation, CompletionFormat.Instance, host.ModelName);
     }
 }

@@ -19,6 +19,7 @@ internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
         if (integrity is { } ok)
             text.Gauge("strata_kv_integrity_ok", "1 if every KV block's references match the sequences and pins holding it, checked at this scrape.", ok ? 1 : 0);
         CacheMetrics.WriteTo(text, engine);
+        GuardMetrics.WriteTo(text, engine.Options.Guard);
         await context.Response.WriteAsync(text.ToString());
     }
 

@@ -18,15 +18,20 @@ internal sealed class PromptTokenizer(Func<string, int[]> encode, int contextLen
 
     private readonly SemaphoreSlim _lanes = new(lanes);
 
+    /// <summary>A prompt's tokens (BOS included, special tokens parsed), refused when far beyond the context.</summary>
     /// <param name="param">The request field the text came from, for the error that refuses it.</param>
-    public async ValueTask<int[]> EncodeAsync(string text, string param, CancellationToken cancellation)
+    public ValueTask<int[]> EncodeAsync(string text, string param, CancellationToken cancellation) =>
+        RunAsync(text, prompt => EncodeBounded(prompt, param, cancellation), cancellation);
+
+    /// <summary>Other tokenizer work on <paramref name="text"/> (the <c>/tokenize</c> endpoint's), at once or on a lane as its length asks.</summary>
+    public async ValueTask<T> RunAsync<T>(string text, Func<string, T> work, CancellationToken cancellation)
     {
         if (text.Length <= InlineChars)
-            return encode(text);
+            return work(text);
         await _lanes.WaitAsync(cancellation);
         try
         {
-            return await Task.Run(() => EncodeBounded(text, param, cancellation), cancellation);
+            return await Task.Run(() => work(text), cancellation);
         }
         finally
         {
