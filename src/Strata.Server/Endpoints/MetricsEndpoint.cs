@@ -12,14 +12,14 @@ internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
 
     public async Task HandleAsync(HttpContext context)
     {
-        var engine = host.Engine;
         var integrity = await CheckIntegrityAsync();
         context.Response.ContentType = PrometheusText.ContentType;
-        var text = metrics.Render(engine.Stats, engine.Options.MaxSequences);
+        var stats = host.Stats;
+        var text = metrics.Render(stats, host.MaxSequences);
         if (integrity is { } ok)
             text.Gauge("strata_kv_integrity_ok", "1 if every KV block's references match the sequences and pins holding it, checked at this scrape.", ok ? 1 : 0);
-        CacheMetrics.WriteTo(text, engine);
-        GuardMetrics.WriteTo(text, engine.Options.Guard);
+        CacheMetrics.WriteTo(text, stats);
+        GuardMetrics.WriteTo(text, host.Guard);
         await context.Response.WriteAsync(text.ToString());
     }
 
@@ -27,7 +27,7 @@ internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
     {
         try
         {
-            await host.Engine.CheckIntegrityAsync().WaitAsync(IntegrityPatience);
+            await host.CheckIntegrityAsync().WaitAsync(IntegrityPatience);
             return true;
         }
         catch (TimeoutException)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Strata.Engine;
+using Strata.Engine.Guard;
 using Strata.Engine.Requests;
 using Strata.Models.Tokenizers;
 using Strata.Server.Metrics;
@@ -19,13 +20,26 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
     private readonly LogprobFormatter _logprobs = new(engine.Model.Tokenizer);
     private readonly GrammarCache _grammars = new(engine.Model.Tokenizer);
 
-    public InferenceEngine Engine => engine;
-
     public string ModelName => engine.Model.Name;
 
     public Tokenizer Tokenizer => engine.Model.Tokenizer;
 
     public int VocabSize => engine.Model.Config.VocabSize;
+
+    /// <summary>Longest sequence (prompt plus output) the engine accepts.</summary>
+    public int MaxModelLength => engine.MaxModelLength;
+
+    /// <summary>The engine's counters, for the metrics endpoint.</summary>
+    public EngineStats Stats => engine.Stats;
+
+    /// <summary>The cap on running sequences (<c>--max-num-seqs</c>), for the metrics beside the peak reached.</summary>
+    public int MaxSequences => engine.Options.MaxSequences;
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> unless every KV block is referenced exactly by the live sequences.</summary>
+    public Task CheckIntegrityAsync() => engine.CheckIntegrityAsync();
+
+    /// <summary>The content guard the engine enforces, if any, for its metrics.</summary>
+    public ContentGuard? Guard => engine.Options.Guard;
 
     /// <param name="defaultMaxTokens">The token limit when the client set none; it is capped to the context left.</param>
     /// <param name="promptParam">The request field the prompt came from, for errors about it.</param>
@@ -53,7 +67,8 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
                 // best_of ranks choices by their tokens' log-probabilities, so the engine reports them.
                 Logprobs = fields.Logprobs || choices > fields.Choices,
                 TopLogprobs = fields.TopLogprobs,
-                CacheSalt = $"{tenant}\n{fields.CacheSalt}",
+                Tenant = tenant,
+                CacheSalt = fields.CacheSalt,
                 CacheTtl = fields.CacheTtl,
                 Pin = fields.Pin,
                 Grammar = grammar,
