@@ -4,7 +4,7 @@ using Strata.Kernels.Simd;
 using Strata.Kernels.Threading;
 using Strata.Models.Kv;
 
-namespace Strata.Models.Llama;
+namespace Strata.Models.Llama.Attention;
 
 /// <summary>
 /// Causal attention for every token of a batch, reading keys and values through each sequence's block table. The
