@@ -11,18 +11,15 @@ namespace Strata.Models.Llama;
 /// </summary>
 internal sealed class ModelWeights : IDisposable
 {
-    private readonly AttentionWorkspace _attention;
-    private readonly FeedForwardWorkspace _feedForward;
+    private readonly IDisposable[] _workspaces;
 
-    private ModelWeights(WeightMatrix tokenEmbedding, float[] outputNorm, PackedMatrix output, Layer[] layers,
-        AttentionWorkspace attention, FeedForwardWorkspace feedForward)
+    private ModelWeights(WeightMatrix tokenEmbedding, float[] outputNorm, PackedMatrix output, Layer[] layers, IDisposable[] workspaces)
     {
         TokenEmbedding = tokenEmbedding;
         OutputNorm = outputNorm;
         Output = output;
         Layers = layers;
-        _attention = attention;
-        _feedForward = feedForward;
+        _workspaces = workspaces;
     }
 
     /// <summary>[vocab, embedding]: row t is token t's embedding.</summary>
@@ -42,16 +39,21 @@ internal sealed class ModelWeights : IDisposable
         var output = PackedMatrix.Create(file.FindTensor("output.weight") is null ? embedding : binder.Matrix("output.weight", c.VocabSize, c.EmbeddingLength));
         var attention = new AttentionWorkspace(c);
         var feedForward = new FeedForwardWorkspace();
+        var experts = c.Experts is { } e ? new ExpertWorkspace(c, e) : null;
         var layers = new Layer[c.LayerCount];
         for (var i = 0; i < layers.Length; i++)
         {
+            IFeedForwardBlock ffn = experts is not null && i >= c.Experts!.LeadingDenseLayers
+                ? MixtureOfExperts.Bind(binder, c, i, experts, feedForward)
+                : DenseFeedForward.Bind(binder, c, i, c.FeedForwardLength, feedForward);
             layers[i] = new Layer(
                 binder.Vector($"blk.{i}.attn_norm.weight", c.EmbeddingLength),
                 GroupedQueryAttention.Bind(binder, c, i, attention),
                 binder.Vector($"blk.{i}.ffn_norm.weight", c.EmbeddingLength),
-                DenseFeedForward.Bind(binder, c, i, c.FeedForwardLength, feedForward));
+                ffn);
         }
-        return new ModelWeights(embedding, binder.Vector("output_norm.weight", c.EmbeddingLength), output, layers, attention, feedForward);
+        IDisposable[] workspaces = experts is null ? [attention, feedForward] : [attention, feedForward, experts];
+        return new ModelWeights(embedding, binder.Vector("output_norm.weight", c.EmbeddingLength), output, layers, workspaces);
     }
 
     public void Dispose()
@@ -59,7 +61,7 @@ internal sealed class ModelWeights : IDisposable
         Output.Dispose();
         foreach (var layer in Layers)
             layer.Dispose();
-        _attention.Dispose();
-        _feedForward.Dispose();
+        foreach (var workspace in _workspaces)
+            workspace.Dispose();
     }
 }

@@ -22,6 +22,15 @@ internal sealed unsafe class TensorBinder(GgufFile file)
         return new WeightMatrix(file.TensorData(t), t.Type, rows, cols);
     }
 
+    /// <summary>A vector [cols] stored as one tensor, as a matrix of one row (a gate that weighs a whole row).</summary>
+    public PackedMatrix PackedRow(string name, int cols)
+    {
+        var t = file.GetTensor(name);
+        if (t.ElementCount != cols || t.Dimensions[0] != cols)
+            throw Mismatch(t, $"[{cols}]");
+        return PackedMatrix.Create(new WeightMatrix(file.TensorData(t), t.Type, 1, cols));
+    }
+
     /// <summary>
     /// A stack of <paramref name="count"/> matrices of [rows, cols] stored as one tensor [cols, rows, count] (the
     /// experts of a mixture-of-experts layer, or per-head projections), each bound to its slice of the file.
