@@ -278,7 +278,7 @@ public sealed class InferenceEngine : IDisposable
     {
         if (!options.PrefixCaching || (options.HostCacheBytes <= 0 && options.DiskCacheDirectory is null && string.IsNullOrEmpty(options.RemoteCacheUrl)))
             return null;
-        var shape = new KvBlockShape(layout.LayerCount, layout.KvHeadCount, layout.BlockSize, layout.HeadDim, layout.ElementBytes);
+        var shape = new KvBlockShape(layout.LayerCount, layout.KvHeadCount, layout.BlockSize, layout.HeadDim, layout.ElementBytes, layout.KeysOnly);
         var host = options.HostCacheBytes > 0 ? new HostBlockStore(options.HostCacheBytes, shape, options.HostCacheInt8) : null;
         var disk = options.DiskCacheDirectory is { } directory
             ? DiskBlockStore.Open(new DiskStoreOptions { Directory = directory, MaxBytes = options.DiskCacheBytes, DefaultTtl = options.CacheTtl })

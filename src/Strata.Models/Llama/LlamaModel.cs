@@ -43,12 +43,12 @@ public sealed unsafe class LlamaModel : IDisposable
     public static LlamaModel Load(GgufFile file, SimdLevel level)
     {
         var config = ModelConfig.FromGguf(file);
-        return new LlamaModel(config, ModelWeights.Bind(file, config), level);
+        return new LlamaModel(config, ModelWeights.Bind(file, config, level), level);
     }
 
-    /// <summary>The KV block shape this model needs.</summary>
+    /// <summary>The KV block shape this model needs (for latent attention, one cached row per token: keys only).</summary>
     public KvLayout KvLayout(int blockSize, KvDataType dataType) =>
-        new(Config.LayerCount, Config.KvHeadCount, Config.HeadDim, blockSize, dataType);
+        new(Config.LayerCount, Config.KvHeadCount, Config.HeadDim, blockSize, dataType, KeysOnly: Config.LatentAttention is not null);
 
     /// <summary>
     /// Runs the batch, storing every token's keys and values at its position in its sequence's blocks, and returns
@@ -87,7 +87,8 @@ public sealed unsafe class LlamaModel : IDisposable
     private void Validate(ForwardBatch batch, KvBuffer kv)
     {
         var layout = kv.Layout;
-        if (layout.LayerCount != Config.LayerCount || layout.KvHeadCount != Config.KvHeadCount || layout.HeadDim != Config.HeadDim)
+        if (layout.LayerCount != Config.LayerCount || layout.KvHeadCount != Config.KvHeadCount || layout.HeadDim != Config.HeadDim
+            || layout.KeysOnly != (Config.LatentAttention is not null))
             throw new ArgumentException($"KV buffer layout {kv.Layout} does not fit the model");
         for (var t = 0; t < batch.TokenCount; t++)
         {

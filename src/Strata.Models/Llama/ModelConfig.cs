@@ -45,6 +45,9 @@ public sealed record ModelConfig
 
     public int GroupSize => HeadCount / KvHeadCount;
 
+    /// <summary>The softmax scale of attention scores: 1/√(query head width) (before latent absorption).</summary>
+    public float AttentionScale => 1f / MathF.Sqrt(LatentAttention?.QueryHeadDim ?? HeadDim);
+
     public static ModelConfig FromGguf(GgufFile file)
     {
         var m = file.Metadata;

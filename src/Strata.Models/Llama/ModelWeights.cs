@@ -1,4 +1,5 @@
 using Strata.Kernels.MatMul;
+using Strata.Kernels.Simd;
 using Strata.Models.Gguf;
 using Strata.Models.Llama.Attention;
 using Strata.Models.Llama.FeedForward;
@@ -32,12 +33,13 @@ internal sealed class ModelWeights : IDisposable
 
     public Layer[] Layers { get; }
 
-    public static ModelWeights Bind(GgufFile file, ModelConfig c)
+    public static ModelWeights Bind(GgufFile file, ModelConfig c, SimdLevel level)
     {
         var binder = new TensorBinder(file);
         var embedding = binder.Matrix("token_embd.weight", c.VocabSize, c.EmbeddingLength);
         var output = PackedMatrix.Create(file.FindTensor("output.weight") is null ? embedding : binder.Matrix("output.weight", c.VocabSize, c.EmbeddingLength));
         var attention = new AttentionWorkspace(c);
+        var latent = c.LatentAttention is null ? null : new LatentAttentionWorkspace(c, level);
         var feedForward = new FeedForwardWorkspace();
         var experts = c.Experts is { } e ? new ExpertWorkspace(c, e) : null;
         var layers = new Layer[c.LayerCount];
@@ -48,11 +50,11 @@ internal sealed class ModelWeights : IDisposable
                 : DenseFeedForward.Bind(binder, c, i, c.FeedForwardLength, feedForward);
             layers[i] = new Layer(
                 binder.Vector($"blk.{i}.attn_norm.weight", c.EmbeddingLength),
-                GroupedQueryAttention.Bind(binder, c, i, attention),
+                latent is null ? GroupedQueryAttention.Bind(binder, c, i, attention) : LatentAttention.Bind(binder, c, i, latent),
                 binder.Vector($"blk.{i}.ffn_norm.weight", c.EmbeddingLength),
                 ffn);
         }
-        IDisposable[] workspaces = experts is null ? [attention, feedForward] : [attention, feedForward, experts];
+        IDisposable[] workspaces = [attention, feedForward, .. new IDisposable?[] { experts, latent }.OfType<IDisposable>()];
         return new ModelWeights(embedding, binder.Vector("output_norm.weight", c.EmbeddingLength), output, layers, workspaces);
     }
 
