@@ -10,7 +10,8 @@ namespace Strata.Models.Tests.Llama;
 /// Dense models' logits pinned bit for bit: the SHA-256 of every logit of two prompts prefilled together in one
 /// batch and four greedy decode steps of both, recorded before the layer was split into attention and feed-forward
 /// blocks. Any change to the dense path's arithmetic (an operation reordered, a sum split differently) changes the
-/// digest, so the restructuring (and whatever comes after it) has to keep the numerics exactly.
+/// digest, so the restructuring (and whatever comes after it) has to keep the numerics exactly. The F32 digest was
+/// re-pinned once, deliberately, when attention's running softmax sum became a fused multiply-add as in llama.cpp.
 /// </summary>
 public sealed class DenseLogitsPinTests
 {
@@ -21,7 +22,7 @@ public sealed class DenseLogitsPinTests
     ];
 
     [Theory]
-    [InlineData("tinyllamas-stories-260k-f32.gguf", "3E4A129CEC5F4E1FD0311CEC67C24D84BBD2EBDF63DE77F7629FFFE854A8CCF2")]
+    [InlineData("tinyllamas-stories-260k-f32.gguf", "6AB16B1B190844B623A3578C737FE99215ED37549546708C8F40AE552EADA3D2")]
     [InlineData("tinyllamas-stories-260k-q8_0.gguf", "12F6F17544C3E90D45D0EB66E4BEC0943317B5A401AF452696F2EAAE1C8D7836")]
     [InlineData("tinyllamas-stories-260k-q4_0.gguf", "C38BA456C5BADF52DF604C037F8815491C9831923A25C7E56DBA00ED80F82E6A")]
     public void Forward_StoriesModel_LogitsEqualPinnedDigest(string model, string digest)
