@@ -15,6 +15,7 @@ internal sealed unsafe class MixtureOfExperts : IFeedForwardBlock
     private readonly ModelConfig _config;
     private readonly ExpertConfig _experts;
     private readonly ExpertWorkspace _workspace;
+    private readonly ExpertRouting _routing;
     private readonly PackedMatrix _router;
     private readonly float[]? _selectionBias;
     private readonly PackedMatrix[] _gates;
@@ -31,6 +32,7 @@ internal sealed unsafe class MixtureOfExperts : IFeedForwardBlock
         _config = config;
         _experts = e;
         _workspace = workspace;
+        _routing = e.Routing;
         string N(string name) => $"blk.{layer}.{name}";
         var embedding = config.EmbeddingLength;
         _router = b.Packed(N("ffn_gate_inp.weight"), e.Count, embedding);
@@ -89,7 +91,7 @@ internal sealed unsafe class MixtureOfExperts : IFeedForwardBlock
             var e = moe._experts;
             var w = moe._workspace;
             var used = e.UsedCount;
-            ExpertRouter.Route(w.RouterLogits.Row(item, e.Count), moe._selectionBias, e.Routing, w.Probabilities.Row(item, e.Count),
+            ExpertRouter.Route(w.RouterLogits.Row(item, e.Count), moe._selectionBias, moe._routing, w.Probabilities.Row(item, e.Count),
                 w.Chosen.AsSpan(item * used, used), w.Weights.Row(item, used));
         }
     }
