@@ -69,8 +69,9 @@ public sealed class StrataServer : IAsyncDisposable
         var logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
         app.Lifetime.ApplicationStopping.Register(() => logger.LogInformation("Shutting down: running requests are cancelled"));
         logger.LogInformation(
-            "Serving {Model} at {Url}: {Blocks} KV blocks of {BlockSize} tokens ({KvType}), step budget {Budget} tokens, max model length {MaxModelLength}",
-            engine.Model.Name, address, engine.KvBlockCount, engine.Options.BlockSize, engine.Options.KvDataType, engine.MaxBatchedTokens, engine.MaxModelLength);
+            "Serving {Model} at {Url}: {Blocks} KV blocks of {BlockSize} tokens ({KvType}, {KvBytesPerToken} bytes per token), step budget {Budget} tokens, max model length {MaxModelLength}",
+            engine.Model.Name, address, engine.KvBlockCount, engine.Options.BlockSize, engine.Options.KvDataType,
+            engine.Model.Config.KvLayout(engine.Options.BlockSize, engine.Options.KvDataType).BytesPerToken, engine.MaxBatchedTokens, engine.MaxModelLength);
         return new StrataServer(app, address);
     }
 

@@ -47,8 +47,7 @@ public sealed unsafe class LlamaModel : IDisposable
     }
 
     /// <summary>The KV block shape this model needs (for latent attention, one cached row per token: keys only).</summary>
-    public KvLayout KvLayout(int blockSize, KvDataType dataType) =>
-        new(Config.LayerCount, Config.KvHeadCount, Config.HeadDim, blockSize, dataType, KeysOnly: Config.LatentAttention is not null);
+    public KvLayout KvLayout(int blockSize, KvDataType dataType) => Config.KvLayout(blockSize, dataType);
 
     /// <summary>
     /// Runs the batch, storing every token's keys and values at its position in its sequence's blocks, and returns

@@ -1,6 +1,7 @@
 using Strata.Kernels.Experts;
 using Strata.Kernels.Ops;
 using Strata.Models.Gguf;
+using Strata.Models.Kv;
 
 namespace Strata.Models.Llama;
 
@@ -44,6 +45,18 @@ public sealed record ModelConfig
     public int KvDim => KvHeadCount * HeadDim;
 
     public int GroupSize => HeadCount / KvHeadCount;
+
+    /// <summary>The KV block shape the model needs (for latent attention, one cached row per token: keys only).</summary>
+    public KvLayout KvLayout(int blockSize, KvDataType dataType) =>
+        new(LayerCount, KvHeadCount, HeadDim, blockSize, dataType, KeysOnly: LatentAttention is not null);
+
+    /// <summary>
+    /// Bytes per token the cache would take holding every head's key and value (for latent attention, what the
+    /// expanded keys and values would need: the comparison its compression is measured against).
+    /// </summary>
+    public long FullKvBytesPerToken(KvDataType dataType) => LatentAttention is { } a
+        ? (long)LayerCount * HeadCount * (a.QueryHeadDim + a.ValueDim) * (dataType == KvDataType.F16 ? 2 : 4)
+        : KvLayout(1, dataType).BytesPerToken;
 
     /// <summary>The softmax scale of attention scores: 1/√(query head width) (before latent absorption).</summary>
     public float AttentionScale => 1f / MathF.Sqrt(LatentAttention?.QueryHeadDim ?? HeadDim);
