@@ -13,6 +13,7 @@ namespace Strata.Models.Llama;
 internal sealed class ForwardPass : IDisposable
 {
     private readonly TokenStageJob _stages = new();
+    private readonly ComputePool _inline = new(1);
 
     public ForwardPass(ModelConfig config, SimdLevel level)
     {
@@ -46,6 +47,12 @@ internal sealed class ForwardPass : IDisposable
         Scratch.EnsureCapacity(batch.TokenCount, batch.LogitCount);
     }
 
+    /// <summary>
+    /// The pool to multiply by <paramref name="matrix"/> on: a matrix of one row group (a router, a gate) has no
+    /// work to share, so it runs on the calling thread instead of waking the workers.
+    /// </summary>
+    public ComputePool PoolFor(PackedMatrix matrix) => matrix.Groups > 1 ? Pool : _inline;
+
     /// <summary>Applies <paramref name="stage"/> to every token of the batch.</summary>
     public void PerToken(ITokenStage stage) => _stages.Run(Pool, stage, Batch.TokenCount);
 
@@ -54,6 +61,7 @@ internal sealed class ForwardPass : IDisposable
 
     public void Dispose()
     {
+        _inline.Dispose();
         MatMul.Dispose();
         Scratch.Dispose();
     }

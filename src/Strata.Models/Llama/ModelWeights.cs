@@ -41,7 +41,7 @@ internal sealed class ModelWeights : IDisposable
         var attention = new AttentionWorkspace(c);
         var latent = c.LatentAttention is null ? null : new LatentAttentionWorkspace(c, level);
         var feedForward = new FeedForwardWorkspace();
-        var experts = c.Experts is { } e ? new ExpertWorkspace(c, e) : null;
+        var experts = c.Experts is { } e ? new ExpertWorkspace(c, e, level) : null;
         var layers = new Layer[c.LayerCount];
         for (var i = 0; i < layers.Length; i++)
         {

@@ -33,9 +33,10 @@ internal sealed unsafe class TensorBinder(GgufFile file)
 
     /// <summary>
     /// A stack of <paramref name="count"/> matrices of [rows, cols] stored as one tensor [cols, rows, count] (the
-    /// experts of a mixture-of-experts layer, or per-head projections), each bound to its slice of the file.
+    /// experts of a mixture-of-experts layer, or per-head projections), each bound to its slice of the file; with
+    /// <paramref name="repack"/> false, in the layout ggml multiplies such slices in (see <see cref="PackedMatrix.CreateUnrepacked"/>).
     /// </summary>
-    public PackedMatrix[] Stack(string name, int count, int rows, int cols)
+    public PackedMatrix[] Stack(string name, int count, int rows, int cols, bool repack = true)
     {
         var t = file.GetTensor(name);
         if (t.Dimensions.Count != 3 || t.Dimensions[0] != cols || t.Dimensions[1] != rows || t.Dimensions[2] != count)
@@ -44,7 +45,10 @@ internal sealed unsafe class TensorBinder(GgufFile file)
         var data = file.TensorData(t);
         var matrices = new PackedMatrix[count];
         for (var i = 0; i < count; i++)
-            matrices[i] = PackedMatrix.Create(new WeightMatrix(data + i * bytes, t.Type, rows, cols));
+        {
+            var slice = new WeightMatrix(data + i * bytes, t.Type, rows, cols);
+            matrices[i] = repack ? PackedMatrix.Create(slice) : PackedMatrix.CreateUnrepacked(slice);
+        }
         return matrices;
     }
 

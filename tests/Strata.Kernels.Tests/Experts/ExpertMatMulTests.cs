@@ -13,8 +13,9 @@ public sealed unsafe class ExpertMatMulTests
 
     /// <summary>Grouping a batch's routes by expert gives every route the bits of that one token through that one expert.</summary>
     [Theory]
-    [InlineData(TensorType.Q4_0, 1, 2)]
-    [InlineData(TensorType.Q4_0, 11, 2)]
+    [InlineData(TensorType.Q4_0, 1, 2)]   // decode: the two experts dealt out to the two workers
+    [InlineData(TensorType.Q8_0, 2, 3)]
+    [InlineData(TensorType.Q4_0, 11, 2)]  // a batch: each expert's rows split over the workers
     [InlineData(TensorType.Q8_0, 9, 3)]
     [InlineData(TensorType.F32, 5, 2)]
     public void Run_GroupedByExpert_EqualsEachRouteAlone(TensorType type, int tokens, int used)

@@ -27,6 +27,8 @@ public sealed class SparseEndToEndTests
     [InlineData("qwen3moe-wide", "q8_0", 0.0)]
     [InlineData("deepseek2", "f32", 1e-3)]
     [InlineData("deepseek2", "q8_0", 0.0)]
+    [InlineData("deepseek2", "q4_0", 0.0)]
+    [InlineData("deepseek2-wide", "q4_0", 0.0)]
     [InlineData("deepseek2-sigmoid", "q8_0", 0.0)]
     public void Greedy_SynthModel_EqualsLlamaCppUpToNearTies(string variant, string type, double tolerance)
     {
@@ -51,8 +53,12 @@ public sealed class SparseEndToEndTests
     internal static SyntheticModelWriter Writer(string variant, TensorType type) => new()
     {
         Architecture = variant.Split('-')[0],
-        Shape = SyntheticShape.Parse(variant == "deepseek2" || variant == "deepseek2-sigmoid" ? "256,3,4,4,128" : "256,3,4,2,128", 512)
-            with { HeadDim = variant.StartsWith("qwen3moe", StringComparison.Ordinal) ? 128 : 64 },
+        Shape = SyntheticShape.Parse(variant switch
+            {
+                "deepseek2" or "deepseek2-sigmoid" => "256,3,4,4,128",
+                "deepseek2-wide" => "512,2,4,4,128",
+                _ => "256,3,4,2,128",
+            }, 512) is var shape && variant.StartsWith("qwen3moe", StringComparison.Ordinal) ? shape with { HeadDim = 128 } : shape,
         WeightType = type,
         VocabularyFile = SharedData.Model("tinyllamas-stories-260k-f32.gguf"),
         Seed = 7,

@@ -49,8 +49,9 @@ internal sealed unsafe class LatentAttention : IAttentionBlock, ITokenStage
         }
         _latentA = b.Packed(N("attn_kv_a_mqa.weight"), a.CacheWidth, embedding);
         _latentNorm = b.Vector(N("attn_kv_a_norm.weight"), a.KvRank);
-        _keyB = b.Stack(N("attn_k_b.weight"), heads, a.KvRank, a.NopeDim);
-        _valueB = b.Stack(N("attn_v_b.weight"), heads, a.ValueDim, a.KvRank);
+        // ggml runs these per-head slices as a plain batched matmul, which it does not repack.
+        _keyB = b.Stack(N("attn_k_b.weight"), heads, a.KvRank, a.NopeDim, repack: false);
+        _valueB = b.Stack(N("attn_v_b.weight"), heads, a.ValueDim, a.KvRank, repack: false);
         _output = b.Packed(N("attn_output.weight"), embedding, heads * a.ValueDim);
     }
 

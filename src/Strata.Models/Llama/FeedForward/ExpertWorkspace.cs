@@ -1,9 +1,10 @@
 using Strata.Kernels.Experts;
+using Strata.Kernels.Simd;
 
 namespace Strata.Models.Llama.FeedForward;
 
 /// <summary>The buffers and the grouped expert matmul every mixture-of-experts layer of a model shares.</summary>
-internal sealed class ExpertWorkspace(ModelConfig config, ExpertConfig experts) : IDisposable
+internal sealed class ExpertWorkspace(ModelConfig config, ExpertConfig experts, SimdLevel level) : IDisposable
 {
     /// <summary>[tokens, experts] router logits, then (<see cref="Probabilities"/>) the gated probabilities.</summary>
     public ScratchBuffer RouterLogits { get; } = new();
@@ -20,7 +21,7 @@ internal sealed class ExpertWorkspace(ModelConfig config, ExpertConfig experts) 
     public ScratchBuffer SharedOutput { get; } = new();
     public ScratchBuffer SharedGateLogits { get; } = new();
 
-    public ExpertMatMul MatMul { get; } = new();
+    public ExpertMatMul MatMul { get; } = new(level);
 
     public void EnsureCapacity(int tokens)
     {

@@ -62,13 +62,13 @@ internal sealed unsafe class MixtureOfExperts : IFeedForwardBlock
         var w = _workspace;
         var normed = pass.Scratch.Normed.Pointer;
         w.EnsureCapacity(n);
-        pass.MatMul.Run(pass.Pool, _router, normed, n, w.RouterLogits.Pointer);
+        pass.MatMul.Run(pass.PoolFor(_router), _router, normed, n, w.RouterLogits.Pointer);
         _route.Run(pass);
         w.MatMul.Run(pass.Pool, pass.MatMul, _gates, _ups, _downs, normed, n, w.Chosen.AsSpan(0, n * _experts.UsedCount),
             _experts.UsedCount, w.ExpertOutputs.Pointer);
         _shared?.Apply(pass, normed, n, w.SharedOutput.Pointer, accumulate: false);
         if (_sharedGate is not null)
-            pass.MatMul.Run(pass.Pool, _sharedGate, normed, n, w.SharedGateLogits.Pointer);
+            pass.MatMul.Run(pass.PoolFor(_sharedGate), _sharedGate, normed, n, w.SharedGateLogits.Pointer);
         _combine.Run(pass);
     }
 
