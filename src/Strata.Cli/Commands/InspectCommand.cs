@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Strata.KvCache;
 using Strata.Models.Gguf;
-using Strata.Models.Kv;
 using Strata.Models.Llama;
 
 namespace Strata.Cli.Commands;

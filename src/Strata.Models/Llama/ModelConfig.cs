@@ -1,7 +1,7 @@
 using Strata.Kernels.Experts;
 using Strata.Kernels.Ops;
 using Strata.Models.Gguf;
-using Strata.Models.Kv;
+using Strata.KvCache;
 
 namespace Strata.Models.Llama;
 

@@ -1,6 +1,6 @@
 using Strata.Engine.Tests.Engine;
 using Strata.Models;
-using Strata.Models.Kv;
+using Strata.KvCache;
 
 namespace Strata.Engine.Tests.Sparse;
 
@@ -43,7 +43,7 @@ public sealed class SparseEngineTests(SparseModelFixture fixture) : IClassFixtur
         var second = await Completion.CollectAsync(again);
 
         Assert.Equal((prompt.Length - 1) / BlockSize * BlockSize, again.CachedTokens);
-        Assert.True(engine.HostCacheStats!.Hits >= again.CachedTokens / BlockSize);
+        Assert.True(engine.Stats.Tier("host")!.Hits >= again.CachedTokens / BlockSize);
         Assert.Equal(first.Tokens[0], second.Tokens[0]);
         await engine.CheckIntegrityAsync();
     }

@@ -1,4 +1,5 @@
 using Strata.Kernels.Quant;
+using Strata.KvCache;
 using Strata.Models.Kv;
 using Strata.Models.Tests.Llama;
 

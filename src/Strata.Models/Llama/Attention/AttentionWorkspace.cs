@@ -1,5 +1,5 @@
 using Strata.Kernels.Simd;
-using Strata.Models.Kv;
+using Strata.KvCache;
 
 namespace Strata.Models.Llama.Attention;
 

@@ -1,6 +1,6 @@
 using Strata.Kernels.MatMul;
 using Strata.Kernels.Simd;
-using Strata.Models.Kv;
+using Strata.KvCache;
 
 namespace Strata.Models.Llama.Attention;
 
