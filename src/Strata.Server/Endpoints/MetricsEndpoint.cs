@@ -14,6 +14,7 @@ internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
         var text = metrics.Render(stats);
         CacheMetrics.WriteTo(text, stats);
         GuardMetrics.WriteTo(text, host.Guard);
+        SpeculationMetrics.WriteTo(text, stats.Speculation);
         return context.Response.WriteAsync(text.ToString());
     }
 }
