@@ -92,7 +92,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         }
         var record = Describe(plan, result, started);
         scheduler.Commit(plan, result);
-        speculator?.Verified(plan);
+        speculator?.Verified(plan, record);
         outputs.Process(result);
         _active.RemoveAll(r => r.UnfinishedChoices == 0);
         Steps++;

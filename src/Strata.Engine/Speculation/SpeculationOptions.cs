@@ -21,6 +21,12 @@ public sealed record SpeculationOptions
     /// </summary>
     public int MaxStepTokens { get; init; } = 16;
 
+    /// <summary>
+    /// Draft only where the measured step cost says a draft pays for its position (see <see cref="Speculator"/>); false
+    /// drafts up to k whenever the step limit allows, whatever the cost.
+    /// </summary>
+    public bool CostAware { get; init; } = true;
+
     /// <summary>Longest token path the suffix tree keeps (matched context plus continuation).</summary>
     public int SuffixDepth { get; init; } = 32;
 

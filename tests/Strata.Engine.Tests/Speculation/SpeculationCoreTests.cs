@@ -61,6 +61,28 @@ public sealed class SpeculationCoreTests
     }
 
     [Fact]
+    public void Step_StepsCostPerPosition_DraftsForOneSequenceButNotForAComputeBoundBatch()
+    {
+        // 5 ms a step plus 4 ms a position: for one sequence a draft pays if accepted 44% of the time, in a batch of 32
+        // only above 96%; these drafts are right about 85% of the time.
+        CoreHarness? harness = null;
+        harness = new CoreHarness(Options(SpeculativeMethod.Ngram), blocks: 2000, budget: 512,
+            runner: _ => new CostlyRunner(new ScriptedRunner(new ManualClock(), Echo), plan => harness!.Clock.Advance(
+                TimeSpan.FromMilliseconds(5 + 4 * plan.Chunks.Sum(c => c.TokenCount)))));
+        harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(1, 12), 60));
+        harness.RunUntilIdle();
+        Assert.True(harness.Records.Sum(r => r.DraftTokens) > 0, "a lone sequence should speculate");
+        harness.Records.Clear();
+
+        for (var i = 0; i < 32; i++)
+            harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(i, 12), i == 31 ? 120 : 40 + i));
+        harness.RunUntilIdle();
+
+        Assert.All(harness.Records.Where(r => r.DecodeSequences >= 24), r => Assert.Equal(0, r.DraftTokens));
+        Assert.Contains(harness.Records, r => r.DraftTokens > 0); // the last sequence, alone, speculates again
+    }
+
+    [Fact]
     public void Step_RequestTurnsSpeculationOff_NoDraftsForIt()
     {
         var harness = new CoreHarness(Options(SpeculativeMethod.Ngram), blocks: 100, budget: 64, runner: _ => new ScriptedRunner(new ManualClock(), Echo));
@@ -96,7 +118,8 @@ public sealed class SpeculationCoreTests
     private static long[] FourthTokens(bool speculate, bool exactMatch, int firstSeed)
     {
         const int runs = 3000;
-        var options = speculate ? Options(SpeculativeMethod.Ngram) : CoreHarness.Options();
+        // Few sequences at once, so that the speculator's cost rule (on the runner's zero-cost steps) lets every one draft.
+        var options = speculate ? Options(SpeculativeMethod.Ngram, maxSequences: 4) : CoreHarness.Options(maxSequences: 4);
         var harness = new CoreHarness(options, blocks: 2048, budget: 4096, runner: outputs => new MarkovRunner(outputs, exactMatch));
         var prompt = Enumerable.Range(0, 24).Select(i => i % MarkovRunner.Vocabulary).ToArray();
         var handles = Enumerable.Range(firstSeed, runs).Select(seed => harness.Submit(new GenerationRequest

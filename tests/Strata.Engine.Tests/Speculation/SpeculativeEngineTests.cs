@@ -29,7 +29,7 @@ public sealed class SpeculativeEngineTests(EngineFixture fixture) : IClassFixtur
         BlockSize = blockSize,
         Threads = 2,
         MaxBatchedTokens = 96,
-        Speculation = method is { } m ? new SpeculationOptions { Method = m, NumSpeculativeTokens = 5, MaxStepTokens = maxStepTokens } : null,
+        Speculation = method is { } m ? new SpeculationOptions { Method = m, NumSpeculativeTokens = 5, MaxStepTokens = maxStepTokens, CostAware = false } : null,
     };
 
     [Theory]
