@@ -190,8 +190,14 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
             case MatrixLayout.F32Rows or MatrixLayout.F16Rows or MatrixLayout.BF16Rows:
                 FloatRowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _scratch[worker].Pointer, _level);
                 break;
-            case MatrixLayout.Q4_KRows or MatrixLayout.Q5_KRows or MatrixLayout.Q6_KRows:
-                KQuantRowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+            case MatrixLayout.Q4_KInterleaved:
+                Q4_KInterleavedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+                break;
+            case MatrixLayout.Q6_KGrouped:
+                Q6_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+                break;
+            case MatrixLayout.Q5_KGrouped:
+                Q5_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _scratch[worker].Pointer, _level);
                 break;
             default:
                 GenericRowsKernel.Run(w, groupStart, groupEnd, a, segment.Output);
@@ -199,7 +205,7 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
         }
     }
 
-    /// <summary>Per-worker room for one widened weight row (F16 and BF16 kernels).</summary>
+    /// <summary>Per-worker room for one widened weight row (F16 and BF16 kernels) or a token tile's Q5_K min sums.</summary>
     private void EnsureScratch(int workers)
     {
         var cols = _segments[0].Matrix.Cols;

@@ -21,9 +21,23 @@ public enum MatrixLayout
     F32Rows,
     F16Rows,
     BF16Rows,
-    Q4_KRows,
-    Q5_KRows,
-    Q6_KRows,
+    /// <summary>
+    /// Q4_K with a row count divisible by 8, repacked into groups of 16 rows interleaved four quants at a time with the
+    /// scales of the group side by side: the order of ggml's repacked q4_K_8x8 GEMV, which llama.cpp uses for these.
+    /// </summary>
+    Q4_KInterleaved,
+
+    /// <summary>
+    /// Q5_K regrouped into 16-row groups (per super-block, row pairs' quants side by side, scales after all quants),
+    /// eight integer lanes per output like ggml's AVX2 vec_dot, which llama.cpp uses for Q5_K.
+    /// </summary>
+    Q5_KGrouped,
+
+    /// <summary>
+    /// Q6_K regrouped into 16-row groups (per super-block, row pairs' quants side by side, scales after all quants),
+    /// eight integer lanes per output like ggml's AVX2 vec_dot, which llama.cpp uses for Q6_K.
+    /// </summary>
+    Q6_KGrouped,
 
     /// <summary>Any other type: the scalar reference dot product per output.</summary>
     GenericRows,

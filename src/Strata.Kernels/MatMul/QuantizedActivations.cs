@@ -14,6 +14,10 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     private NativeBuffer<float> _floats = new(0);
     private NativeBuffer<int> _sums = new(0);
     private NativeBuffer<byte> _blocks = new(0);
+    private NativeBuffer<short> _groupSums = new(0);
+    private const int GroupSumElements = 16;
+    private const int PairSumsPerSuperBlock = 4;
+
     private float* _input;
 
     public QuantizedActivations(ActivationFormat format) => Format = format;
@@ -24,7 +28,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
 
     public int Batch { get; private set; }
 
-    /// <summary>Q8_0: bytes between the quants of consecutive rows (cols rounded up to a cache line).</summary>
+    /// <summary>Q8_0 and Q8_K: bytes between the quants of consecutive rows (cols rounded up to a cache line).</summary>
     public int QuantStride { get; private set; }
 
     /// <summary>Blocks: bytes per row in ggml's block layout.</summary>
@@ -36,7 +40,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         MatrixLayout.F32Rows => ActivationFormat.Float,
         MatrixLayout.F16Rows => ActivationFormat.Half,
         MatrixLayout.BF16Rows => ActivationFormat.BFloat,
-        MatrixLayout.Q4_KRows or MatrixLayout.Q5_KRows or MatrixLayout.Q6_KRows => ActivationFormat.Q8_KBlocks,
+        MatrixLayout.Q4_KInterleaved or MatrixLayout.Q5_KGrouped or MatrixLayout.Q6_KGrouped => ActivationFormat.Q8_K,
         _ => VecDot.ActivationType(type) switch
         {
             TensorType.Q8_0 => ActivationFormat.Q8_0Blocks,
@@ -63,6 +67,13 @@ internal sealed unsafe class QuantizedActivations : IDisposable
                 Grow(ref _floats, (long)batch * (cols / TensorTypeInfo.Block));
                 Grow(ref _sums, (long)batch * (cols / TensorTypeInfo.Block));
                 break;
+            case ActivationFormat.Q8_K:
+                QuantStride = (cols + 63) & ~63;
+                Grow(ref _quants, (long)batch * QuantStride);
+                Grow(ref _floats, (long)batch * (cols / TensorTypeInfo.SuperBlock));
+                Grow(ref _groupSums, (long)batch * (cols / GroupSumElements));
+                Grow(ref _sums, (long)batch * (cols / TensorTypeInfo.SuperBlock) * PairSumsPerSuperBlock);
+                break;
             case ActivationFormat.Half or ActivationFormat.BFloat:
                 Grow(ref _floats, (long)batch * cols);
                 break;
@@ -84,6 +95,9 @@ internal sealed unsafe class QuantizedActivations : IDisposable
             {
                 case ActivationFormat.Q8_0:
                     ActivationQuantizer.QuantizeQ8_0(x, Cols, Quants(t), _floats.Pointer + (long)t * blocks, _sums.Pointer + (long)t * blocks, level);
+                    break;
+                case ActivationFormat.Q8_K:
+                    ActivationQuantizer.QuantizeQ8_K(x, Cols, Quants(t), SuperBlockScales(t), GroupSums(t), PairSums(t), level);
                     break;
                 case ActivationFormat.Half:
                     for (var i = 0; i < Cols; i++)
@@ -112,6 +126,18 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     /// <summary>Q8_0: row t's block quant sums, int[cols / 32].</summary>
     public int* Sums(int t) => _sums.Pointer + (long)t * (Cols / TensorTypeInfo.Block);
 
+    /// <summary>Q8_K: row t's scales, float[cols / 256].</summary>
+    public float* SuperBlockScales(int t) => _floats.Pointer + (long)t * (Cols / TensorTypeInfo.SuperBlock);
+
+    /// <summary>Q8_K: row t's sums of each 16 quants, short[cols / 16] (ggml's bsums).</summary>
+    public short* GroupSums(int t) => _groupSums.Pointer + (long)t * (Cols / GroupSumElements);
+
+    /// <summary>
+    /// Q8_K: row t's sums s_g of the eight groups of 32 quants of each super-block, int[cols / 256 * 4]: four int16 pairs
+    /// (s0, s2), (s1, s3), (s4, s6), (s5, s7) per super-block, the order in which the K-quant kernels unpack their mins.
+    /// </summary>
+    public int* PairSums(int t) => _sums.Pointer + (long)t * (Cols / TensorTypeInfo.SuperBlock) * PairSumsPerSuperBlock;
+
     /// <summary>Blocks formats: row t in ggml's layout, byte[BlockRowBytes].</summary>
     public byte* Block(int t) => _blocks.Pointer + (long)t * BlockRowBytes;
 
@@ -121,6 +147,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         _floats.Dispose();
         _sums.Dispose();
         _blocks.Dispose();
+        _groupSums.Dispose();
     }
 
     private TensorType BlockType => Format switch

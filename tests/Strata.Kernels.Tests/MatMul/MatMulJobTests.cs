@@ -22,7 +22,8 @@ public sealed unsafe class MatMulJobTests
         { TensorType.F32, 7, 160 },   // one accumulator (a multiple of 16)
         { TensorType.F16, 11, 208 },
         { TensorType.BF16, 11, 96 },
-        { TensorType.Q4_K, 9, 512 },
+        { TensorType.Q4_K, 24, 512 },  // interleaved, last group half full
+        { TensorType.Q4_K, 9, 512 },   // 9 % 8 != 0: the scalar reference path
         { TensorType.Q5_K, 17, 256 },
         { TensorType.Q6_K, 9, 512 },
         { TensorType.Q5_0, 5, 64 },   // generic scalar path
@@ -52,13 +53,57 @@ public sealed unsafe class MatMulJobTests
         }
     }
 
+    public static TheoryData<TensorType, int, int> KQuantShapes => new()
+    {
+        { TensorType.Q4_K, 8, 256 },    // one half-full group
+        { TensorType.Q4_K, 40, 768 },
+        { TensorType.Q5_K, 13, 512 },   // an odd row: a pair with one row
+        { TensorType.Q5_K, 32, 256 },
+        { TensorType.Q6_K, 17, 768 },
+        { TensorType.Q6_K, 32, 256 },
+    };
+
+    /// <summary>
+    /// The repacked K-quant kernels follow ggml's x86 orders exactly (see <see cref="X86KQuantReference"/>), for token
+    /// tiles of eight and four and single tokens, at every SIMD level.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(KQuantShapes))]
+    public void Run_KQuants_EqualGgmlX86OrderBitForBit(TensorType type, int rows, int cols)
+    {
+        const int batch = 13;
+        using var weights = RandomWeights(new Random(rows + cols + (int)type), type, rows, cols);
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, type, rows, cols));
+        using var input = Gaussian(new Random(11), batch * cols);
+        var rowBytes = (int)TensorTypeInfo.RowBytes(type, cols);
+        var expected = new float[batch * rows];
+        for (var t = 0; t < batch; t++)
+        {
+            var activation = new byte[TensorTypeInfo.RowBytes(TensorType.Q8_K, cols)];
+            ActivationQuantizer.QuantizeRow(TensorType.Q8_K, new ReadOnlySpan<float>(input.Pointer + t * cols, cols), activation);
+            for (var r = 0; r < rows; r++)
+                expected[t * rows + r] = X86KQuantReference.Dot(type, weights.Slice((long)r * rowBytes, rowBytes), activation);
+        }
+
+        foreach (var level in SimdSupport.Supported)
+        {
+            var actual = Multiply(packed, input, batch, level, threads: 2);
+            for (var i = 0; i < actual.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                    $"{type} {level} token {i / rows} row {i % rows}: {actual[i]:R}, ggml's order gives {expected[i]:R}");
+        }
+    }
+
     [Theory]
     [InlineData(TensorType.Q4_0)]
     [InlineData(TensorType.Q8_0)]
     [InlineData(TensorType.F32)]
+    [InlineData(TensorType.Q4_K)]
+    [InlineData(TensorType.Q5_K)]
+    [InlineData(TensorType.Q6_K)]
     public void Run_TokenInAnyBatchOrThreadCount_GivesTheSameBits(TensorType type)
     {
-        const int rows = 48, cols = 128, batch = 7;
+        const int rows = 48, cols = 256, batch = 13;
         using var weights = RandomWeights(new Random(3), type, rows, cols);
         using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, type, rows, cols));
         using var input = Gaussian(new Random(4), batch * cols);
