@@ -12,7 +12,11 @@ internal static class SynthCommand
         var shape = new Option<string?>("--shape") { Description = "A named shape: 1b (852M parameters) or 300m" };
         var dims = new Option<string?>("--dims") { Description = "Explicit shape: embd,layers,heads,kv_heads,ffn" };
         var context = new Option<int?>("--ctx") { Description = "Context length written to the metadata (default 2048)" };
-        var type = new Option<string>("--type") { Description = "Weight type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k … q6_k", Required = true };
+        var type = new Option<string>("--type")
+        {
+            Description = "Weight type of every matrix (f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k … q6_k) or a llama-quantize mix (q4_k_m, q5_k_m, q3_k_m, q2_k_mix)",
+            Required = true,
+        };
         var arch = new Option<string>("--arch") { Description = "llama (SentencePiece vocabulary), qwen2 (BPE vocabulary, QKV biases) or qwen3 (BPE vocabulary, q/k norms)", DefaultValueFactory = _ => "llama" };
         var headDim = new Option<int?>("--head-dim") { Description = "Attention head width (default: embd / heads)" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
@@ -32,11 +36,14 @@ internal static class SynthCommand
             if (result.GetValue(headDim) is { } width)
                 chosen = width > 0 ? chosen with { HeadDim = width } : throw new ArgumentException("--head-dim must be positive");
             var architecture = result.GetValue(arch)!;
+            var typeName = result.GetValue(type)!;
+            var mix = QuantizationMix.Named(typeName);
             var writer = new SyntheticModelWriter
             {
                 Architecture = architecture,
                 Shape = chosen,
-                WeightType = ParseType(result.GetValue(type)!),
+                WeightType = mix?.BaseType ?? ParseType(typeName),
+                Mix = mix,
                 VocabularyFile = SharedModels.Path(architecture == "llama" ? "ggml-vocab-llama-spm.gguf" : "ggml-vocab-gpt-2.gguf"),
                 Seed = result.GetValue(seed),
             };

@@ -21,6 +21,9 @@ public sealed class SyntheticModelWriter
     public required string Architecture { get; init; }
     public required SyntheticShape Shape { get; init; }
     public required TensorType WeightType { get; init; }
+
+    /// <summary>llama-quantize's choice of type per matrix; without one every matrix is <see cref="WeightType"/>.</summary>
+    public QuantizationMix? Mix { get; init; }
     /// <summary>A GGUF whose <c>tokenizer.*</c> metadata is copied (a vocab-only file is enough).</summary>
     public required string VocabularyFile { get; init; }
     public int Seed { get; init; } = 1;
@@ -38,7 +41,7 @@ public sealed class SyntheticModelWriter
         if (!WeightTypes.Contains(WeightType))
             throw new ArgumentException($"synth cannot write {WeightType} weights");
         var s = Shape;
-        if (s.EmbeddingLength % TensorTypeInfo.BlockElements(WeightType) != 0 || s.FeedForwardLength % TensorTypeInfo.BlockElements(WeightType) != 0)
+        if (Mix is null && (s.EmbeddingLength % TensorTypeInfo.BlockElements(WeightType) != 0 || s.FeedForwardLength % TensorTypeInfo.BlockElements(WeightType) != 0))
             throw new ArgumentException($"{WeightType} needs embd and ffn to be multiples of {TensorTypeInfo.BlockElements(WeightType)}");
 
         using var vocabulary = GgufFile.Open(VocabularyFile);
@@ -57,20 +60,21 @@ public sealed class SyntheticModelWriter
             writer.Add("tokenizer.ggml.pre", GgufValue.Of(pre));
 
         var tensorSeed = Seed * 1_000_003;
-        void Matrix(string name, int rows, int cols) => AddMatrix(writer, name, rows, cols, tensorSeed++);
+        void Matrix(string name, MatrixRole role, int layer, int rows, int cols) =>
+            AddMatrix(writer, name, Mix?.TypeFor(role, layer, s.LayerCount, s.HeadCount / s.KvHeadCount, cols) ?? WeightType, rows, cols, tensorSeed++);
         void Ones(string name, int length) => writer.AddTensor(name, TensorType.F32, [length], s => WriteConstant(s, length, 1f));
 
         var queryDim = s.HeadCount * s.HeadDim;
         var kvDim = s.KvHeadCount * s.HeadDim;
-        Matrix("token_embd.weight", vocabSize, s.EmbeddingLength);
+        Matrix("token_embd.weight", MatrixRole.TokenEmbedding, 0, vocabSize, s.EmbeddingLength);
         Ones("output_norm.weight", s.EmbeddingLength);
-        Matrix("output.weight", vocabSize, s.EmbeddingLength);
+        Matrix("output.weight", MatrixRole.Output, 0, vocabSize, s.EmbeddingLength);
         for (var l = 0; l < s.LayerCount; l++)
         {
             Ones($"blk.{l}.attn_norm.weight", s.EmbeddingLength);
-            Matrix($"blk.{l}.attn_q.weight", queryDim, s.EmbeddingLength);
-            Matrix($"blk.{l}.attn_k.weight", kvDim, s.EmbeddingLength);
-            Matrix($"blk.{l}.attn_v.weight", kvDim, s.EmbeddingLength);
+            Matrix($"blk.{l}.attn_q.weight", MatrixRole.Query, l, queryDim, s.EmbeddingLength);
+            Matrix($"blk.{l}.attn_k.weight", MatrixRole.Key, l, kvDim, s.EmbeddingLength);
+            Matrix($"blk.{l}.attn_v.weight", MatrixRole.Value, l, kvDim, s.EmbeddingLength);
             if (Architecture == "qwen2")
             {
                 AddVector(writer, $"blk.{l}.attn_q.bias", queryDim, tensorSeed++);
@@ -82,11 +86,11 @@ public sealed class SyntheticModelWriter
                 Ones($"blk.{l}.attn_q_norm.weight", s.HeadDim);
                 Ones($"blk.{l}.attn_k_norm.weight", s.HeadDim);
             }
-            Matrix($"blk.{l}.attn_output.weight", s.EmbeddingLength, queryDim);
+            Matrix($"blk.{l}.attn_output.weight", MatrixRole.AttentionOutput, l, s.EmbeddingLength, queryDim);
             Ones($"blk.{l}.ffn_norm.weight", s.EmbeddingLength);
-            Matrix($"blk.{l}.ffn_gate.weight", s.FeedForwardLength, s.EmbeddingLength);
-            Matrix($"blk.{l}.ffn_up.weight", s.FeedForwardLength, s.EmbeddingLength);
-            Matrix($"blk.{l}.ffn_down.weight", s.EmbeddingLength, s.FeedForwardLength);
+            Matrix($"blk.{l}.ffn_gate.weight", MatrixRole.Gate, l, s.FeedForwardLength, s.EmbeddingLength);
+            Matrix($"blk.{l}.ffn_up.weight", MatrixRole.Up, l, s.FeedForwardLength, s.EmbeddingLength);
+            Matrix($"blk.{l}.ffn_down.weight", MatrixRole.Down, l, s.EmbeddingLength, s.FeedForwardLength);
         }
         writer.Write(path);
     }
@@ -110,13 +114,13 @@ public sealed class SyntheticModelWriter
             .Add($"{a}.attention.key_length", GgufValue.Of((uint)s.HeadDim))
             .Add($"{a}.attention.value_length", GgufValue.Of((uint)s.HeadDim))
             .Add($"{a}.attention.layer_norm_rms_epsilon", GgufValue.Of(UsesBpeVocabulary ? 1e-6f : 1e-5f))
-            .Add("general.file_type", GgufValue.Of((uint)FileType(WeightType)));
+            .Add("general.file_type", GgufValue.Of((uint)(Mix?.FileType ?? FileType(WeightType))));
     }
 
-    private void AddMatrix(GgufWriter writer, string name, int rows, int cols, int seed)
+    private static void AddMatrix(GgufWriter writer, string name, TensorType type, int rows, int cols, int seed)
     {
-        var rowBytes = (int)TensorTypeInfo.RowBytes(WeightType, cols);
-        writer.AddTensor(name, WeightType, [cols, rows], stream =>
+        var rowBytes = (int)TensorTypeInfo.RowBytes(type, cols);
+        writer.AddTensor(name, type, [cols, rows], stream =>
         {
             var chunks = (rows + RowsPerChunk - 1) / RowsPerChunk;
             var encoded = new byte[chunks][];
@@ -131,7 +135,7 @@ public sealed class SyntheticModelWriter
                 for (var r = 0; r < count; r++)
                 {
                     FillNormal(random, values.AsSpan(0, cols), WeightStdDev);
-                    Quantizer.QuantizeRow(WeightType, values.AsSpan(0, cols), bytes.AsSpan(r * rowBytes, rowBytes));
+                    Quantizer.QuantizeRow(type, values.AsSpan(0, cols), bytes.AsSpan(r * rowBytes, rowBytes));
                 }
                 ArrayPool<float>.Shared.Return(values);
                 encoded[chunk] = bytes;
