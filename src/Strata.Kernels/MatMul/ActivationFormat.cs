@@ -9,7 +9,10 @@ internal enum ActivationFormat
     /// <summary>Floats rounded to half precision, as ggml converts activations for F16 weights.</summary>
     Half,
 
-    /// <summary>Floats rounded to bfloat16, as ggml converts activations for BF16 weights.</summary>
+    /// <summary>
+    /// Floats rounded to bfloat16, as ggml converts activations for BF16 weights, each 32 split into odd and even lanes
+    /// the way vdpbf16ps pairs them.
+    /// </summary>
     BFloat,
 
     /// <summary>Q8_0 with ggml's x86 numerics, split into int8 quants, float scales and per-block quant sums.</summary>

@@ -18,8 +18,13 @@ public enum MatrixLayout
     /// </summary>
     Q8_0Grouped,
 
+    /// <summary>F32 rows as stored, llamafile's tinyBLAS order for whole 16-lane rows.</summary>
     F32Rows,
+
+    /// <summary>F16 rows as stored, widened a row group at a time; ggml's vec_dot_f16 order.</summary>
     F16Rows,
+
+    /// <summary>BF16 rows as stored; the order of ggml's vec_dot_bf16 with AVX512-BF16 (vdpbf16ps pairs).</summary>
     BF16Rows,
     /// <summary>
     /// Q4_K with a row count divisible by 8, repacked into groups of 16 rows interleaved four quants at a time with the

@@ -104,8 +104,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
                         _floats.Pointer[(long)t * Cols + i] = (float)(Half)x[i];
                     break;
                 case ActivationFormat.BFloat:
-                    for (var i = 0; i < Cols; i++)
-                        _floats.Pointer[(long)t * Cols + i] = Bf16.ToSingle(Bf16.FromSingle(x[i]));
+                    RoundToBFloatSplit(x, _floats.Pointer + (long)t * Cols, Cols);
                     break;
                 case ActivationFormat.Q8_0Blocks or ActivationFormat.Q8_1Blocks or ActivationFormat.Q8_KBlocks:
                     ActivationQuantizer.QuantizeRow(BlockType, new ReadOnlySpan<float>(x, Cols), new Span<byte>(Block(t), BlockRowBytes));
@@ -114,7 +113,26 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         }
     }
 
-    /// <summary>Row t as floats: the input itself, or its rounded copy.</summary>
+    /// <summary>
+    /// Rounds x[cols] to bf16 and stores it as floats with each 32 elements of the whole 64-element steps split into
+    /// their odd lanes (x[2j + 1], 16 floats) and then their even lanes (x[2j]); the tail stays in order.
+    /// </summary>
+    private static void RoundToBFloatSplit(float* x, float* destination, int cols)
+    {
+        var split = cols / 64 * 64;
+        for (var i = 0; i < split; i += 32)
+        {
+            for (var j = 0; j < 16; j++)
+            {
+                destination[i + j] = Bf16.ToSingle(Bf16.FromSingle(x[i + 2 * j + 1]));
+                destination[i + 16 + j] = Bf16.ToSingle(Bf16.FromSingle(x[i + 2 * j]));
+            }
+        }
+        for (var i = split; i < cols; i++)
+            destination[i] = Bf16.ToSingle(Bf16.FromSingle(x[i]));
+    }
+
+    /// <summary>Row t as floats: the input itself, or its rounded copy (BFloat: split, see <see cref="RoundToBFloatSplit"/>).</summary>
     public float* Floats(int t) => Format == ActivationFormat.Float ? _input + (long)t * Cols : _floats.Pointer + (long)t * Cols;
 
     /// <summary>Q8_0: row t's quants, sbyte[cols].</summary>

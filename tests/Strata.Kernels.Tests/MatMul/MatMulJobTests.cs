@@ -95,9 +95,37 @@ public sealed unsafe class MatMulJobTests
     }
 
     [Theory]
+    [InlineData(17, 96)]    // only a tail
+    [InlineData(9, 320)]    // five 64-element steps
+    [InlineData(6, 2112)]   // steps and a tail
+    public void Run_BF16_EqualsVdpbf16OrderBitForBit(int rows, int cols)
+    {
+        const int batch = 6;
+        using var weights = RandomWeights(new Random(rows + cols), TensorType.BF16, rows, cols);
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, TensorType.BF16, rows, cols));
+        using var input = Gaussian(new Random(12), batch * cols);
+        var bf16 = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(weights.Span);
+        foreach (var level in SimdSupport.Supported)
+        {
+            var actual = Multiply(packed, input, batch, level, threads: 2);
+            for (var t = 0; t < batch; t++)
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    var expected = VdpbfReference.Dot(bf16.Slice(r * cols, cols), new ReadOnlySpan<float>(input.Pointer + t * cols, cols));
+                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual[t * rows + r]),
+                        $"{level} token {t} row {r}: {actual[t * rows + r]:R}, vdpbf16ps order gives {expected:R}");
+                }
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(TensorType.Q4_0)]
     [InlineData(TensorType.Q8_0)]
     [InlineData(TensorType.F32)]
+    [InlineData(TensorType.F16)]
+    [InlineData(TensorType.BF16)]
     [InlineData(TensorType.Q4_K)]
     [InlineData(TensorType.Q5_K)]
     [InlineData(TensorType.Q6_K)]
