@@ -278,7 +278,10 @@ public sealed class InferenceEngine : IDisposable
     {
         if (!options.PrefixCaching || (options.HostCacheBytes <= 0 && options.DiskCacheDirectory is null && string.IsNullOrEmpty(options.RemoteCacheUrl)))
             return null;
-        var shape = new KvBlockShape(layout.LayerCount, layout.KvHeadCount, layout.BlockSize, layout.HeadDim, layout.ElementBytes);
+        if (options.HostCacheInt8 && layout.IsQuantized)
+            throw new ArgumentException($"an int8 host tier re-encodes F16 or F32 blocks; a {options.KvDataType} cache's blocks are stored as they are");
+        // Only the int8 codec reads the element size; a quantized cache's blocks are copied whole.
+        var shape = new KvBlockShape(layout.LayerCount, layout.KvHeadCount, layout.BlockSize, layout.HeadDim, layout.IsQuantized ? 1 : layout.ElementBytes);
         var host = options.HostCacheBytes > 0 ? new HostBlockStore(options.HostCacheBytes, shape, options.HostCacheInt8) : null;
         var disk = options.DiskCacheDirectory is { } directory
             ? DiskBlockStore.Open(new DiskStoreOptions { Directory = directory, MaxBytes = options.DiskCacheBytes, DefaultTtl = options.CacheTtl })

@@ -129,8 +129,8 @@ internal sealed unsafe class TokenStageJob : IComputeJob
         var position = _batch.Positions[t];
         var layout = _kv.Layout;
         var block = _batch.BlockTable(_batch.SequenceOf[t])[position / layout.BlockSize];
-        KvBlockReader.Write(_kv.Keys(_layer, block), layout, position % layout.BlockSize, k);
-        KvBlockReader.Write(_kv.Values(_layer, block), layout, position % layout.BlockSize, v);
+        KvBlockReader.Write(_kv.Keys(_layer, block), layout, position % layout.BlockSize, k, layout.KeyRotation, _level);
+        KvBlockReader.Write(_kv.Values(_layer, block), layout, position % layout.BlockSize, v, layout.ValueRotation, _level);
     }
 
     private void NormHeads(Span<float> heads, float[] weight)

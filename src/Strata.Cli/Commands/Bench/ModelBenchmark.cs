@@ -68,7 +68,7 @@ internal sealed class ModelBenchmark : IDisposable
         progress("done", 1);
 
         var layout = _kv.Layout;
-        var kvBytesPerPosition = 2L * layout.LayerCount * layout.KvHeadCount * layout.HeadDim * layout.ElementBytes;
+        var kvBytesPerPosition = layout.BlockBytes / layout.BlockSize;
         var bytesPerToken = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Generate / 2);
         var bytesAtDepth = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Depth + o.Generate / 2);
         return new ModelBenchReport
