@@ -36,7 +36,7 @@ internal sealed class ModelBenchmark : IDisposable
         _pool = new ComputePool(options.Threads);
         var longest = Math.Max(options.Prompt, options.Depth + options.Generate);
         var blocks = Math.Max(Blocks(longest), options.Batches.Max() * Blocks(options.BatchedPrompt + options.Generate));
-        _kv = new KvBuffer(_model.KvLayout(BlockSize, KvDataType.F16), blocks);
+        _kv = new KvBuffer(_model.KvLayout(BlockSize, options.KvType), blocks);
     }
 
     /// <summary>Runs every test; <paramref name="progress"/> gets a phase name and the fraction of all work done.</summary>
@@ -84,6 +84,8 @@ internal sealed class ModelBenchmark : IDisposable
             DecodeDepthTokS = decodeAtDepth,
             Batched = batched,
             MemBwGbS = bandwidth,
+            KvType = layout.DataType.ToString().ToLowerInvariant(),
+            KvBytesPerToken = kvBytesPerPosition,
             DecodeBytesPerToken = bytesPerToken,
             DecodeRooflineFraction = decode / (bandwidth * 1e9 / bytesPerToken),
             DecodeDepthRooflineFraction = decodeAtDepth / (bandwidth * 1e9 / bytesAtDepth),
