@@ -98,8 +98,10 @@ internal static unsafe class Q5_KGroupedKernel
                 case SimdLevel.Avx2:
                     for (var row = 0; row < group.Count; row++)
                     {
-                        for (t = 0; t < a.Batch; t++)
-                            output.Write(t, group.Row + row, Row256(group, row, a, t));
+                        for (t = 0; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
+                            Row256<FourTokens>(group, row, a, t, output);
+                        for (; t < a.Batch; t++)
+                            Row256<OneToken>(group, row, a, t, output);
                     }
                     break;
                 default:
@@ -291,40 +293,77 @@ internal static unsafe class Q5_KGroupedKernel
         return nibble | fifth;
     }
 
-    /// <summary>One row in ggml's AVX2 shape: a 256-bit vector is 32 quants of the row, eight int32 lanes.</summary>
-    private static float Row256(in KQuantGroup group, int row, QuantizedActivations a, int t)
+    /// <summary>One row for one or four tokens in ggml's AVX2 shape: a 256-bit vector is 32 quants of the row, eight int32 lanes.</summary>
+    private static void Row256<TTile>(in KQuantGroup group, int row, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
     {
-        var x = new Q8_KToken(a, t);
+        var n = TTile.Count;
+        var x0 = new Q8_KToken(a, t);
+        var x1 = new Q8_KToken(a, t + Math.Min(1, n - 1));
+        var x2 = new Q8_KToken(a, t + Math.Min(2, n - 1));
+        var x3 = new Q8_KToken(a, t + n - 1);
         var (pair, second) = (row / 2, row % 2);
-        var acc = Vector256<float>.Zero;
-        var mins = 0f;
-        Span<byte> packed = stackalloc byte[KScaleMins.Bytes];
+        Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
+        float mins0 = 0, mins1 = 0, mins2 = 0, mins3 = 0;
         for (var b = 0; b < group.Blocks; b++)
         {
             var scales = group.Scales(b);
-            for (var w = 0; w < 3; w++)
-                new ReadOnlySpan<byte>(scales + 64 * w + 4 * row, 4).CopyTo(packed[(4 * w)..]);
+            // ggml's kmask unpacking of the row's three packed words: byte j of the low words is scale (min) j, of the high words j + 4.
+            var (word0, word1, word2) = (*(uint*)(scales + 4 * row), *(uint*)(scales + 64 + 4 * row), *(uint*)(scales + 128 + 4 * row));
+            var scalesLow = word0 & 0x3F3F3F3F;
+            var scalesHigh = (word2 & 0x0F0F0F0F) | ((word0 >> 6) & 0x03030303) << 4;
+            var minsLow = word1 & 0x3F3F3F3F;
+            var minsHigh = ((word2 >> 4) & 0x0F0F0F0F) | ((word1 >> 6) & 0x03030303) << 4;
+            var minPairs = Vector128.Create(minsLow & 0x00FF00FF, (minsLow >> 8) & 0x00FF00FF, minsHigh & 0x00FF00FF, (minsHigh >> 8) & 0x00FF00FF).AsInt16();
             var data = group.Quants(b) + PairBytes * pair + 32 * second;
             var high = Vector256.Load(data + 256);
-            var ints = Vector256<int>.Zero;
-            var minSum = 0;
-            for (var g = 0; g < 8; g++)
+            // Straight-line group pairs: a loop with selects here would leave the accumulators in memory.
+            var ints = default(FourTokenSums256);
+            var o = b * SuperBlock;
+            ints = GroupPair256<TTile>(ints, data, high, scalesLow, 0, x0.Quants + o, x1.Quants + o, x2.Quants + o, x3.Quants + o);
+            ints = GroupPair256<TTile>(ints, data + 64, high, scalesLow >> 16, 2, x0.Quants + o + 64, x1.Quants + o + 64, x2.Quants + o + 64, x3.Quants + o + 64);
+            ints = GroupPair256<TTile>(ints, data + 128, high, scalesHigh, 4, x0.Quants + o + 128, x1.Quants + o + 128, x2.Quants + o + 128, x3.Quants + o + 128);
+            ints = GroupPair256<TTile>(ints, data + 192, high, scalesHigh >> 16, 6, x0.Quants + o + 192, x1.Quants + o + 192, x2.Quants + o + 192, x3.Quants + o + 192);
+            var dw = HalfConversion.ToSingle(((ushort*)(scales + ScalesOffset))[row]);
+            var dmin = HalfConversion.ToSingle(((ushort*)(scales + MinScalesOffset))[row]);
+            acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(dw * x0.Scales[b]), Avx.ConvertToVector256Single(ints.V0), acc0);
+            mins0 = MathF.FusedMultiplyAdd(-x0.Scales[b] * dmin, MinSum(x0, b, minPairs), mins0);
+            if (TTile.Count > 1)
             {
-                var (scale, min) = KScaleMins.Unpack(packed, g);
-                var low = Vector256.Load(data + 64 * (g / 2));
-                var nibble = (g % 2 == 0 ? low : (low.AsUInt16() >> 4).AsByte()) & Vector256.Create((byte)0x0F);
-                var fifth = ((high.AsUInt16() >> g) << 4).AsByte() & Vector256.Create((byte)0x10);
-                var q8 = Vector256.Load(x.Quants + b * SuperBlock + 32 * g);
-                ints += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(nibble | fifth, q8), Vector256.Create((short)scale));
-                minSum += min * GroupSum(x, b, g);
+                acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(dw * x1.Scales[b]), Avx.ConvertToVector256Single(ints.V1), acc1);
+                acc2 = Vector256.FusedMultiplyAdd(Vector256.Create(dw * x2.Scales[b]), Avx.ConvertToVector256Single(ints.V2), acc2);
+                acc3 = Vector256.FusedMultiplyAdd(Vector256.Create(dw * x3.Scales[b]), Avx.ConvertToVector256Single(ints.V3), acc3);
+                mins1 = MathF.FusedMultiplyAdd(-x1.Scales[b] * dmin, MinSum(x1, b, minPairs), mins1);
+                mins2 = MathF.FusedMultiplyAdd(-x2.Scales[b] * dmin, MinSum(x2, b, minPairs), mins2);
+                mins3 = MathF.FusedMultiplyAdd(-x3.Scales[b] * dmin, MinSum(x3, b, minPairs), mins3);
             }
-            var da = x.Scales[b];
-            mins = MathF.FusedMultiplyAdd(-da * HalfConversion.ToSingle(((ushort*)(scales + MinScalesOffset))[row]), minSum, mins);
-            var d = HalfConversion.ToSingle(((ushort*)(scales + ScalesOffset))[row]) * da;
-            acc = Vector256.FusedMultiplyAdd(Vector256.Create(d), Avx.ConvertToVector256Single(ints), acc);
         }
-        return RowPairs.HorizontalSum(acc) + mins;
+        output.Write(t, group.Row + row, RowPairs.HorizontalSum(acc0) + mins0);
+        if (TTile.Count > 1)
+        {
+            output.Write(t + 1, group.Row + row, RowPairs.HorizontalSum(acc1) + mins1);
+            output.Write(t + 2, group.Row + row, RowPairs.HorizontalSum(acc2) + mins2);
+            output.Write(t + 3, group.Row + row, RowPairs.HorizontalSum(acc3) + mins3);
+        }
     }
+
+    /// <summary>Groups g and g + 1 (the low and high nibbles of one 32-byte vector) for up to four tokens; scales in the two low bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FourTokenSums256 GroupPair256<TTile>(FourTokenSums256 ints, byte* data, Vector256<byte> high, uint scales, int g,
+        sbyte* x0, sbyte* x1, sbyte* x2, sbyte* x3) where TTile : struct, ITokenTile
+    {
+        var low = Vector256.Load(data);
+        var nibble = Vector256.Create((byte)0x0F);
+        var fifth = Vector256.Create((byte)0x10);
+        var q0 = (low & nibble) | (((high.AsUInt16() >> g) << 4).AsByte() & fifth);
+        var q1 = ((low.AsUInt16() >> 4).AsByte() & nibble) | (((high.AsUInt16() >> (g + 1)) << 4).AsByte() & fifth);
+        ints = ints.Add<TTile>(q0, Vector256.Create((short)(scales & 0xFF)), x0, x1, x2, x3);
+        return ints.Add<TTile>(q1, Vector256.Create((short)((scales >> 8) & 0xFF)), x0 + 32, x1 + 32, x2 + 32, x3 + 32);
+    }
+
+    /// <summary>Σ_g min_g · Σa over the eight groups of one token's super-block, from the mins as int16 pairs matching its pair sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int MinSum(in Q8_KToken x, int b, Vector128<short> minPairs) =>
+        Vector128.Sum(Sse2.MultiplyAddAdjacent(minPairs, Vector128.Load(x.PairSums + 4 * b).AsInt16()));
 
     private static float RowScalar(in KQuantGroup group, int row, QuantizedActivations a, int t)
     {

@@ -92,8 +92,10 @@ internal static unsafe class Q6_KGroupedKernel
                 case SimdLevel.Avx2:
                     for (var row = 0; row < group.Count; row++)
                     {
-                        for (t = 0; t < a.Batch; t++)
-                            output.Write(t, group.Row + row, Row256(group, row, a, t));
+                        for (t = 0; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
+                            Row256<FourTokens>(group, row, a, t, output);
+                        for (; t < a.Batch; t++)
+                            Row256<OneToken>(group, row, a, t, output);
                     }
                     break;
                 default:
@@ -248,46 +250,73 @@ internal static unsafe class Q6_KGroupedKernel
             (short)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 16, 16, 16, 16, 16, 16, 16, 16, 17, 17, 17, 17, 17, 17, 17, 17)
             + Vector512.Create((short)(2 * m)));
 
-    /// <summary>One row in ggml's AVX2 shape: a 256-bit vector is 32 quants of the row, eight int32 lanes.</summary>
-    private static float Row256(in KQuantGroup group, int row, QuantizedActivations a, int t)
+    /// <summary>One row for one or four tokens in ggml's AVX2 shape: a 256-bit vector is 32 quants of the row, eight int32 lanes.</summary>
+    private static void Row256<TTile>(in KQuantGroup group, int row, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
     {
-        var x = new Q8_KToken(a, t);
+        var n = TTile.Count;
+        var x0 = new Q8_KToken(a, t);
+        var x1 = new Q8_KToken(a, t + Math.Min(1, n - 1));
+        var x2 = new Q8_KToken(a, t + Math.Min(2, n - 1));
+        var x3 = new Q8_KToken(a, t + n - 1);
         var (pair, second) = (row / 2, row % 2);
-        var acc = Vector256<float>.Zero;
-        var nibble = Vector256.Create((byte)0x0F);
-        var two = Vector256.Create((byte)0x30);
+        Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
         for (var b = 0; b < group.Blocks; b++)
         {
             var scales = group.Scales(b);
             var groupScales = Avx2.ConvertToVector256Int16(Vector128.Load((sbyte*)scales + 16 * row));
-            var ints = Vector256<int>.Zero;
+            var ints = default(FourTokenSums256);
             for (var h = 0; h < 2; h++)
             {
                 var data = group.Quants(b) + PairHalfBytes * (2 * pair + h) + 32 * second;
                 var low02 = Vector256.Load(data);
                 var low13 = Vector256.Load(data + 64);
                 var high = Vector256.Load(data + 128);
-                for (var quarter = 0; quarter < 4; quarter++)
-                {
-                    var low = quarter % 2 == 0 ? low02 : low13;
-                    var lowBits = quarter < 2 ? low & nibble : (low.AsUInt16() >> 4).AsByte() & nibble;
-                    var highBits = (quarter switch
-                    {
-                        0 => (high.AsUInt16() << 4).AsByte(),
-                        1 => (high.AsUInt16() << 2).AsByte(),
-                        2 => high,
-                        _ => (high.AsUInt16() >> 2).AsByte(),
-                    }) & two;
-                    var m = 4 * h + quarter;
-                    var q8 = Vector256.Load(x.Quants + b * SuperBlock + 32 * m);
-                    ints += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(lowBits | highBits, q8), ScalesOf256(groupScales, m));
-                }
+                var o = b * SuperBlock + 128 * h;
+                ints = ints.Add<TTile>(Quarter256(low02, high, 0), ScalesOf256(groupScales, 4 * h), x0.Quants + o, x1.Quants + o, x2.Quants + o, x3.Quants + o);
+                ints = ints.Add<TTile>(Quarter256(low13, high, 1), ScalesOf256(groupScales, 4 * h + 1), x0.Quants + o + 32, x1.Quants + o + 32, x2.Quants + o + 32, x3.Quants + o + 32);
+                ints = ints.Add<TTile>(Quarter256(low02, high, 2), ScalesOf256(groupScales, 4 * h + 2), x0.Quants + o + 64, x1.Quants + o + 64, x2.Quants + o + 64, x3.Quants + o + 64);
+                ints = ints.Add<TTile>(Quarter256(low13, high, 3), ScalesOf256(groupScales, 4 * h + 3), x0.Quants + o + 96, x1.Quants + o + 96, x2.Quants + o + 96, x3.Quants + o + 96);
             }
-            var lanes = ints - (Avx2.MultiplyAddAdjacent(Vector256.Load(x.GroupSums + 16 * b), groupScales) << 5);
-            var d = HalfConversion.ToSingle(((ushort*)(scales + 16 * Rows))[row]) * x.Scales[b];
-            acc = Vector256.FusedMultiplyAdd(Vector256.Create(d), Avx.ConvertToVector256Single(lanes), acc);
+            var d = HalfConversion.ToSingle(((ushort*)(scales + 16 * Rows))[row]);
+            acc0 = Fold256(acc0, ints.V0, groupScales, x0, b, d);
+            if (TTile.Count > 1)
+            {
+                acc1 = Fold256(acc1, ints.V1, groupScales, x1, b, d);
+                acc2 = Fold256(acc2, ints.V2, groupScales, x2, b, d);
+                acc3 = Fold256(acc3, ints.V3, groupScales, x3, b, d);
+            }
         }
-        return RowPairs.HorizontalSum(acc);
+        output.Write(t, group.Row + row, RowPairs.HorizontalSum(acc0));
+        if (TTile.Count > 1)
+        {
+            output.Write(t + 1, group.Row + row, RowPairs.HorizontalSum(acc1));
+            output.Write(t + 2, group.Row + row, RowPairs.HorizontalSum(acc2));
+            output.Write(t + 3, group.Row + row, RowPairs.HorizontalSum(acc3));
+        }
+    }
+
+    /// <summary>acc += d_w·d_a · (lanes − 32·(scale·Σa per lane)) for one token at the end of a super-block (AVX2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fold256(Vector256<float> acc, Vector256<int> ints, Vector256<short> groupScales, in Q8_KToken x, int b, float dw)
+    {
+        var lanes = ints - (Avx2.MultiplyAddAdjacent(Vector256.Load(x.GroupSums + 16 * b), groupScales) << 5);
+        return Vector256.FusedMultiplyAdd(Vector256.Create(dw * x.Scales[b]), Avx.ConvertToVector256Single(lanes), acc);
+    }
+
+    /// <summary>Quarter q of one row's half (256-bit) from its low-bit and high-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Quarter256(Vector256<byte> low, Vector256<byte> high, int quarter)
+    {
+        var nibble = Vector256.Create((byte)0x0F);
+        var lowBits = quarter < 2 ? low & nibble : (low.AsUInt16() >> 4).AsByte() & nibble;
+        var highBits = quarter switch
+        {
+            0 => (high.AsUInt16() << 4).AsByte(),
+            1 => (high.AsUInt16() << 2).AsByte(),
+            2 => high,
+            _ => (high.AsUInt16() >> 2).AsByte(),
+        } & Vector256.Create((byte)0x30);
+        return lowBits | highBits;
     }
 
     /// <summary>Scales 2m (low eight int16 lanes) and 2m + 1 (high eight) from a row's 16 int16 scales.</summary>
