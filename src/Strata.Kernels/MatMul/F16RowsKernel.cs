@@ -28,6 +28,16 @@ internal static unsafe class F16RowsKernel
         {
             var first = g * PackedMatrix.GroupRows;
             var count = Math.Min(PackedMatrix.GroupRows, w.Rows - first);
+            if (level == SimdLevel.Avx512 && a.Batch < 4)
+            {
+                // Decode: widen as the row streams by instead of through the scratch.
+                for (var i = 0; i < count; i++)
+                {
+                    for (var t = 0; t < a.Batch; t++)
+                        output.Write(t, first + i, StreamingRow512((ushort*)w.Source.Row(first + i), a.Floats(t), cols));
+                }
+                continue;
+            }
             for (var i = 0; i < count; i++)
                 HalfConversion.ToSingle((ushort*)w.Source.Row(first + i), scratch + (long)i * cols, cols, level);
             for (var i = 0; i < count; i++)
@@ -43,6 +53,23 @@ internal static unsafe class F16RowsKernel
                     output.Write(t, first + i, DotProduct.Widened(row, a.Floats(t), cols, level));
             }
         }
+    }
+
+    /// <summary>One F16 row widened 64 elements at a time into the four accumulators, in the order of <see cref="DotProduct.Widened(float*, float*, int, SimdLevel)"/>.</summary>
+    private static float StreamingRow512(ushort* row, float* x, int cols)
+    {
+        var s = default(Accumulators);
+        var steps = cols / Step * Step;
+        for (var i = 0; i < steps; i += Step)
+        {
+            CacheLines.Prefetch(row + i + 8 * Step, 2 * Step);
+            s = s.Add(HalfConversion.ToSingle(Vector256.Load(row + i)), HalfConversion.ToSingle(Vector256.Load(row + i + Lanes)),
+                HalfConversion.ToSingle(Vector256.Load(row + i + 2 * Lanes)), HalfConversion.ToSingle(Vector256.Load(row + i + 3 * Lanes)), x + i);
+        }
+        double total = cols >= Step ? DotProduct.ReduceAdd((s.S0 + s.S2) + (s.S1 + s.S3)) : 0f;
+        for (var i = steps; i < cols; i++)
+            total += HalfConversion.ToSingle(row[i]) * x[i];
+        return (float)total;
     }
 
     /// <summary>One widened row against four tokens, each in the order of <see cref="DotProduct.Widened(float*, float*, int, SimdLevel)"/>.</summary>

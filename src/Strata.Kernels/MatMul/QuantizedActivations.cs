@@ -100,8 +100,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
                     ActivationQuantizer.QuantizeQ8_K(x, Cols, Quants(t), SuperBlockScales(t), GroupSums(t), PairSums(t), level);
                     break;
                 case ActivationFormat.Half:
-                    for (var i = 0; i < Cols; i++)
-                        _floats.Pointer[(long)t * Cols + i] = (float)(Half)x[i];
+                    RoundToHalf(x, _floats.Pointer + (long)t * Cols, Cols);
                     break;
                 case ActivationFormat.BFloat:
                     RoundToBFloatSplit(x, _floats.Pointer + (long)t * Cols, Cols);
@@ -110,6 +109,19 @@ internal sealed unsafe class QuantizedActivations : IDisposable
                     ActivationQuantizer.QuantizeRow(BlockType, new ReadOnlySpan<float>(x, Cols), new Span<byte>(Block(t), BlockRowBytes));
                     break;
             }
+        }
+    }
+
+    /// <summary>x[cols] rounded to half precision (ties to even, overflow to ∞, as F16C converts) and widened back.</summary>
+    private static void RoundToHalf(float* x, float* destination, int cols)
+    {
+        const int chunk = 1024;
+        Span<Half> halves = stackalloc Half[chunk];
+        for (var i = 0; i < cols; i += chunk)
+        {
+            var n = Math.Min(chunk, cols - i);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(x + i, n), halves[..n]);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(halves[..n], new Span<float>(destination + i, n));
         }
     }
 
