@@ -18,6 +18,9 @@ internal static unsafe class BF16RowsKernel
 {
     private const int Step = 64;
 
+    /// <summary>How far ahead of the step being summed the weights are fetched (4 KiB of each row's stream).</summary>
+    private const int PrefetchElements = 32 * Step;
+
     public static void Run(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level)
     {
         var end = Math.Min(w.Rows, groupEnd * PackedMatrix.GroupRows);
@@ -57,8 +60,8 @@ internal static unsafe class BF16RowsKernel
         var high = Vector512.Create(0xFFFF0000u);
         for (var i = 0; i < steps; i += Step)
         {
-            CacheLines.Prefetch(w0 + i + 4 * Step, 2 * Step);
-            CacheLines.Prefetch(w1 + i + 4 * Step, 2 * Step);
+            CacheLines.Prefetch(w0 + i + PrefetchElements, 2 * Step);
+            CacheLines.Prefetch(w1 + i + PrefetchElements, 2 * Step);
             var p = Vector512.Load((uint*)(w0 + i));
             var q = Vector512.Load((uint*)(w0 + i + 32));
             var (odd00, even00, odd01, even01) = ((p & high).AsSingle(), (p << 16).AsSingle(), (q & high).AsSingle(), (q << 16).AsSingle());
