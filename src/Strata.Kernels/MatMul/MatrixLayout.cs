@@ -33,6 +33,12 @@ public enum MatrixLayout
     Q4_KInterleaved,
 
     /// <summary>
+    /// Q3_K regrouped into 16-row groups like <see cref="Q6_KGrouped"/> (its scales unpacked to int8, 4 bytes a row and
+    /// super-block more than stored), eight integer lanes per output like ggml's AVX2 vec_dot.
+    /// </summary>
+    Q3_KGrouped,
+
+    /// <summary>
     /// Q5_K regrouped into 16-row groups (per super-block, row pairs' quants side by side, scales after all quants),
     /// eight integer lanes per output like ggml's AVX2 vec_dot, which llama.cpp uses for Q5_K.
     /// </summary>

@@ -61,6 +61,7 @@ public sealed unsafe class MatMulJobTests
         { TensorType.Q5_K, 32, 256 },
         { TensorType.Q6_K, 17, 768 },
         { TensorType.Q6_K, 32, 256 },
+        { TensorType.Q3_K, 21, 512 },
     };
 
     /// <summary>
@@ -129,6 +130,7 @@ public sealed unsafe class MatMulJobTests
     [InlineData(TensorType.Q4_K)]
     [InlineData(TensorType.Q5_K)]
     [InlineData(TensorType.Q6_K)]
+    [InlineData(TensorType.Q3_K)]
     public void Run_TokenInAnyBatchOrThreadCount_GivesTheSameBits(TensorType type)
     {
         const int rows = 48, cols = 256, batch = 13;

@@ -5,7 +5,7 @@ namespace Strata.Kernels.Tests.MatMul;
 /// <summary>
 /// ggml's x86 K-quant dot products written plainly from the GGUF blocks, one output at a time: the orders the repacked
 /// kernels must reproduce bit for bit. Q4_K follows the repacked q4_K_8x8 GEMV (a float sum per super-block for the
-/// scales and one for the mins, subtracted at the end); Q5_K and Q6_K follow the AVX2 vec_dot (eight integer lanes,
+/// scales and one for the mins, subtracted at the end); Q3_K, Q5_K and Q6_K follow the AVX2 vec_dot (eight integer lanes,
 /// lane l taking the quants with (i mod 32) / 4 = l, hsum_float_8 at the end; Q5_K adds its mins as one float).
 /// </summary>
 internal static class X86KQuantReference
@@ -18,11 +18,36 @@ internal static class X86KQuantReference
         var blocks = activations.Length / Q8_KBlock.Bytes;
         return type switch
         {
+            TensorType.Q3_K => Q3_K(weights, activations, blocks),
             TensorType.Q4_K => Q4_K(weights, activations, blocks),
             TensorType.Q5_K => Q5_K(weights, activations, blocks),
             TensorType.Q6_K => Q6_K(weights, activations, blocks),
             _ => throw new ArgumentOutOfRangeException(nameof(type)),
         };
+    }
+
+    private static float Q3_K(ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations, int blocks)
+    {
+        Span<float> acc = stackalloc float[8];
+        Span<int> lanes = stackalloc int[8];
+        acc.Clear();
+        for (var b = 0; b < blocks; b++)
+        {
+            var w = weights.Slice(b * Q3_KBlock.Bytes, Q3_KBlock.Bytes);
+            var a = activations.Slice(b * Q8_KBlock.Bytes, Q8_KBlock.Bytes);
+            lanes.Clear();
+            for (var i = 0; i < SuperBlock; i++)
+            {
+                var (h, s, l) = (i / 128, i % 128 / 32, i % 32);
+                var low2 = (w[32 + 32 * h + l] >> (2 * s)) & 3;
+                var offset = ((w[l] >> (4 * h + s)) & 1) == 0 ? 4 : 0;
+                lanes[l / 4] += Q3_KBlock.GroupScale(w.Slice(96, 12), i / 16) * ((low2 - offset) * Q8_KBlock.Quants(a)[i]);
+            }
+            var d = Q8_KBlock.Scale(a) * Fp16.Read(w[108..]);
+            for (var l = 0; l < 8; l++)
+                acc[l] = MathF.FusedMultiplyAdd(d, lanes[l], acc[l]);
+        }
+        return HorizontalSum(acc);
     }
 
     private static float Q4_K(ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations, int blocks)
