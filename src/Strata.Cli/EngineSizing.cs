@@ -1,6 +1,6 @@
 using Strata.Engine;
+using Strata.KvCache;
 using Strata.Models;
-using Strata.Models.Kv;
 
 namespace Strata.Cli;
 

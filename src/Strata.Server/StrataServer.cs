@@ -53,6 +53,7 @@ public sealed class StrataServer : IAsyncDisposable
             .AddSingleton<CompletionsEndpoint>()
             .AddSingleton<ChatCompletionsEndpoint>()
             .AddSingleton<ModelsEndpoint>()
+            .AddSingleton<TokenizeEndpoint>()
             .AddSingleton<MetricsEndpoint>();
 
         var app = builder.Build();
@@ -69,10 +70,13 @@ public sealed class StrataServer : IAsyncDisposable
         var logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
         app.Lifetime.ApplicationStopping.Register(() => logger.LogInformation("Shutting down: running requests are cancelled"));
         logger.LogInformation(
-            "Serving {Model} at {Url}: {Blocks} KV blocks of {BlockSize} tokens ({KvType}), step budget {Budget} tokens, max model length {MaxModelLength}",
-            engine.Model.Name, address, engine.KvBlockCount, engine.Options.BlockSize, engine.Options.KvDataType, engine.MaxBatchedTokens, engine.MaxModelLength);
+            "Serving {Model} at {Url}: {KvCache}, step budget {Budget} tokens, max model length {MaxModelLength}",
+            engine.Model.Name, address, engine.KvCacheSummary, engine.MaxBatchedTokens, engine.MaxModelLength);
         return new StrataServer(app, address);
     }
+
+    /// <summary>Loggers that write as the server does (one line each, to stderr), for the engine it will serve.</summary>
+    public static ILoggerFactory CreateLoggerFactory(LogLevel level) => LoggerFactory.Create(logging => ConfigureLogging(logging, level));
 
     /// <summary>Returns once the server was asked to stop (<paramref name="cancellation"/>, Ctrl-C or SIGTERM) and has stopped.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellation = default) => _app.WaitForShutdownAsync(cancellation);

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Strata.Models.Kv;
+using Strata.KvCache;
 
 namespace Strata.Cli.Commands;
 

@@ -1,8 +1,9 @@
+using Strata.KvCache;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Strata.Engine;
+using Strata.Engine.Guard;
 using Strata.Models;
-using Strata.Models.Kv;
 using Strata.Server;
 
 namespace Strata.Cli.Commands;
@@ -26,12 +27,12 @@ internal static class ServeCommand
         });
         var threads = ThreadsOption.Create();
         var kvMemory = SizeOption("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: 2GiB]");
-        var blockSize = Positive(new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize });
+        var blockSize = new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize }.MustBePositive();
         var kvType = KvCacheTypeOption.Create();
-        var batchedTokens = NonNegative(new Option<int>("--max-num-batched-tokens") { Description = "Token budget of one engine step (default: measured for a ~100 ms step, at least 64)" });
-        var sequences = Positive(new Option<int>("--max-num-seqs") { Description = "Sequences that may run at once", DefaultValueFactory = _ => defaults.MaxSequences });
-        var queue = Positive(new Option<int>("--max-queue") { Description = "Requests that may wait; more are refused with 503", DefaultValueFactory = _ => defaults.MaxQueue });
-        var maxModelLength = NonNegative(new Option<int>("--max-model-len") { Description = "Longest sequence, prompt plus output (default: the model's context)" });
+        var batchedTokens = new Option<int>("--max-num-batched-tokens") { Description = "Token budget of one engine step (default: measured for a ~100 ms step, at least 64)" }.MustNotBeNegative();
+        var sequences = new Option<int>("--max-num-seqs") { Description = "Sequences that may run at once", DefaultValueFactory = _ => defaults.MaxSequences }.MustBePositive();
+        var queue = new Option<int>("--max-queue") { Description = "Requests that may wait; more are refused with 503", DefaultValueFactory = _ => defaults.MaxQueue }.MustBePositive();
+        var maxModelLength = new Option<int>("--max-model-len") { Description = "Longest sequence, prompt plus output (default: the model's context)" }.MustNotBeNegative();
         var apiKeys = new Option<string[]>("--api-key")
         {
             Description = "Require 'Authorization: Bearer KEY' on /v1 requests; repeat for several keys (each a tenant with its own cache)",
@@ -44,16 +45,20 @@ internal static class ServeCommand
         var diskDirectory = new Option<string?>("--disk-cache-dir") { Description = "Directory of the disk tier (blocks survive restarts) [default: none]" };
         var diskSize = SizeOption("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
+        var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
+            using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
+            using var contentGuard = result.GetValue(guard) is { } guardPath ? LoadGuard(guardPath, loaded) : null;
             var engineOptions = new EngineOptions
             {
+                Guard = contentGuard,
                 Threads = result.GetValue(threads),
                 KvCacheBytes = result.GetValue(kvMemory) ?? defaults.KvCacheBytes,
                 BlockSize = result.GetValue(blockSize),
@@ -72,13 +77,25 @@ internal static class ServeCommand
             };
             var serverOptions = new ServerOptions { Host = result.GetValue(host)!, Port = result.GetValue(port), ApiKeys = result.GetValue(apiKeys) ?? [] };
 
-            using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
-            using var engine = InferenceEngine.Start(loaded, engineOptions);
+            using var loggers = StrataServer.CreateLoggerFactory(serverOptions.LogLevel);
+            using var engine = InferenceEngine.Start(loaded, engineOptions, loggers);
             await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
             await server.WaitForShutdownAsync(cancellation);
             return 0;
         }));
         return command;
+    }
+
+    private static ContentGuard LoadGuard(string path, LoadedModel model)
+    {
+        try
+        {
+            return ContentGuard.Load(path, model.Tokenizer);
+        }
+        catch (Exception ex) when (ex is FormatException or IOException)
+        {
+            throw new ArgumentException($"--guard {path}: {ex.Message}", ex);
+        }
     }
 
     private static Option<long?> SizeOption(string name, string description) => new(name)
@@ -107,17 +124,5 @@ internal static class ServeCommand
             return span;
         result.AddError($"--cache-ttl must be a duration like 24h, 30m, 90s or 7d, got '{text}'");
         return null;
-    }
-
-    private static Option<int> Positive(Option<int> option)
-    {
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 and var value) r.AddError($"{option.Name} must be at least 1, got {value}"); });
-        return option;
-    }
-
-    private static Option<int> NonNegative(Option<int> option)
-    {
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 and var value) r.AddError($"{option.Name} must not be negative, got {value}"); });
-        return option;
     }
 }

@@ -1,6 +1,8 @@
+using Strata.KvCache;
 using System.Numerics.Tensors;
 using Strata.Kernels.Attention;
 using Strata.Kernels.Ops;
+using Strata.Kernels.Quant;
 using Strata.Kernels.Simd;
 
 namespace Strata.Models.Kv;
@@ -25,14 +27,14 @@ internal static unsafe class KvBlockReader
                 Buffer.MemoryCopy(rows, destination, (long)length * sizeof(float), (long)length * sizeof(float));
                 break;
             default:
-                QuantizedKv.Dequantize(layout.QuantizedType, rows, layout.RowBytes, count, layout.HeadDim, destination, level);
+                QuantizedKv.Dequantize(QuantizedType(layout), rows, layout.RowBytes, count, layout.HeadDim, destination, level);
                 break;
         }
     }
 
     /// <summary>A quantized cache's keys: <paramref name="count"/> rows from slot <paramref name="first"/> of one head as int8 key pairs.</summary>
     public static void ReadKeys(byte* block, KvLayout layout, int head, int first, int count, Q8_0Keys destination) =>
-        QuantizedKv.UnpackKeys(layout.QuantizedType, Row(block, layout, head, first), layout.RowBytes, count, layout.HeadDim, destination);
+        QuantizedKv.UnpackKeys(QuantizedType(layout), Row(block, layout, head, first), layout.RowBytes, count, layout.HeadDim, destination);
 
     /// <summary>
     /// Stores one token's vectors for every head, [kvHeads, headDim], at <paramref name="slot"/> of the block, rotated
@@ -60,7 +62,7 @@ internal static unsafe class KvBlockReader
                     source.CopyTo(new Span<float>(row, layout.HeadDim));
                     break;
                 default:
-                    QuantizedKv.Store(layout.QuantizedType, source, new Span<byte>(row, layout.RowBytes));
+                    QuantizedKv.Store(QuantizedType(layout), source, new Span<byte>(row, layout.RowBytes));
                     break;
             }
         }
@@ -68,4 +70,6 @@ internal static unsafe class KvBlockReader
 
     /// <summary>Where slot <paramref name="slot"/> of one head's rows starts in a block ([kvHead, slot] rows of RowBytes).</summary>
     private static byte* Row(byte* block, KvLayout layout, int head, int slot) => block + ((long)head * layout.BlockSize + slot) * layout.RowBytes;
+
+    private static TensorType QuantizedType(KvLayout layout) => layout.DataType == KvDataType.Q8_0 ? TensorType.Q8_0 : TensorType.Q4_0;
 }

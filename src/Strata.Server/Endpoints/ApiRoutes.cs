@@ -15,6 +15,10 @@ internal static class ApiRoutes
         app.MapPost("/v1/completions", services.GetRequiredService<CompletionsEndpoint>().HandleAsync);
         app.MapPost("/v1/chat/completions", services.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync);
         app.MapGet("/v1/models", services.GetRequiredService<ModelsEndpoint>().HandleAsync);
+        var tokenize = services.GetRequiredService<TokenizeEndpoint>();
+        app.MapPost("/tokenize", tokenize.TokenizeAsync);
+        app.MapPost("/detokenize", tokenize.DetokenizeAsync);
+        app.MapPost("/apply-template", tokenize.ApplyTemplateAsync);
         app.MapGet("/metrics", services.GetRequiredService<MetricsEndpoint>().HandleAsync);
         app.MapGet("/health", context =>
         {

@@ -10,8 +10,10 @@ internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
     public Task HandleAsync(HttpContext context)
     {
         context.Response.ContentType = PrometheusText.ContentType;
-        var text = metrics.Render(host.Engine.Stats);
-        CacheMetrics.WriteTo(text, host.Engine);
+        var stats = host.Stats;
+        var text = metrics.Render(stats);
+        CacheMetrics.WriteTo(text, stats);
+        GuardMetrics.WriteTo(text, host.Guard);
         return context.Response.WriteAsync(text.ToString());
     }
 }

@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Strata.Engine;
+using Strata.Engine.Guard;
 using Strata.Engine.Requests;
 using Strata.Models.Tokenizers;
 using Strata.Server.Metrics;
 using Strata.Server.Protocol;
+using Strata.Server.Structured;
+using Strata.Server.Tools;
 
 namespace Strata.Server.Generation;
 
@@ -15,8 +18,7 @@ namespace Strata.Server.Generation;
 internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, IHostApplicationLifetime lifetime)
 {
     private readonly LogprobFormatter _logprobs = new(engine.Model.Tokenizer);
-
-    public InferenceEngine Engine => engine;
+    private readonly GrammarCache _grammars = new(engine.Model.Tokenizer);
 
     public string ModelName => engine.Model.Name;
 
@@ -24,31 +26,58 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
 
     public int VocabSize => engine.Model.Config.VocabSize;
 
+    /// <summary>Longest sequence (prompt plus output) the engine accepts.</summary>
+    public int MaxModelLength => engine.MaxModelLength;
+
+    /// <summary>The engine's counters, for the metrics endpoint.</summary>
+    public EngineStats Stats => engine.Stats;
+
+    /// <summary>The content guard the engine enforces, if any, for its metrics.</summary>
+    public ContentGuard? Guard => engine.Options.Guard;
+
     /// <param name="defaultMaxTokens">The token limit when the client set none; it is capped to the context left.</param>
     /// <param name="promptParam">The request field the prompt came from, for errors about it.</param>
     /// <param name="tenant">Who is asking (see <see cref="Http.Tenant"/>); tenants never share cached blocks.</param>
-    public ActiveGeneration Start(int[] prompt, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant, CancellationToken clientAborted)
+    /// <param name="tools">How to read tool calls from the output; null when the request offers no tools.</param>
+    public ActiveGeneration Start(int[] prompt, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant, CancellationToken clientAborted,
+        ToolCallFormat? tools = null) => Start([prompt], fields, defaultMaxTokens, promptParam, tenant, clientAborted, tools);
+
+    /// <summary>Submits one engine request per prompt (a batch of prompts, as the completions API takes them).</summary>
+    /// <param name="echo">Per prompt, text each choice's output starts with (<c>echo</c>).</param>
+    public ActiveGeneration Start(IReadOnlyList<int[]> prompts, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant,
+        CancellationToken clientAborted, ToolCallFormat? tools = null, IReadOnlyList<string>? echo = null)
     {
-        if (prompt.Length == 0)
-            throw ApiException.BadRequest("The prompt must not be empty.", promptParam);
-        var maxTokens = MaxTokens(prompt.Length, fields, defaultMaxTokens, promptParam);
-        var request = new GenerationRequest
+        var grammar = fields.Grammar is { } spec ? _grammars.Get(spec) : null;
+        var choices = fields.BestOf ?? fields.Choices;
+        var requests = prompts.Select(prompt =>
         {
-            PromptTokens = prompt,
-            Sampling = fields.Sampling with { MaxTokens = maxTokens },
-            Choices = fields.Choices,
-            Logprobs = fields.Logprobs,
-            TopLogprobs = fields.TopLogprobs,
-            CacheSalt = $"{tenant}\n{fields.CacheSalt}",
-            CacheTtl = fields.CacheTtl,
-            Pin = fields.Pin,
-        };
+            if (prompt.Length == 0)
+                throw ApiException.BadRequest("The prompt must not be empty.", promptParam);
+            return new GenerationRequest
+            {
+                PromptTokens = prompt,
+                Sampling = fields.Sampling with { MaxTokens = MaxTokens(prompt.Length, fields, defaultMaxTokens, promptParam) },
+                Choices = choices,
+                // best_of ranks choices by their tokens' log-probabilities, so the engine reports them.
+                Logprobs = fields.Logprobs || choices > fields.Choices,
+                TopLogprobs = fields.TopLogprobs,
+                Tenant = tenant,
+                CacheSalt = fields.CacheSalt,
+                CacheTtl = fields.CacheTtl,
+                Pin = fields.Pin,
+                Grammar = grammar,
+                GuardCategories = fields.GuardCategories,
+            };
+        }).ToList();
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, lifetime.ApplicationStopping);
         try
         {
             var timer = new RequestTimer(metrics);
-            var handle = Submit(request, cancellation.Token, promptParam);
-            return new ActiveGeneration(handle, request.Choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null);
+            var handles = requests.Select(request => Submit(request, cancellation.Token, promptParam)).ToList();
+            return new ActiveGeneration(handles, choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null, tools, echo)
+            {
+                ReturnedPerPrompt = fields.Choices,
+            };
         }
         catch
         {

@@ -22,6 +22,11 @@ internal sealed class PrometheusText
         _text.Append(' ').Append(Format(value)).Append('\n');
     }
 
+    public void Sample(string name, double value, IEnumerable<(string Name, string Value)> labels)
+    {
+        _text.Append(name).Append('{').AppendJoin(',', labels.Select(l => $"{l.Name}=\"{Escape(l.Value)}\"")).Append("} ").Append(Format(value)).Append('\n');
+    }
+
     public void Gauge(string name, string help, double value)
     {
         Family(name, "gauge", help);

@@ -1,5 +1,5 @@
 using Strata.Models;
-using Strata.Models.Kv;
+using Strata.KvCache;
 using Strata.TestSupport;
 using Strata.TestSupport.Stores;
 
@@ -51,7 +51,7 @@ public sealed class QuantizedKvTierTests : IDisposable
 
         Assert.Equal((Prompt.Length - 1) / BlockSize * BlockSize, again.CachedTokens);
         Assert.Equal(expected, completion.Tokens[0]);
-        var stats = engine.HostCacheStats!;
+        var stats = engine.Stats.Tier("host")!;
         Assert.True(stats.Hits >= again.CachedTokens / BlockSize);
         Assert.Equal(stats.Blocks * BlockBytes(type), stats.Bytes);
         Assert.True(BlockBytes(type) * 32 <= BlockBytes(KvDataType.F16) * 17, $"a {type} block is {BlockBytes(type)} bytes, F16 {BlockBytes(KvDataType.F16)}");
@@ -68,7 +68,8 @@ public sealed class QuantizedKvTierTests : IDisposable
         {
             await Completion.CollectAsync(first.Submit(EngineFixture.Greedy(Prompt, 24)));
             await first.FlushCacheAsync();
-            Assert.True(first.DiskCacheStats!.BytesWritten < first.DiskCacheStats.Blocks * (BlockBytes(type) + 4096));
+            var disk = first.Stats.Tier("disk")!;
+            Assert.True(disk.Blocks > 0 && disk.BytesWritten < disk.Blocks * (BlockBytes(type) + 4096), $"{disk.BytesWritten} bytes for {disk.Blocks} blocks");
         }
 
         using var restarted = Start(type, disk: true);
@@ -87,7 +88,7 @@ public sealed class QuantizedKvTierTests : IDisposable
         var expected = await Uncached(KvDataType.Q8_0);
         using var first = Start(KvDataType.Q8_0, remote: store.Url);
         await Completion.CollectAsync(first.Submit(EngineFixture.Greedy(Prompt, 24)));
-        for (var i = 0; i < 300 && first.RemoteCacheStats!.Published < Prompt.Length / BlockSize; i++)
+        for (var i = 0; i < 300 && first.Stats.Tier("remote")!.Detail("published_total") < Prompt.Length / BlockSize; i++)
             await Task.Delay(10);
 
         using var second = Start(KvDataType.Q8_0, remote: store.Url);
@@ -95,7 +96,7 @@ public sealed class QuantizedKvTierTests : IDisposable
         var completion = await Completion.CollectAsync(handle);
 
         Assert.Equal((Prompt.Length - 1) / BlockSize * BlockSize, handle.CachedTokens);
-        Assert.Equal(handle.CachedTokens / BlockSize, second.TierTraffic["remote"].Blocks);
+        Assert.Equal(handle.CachedTokens / BlockSize, second.Stats.Tier("remote")!.LoadedBlocks);
         Assert.Equal(expected, completion.Tokens[0]);
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Strata.Kernels.Quant;
-using Strata.Models.Kv;
+using Strata.KvCache;
 using Strata.Models.Llama;
 using Strata.Models.Synth;
 using Strata.Models.Tests.Llama;

@@ -15,7 +15,7 @@ internal sealed record ModelBenchOptions
     public IReadOnlyList<int> Batches { get; init; } = [1, 4, 16, 32];
     public int BatchedPrompt { get; init; } = 128;
     /// <summary>How keys and values are cached (llama-bench's -ctk/-ctv).</summary>
-    public Models.Kv.KvDataType KvType { get; init; } = Models.Kv.KvDataType.F16;
+    public KvCache.KvDataType KvType { get; init; } = KvCache.KvDataType.F16;
     /// <summary>Timed repetitions of each test; the mean is reported.</summary>
     public int Repetitions { get; init; } = 3;
 }
