@@ -27,7 +27,7 @@ internal readonly unsafe struct Q8_0KeyScores(Q8_0Queries queries, Q8_0Keys keys
         Vector512<float> h0 = default, h1 = default, h2 = default, h3 = default, h4 = default, h5 = default, h6 = default, h7 = default;
         for (var b = 0; b < blocks; b++)
         {
-            var a = Avx512F.BroadcastVector256ToVector512((long*)(queryQuants + Block * b)).AsSByte();
+            var a = Broadcast256.Load(queryQuants + Block * b);
             var negated = -a;
             var d = queryScales[b];
             var blockQuants = pairs + 64 * b;

@@ -121,7 +121,7 @@ internal static unsafe class Q6_KGroupedKernel
             var scales = group.Scales(b);
             var activations = x.Quants + b * SuperBlock;
             var x8 = new SuperBlockActivations(activations);
-            var groupSums = Avx512F.BroadcastVector256ToVector512((long*)(x.GroupSums + 16 * b)).AsInt16();
+            var groupSums = Broadcast256.Load(x.GroupSums + 16 * b);
             var d = HalfConversion.ToSingle(Vector256.Load((ushort*)(scales + 16 * Rows))) * x.Scales[b];
             CacheLines.Prefetch(scales + ScaleBytes, ScaleBytes);
             acc0 = Pair512(acc0, quants, scales, 0, x8, groupSums, d);
@@ -221,7 +221,7 @@ internal static unsafe class Q6_KGroupedKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Fold512(Vector512<float> acc, Vector512<int> ints, Vector512<short> groupScales, in Q8_KToken x, int b, Vector512<float> d)
     {
-        var groupSums = Avx512F.BroadcastVector256ToVector512((long*)(x.GroupSums + 16 * b)).AsInt16();
+        var groupSums = Broadcast256.Load(x.GroupSums + 16 * b);
         var lanes = ints - (Avx512BW.MultiplyAddAdjacent(groupScales, groupSums) << 5);
         return Vector512.FusedMultiplyAdd(d * x.Scales[b], Avx512F.ConvertToVector512Single(lanes), acc);
     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Strata.Kernels.Simd;
 
 namespace Strata.Kernels.MatMul;
 
@@ -12,7 +13,7 @@ internal static unsafe class RowPairs
 {
     /// <summary>One token's 32 quants in both halves of a vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<sbyte> Activations(sbyte* quants) => Avx512F.BroadcastVector256ToVector512((long*)quants).AsSByte();
+    public static Vector512<sbyte> Activations(sbyte* quants) => Broadcast256.Load(quants);
 
     /// <summary>A permutation that spreads row 2·pair's value over lanes 0-7 and row 2·pair + 1's over lanes 8-15.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -145,6 +145,55 @@ public sealed unsafe class MatMulJobTests
         }
     }
 
+    /// <summary>
+    /// A job reused as the engine reuses it: pooled buffers first grown by a larger batch of other values, the input
+    /// followed by NaNs, the output filled with NaNs, single tokens and a tile plus a tail, one to three threads, run
+    /// again and again. Every run must give the scalar kernel's bits: a kernel reading bytes it does not own (past a
+    /// super-block, a row group or the input) or a race between workers shows here.
+    /// </summary>
+    [Theory]
+    [InlineData(TensorType.Q4_0)]
+    [InlineData(TensorType.Q8_0)]
+    [InlineData(TensorType.F16)]
+    [InlineData(TensorType.BF16)]
+    [InlineData(TensorType.Q4_K)]
+    [InlineData(TensorType.Q5_K)]
+    [InlineData(TensorType.Q6_K)]
+    [InlineData(TensorType.Q3_K)]
+    public void Run_ReusedOverGarbage_EveryRunGivesTheScalarBits(TensorType type)
+    {
+        const int rows = 40, cols = 768, runs = 12;
+        using var weights = RandomWeights(new Random(13), type, rows, cols);
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, type, rows, cols));
+        using var warmInput = Gaussian(new Random(14), 16 * cols);
+        foreach (var batch in new[] { 1, 3, 9 })
+        {
+            using var input = new NativeBuffer<float>((long)(batch + 1) * cols);
+            QuantTestData.Gaussian(new Random(15 + batch), batch * cols).CopyTo(input.Span);
+            input.Span[(batch * cols)..].Fill(float.NaN);
+            var expected = Multiply(packed, new NativeBufferView(input.Pointer), batch, SimdLevel.Scalar, threads: 1);
+            foreach (var threads in new[] { 1, 3 })
+            {
+                using var pool = new ComputePool(threads);
+                using var job = new MatMulJob();
+                var output = new float[batch * rows];
+                var warm = new float[16 * rows];
+                fixed (float* w = warm, y = output)
+                {
+                    job.Run(pool, packed, warmInput.Pointer, 16, w);
+                    for (var run = 0; run < runs; run++)
+                    {
+                        output.AsSpan().Fill(float.NaN);
+                        job.Run(pool, packed, input.Pointer, batch, y);
+                        for (var i = 0; i < output.Length; i++)
+                            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(output[i]),
+                                $"{type} {SimdSupport.Level} batch {batch} threads {threads} run {run} token {i / rows} row {i % rows}: {output[i]:R}, scalar {expected[i]:R}");
+                    }
+                }
+            }
+        }
+    }
+
     [Fact]
     public void RunGated_EqualsSwiGluOfTheTwoProjections()
     {
