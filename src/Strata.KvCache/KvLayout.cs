@@ -3,9 +3,11 @@ namespace Strata.KvCache;
 /// <summary>
 /// Shape of the paged KV memory and of a block's payload as the tiers move it: for each layer, keys then values, each
 /// [KvHeadCount, BlockSize] rows of one head at one position (HeadDim elements of <see cref="DataType"/>, or for a
-/// quantized cache that head's ggml blocks of 32).
+/// quantized cache that head's ggml blocks of 32). With <see cref="KeysOnly"/> a block holds one tensor per layer whose
+/// rows serve as keys and, in part, as values: multi-head latent attention caches one compressed latent (plus a rotary
+/// key) per token, from which every head's keys and values are derived.
 /// </summary>
-public sealed record KvLayout(int LayerCount, int KvHeadCount, int HeadDim, int BlockSize, KvDataType DataType)
+public sealed record KvLayout(int LayerCount, int KvHeadCount, int HeadDim, int BlockSize, KvDataType DataType, bool KeysOnly = false)
 {
     /// <summary>Elements in one ggml block of a quantized cache.</summary>
     public const int QuantBlock = 32;
@@ -41,6 +43,9 @@ public sealed record KvLayout(int LayerCount, int KvHeadCount, int HeadDim, int 
     /// <summary>llama.cpp's rotation of values (and, undoing it, of the attention output): chunks of 64, or 0.</summary>
     public int ValueRotation => IsQuantized && HeadDim % 64 == 0 ? 64 : 0;
 
+    /// <summary>Tensors per layer in a block: K and V, or the keys alone.</summary>
+    public int TensorsPerLayer => KeysOnly ? 1 : 2;
+
     /// <summary>Elements of K (or V) in one block of one layer: [KvHeadCount, BlockSize, HeadDim].</summary>
     public int BlockElements => KvHeadCount * BlockSize * HeadDim;
 
@@ -54,8 +59,11 @@ public sealed record KvLayout(int LayerCount, int KvHeadCount, int HeadDim, int 
     /// <summary>Bytes of K (or V) in one block of one layer: [KvHeadCount, BlockSize] rows.</summary>
     public int BlockBytesPerLayer => KvHeadCount * BlockSize * RowBytes;
 
-    /// <summary>Bytes of one block across all layers, K and V.</summary>
-    public long BlockBytes => 2L * LayerCount * BlockBytesPerLayer;
+    /// <summary>Bytes of one block across all layers, K and V (or the keys alone).</summary>
+    public long BlockBytes => (long)TensorsPerLayer * LayerCount * BlockBytesPerLayer;
+
+    /// <summary>Bytes one token position takes in the cache, across all layers.</summary>
+    public long BytesPerToken => (long)TensorsPerLayer * LayerCount * KvHeadCount * RowBytes;
 
     // ggml's Q8_0 block: an fp16 scale and 32 int8; Q4_0: an fp16 scale and 32 nibbles.
     private int QuantBlockBytes => DataType == KvDataType.Q8_0 ? 2 + 32 : 2 + 16;

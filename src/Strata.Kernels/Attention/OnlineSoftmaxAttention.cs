@@ -206,9 +206,10 @@ public static unsafe class OnlineSoftmaxAttention
     }
 
     /// <summary>
-    /// The running sums of <paramref name="rows"/> rows over keys first..last, key by key: sum = fma(sum, correction,
-    /// weight) (a multiply by exactly 1 where no key raised the maximum), as ggml's <c>S = S*ms + vs</c> compiles: GCC
-    /// contracts it into one fused multiply-add. Four rows go together so their chains of dependent multiply-adds overlap.
+    /// The running sums of <paramref name="rows"/> rows over keys first..last, key by key: sum = sum·correction +
+    /// weight, rounded once (a multiply by exactly 1 where no key raised the maximum): GCC contracts ggml's
+    /// <c>S = S*ms + vs</c> into a fused multiply-add, which differs from two roundings where a key raises the
+    /// maximum. Four rows go together so their chains of dependent multiply-adds overlap.
     /// </summary>
     /// <param name="corrections">[rows, 16]</param>
     /// <param name="weights">[rows, 16]</param>
