@@ -74,6 +74,8 @@ internal static class EngineBuilder
     {
         if (!options.PrefixCaching)
             return null;
+        if (options.HostCacheInt8 && options.HostCacheBytes > 0 && memory.Layout.IsQuantized)
+            throw new ArgumentException($"an int8 host tier re-encodes F16 or F32 blocks; a {options.KvDataType} cache's blocks are stored as they are");
         var tiers = new List<IKvTier>();
         try
         {

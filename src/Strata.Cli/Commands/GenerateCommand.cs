@@ -25,9 +25,10 @@ internal static class GenerateCommand
         var repeatPenalty = new Option<float>("--repeat-penalty") { Description = "Penalty for recently seen tokens; 1 disables", DefaultValueFactory = _ => 1f };
         var seed = new Option<ulong?>("--seed", "-s") { Description = "Random seed (default: random)" };
         var threads = ThreadsOption.Create();
+        var kvType = KvCacheTypeOption.Create();
         var command = new Command("generate", "Complete a prompt and print the generated text")
         {
-            model, prompt, tokens, temperature, topK, topP, minP, repeatPenalty, seed, threads,
+            model, prompt, tokens, temperature, topK, topP, minP, repeatPenalty, seed, threads, kvType,
         };
         var speculative = new SpeculativeOptions();
         foreach (var option in speculative.All)
@@ -54,7 +55,7 @@ internal static class GenerateCommand
             var speculation = speculative.Resolve(result);
 
             using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
-            using var engine = InferenceEngine.Start(loaded, EngineSizing.ForOneSequence(loaded, result.GetValue(threads)) with { Speculation = speculation });
+            using var engine = InferenceEngine.Start(loaded, EngineSizing.ForOneSequence(loaded, result.GetValue(threads), result.GetValue(kvType)) with { Speculation = speculation });
             var promptTokens = loaded.Tokenizer.Encode(text, addSpecial: true, parseSpecial: true);
             var clock = Stopwatch.StartNew();
             var handle = engine.Submit(new GenerationRequest { PromptTokens = promptTokens, Sampling = sampling }, cancellation);

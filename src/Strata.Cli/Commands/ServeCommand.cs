@@ -28,8 +28,7 @@ internal static class ServeCommand
         var threads = ThreadsOption.Create();
         var kvMemory = SizeOption.Create("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: 2GiB]");
         var blockSize = new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize }.MustBePositive();
-        var kvType = new Option<string>("--kv-cache-dtype") { Description = "Element type of the KV cache", DefaultValueFactory = _ => "f16" };
-        kvType.AcceptOnlyFromAmong("f16", "f32");
+        var kvType = KvCacheTypeOption.Create();
         var batchedTokens = new Option<int>("--max-num-batched-tokens") { Description = "Token budget of one engine step (default: measured for a ~100 ms step, at least 64)" }.MustNotBeNegative();
         var sequences = new Option<int>("--max-num-seqs") { Description = "Sequences that may run at once", DefaultValueFactory = _ => defaults.MaxSequences }.MustBePositive();
         var queue = new Option<int>("--max-queue") { Description = "Requests that may wait; more are refused with 503", DefaultValueFactory = _ => defaults.MaxQueue }.MustBePositive();
@@ -41,7 +40,7 @@ internal static class ServeCommand
         };
         var noPrefixCache = new Option<bool>("--no-prefix-cache") { Description = "Do not reuse the KV of cached prompt prefixes" };
         var hostCache = SizeOption.Create("--host-cache-memory", "Host memory for blocks evicted from the KV cache, like 8GiB [default: none]");
-        var hostDtype = new Option<string>("--host-cache-dtype") { Description = "Element type in the host tier: as the KV cache, or int8", DefaultValueFactory = _ => "native" };
+        var hostDtype = new Option<string>("--host-cache-dtype") { Description = "Element type in the host tier: as the KV cache, or int8 (F16 and F32 caches)", DefaultValueFactory = _ => "native" };
         hostDtype.AcceptOnlyFromAmong("native", "int8");
         var diskDirectory = new Option<string?>("--disk-cache-dir") { Description = "Directory of the disk tier (blocks survive restarts) [default: none]" };
         var diskSize = SizeOption.Create("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
@@ -67,7 +66,7 @@ internal static class ServeCommand
                 Threads = result.GetValue(threads),
                 KvCacheBytes = result.GetValue(kvMemory) ?? defaults.KvCacheBytes,
                 BlockSize = result.GetValue(blockSize),
-                KvDataType = result.GetValue(kvType) == "f32" ? KvDataType.F32 : KvDataType.F16,
+                KvDataType = result.GetValue(kvType),
                 MaxBatchedTokens = result.GetValue(batchedTokens),
                 MaxSequences = result.GetValue(sequences),
                 MaxQueue = result.GetValue(queue),
