@@ -17,7 +17,12 @@ internal static class StepBudget
     private const int Minimum = 64;
     private const int Maximum = 4096;
 
-    public static int Measure(LlamaModel model, KvBuffer kv, ComputePool pool, EngineOptions options)
+    /// <summary>The budget whose prefill takes <see cref="EngineOptions.TargetStepTime"/> at <paramref name="secondsPerToken"/>.</summary>
+    public static int For(double secondsPerToken, EngineOptions options) =>
+        (int)Math.Clamp(options.TargetStepTime.TotalSeconds / secondsPerToken, Minimum, Maximum);
+
+    /// <summary>Seconds per token of a timed 64-token prefill (after a warm-up one).</summary>
+    public static double MeasureSecondsPerToken(LlamaModel model, KvBuffer kv, ComputePool pool)
     {
         var tokens = Math.Min(ProbeTokens, kv.BlockCount * kv.Layout.BlockSize);
         var table = Enumerable.Range(0, (tokens + kv.Layout.BlockSize - 1) / kv.Layout.BlockSize).ToArray();
@@ -29,8 +34,6 @@ internal static class StepBudget
         model.Forward(batch, kv, pool);
         var clock = Stopwatch.StartNew();
         model.Forward(batch, kv, pool);
-        var secondsPerToken = clock.Elapsed.TotalSeconds / tokens;
-        var budget = (int)(options.TargetStepTime.TotalSeconds / secondsPerToken);
-        return Math.Clamp(budget, Minimum, Maximum);
+        return clock.Elapsed.TotalSeconds / tokens;
     }
 }
