@@ -17,6 +17,12 @@ public sealed record ServerOptions
     /// </summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
+    /// <summary>
+    /// Tenants with their own API keys, default service tier and limits (see <see cref="TenantSettings.Parse"/>); their
+    /// keys are accepted besides <see cref="ApiKeys"/>.
+    /// </summary>
+    public IReadOnlyList<TenantSettings> Tenants { get; init; } = [];
+
     /// <summary>The least severe log messages written to stderr.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }

@@ -12,7 +12,11 @@ namespace Strata.Server.Tests;
 /// <summary>A real Kestrel server on a free port of 127.0.0.1, over an engine and a model of its own.</summary>
 internal sealed class RunningServer : IAsyncDisposable
 {
-    public static readonly EngineOptions SmallEngine = new() { KvCacheBytes = 16L << 20, Threads = 1, MaxBatchedTokens = 256 };
+    // Early rejection is left to the tests of it: a loaded machine must not turn the other tests' requests away.
+    public static readonly EngineOptions SmallEngine = new()
+    {
+        KvCacheBytes = 16L << 20, Threads = 1, MaxBatchedTokens = 256, ServiceLevels = new Engine.Control.ServiceLevels { EarlyRejection = false },
+    };
 
     private readonly LoadedModel _model;
     private readonly StrataServer _server;
@@ -35,11 +39,14 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public string ModelName => _model.Name;
 
-    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null)
+    /// <param name="tenants">Tenants the server knows; <paramref name="apiKey"/> may be one of theirs.</param>
+    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null,
+        IReadOnlyList<TenantSettings>? tenants = null)
     {
         var model = LoadedModel.Load(modelPath ?? ModelFiles.Stories);
         var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine);
-        var server = await StrataServer.StartAsync(engine, new ServerOptions { Port = 0, ApiKeys = apiKey is null ? [] : [apiKey], LogLevel = LogLevel.Error });
+        var apiKeys = apiKey is null || tenants is not null ? [] : new[] { apiKey };
+        var server = await StrataServer.StartAsync(engine, new ServerOptions { Port = 0, ApiKeys = apiKeys, Tenants = tenants ?? [], LogLevel = LogLevel.Error });
         return new RunningServer(model, engine, server, apiKey);
     }
 

@@ -12,7 +12,7 @@ internal sealed class StepCostModel
 {
     private const int Terms = 4;
 
-    // Typical magnitudes of the terms, which scale the pull toward the calibration: a prior worth a few steps.
+    // Typical magnitudes of the terms, which scale the pull toward the calibration.
     private static readonly double[] Scale = [1, 64, 16, 4096];
 
     private readonly double[] _prior;
@@ -25,9 +25,9 @@ internal sealed class StepCostModel
     private volatile StepCost _current;
 
     /// <param name="calibration">The law before any step was seen.</param>
-    /// <param name="priorWeight">How many steps' worth of evidence the calibration counts for.</param>
+    /// <param name="priorWeight">How many typical steps' worth of evidence the calibration counts for, per term: little, so a wrong calibration is soon outweighed.</param>
     /// <param name="forgetting">Each step's weight decays by this factor per later step (0.995: a memory of about 200 steps).</param>
-    public StepCostModel(StepCost calibration, double priorWeight = 4, double forgetting = 0.995)
+    public StepCostModel(StepCost calibration, double priorWeight = 0.05, double forgetting = 0.995)
     {
         _current = calibration;
         _prior = [calibration.Fixed, calibration.PerPrefillToken, calibration.PerDecode, calibration.PerContextToken];

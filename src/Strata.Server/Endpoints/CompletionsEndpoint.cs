@@ -18,7 +18,7 @@ internal sealed class CompletionsEndpoint(EngineHost host)
         var prompts = request.Prompts.Select(p => p.Tokens ?? host.Tokenizer.Encode(p.Text!, addSpecial: true, parseSpecial: true)).ToList();
         var echo = request.Echo ? request.Prompts.Zip(prompts, (p, tokens) => p.Text ?? host.Tokenizer.Decode(tokens)).ToList() : null;
         using var generation = host.Start(prompts, request.Generation, CompletionRequest.DefaultMaxTokens, "prompt", Tenant.Of(context), context.RequestAborted,
-            echo: echo);
+            echo: echo, limits: Tenant.LimiterOf(context));
         await GenerationResponse.WriteAsync(context, generation, request.Generation, CompletionFormat.Instance, host.ModelName);
     }
 }

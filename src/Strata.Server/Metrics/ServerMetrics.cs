@@ -23,6 +23,9 @@ internal sealed class ServerMetrics
         "Time from submitting a request to its last generated token.",
         [0.01, 0.05, 0.1, 0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240]);
 
+    /// <summary>Service tiers: latencies, attainment, predictions and refusals.</summary>
+    public SloMetrics Slo { get; } = new();
+
     public void CountRequest(int status) => _requestsByStatus.AddOrUpdate(status, 1, (_, count) => count + 1);
 
     public PrometheusText Render(EngineStats engine)
@@ -42,6 +45,7 @@ internal sealed class ServerMetrics
         text.Counter("strata_prompt_tokens_total", "Prompt tokens computed (prefill).", engine.PromptTokensComputed);
         text.Counter("strata_generation_tokens_total", "Tokens generated.", engine.GeneratedTokens);
         text.Counter("strata_engine_steps_total", "Engine steps run.", engine.Steps);
+        Slo.WriteTo(text, engine);
         return text;
     }
 }
