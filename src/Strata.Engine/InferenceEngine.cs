@@ -28,6 +28,7 @@ public sealed class InferenceEngine : IDisposable
     private readonly Thread _loop;
     private EngineStats _stats;
     private volatile QueueSnapshot _queue = QueueSnapshot.Empty;
+    private readonly ResidentBlocks _resident;
     private volatile bool _stopping;
     private long _nextRequest;
 
@@ -35,7 +36,13 @@ public sealed class InferenceEngine : IDisposable
     {
         Model = model;
         Options = options;
-        _parts = EngineBuilder.Build(model, options, _clock, () => _wake.Set(), loggers, kvEvents);
+        // The pool's blocks are tracked for predictions; no step runs (and no event comes) before the identity is known.
+        _parts = EngineBuilder.Build(model, options, _clock, () => _wake.Set(), loggers, e =>
+        {
+            _resident?.Observe(e);
+            kvEvents?.Invoke(e);
+        });
+        _resident = new ResidentBlocks(_parts.Identity);
         _core = _parts.Core;
         _stats = _core.Snapshot();
         _loop = new Thread(Loop) { IsBackground = true, Name = "strata-engine" };
@@ -83,7 +90,8 @@ public sealed class InferenceEngine : IDisposable
         Validate(request);
         if (_core.Scheduler.WaitingCount + _incoming.Count >= Options.MaxQueue)
             throw new RequestRejectedException($"the server is busy: {Options.MaxQueue} requests are already waiting", overloaded: true, RequestRejectedException.QueueFull);
-        var (prediction, retryAfter) = _parts.Admission.Decide(_queue, Submitted(), request.Tier, request.PromptTokens.Length, request.Sampling.MaxTokens);
+        var uncached = request.PromptTokens.Length - _resident.CachedTokens(request.Tenant, request.CacheSalt, request.PromptTokens);
+        var (prediction, retryAfter) = _parts.Admission.Decide(_queue, Submitted(), request.Tier, uncached, request.Sampling.MaxTokens);
         if (retryAfter is not null)
         {
             throw new RequestRejectedException(

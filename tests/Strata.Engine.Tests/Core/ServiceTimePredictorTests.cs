@@ -67,6 +67,25 @@ public sealed class ServiceTimePredictorTests
     }
 
     [Fact]
+    public void CachedTokens_PromptOfABlockInThePool_ExpectedHitMatchesWhatAdmissionAttaches()
+    {
+        ResidentBlocks? resident = null;
+        var harness = new CoreHarness(CoreHarness.Options(), blocks: 6, budget: 64, kvEvents: e => resident!.Observe(e));
+        resident = new ResidentBlocks(harness.Identity);
+        var prompt = CoreHarness.Prompt(5, 10);
+        harness.Submit(CoreHarness.Greedy(prompt, 3));
+        harness.RunUntilIdle();
+
+        Assert.Equal(8, resident.CachedTokens("", "", prompt));
+        Assert.Equal(0, resident.CachedTokens("other tenant", "", prompt));
+        Assert.Equal(4, resident.CachedTokens("", "", [.. prompt[..4], 7, 7, 7, 7, 7]));
+
+        harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(6, 22), 1)); // needs all six blocks: the first prompt's are evicted
+        harness.RunUntilIdle();
+        Assert.Equal(0, resident.CachedTokens("", "", prompt));
+    }
+
+    [Fact]
     public void Decide_SameBacklog_FlexRefusedFirstWhilePriorityIsAdmitted()
     {
         var levels = new ServiceLevels
