@@ -39,7 +39,7 @@ internal static class EngineBuilder
             // A sequence must always fit alone, or preemption could never make room for it.
             var maxModelLength = Math.Min(contextLength, blockCount * options.BlockSize);
             // The measured prefill also calibrates the service-time predictor before any step is seen.
-            var secondsPerToken = StepBudget.MeasureSecondsPerToken(model.Model, kv, pool);
+            var (fixedSeconds, secondsPerToken) = StepBudget.Measure(model.Model, kv, pool);
             var maxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.For(secondsPerToken, options);
             var identity = new CacheIdentity(ModelFingerprint.Compute(model.File), options.KvDataType, options.BlockSize);
             var logger = loggers.CreateLogger<InferenceEngine>();
@@ -47,7 +47,7 @@ internal static class EngineBuilder
             var buffer = kv;
             var core = BuildCore(options, blockCount, maxBatchedTokens, maxModelLength, identity, tiers, model.Tokenizer,
                 outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents);
-            var admission = Admission(options, maxBatchedTokens, StepCost.FromSecondsPerToken(secondsPerToken));
+            var admission = Admission(options, maxBatchedTokens, new StepCost(fixedSeconds, secondsPerToken, secondsPerToken, 0));
             return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens, admission);
         }
         catch

@@ -191,8 +191,15 @@ public sealed class InferenceEngine : IDisposable
         {
             while (_onLoop.TryDequeue(out var action))
                 action();
+            var admitted = false;
             while (_incoming.TryDequeue(out var request))
+            {
                 _core.Admit(request);
+                admitted = true;
+            }
+            // Admitted requests leave the submitted queue: publish them before the step, which may take a while.
+            if (admitted)
+                _queue = _core.Queue();
             var step = _core.Step();
             if (step is not null)
                 _parts.Admission.Costs.Observe(step);

@@ -9,9 +9,6 @@ public sealed record StepCost(double Fixed, double PerPrefillToken, double PerDe
     public double Seconds(double prefillTokens, double decodes, double contextTokens) =>
         Math.Max(0, Fixed + PerPrefillToken * prefillTokens + PerDecode * decodes + PerContextToken * contextTokens);
 
-    /// <summary>A starting law from one measured figure, the seconds per prefill token: a decode costs about one token, and a small fixed part.</summary>
-    public static StepCost FromSecondsPerToken(double secondsPerToken) => new(2 * secondsPerToken, secondsPerToken, secondsPerToken, 0);
-
     public override string ToString() =>
         $"{Fixed * 1e3:0.###} ms + {PerPrefillToken * 1e3:0.####} ms/prefill token + {PerDecode * 1e3:0.####} ms/decode + {PerContextToken * 1e6:0.####} µs/context token";
 }

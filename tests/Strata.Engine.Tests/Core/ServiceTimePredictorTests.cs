@@ -10,7 +10,7 @@ public sealed class ServiceTimePredictorTests
     public void Observe_SyntheticCostLaw_FitConvergesFromAWrongCalibration()
     {
         var truth = new StepCost(0.004, 0.0008, 0.0015, 0.000002);
-        var model = new StepCostModel(StepCost.FromSecondsPerToken(0.01));
+        var model = new StepCostModel(new StepCost(0.02, 0.01, 0.01, 0));
         var rng = new Random(3);
         for (var i = 0; i < 400; i++)
         {
@@ -32,7 +32,7 @@ public sealed class ServiceTimePredictorTests
     public void Predict_RequestsArrivingUnderLoad_TimeToFirstTokenWithinTenPercentAtTheMedian()
     {
         var harness = new CoreHarness(CoreHarness.Options(blockSize: 16, maxSequences: 8), blocks: 512, budget: 64);
-        var costs = new StepCostModel(StepCost.FromSecondsPerToken(0.0001));
+        var costs = new StepCostModel(new StepCost(0.0002, 0.0001, 0.0001, 0));
         var predictor = new ServiceTimePredictor(64, 8, byTier: true);
         var rng = new Random(11);
         var pending = new List<(GenerationHandle Handle, long Submitted, double Predicted)>();
