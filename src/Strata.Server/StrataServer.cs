@@ -36,10 +36,12 @@ public sealed class StrataServer : IAsyncDisposable
     /// <summary>Binds the port and starts answering requests.</summary>
     public static async Task<StrataServer> StartAsync(InferenceEngine engine, ServerOptions options, CancellationToken cancellation = default)
     {
+        var maxRequestBytes = options.MaxRequestBytes ?? ServerOptions.DefaultMaxRequestBytes(engine.MaxModelLength);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(StrataServer).Assembly.GetName().Name });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxRequestBytes;
             Listen(kestrel, options);
         });
         builder.Services.AddRoutingCore();
@@ -50,6 +52,8 @@ public sealed class StrataServer : IAsyncDisposable
             .AddSingleton<ServerMetrics>()
             .AddSingleton<EngineHost>()
             .AddSingleton<ChatPromptBuilder>()
+            .AddSingleton(new PromptTokenizer(text => engine.Model.Tokenizer.Encode(text, addSpecial: true, parseSpecial: true), engine.MaxModelLength,
+                lanes: Math.Max(1, Environment.ProcessorCount / 2)))
             .AddSingleton<CompletionsEndpoint>()
             .AddSingleton<ChatCompletionsEndpoint>()
             .AddSingleton<ModelsEndpoint>()
@@ -70,8 +74,8 @@ public sealed class StrataServer : IAsyncDisposable
         var logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
         app.Lifetime.ApplicationStopping.Register(() => logger.LogInformation("Shutting down: running requests are cancelled"));
         logger.LogInformation(
-            "Serving {Model} at {Url}: {KvCache}, step budget {Budget} tokens, max model length {MaxModelLength}",
-            engine.Model.Name, address, engine.KvCacheSummary, engine.MaxBatchedTokens, engine.MaxModelLength);
+            "Serving {Model} at {Url}: {KvCache}, step budget {Budget} tokens, max model length {MaxModelLength}, request bodies up to {MaxRequestBytes} bytes",
+            engine.Model.Name, address, engine.KvCacheSummary, engine.MaxBatchedTokens, engine.MaxModelLength, maxRequestBytes);
         return new StrataServer(app, address);
     }
 
@@ -91,9 +95,9 @@ public sealed class StrataServer : IAsyncDisposable
     private static void Listen(KestrelServerOptions kestrel, ServerOptions options)
     {
         if (options.Host == "localhost")
-            kestrel.ListenLocalhost(options.Port);
+            kestrel.ListenLocalhost(options.Port, RejectionBodies.Use);
         else if (IPAddress.TryParse(options.Host, out var address))
-            kestrel.Listen(address, options.Port);
+            kestrel.Listen(address, options.Port, RejectionBodies.Use);
         else
             throw new ArgumentException($"--host must be an IP address or localhost, got '{options.Host}'");
     }

@@ -39,14 +39,20 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public string ModelName => _model.Name;
 
-    /// <param name="tenants">Tenants the server knows; <paramref name="apiKey"/> may be one of theirs.</param>
-    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null,
+    /// <param name="serverOptions">Defaults to a free port and errors logged; <paramref name="apiKey"/> is added to its keys.</param>
+    /// <param name="tenants">Tenants the server knows; <paramref name="apiKey"/> may be one of theirs (then it is not added as a plain key).</param>
+    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null, ServerOptions? serverOptions = null,
         IReadOnlyList<TenantSettings>? tenants = null)
     {
         var model = LoadedModel.Load(modelPath ?? ModelFiles.Stories);
         var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine);
-        var apiKeys = apiKey is null || tenants is not null ? [] : new[] { apiKey };
-        var server = await StrataServer.StartAsync(engine, new ServerOptions { Port = 0, ApiKeys = apiKeys, Tenants = tenants ?? [], LogLevel = LogLevel.Error });
+        var options = serverOptions ?? new ServerOptions { Port = 0, LogLevel = LogLevel.Error };
+        var plainKey = apiKey is not null && tenants is null;
+        var server = await StrataServer.StartAsync(engine, options with
+        {
+            ApiKeys = plainKey ? [.. options.ApiKeys, apiKey!] : options.ApiKeys,
+            Tenants = tenants ?? options.Tenants,
+        });
         return new RunningServer(model, engine, server, apiKey);
     }
 
