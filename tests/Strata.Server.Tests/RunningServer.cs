@@ -12,11 +12,7 @@ namespace Strata.Server.Tests;
 /// <summary>A real Kestrel server on a free port of 127.0.0.1, over an engine and a model of its own.</summary>
 internal sealed class RunningServer : IAsyncDisposable
 {
-    // Early rejection is left to the tests of it: a loaded machine must not turn the other tests' requests away.
-    public static readonly EngineOptions SmallEngine = new()
-    {
-        KvCacheBytes = 16L << 20, Threads = 1, MaxBatchedTokens = 256, ServiceLevels = new Engine.Control.ServiceLevels { EarlyRejection = false },
-    };
+    public static readonly EngineOptions SmallEngine = new() { KvCacheBytes = 16L << 20, Threads = 1, MaxBatchedTokens = 256 };
 
     private readonly LoadedModel _model;
     private readonly StrataServer _server;

@@ -65,14 +65,16 @@ public sealed class ServiceTierTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var levels = new ServiceLevels
         {
+            EarlyRejection = true,
             Priority = new SloTarget(TimeSpan.FromHours(1), TimeSpan.FromSeconds(1)),
-            Default = new SloTarget(TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(1)),
-            Flex = new SloTarget(TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(1)),
+            Default = new SloTarget(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)),
+            Flex = new SloTarget(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)),
         };
         await using var server = await RunningServer.StartAsync(RunningServer.SmallEngine with { MaxSequences = 1, ServiceLevels = levels });
-        // Four gold requests of 400 tokens each, one at a time: well over a thousand steps ahead of anything else. Gold's
-        // own target is an hour, so the backlog itself is admitted.
-        var backlog = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => StartStreamAsync(server, "priority", 400)));
+        // Six gold requests of 400 tokens each, one at a time: 2,400 steps ahead of anything else, over 150 ms even at
+        // 0.07 ms a step, while one step alone stays under 150 ms (a request the load is not to blame for is admitted).
+        // Gold's own target is an hour, so the backlog itself is admitted.
+        var backlog = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => StartStreamAsync(server, "priority", 400)));
         await FirstEventAsync(backlog[0]);
 
         using var flex = await server.PostAsync(Completions, new { prompt = "Once upon a time", max_tokens = 8, service_tier = "flex" });

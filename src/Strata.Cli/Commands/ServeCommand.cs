@@ -54,7 +54,7 @@ internal static class ServeCommand
         var scheduling = new Option<string>("--scheduling") { Description = "Order of service: by tier (then tenant round-robin, then arrival), or first come first served", DefaultValueFactory = _ => "tier" };
         scheduling.AcceptOnlyFromAmong("tier", "fcfs");
         var aging = new Option<TimeSpan?>("--aging") { Description = $"A waiting request rises one tier per this long waited [default: {levels.AgingStep.TotalSeconds:0}s]", CustomParser = r => ParseDuration(r, "--aging") };
-        var noRejection = new Option<bool>("--no-early-rejection") { Description = "Admit every request, even one predicted to miss its tier's time-to-first-token target" };
+        var rejection = new Option<bool>("--early-rejection") { Description = "Refuse at once (429 for flex, 503 otherwise) a request predicted to miss its tier's time-to-first-token target" };
         var margin = new Option<double>("--rejection-margin") { Description = "Refuse a request predicted to miss its TTFT target by more than this fraction of it", DefaultValueFactory = _ => levels.RejectionMargin };
         margin.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 and var value) r.AddError($"--rejection-margin must not be negative, got {value}"); });
         var tenants = new Option<string?>("--tenants") { Description = "Tenants file (JSON array: api_key, name, default_tier, max_concurrent, tokens_per_minute)", HelpName = "file" };
@@ -62,7 +62,7 @@ internal static class ServeCommand
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
             noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, maxRequestBytes,
-            slo, scheduling, aging, noRejection, margin, tenants,
+            slo, scheduling, aging, rejection, margin, tenants,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
@@ -70,7 +70,7 @@ internal static class ServeCommand
             {
                 TierScheduling = result.GetValue(scheduling) == "tier",
                 AgingStep = result.GetValue(aging) ?? levels.AgingStep,
-                EarlyRejection = !result.GetValue(noRejection),
+                EarlyRejection = result.GetValue(rejection),
                 RejectionMargin = result.GetValue(margin),
             };
             var tenantList = result.GetValue(tenants) is { } tenantsPath ? LoadTenants(tenantsPath) : [];

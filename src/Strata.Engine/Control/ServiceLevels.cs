@@ -20,8 +20,11 @@ public sealed record ServiceLevels
 
     public SloTarget Flex { get; init; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
 
-    /// <summary>Refuse a request at once when its predicted time to first token exceeds its tier's target by more than <see cref="RejectionMargin"/>.</summary>
-    public bool EarlyRejection { get; init; } = true;
+    /// <summary>
+    /// Refuse a request at once when its predicted time to first token exceeds its tier's target by more than
+    /// <see cref="RejectionMargin"/>. Off unless asked for: a server without it queues every request, as before.
+    /// </summary>
+    public bool EarlyRejection { get; init; }
 
     /// <summary>How far past the target (a fraction of it) a prediction may go before the request is refused: 0.5 refuses at 1.5× the target.</summary>
     public double RejectionMargin { get; init; } = 0.5;

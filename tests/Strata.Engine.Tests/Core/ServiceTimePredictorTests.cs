@@ -90,6 +90,7 @@ public sealed class ServiceTimePredictorTests
     {
         var levels = new ServiceLevels
         {
+            EarlyRejection = true,
             Priority = new SloTarget(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
             Flex = new SloTarget(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
         };
@@ -113,7 +114,7 @@ public sealed class ServiceTimePredictorTests
     [Fact]
     public void Decide_RequestTooBigEvenAlone_AdmittedRatherThanBlamedOnTheLoad()
     {
-        var levels = new ServiceLevels { Flex = new SloTarget(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1)) };
+        var levels = new ServiceLevels { EarlyRejection = true, Flex = new SloTarget(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1)) };
         var admission = new AdmissionControl(levels, new ServiceTimePredictor(64, 8, byTier: true), new StepCostModel(new StepCost(0.01, 0.001, 0.001, 0)));
         var busy = new QueueSnapshot([], [new SequenceLoad(ServiceTier.Default, 4000, 16, 4000, Decoding: false)]);
 
