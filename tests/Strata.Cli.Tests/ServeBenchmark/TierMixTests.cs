@@ -36,7 +36,7 @@ public sealed class TierMixTests
     [Fact]
     public void Create_RequestWithTier_SendsServiceTier()
     {
-        var body = System.Text.Json.JsonDocument.Parse(RequestBody.Create(new RequestSettings { Model = "m" }, new BenchmarkRequest(null, "hi", 1, 1, ServiceTier.Flex))).RootElement;
+        var body = System.Text.Json.JsonDocument.Parse(RequestBody.Create(new RequestSettings { Endpoint = ApiEndpoint.Completions, Model = "m" }, new BenchmarkRequest(null, "hi", 1, 1, ServiceTier.Flex))).RootElement;
 
         Assert.Equal("flex", body.GetProperty("service_tier").GetString());
     }
