@@ -4,6 +4,7 @@ using Strata.Engine.Control;
 using Strata.Engine.Core;
 using Strata.Engine.Running;
 using Strata.Engine.Scheduling;
+using Strata.Engine.Speculation;
 using Strata.Kernels.Threading;
 using Strata.KvCache;
 using Strata.KvCache.Disk;
@@ -67,12 +68,13 @@ internal static class EngineBuilder
         var cache = new CacheCoordinator(blocks, identity, pins, tiers, kvEvents);
         var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, Policy(options.ServiceLevels, clock));
         var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength, options.Guard);
-        return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger);
+        var speculator = options.Speculation is { } speculation ? new Speculator(speculation, maxModelLength) : null;
+        return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger, speculator);
     }
 
     /// <summary>Early rejection and the service-time predictor behind it, starting from <paramref name="calibration"/>.</summary>
     public static AdmissionControl Admission(EngineOptions options, int maxBatchedTokens, StepCost calibration) =>
-        new(options.ServiceLevels, new ServiceTimePredictor(maxBatchedTokens, options.MaxSequences, options.ServiceLevels.TierScheduling), new StepCostModel(calibration));
+        new(options.ServiceLevels, new ServiceTimePredictor(maxBatchedTokens, options.MaxSequences, options.ServiceLevels.TierScheduling), new Control.StepCostModel(calibration));
 
     /// <summary>The order the scheduler serves sequences in, as the options ask.</summary>
     public static ISchedulingPolicy Policy(ServiceLevels levels, TimeProvider clock) =>

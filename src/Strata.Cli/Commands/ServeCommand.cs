@@ -64,6 +64,9 @@ internal static class ServeCommand
             noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, maxRequestBytes,
             slo, scheduling, aging, rejection, margin, tenants,
         };
+        var speculative = new SpeculativeOptions();
+        foreach (var option in speculative.All)
+            command.Options.Add(option);
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
             var serviceLevels = SloOption.Apply(levels, result.GetValue(slo) ?? []) with
@@ -95,6 +98,7 @@ internal static class ServeCommand
                 CacheTtl = result.GetValue(cacheTtl) ?? defaults.CacheTtl,
                 RemoteCacheUrl = result.GetValue(remoteCache),
                 ServiceLevels = serviceLevels,
+                Speculation = speculative.Resolve(result),
             };
             var serverOptions = new ServerOptions
             {
