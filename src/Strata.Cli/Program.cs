@@ -21,6 +21,8 @@ internal static class Program
             SynthCommand.Create(),
             ChatTemplateCommand.Create(),
             ServeCommand.Create(),
+            ProfileCommand.Create(),
+            SimCommand.Create(),
         };
         // A graceful stop may need to drain the disk tier's pending writes: more than the default 2 s before a forced exit.
         return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
