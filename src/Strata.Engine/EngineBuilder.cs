@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Strata.Engine.Caching;
+using Strata.Engine.Control;
 using Strata.Engine.Core;
 using Strata.Engine.Running;
 using Strata.Engine.Scheduling;
@@ -38,14 +39,17 @@ internal static class EngineBuilder
             var contextLength = options.MaxModelLength > 0 ? options.MaxModelLength : model.Config.ContextLength;
             // A sequence must always fit alone, or preemption could never make room for it.
             var maxModelLength = Math.Min(contextLength, blockCount * options.BlockSize);
-            var maxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.Measure(model.Model, kv, pool, options);
+            // The measured prefill also calibrates the service-time predictor before any step is seen.
+            var (fixedSeconds, secondsPerToken) = StepBudget.Measure(model.Model, kv, pool);
+            var maxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.For(secondsPerToken, options);
             var identity = new CacheIdentity(ModelFingerprint.Compute(model.File), options.KvDataType, options.BlockSize);
             var logger = loggers.CreateLogger<InferenceEngine>();
             var tiers = OpenTiers(options, identity, kv, clock, TaskScheduler.Default, loaded, logger, kvEvents);
             var buffer = kv;
             var core = BuildCore(options, blockCount, maxBatchedTokens, maxModelLength, identity, tiers, model.Tokenizer,
                 outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents);
-            return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens);
+            var admission = Admission(options, maxBatchedTokens, new StepCost(fixedSeconds, secondsPerToken, secondsPerToken, 0));
+            return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens, admission);
         }
         catch
         {
@@ -62,11 +66,19 @@ internal static class EngineBuilder
         var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
         var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), options.CacheTtl, options.MaxCacheTtl, clock);
         var cache = new CacheCoordinator(blocks, identity, pins, tiers, kvEvents);
-        var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, ArrivalOrder.Instance);
+        var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, Policy(options.ServiceLevels, clock));
         var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength, options.Guard);
         var speculator = options.Speculation is { } speculation ? new Speculator(speculation, maxModelLength) : null;
         return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger, speculator);
     }
+
+    /// <summary>Early rejection and the service-time predictor behind it, starting from <paramref name="calibration"/>.</summary>
+    public static AdmissionControl Admission(EngineOptions options, int maxBatchedTokens, StepCost calibration) =>
+        new(options.ServiceLevels, new ServiceTimePredictor(maxBatchedTokens, options.MaxSequences, options.ServiceLevels.TierScheduling), new Control.StepCostModel(calibration));
+
+    /// <summary>The order the scheduler serves sequences in, as the options ask.</summary>
+    public static ISchedulingPolicy Policy(ServiceLevels levels, TimeProvider clock) =>
+        levels.TierScheduling ? new TierOrder(clock, levels.AgingStep) : ArrivalOrder.Instance;
 
     /// <summary>The tiers the options ask for, top to bottom (host memory, disk, the remote store); null when there are none.</summary>
     public static KvTierList? OpenTiers(EngineOptions options, CacheIdentity identity, IBlockMemory memory, TimeProvider clock, TaskScheduler loads, Action loaded,

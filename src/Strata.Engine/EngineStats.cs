@@ -36,6 +36,12 @@ public sealed record EngineStats
     /// <summary>The tiers below the working pool, top to bottom (empty when there are none).</summary>
     public IReadOnlyList<TierStats> Tiers { get; init; } = [];
 
+    /// <summary>Sequences waiting and running per service tier.</summary>
+    public Control.QueueSnapshot Queue { get; init; } = Control.QueueSnapshot.Empty;
+
+    /// <summary>The step cost law as fitted so far.</summary>
+    public Control.StepCost? StepCost { get; init; }
+
     /// <summary>The tier named <paramref name="name"/>, or null when the engine has none of that name.</summary>
     public TierStats? Tier(string name) => Tiers.FirstOrDefault(t => t.Name == name);
 }

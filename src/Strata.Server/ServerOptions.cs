@@ -18,6 +18,12 @@ public sealed record ServerOptions
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
     /// <summary>
+    /// Tenants with their own API keys, default service tier and limits (see <see cref="TenantSettings.Parse"/>); their
+    /// keys are accepted besides <see cref="ApiKeys"/>.
+    /// </summary>
+    public IReadOnlyList<TenantSettings> Tenants { get; init; } = [];
+
+    /// <summary>
     /// The largest request body taken; larger ones are refused with 413 before they are read. Null picks
     /// <see cref="DefaultMaxRequestBytes"/> for the served context.
     /// </summary>

@@ -63,8 +63,8 @@ public sealed class StrataServer : IAsyncDisposable
         var app = builder.Build();
         app.UseMiddleware<RequestCounter>();
         app.UseMiddleware<ErrorBoundary>();
-        if (options.ApiKeys.Count > 0)
-            app.UseMiddleware<ApiKeyCheck>(options.ApiKeys);
+        if (options.ApiKeys.Count > 0 || options.Tenants.Count > 0)
+            app.UseMiddleware<ApiKeyCheck>(options.ApiKeys, options.Tenants.Select(t => new TenantLimiter(t, TimeProvider.System)).ToList());
         ApiRoutes.Map(app);
         // Built eagerly so that a model without a chat template is reported at startup, not on the first chat request.
         app.Services.GetRequiredService<ChatPromptBuilder>();

@@ -36,12 +36,19 @@ internal sealed class RunningServer : IAsyncDisposable
     public string ModelName => _model.Name;
 
     /// <param name="serverOptions">Defaults to a free port and errors logged; <paramref name="apiKey"/> is added to its keys.</param>
-    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null, ServerOptions? serverOptions = null)
+    /// <param name="tenants">Tenants the server knows; <paramref name="apiKey"/> may be one of theirs (then it is not added as a plain key).</param>
+    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null, ServerOptions? serverOptions = null,
+        IReadOnlyList<TenantSettings>? tenants = null)
     {
         var model = LoadedModel.Load(modelPath ?? ModelFiles.Stories);
         var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine);
         var options = serverOptions ?? new ServerOptions { Port = 0, LogLevel = LogLevel.Error };
-        var server = await StrataServer.StartAsync(engine, options with { ApiKeys = apiKey is null ? options.ApiKeys : [.. options.ApiKeys, apiKey] });
+        var plainKey = apiKey is not null && tenants is null;
+        var server = await StrataServer.StartAsync(engine, options with
+        {
+            ApiKeys = plainKey ? [.. options.ApiKeys, apiKey!] : options.ApiKeys,
+            Tenants = tenants ?? options.Tenants,
+        });
         return new RunningServer(model, engine, server, apiKey);
     }
 

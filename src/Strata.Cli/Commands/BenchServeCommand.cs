@@ -47,10 +47,12 @@ internal static class BenchServeCommand
         var goodput = new Option<string?>("--goodput") { Description = "SLOs for goodput in ms, e.g. ttft:500,tpot:50,e2e:5000" };
         var json = new Option<string?>("--json") { Description = "Also write settings, summary and per-request results to this JSON file" };
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token (default: $OPENAI_API_KEY)" };
+        var tierMix = new Option<string?>("--tier-mix") { Description = "Send service tiers in these shares, e.g. priority=0.2,default=0.5,flex=0.3, and report attainment per tier" };
+        var slo = SloOption.Create(new Strata.Engine.Control.ServiceLevels());
         var command = new Command("serve", "Benchmark an OpenAI-compatible server with a stream of requests")
         {
             url, endpoint, model, dataset, numPrompts, requestRate, burstiness, maxConcurrency, inputLength, outputLength, rangeRatio,
-            groups, prefixLength, questions, questionLength, ignoreEos, temperature, logitBias, seed, goodput, json, apiKey,
+            groups, prefixLength, questions, questionLength, ignoreEos, temperature, logitBias, seed, goodput, json, apiKey, tierMix, slo,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
@@ -83,7 +85,9 @@ internal static class BenchServeCommand
                 IgnoreEos = result.GetValue(ignoreEos),
                 LogitBias = result.GetValue(logitBias) is { } bias ? ParseLogitBias(bias) : null,
                 Seed = result.GetValue(seed),
-                Goodput = result.GetValue(goodput) is { } slo ? GoodputSlo.Parse(slo) : null,
+                Goodput = result.GetValue(goodput) is { } objectives ? GoodputSlo.Parse(objectives) : null,
+                TierMix = result.GetValue(tierMix) is { } mix ? TierMix.Parse(mix) : null,
+                Slo = SloOption.Apply(new Strata.Engine.Control.ServiceLevels(), result.GetValue(slo) ?? []),
             };
 
             var outcome = await ServeBenchmarkSession.RunAsync(settings, result.InvocationConfiguration.Error, cancellation);

@@ -48,16 +48,34 @@ internal static class ServeCommand
         var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
         var maxRequestBytes = SizeOption.Create("--max-request-bytes", "Largest request body taken; larger ones get 413 [default: 1MiB, or 32 bytes per token of context if more]");
+        var levels = defaults.ServiceLevels;
+        var slo = SloOption.Create(levels);
+        var scheduling = new Option<string>("--scheduling") { Description = "Order of service: by tier (then tenant round-robin, then arrival), or first come first served", DefaultValueFactory = _ => "tier" };
+        scheduling.AcceptOnlyFromAmong("tier", "fcfs");
+        var aging = new Option<TimeSpan?>("--aging") { Description = $"A waiting request rises one tier per this long waited [default: {levels.AgingStep.TotalSeconds:0}s]", CustomParser = r => ParseDuration(r, "--aging") };
+        var rejection = new Option<bool>("--early-rejection") { Description = "Refuse at once (429 for flex, 503 otherwise) a request predicted to miss its tier's time-to-first-token target" };
+        var margin = new Option<double>("--rejection-margin") { Description = "Refuse a request predicted to miss its TTFT target by more than this fraction of it", DefaultValueFactory = _ => levels.RejectionMargin };
+        margin.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 and var value) r.AddError($"--rejection-margin must not be negative, got {value}"); });
+        var tenants = new Option<string?>("--tenants") { Description = "Tenants file (JSON array: api_key, name, default_tier, max_concurrent, tokens_per_minute)", HelpName = "file" };
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
             noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, maxRequestBytes,
+            slo, scheduling, aging, rejection, margin, tenants,
         };
         var speculative = new SpeculativeOptions();
         foreach (var option in speculative.All)
             command.Options.Add(option);
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
+            var serviceLevels = SloOption.Apply(levels, result.GetValue(slo) ?? []) with
+            {
+                TierScheduling = result.GetValue(scheduling) == "tier",
+                AgingStep = result.GetValue(aging) ?? levels.AgingStep,
+                EarlyRejection = result.GetValue(rejection),
+                RejectionMargin = result.GetValue(margin),
+            };
+            var tenantList = result.GetValue(tenants) is { } tenantsPath ? LoadTenants(tenantsPath) : [];
             using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
             using var contentGuard = result.GetValue(guard) is { } guardPath ? LoadGuard(guardPath, loaded) : null;
             var engineOptions = new EngineOptions
@@ -78,6 +96,7 @@ internal static class ServeCommand
                 DiskCacheBytes = result.GetValue(diskSize) ?? defaults.DiskCacheBytes,
                 CacheTtl = result.GetValue(cacheTtl) ?? defaults.CacheTtl,
                 RemoteCacheUrl = result.GetValue(remoteCache),
+                ServiceLevels = serviceLevels,
                 Speculation = speculative.Resolve(result),
             };
             var serverOptions = new ServerOptions
@@ -85,6 +104,7 @@ internal static class ServeCommand
                 Host = result.GetValue(host)!,
                 Port = result.GetValue(port),
                 ApiKeys = result.GetValue(apiKeys) ?? [],
+                Tenants = tenantList,
                 MaxRequestBytes = result.GetValue(maxRequestBytes),
             };
 
@@ -95,6 +115,27 @@ internal static class ServeCommand
             return 0;
         }));
         return command;
+    }
+
+    private static IReadOnlyList<TenantSettings> LoadTenants(string path)
+    {
+        try
+        {
+            return TenantSettings.Parse(File.ReadAllText(path));
+        }
+        catch (Exception ex) when (ex is FormatException or IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--tenants {path}: {ex.Message}", ex);
+        }
+    }
+
+    private static TimeSpan? ParseDuration(ArgumentResult result, string name)
+    {
+        var text = result.Tokens.Single().Value;
+        if (SloOption.ParseDuration(text) is { } duration)
+            return duration;
+        result.AddError($"{name} must be a duration like 30s, 500ms or 2m, got '{text}'");
+        return null;
     }
 
     private static ContentGuard LoadGuard(string path, LoadedModel model)

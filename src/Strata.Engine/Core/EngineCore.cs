@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Strata.Engine.Caching;
+using Strata.Engine.Control;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
 using Strata.Engine.Scheduling;
@@ -45,7 +46,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         Sequence? first = null;
         for (var choice = 0; choice < r.Choices; choice++)
         {
-            var sequence = new Sequence(new SequenceId(++_nextSequence), r.PromptTokens, caching, request.Arrival, r.Priority);
+            var sequence = new Sequence(new SequenceId(++_nextSequence), r.PromptTokens, caching, request.Arrival, r.Tier, r.Tenant);
             outputs.Open(request, choice, sequence);
             if (first is null)
                 first = sequence;
@@ -125,6 +126,16 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         PrefetchSeconds = cache.Tiers?.PrefetchSeconds ?? 0,
         Speculation = speculator?.Stats,
     };
+
+    /// <summary>What every sequence still asks of the engine, running and waiting, in service order (for predictions).</summary>
+    public QueueSnapshot Queue() => new(scheduler.Running.Select(Load).ToArray(), scheduler.Waiting.Select(Load).ToArray());
+
+    private SequenceLoad Load(Sequence sequence)
+    {
+        var decoding = sequence.GeneratedCount > 0 && sequence.PendingCount == 1;
+        var remaining = outputs[sequence.Id].Request.Request.Sampling.MaxTokens - sequence.GeneratedCount;
+        return new SequenceLoad(sequence.Tier, sequence.PendingCount, remaining, sequence.Length, decoding);
+    }
 
     private void AbortCancelled()
     {

@@ -20,4 +20,7 @@ public sealed class GenerationHandle
     public int CachedTokens { get; internal set; }
 
     public ChannelReader<GenerationEvent> Events { get; }
+
+    /// <summary>The time to first token predicted when the request was submitted (null when none was made).</summary>
+    public TimeSpan? PredictedTimeToFirstToken { get; internal set; }
 }

@@ -4,6 +4,7 @@ using Strata.Engine;
 using Strata.Engine.Guard;
 using Strata.Engine.Requests;
 using Strata.Models.Tokenizers;
+using Strata.Server.Http;
 using Strata.Server.Metrics;
 using Strata.Server.Protocol;
 using Strata.Server.Structured;
@@ -45,16 +46,18 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
     /// <param name="promptParam">The request field the prompt came from, for errors about it.</param>
     /// <param name="tenant">Who is asking (see <see cref="Http.Tenant"/>); tenants never share cached blocks.</param>
     /// <param name="tools">How to read tool calls from the output; null when the request offers no tools.</param>
+    /// <param name="limits">The tenant's limits and default tier, when it is one from the tenants file.</param>
     public ActiveGeneration Start(int[] prompt, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant, CancellationToken clientAborted,
-        ToolCallFormat? tools = null) => Start([prompt], fields, defaultMaxTokens, promptParam, tenant, clientAborted, tools);
+        ToolCallFormat? tools = null, TenantLimiter? limits = null) => Start([prompt], fields, defaultMaxTokens, promptParam, tenant, clientAborted, tools, limits: limits);
 
     /// <summary>Submits one engine request per prompt (a batch of prompts, as the completions API takes them).</summary>
     /// <param name="echo">Per prompt, text each choice's output starts with (<c>echo</c>).</param>
     public ActiveGeneration Start(IReadOnlyList<int[]> prompts, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant,
-        CancellationToken clientAborted, ToolCallFormat? tools = null, IReadOnlyList<string>? echo = null)
+        CancellationToken clientAborted, ToolCallFormat? tools = null, IReadOnlyList<string>? echo = null, TenantLimiter? limits = null)
     {
         var grammar = fields.Grammar is { } spec ? _grammars.Get(spec) : null;
         var choices = fields.BestOf ?? fields.Choices;
+        var tier = fields.Tier ?? limits?.Settings.DefaultTier ?? ServiceTier.Default;
         var requests = prompts.Select(prompt =>
         {
             if (prompt.Length == 0)
@@ -67,6 +70,7 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
                 // best_of ranks choices by their tokens' log-probabilities, so the engine reports them.
                 Logprobs = fields.Logprobs || choices > fields.Choices,
                 TopLogprobs = fields.TopLogprobs,
+                Tier = tier,
                 Tenant = tenant,
                 CacheSalt = fields.CacheSalt,
                 CacheTtl = fields.CacheTtl,
@@ -76,19 +80,28 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
                 GuardCategories = fields.GuardCategories,
             };
         }).ToList();
+        var lease = limits?.Acquire(requests.Sum(r => (long)r.PromptTokens.Length + (long)r.Sampling.MaxTokens * r.Choices));
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, lifetime.ApplicationStopping);
+        var handles = new List<GenerationHandle>();
         try
         {
-            var timer = new RequestTimer(metrics);
-            var handles = requests.Select(request => Submit(request, cancellation.Token, promptParam)).ToList();
+            var timer = new RequestTimer(metrics, tier, engine.Options.ServiceLevels.For(tier));
+            foreach (var request in requests)
+                handles.Add(Submit(request, cancellation.Token, promptParam));
+            timer.Predicted = handles.Max(h => h.PredictedTimeToFirstToken);
             return new ActiveGeneration(handles, choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null, tools, echo)
             {
                 ReturnedPerPrompt = fields.Choices,
+                Tier = tier,
+                Lease = lease,
             };
         }
         catch
         {
+            // The prompts of a batch already submitted are cancelled with it.
+            cancellation.Cancel();
             cancellation.Dispose();
+            lease?.Dispose();
             throw;
         }
     }
@@ -101,7 +114,10 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
         }
         catch (RequestRejectedException ex)
         {
-            throw ex.Overloaded ? Unavailable(ex.Message, "overloaded") : ApiException.BadRequest(ex.Message, promptParam);
+            if (!ex.Overloaded)
+                throw ApiException.BadRequest(ex.Message, promptParam);
+            metrics.Slo.CountRejection(request.Tier, ex.Reason);
+            throw Refused(ex, request.Tier);
         }
         catch (ArgumentException ex)
         {
@@ -133,6 +149,20 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
                 fields.MaxTokensParam, "context_length_exceeded");
         }
         return requested;
+    }
+
+    /// <summary>
+    /// An overloaded engine's refusal: a flex request gets 429 (like OpenAI's flex processing when resources are
+    /// short), the others 503, both with <c>Retry-After</c>.
+    /// </summary>
+    private static ApiException Refused(RequestRejectedException ex, ServiceTier tier)
+    {
+        var retryAfter = ex.RetryAfter ?? TimeSpan.FromSeconds(1);
+        if (ex.Reason == RequestRejectedException.QueueFull)
+            return new(new ApiError(StatusCodes.Status503ServiceUnavailable, ex.Message, ApiError.ServerError, null, "overloaded", retryAfter));
+        return tier == ServiceTier.Flex
+            ? new(new ApiError(StatusCodes.Status429TooManyRequests, ex.Message, ApiError.RateLimit, "service_tier", "resource_unavailable", retryAfter))
+            : new(new ApiError(StatusCodes.Status503ServiceUnavailable, ex.Message, ApiError.ServerError, "service_tier", "slo_unattainable", retryAfter));
     }
 
     private static ApiException Unavailable(string message, string code) =>

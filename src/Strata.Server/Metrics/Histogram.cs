@@ -23,17 +23,36 @@ internal sealed class Histogram(string name, string help, double[] upperBounds)
     public void WriteTo(PrometheusText text)
     {
         text.Family(name, "histogram", help);
+        WriteSamples(text, null);
+    }
+
+    /// <summary>Writes the samples alone, with one more label on each: one histogram of a family labelled by, say, tier.</summary>
+    public void WriteSamples(PrometheusText text, (string Name, string Value)? label)
+    {
+        (string, string)[] extra = label is { } l ? [l] : [];
         lock (_lock)
         {
             long cumulative = 0;
             for (var i = 0; i < upperBounds.Length; i++)
             {
                 cumulative += _counts[i];
-                text.Sample(name + "_bucket", cumulative, "le", PrometheusText.Format(upperBounds[i]));
+                text.Sample(name + "_bucket", cumulative, extra.Append(("le", PrometheusText.Format(upperBounds[i]))));
             }
-            text.Sample(name + "_bucket", _count, "le", "+Inf");
-            text.Sample(name + "_sum", _sum);
-            text.Sample(name + "_count", _count);
+            text.Sample(name + "_bucket", _count, extra.Append(("le", "+Inf")));
+            if (label is null)
+            {
+                text.Sample(name + "_sum", _sum);
+                text.Sample(name + "_count", _count);
+            }
+            else
+            {
+                text.Sample(name + "_sum", _sum, extra);
+                text.Sample(name + "_count", _count, extra);
+            }
         }
     }
+
+    public string Name => name;
+
+    public string Help => help;
 }

@@ -23,6 +23,9 @@ internal sealed class ServerMetrics
         "Time from submitting a request to its last generated token.",
         [0.01, 0.05, 0.1, 0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240]);
 
+    /// <summary>Service tiers: latencies, attainment, predictions and refusals.</summary>
+    public SloMetrics Slo { get; } = new();
+
     public void CountRequest(int status) => _requestsByStatus.AddOrUpdate(status, 1, (_, count) => count + 1);
 
     /// <param name="maxSequences">The configured cap on running sequences, beside the peak the engine reached.</param>
@@ -46,6 +49,7 @@ internal sealed class ServerMetrics
         text.Counter("strata_generation_tokens_total", "Tokens generated.", engine.GeneratedTokens);
         text.Counter("strata_engine_steps_total", "Engine steps run.", engine.Steps);
         text.Gauge("process_resident_memory_bytes", "Resident memory of the server process.", Environment.WorkingSet);
+        Slo.WriteTo(text, engine);
         return text;
     }
 }
