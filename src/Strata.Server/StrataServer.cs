@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Strata.Engine;
+using Strata.Server.Cluster;
 using Strata.Server.Endpoints;
 using Strata.Server.Generation;
 using Strata.Server.Http;
@@ -55,6 +56,8 @@ public sealed class StrataServer : IAsyncDisposable
             .AddSingleton<ModelsEndpoint>()
             .AddSingleton<TokenizeEndpoint>()
             .AddSingleton<MetricsEndpoint>();
+        if (options.Node is { } node)
+            builder.Services.AddNode(node);
 
         var app = builder.Build();
         app.UseMiddleware<RequestCounter>();
@@ -62,6 +65,8 @@ public sealed class StrataServer : IAsyncDisposable
         if (options.ApiKeys.Count > 0)
             app.UseMiddleware<ApiKeyCheck>(options.ApiKeys);
         ApiRoutes.Map(app);
+        if (options.Node is not null)
+            NodeRoutes.Map(app);
         // Built eagerly so that a model without a chat template is reported at startup, not on the first chat request.
         app.Services.GetRequiredService<ChatPromptBuilder>();
 

@@ -5,6 +5,7 @@ using Strata.Engine;
 using Strata.Engine.Guard;
 using Strata.Models;
 using Strata.Server;
+using Strata.Server.Cluster;
 
 namespace Strata.Cli.Commands;
 
@@ -48,10 +49,12 @@ internal static class ServeCommand
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
         var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
+        var role = new Option<string>("--role") { Description = "This node's role in a cluster (its router reads it at /cluster/node)", DefaultValueFactory = _ => "both" };
+        role.AcceptOnlyFromAmong("both", "prefill", "decode");
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, role,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
@@ -79,7 +82,9 @@ internal static class ServeCommand
             var serverOptions = new ServerOptions { Host = result.GetValue(host)!, Port = result.GetValue(port), ApiKeys = result.GetValue(apiKeys) ?? [] };
 
             using var loggers = StrataServer.CreateLoggerFactory(serverOptions.LogLevel);
-            using var engine = InferenceEngine.Start(loaded, engineOptions, loggers);
+            var events = new KvEventFeed();
+            using var engine = InferenceEngine.Start(loaded, engineOptions, loggers, e => events.Publish(e.Kind, e.Key.ToString(), e.Tier));
+            serverOptions = serverOptions with { Node = ClusterNode.Identity(engine, Enum.Parse<NodeRole>(result.GetValue(role)!, ignoreCase: true), events) };
             await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
             await server.WaitForShutdownAsync(cancellation);
             return 0;
