@@ -103,11 +103,13 @@ public sealed class StrataServer : IAsyncDisposable
             throw new ArgumentException($"--host must be an IP address or localhost, got '{options.Host}'");
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
+    internal static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
     {
         logging.SetMinimumLevel(level);
         // ASP.NET Core's own information messages (every request, "Now listening on") would drown the server's.
         logging.AddFilter("Microsoft", LogLevel.Warning);
+        // A router logs a failed node once in its own words; YARP would add a stack trace per forwarding failure.
+        logging.AddFilter("Yarp", LogLevel.Error);
         logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;

@@ -14,8 +14,7 @@ internal sealed class CompletionsEndpoint(EngineHost host)
         CompletionRequest request;
         using (var body = await JsonBody.ReadObjectAsync(context.Request))
             request = CompletionRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
-        // Like llama.cpp and vLLM, a text prompt gets the model's BOS and may spell special tokens by name.
-        var prompts = request.Prompts.Select(p => p.Tokens ?? host.Tokenizer.Encode(p.Text!, addSpecial: true, parseSpecial: true)).ToList();
+        var prompts = request.Prompts.Select(p => p.Tokenize(host.Tokenizer)).ToList();
         var echo = request.Echo ? request.Prompts.Zip(prompts, (p, tokens) => p.Text ?? host.Tokenizer.Decode(tokens)).ToList() : null;
         using var generation = host.Start(prompts, request.Generation, CompletionRequest.DefaultMaxTokens, "prompt", Tenant.Of(context), context.RequestAborted,
             echo: echo);
