@@ -20,6 +20,7 @@ internal static class Program
             ChatTemplateCommand.Create(),
             ServeCommand.Create(),
             RouterCommand.Create(),
+            ClusterCommand.Create(),
         };
         // A graceful stop may need to drain the disk tier's pending writes: more than the default 2 s before a forced exit.
         return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
