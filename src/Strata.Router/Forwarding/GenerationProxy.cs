@@ -65,7 +65,12 @@ internal sealed class GenerationProxy(
     {
         var blocks = request?.Blocks ?? 0;
         if (request is not null)
+        {
             metrics.Routed(request.PromptBlocks, node.Blocks.CachedBlocks(request.Keys));
+            // What the node will hold once it computed the prompt, so that requests for the same prefix arriving before
+            // its KV events follow it there (Dynamo's router does the same); the node's removal events correct it.
+            node.Blocks.Routed(request.Keys);
+        }
         node.Begin(blocks);
         var connection = context.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>();
         var deferred = new DeferredAbort(connection);

@@ -3,8 +3,8 @@ using Strata.KvCache.Prefix;
 namespace Strata.Router.Nodes;
 
 /// <summary>
-/// Which blocks one node holds, and in which tiers, as its KV events tell it (or, while its event stream is down, as
-/// the router guesses from what it sent there). Read by request threads, written by the node's watcher.
+/// Which blocks one node holds, and in which tiers, as its KV events tell it, and what the router sent it since
+/// (prompts it is computing). Read and written by request threads and the node's watcher.
 /// </summary>
 internal sealed class NodeBlocks
 {
@@ -24,6 +24,14 @@ internal sealed class NodeBlocks
     {
         lock (_lock)
             _blocks[key] = _blocks.GetValueOrDefault(key) | tier;
+    }
+
+    /// <summary>Assumes the node will hold <paramref name="keys"/> in its pool: it was just sent a prompt with them.</summary>
+    public void Routed(IReadOnlyList<BlockKey> keys)
+    {
+        lock (_lock)
+            foreach (var key in keys)
+                _blocks[key] = _blocks.GetValueOrDefault(key) | TierSet.Pool;
     }
 
     public void Removed(BlockKey key, TierSet tier)

@@ -97,6 +97,18 @@ public sealed class KvAwareRankingTests
         Assert.Equal(0, node.Blocks.Count);
     }
 
+    [Fact]
+    public void Routed_PromptSentToANode_CountsAsHeldThereUntilItReportsARemoval()
+    {
+        var node = Node("a");
+        var request = Request();
+        node.Blocks.Routed(request.Keys);
+
+        Assert.Equal(request.Keys.Count, node.Blocks.CachedBlocks(request.Keys));
+        node.Blocks.Removed(request.Keys[1], TierSet.Pool);
+        Assert.Equal(1, node.Blocks.CachedBlocks(request.Keys));
+    }
+
     private static ClusterMember Node(string name) => new(new Uri($"http://{name}:1/")) { Reachable = true, Identity = Identity };
 
     private static RoutedRequest Request() => new(Identity.Keys("", "", Prompt), PromptBlocks: 10, Blocks: 12);
