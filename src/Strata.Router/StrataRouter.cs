@@ -54,12 +54,7 @@ public sealed class StrataRouter : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            if (options.Host == "localhost")
-                kestrel.ListenLocalhost(options.Port);
-            else if (IPAddress.TryParse(options.Host, out var address))
-                kestrel.Listen(address, options.Port);
-            else
-                throw new ArgumentException($"--host must be an IP address or localhost, got '{options.Host}'");
+            StrataServer.Listen(kestrel, options.Host, options.Port);
         });
         builder.Services.AddRoutingCore();
         builder.Services.AddHttpForwarder();

@@ -41,7 +41,7 @@ public sealed class StrataServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            Listen(kestrel, options);
+            Listen(kestrel, options.Host, options.Port);
         });
         builder.Services.AddRoutingCore();
         ConfigureLogging(builder.Logging, options.LogLevel);
@@ -93,14 +93,14 @@ public sealed class StrataServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static void Listen(KestrelServerOptions kestrel, ServerOptions options)
+    internal static void Listen(KestrelServerOptions kestrel, string host, int port)
     {
-        if (options.Host == "localhost")
-            kestrel.ListenLocalhost(options.Port);
-        else if (IPAddress.TryParse(options.Host, out var address))
-            kestrel.Listen(address, options.Port);
+        if (host == "localhost")
+            kestrel.ListenLocalhost(port);
+        else if (IPAddress.TryParse(host, out var address))
+            kestrel.Listen(address, port);
         else
-            throw new ArgumentException($"--host must be an IP address or localhost, got '{options.Host}'");
+            throw new ArgumentException($"--host must be an IP address or localhost, got '{host}'");
     }
 
     internal static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)

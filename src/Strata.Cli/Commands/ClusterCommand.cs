@@ -23,7 +23,7 @@ internal static partial class ClusterCommand
         var both = new Option<int>("--both") { Description = "Colocated nodes (prefill and decode on each)", DefaultValueFactory = _ => 2 }.MustBePositive();
         var prefill = new Option<int>("--prefill") { Description = "Prefill-only nodes (not yet supported: the KV hand-off is not built)" }.MustNotBeNegative();
         var decode = new Option<int>("--decode") { Description = "Decode-only nodes (not yet supported: the KV hand-off is not built)" }.MustNotBeNegative();
-        var port = new Option<int>("--port") { Description = "The router's TCP port", DefaultValueFactory = _ => 8080 };
+        var port = PortOption.Create(8080);
         var threads = new Option<int>("--threads") { Description = "Compute threads per node", DefaultValueFactory = _ => 1 }.MustBePositive();
         var kvMemory = new Option<string?>("--kv-cache-memory") { Description = "KV cache memory per node, like 512MiB (default: strata serve's)" };
         var policy = new Option<string>("--policy") { Description = "The router's policy", DefaultValueFactory = _ => "kv-aware" };

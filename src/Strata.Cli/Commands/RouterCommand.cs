@@ -14,12 +14,7 @@ internal static class RouterCommand
     {
         var model = ModelOption.Create();
         var host = new Option<string>("--host") { Description = "IP address to listen on, or localhost", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8080 };
-        port.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is var value and (< 0 or > 65535))
-                r.AddError($"--port must be in [0, 65535], got {value}");
-        });
+        var port = PortOption.Create(8080);
         var nodes = new Option<string[]>("--node") { Description = "A node's base URL, like http://127.0.0.1:8000; repeat for each node", Arity = ArgumentArity.OneOrMore, Required = true };
         nodes.Validators.Add(r =>
         {

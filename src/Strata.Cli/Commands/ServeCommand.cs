@@ -20,12 +20,7 @@ internal static class ServeCommand
         var defaults = new EngineOptions();
         var model = ModelOption.Create();
         var host = new Option<string>("--host") { Description = "IP address to listen on, or localhost", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8000 };
-        port.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is var value and (< 0 or > 65535))
-                r.AddError($"--port must be in [0, 65535], got {value}");
-        });
+        var port = PortOption.Create(8000);
         var threads = ThreadsOption.Create();
         var kvMemory = SizeOption("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: 2GiB]");
         var blockSize = new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize }.MustBePositive();

@@ -63,10 +63,12 @@ internal sealed class GenerationProxy(
     /// <returns>True when the node failed before answering, so the request may go to another.</returns>
     private async Task<bool> SendAsync(HttpContext context, ClusterMember node, RoutedRequest? request)
     {
-        var blocks = request?.Blocks ?? 0;
+        var blocks = 0;
         if (request is not null)
         {
-            metrics.Routed(request.PromptBlocks, node.Blocks.CachedBlocks(request.Keys));
+            var cached = node.Blocks.CachedBlocks(request.Keys);
+            metrics.Routed(request.PromptBlocks, cached);
+            blocks = request.Blocks - (int)cached; // the cached prefix is shared, not held again
             // What the node will hold once it computed the prompt, so that requests for the same prefix arriving before
             // its KV events follow it there (Dynamo's router does the same); the node's removal events correct it.
             node.Blocks.Routed(request.Keys);

@@ -27,7 +27,7 @@ internal sealed class ClusterMember(Uri baseAddress)
 
     public int ActiveRequests => Volatile.Read(ref _activeRequests);
 
-    /// <summary>The blocks of the requests in flight on the node (prompt and expected output), as the router sent them.</summary>
+    /// <summary>The new blocks of the requests in flight on the node (prompt and expected output, less the prefix it held), as the router sent them.</summary>
     public long ActiveBlocks => Interlocked.Read(ref _activeBlocks);
 
     public long Requests => Interlocked.Read(ref _requests);

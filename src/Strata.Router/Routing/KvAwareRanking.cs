@@ -4,7 +4,7 @@ namespace Strata.Router.Routing;
 
 /// <summary>
 /// Dynamo's cost: the prompt blocks a node would have to compute (what it holds counts by its tier's credit) plus the
-/// blocks of the requests it is already running; the cheapest node first. SGLang's imbalance guard overrides it: when
+/// decode blocks it would hold (its running requests' and this one's new blocks); the cheapest node first. SGLang's imbalance guard overrides it: when
 /// the busiest node runs more than <see cref="AbsoluteImbalance"/> requests above the idlest and more than
 /// <see cref="RelativeImbalance"/> times as many, nodes are ordered by load first, so a cache hit never piles work onto
 /// an overloaded node — and cost still orders nodes of equal load, so locality is not forgotten.
@@ -27,10 +27,15 @@ internal sealed class KvAwareRanking : IRouteRanking
         return [.. ordered.ThenBy(n => n.Name, StringComparer.Ordinal), .. nodes.Except(candidates)];
     }
 
-    /// <summary>Prefill blocks not cached on the node, plus the blocks its requests in flight hold.</summary>
+    /// <summary>
+    /// Prefill blocks not cached on the node, plus the decode blocks it would hold with the request: those of its
+    /// requests in flight and the request's own, less the prefix it shares with what the node holds.
+    /// </summary>
     public static double Cost(ClusterMember node, RoutedRequest? request)
     {
-        var prefill = request is null ? 0 : request.PromptBlocks - node.Blocks.CachedBlocks(request.Keys);
-        return prefill + node.ActiveBlocks;
+        if (request is null)
+            return node.ActiveBlocks;
+        var cached = node.Blocks.CachedBlocks(request.Keys);
+        return request.PromptBlocks - cached + node.ActiveBlocks + request.Blocks - cached;
     }
 }

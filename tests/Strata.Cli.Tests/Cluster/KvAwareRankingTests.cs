@@ -52,7 +52,7 @@ public sealed class KvAwareRankingTests
         var request = Request();
         foreach (var key in request.Keys)
             busy.Blocks.Stored(key, TierSet.Pool);
-        busy.Begin(blocks: 50);
+        busy.Begin(blocks: 60);
 
         Assert.Equal(idle, new KvAwareRanking().Rank([busy, idle], request)[0]);
     }
