@@ -21,6 +21,18 @@ public sealed record ServerOptions
     /// <summary>When set, the server is a cluster node: it serves <c>/cluster/node</c> and <c>/cluster/kv-events</c> for routers.</summary>
     public NodeIdentity? Node { get; init; }
 
+    /// <summary>
+    /// The largest request body taken; larger ones are refused with 413 before they are read. Null picks
+    /// <see cref="DefaultMaxRequestBytes"/> for the served context.
+    /// </summary>
+    public long? MaxRequestBytes { get; init; }
+
     /// <summary>The least severe log messages written to stderr.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>
+    /// 1 MiB, or 32 bytes per token of context when that is more: room for the longest prompt the model can take, as
+    /// text or as token ids, with JSON around it, and no more, so a request costs a bounded multiple of what it may use.
+    /// </summary>
+    public static long DefaultMaxRequestBytes(int maxModelLength) => Math.Max(1L << 20, 32L * maxModelLength);
 }

@@ -37,10 +37,12 @@ public sealed class StrataServer : IAsyncDisposable
     /// <summary>Binds the port and starts answering requests.</summary>
     public static async Task<StrataServer> StartAsync(InferenceEngine engine, ServerOptions options, CancellationToken cancellation = default)
     {
+        var maxRequestBytes = options.MaxRequestBytes ?? ServerOptions.DefaultMaxRequestBytes(engine.MaxModelLength);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(StrataServer).Assembly.GetName().Name });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxRequestBytes;
             Listen(kestrel, options.Host, options.Port);
         });
         builder.Services.AddRoutingCore();
@@ -51,6 +53,8 @@ public sealed class StrataServer : IAsyncDisposable
             .AddSingleton<ServerMetrics>()
             .AddSingleton<EngineHost>()
             .AddSingleton<ChatPromptBuilder>()
+            .AddSingleton(new PromptTokenizer(text => engine.Model.Tokenizer.Encode(text, addSpecial: true, parseSpecial: true), engine.MaxModelLength,
+                lanes: Math.Max(1, Environment.ProcessorCount / 2)))
             .AddSingleton<CompletionsEndpoint>()
             .AddSingleton<ChatCompletionsEndpoint>()
             .AddSingleton<ModelsEndpoint>()
@@ -75,8 +79,8 @@ public sealed class StrataServer : IAsyncDisposable
         var logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
         app.Lifetime.ApplicationStopping.Register(() => logger.LogInformation("Shutting down: running requests are cancelled"));
         logger.LogInformation(
-            "Serving {Model} at {Url}: {KvCache}, step budget {Budget} tokens, max model length {MaxModelLength}",
-            engine.Model.Name, address, engine.KvCacheSummary, engine.MaxBatchedTokens, engine.MaxModelLength);
+            "Serving {Model} at {Url}: {KvCache}, step budget {Budget} tokens, max model length {MaxModelLength}, request bodies up to {MaxRequestBytes} bytes",
+            engine.Model.Name, address, engine.KvCacheSummary, engine.MaxBatchedTokens, engine.MaxModelLength, maxRequestBytes);
         return new StrataServer(app, address);
     }
 
@@ -96,9 +100,9 @@ public sealed class StrataServer : IAsyncDisposable
     internal static void Listen(KestrelServerOptions kestrel, string host, int port)
     {
         if (host == "localhost")
-            kestrel.ListenLocalhost(port);
+            kestrel.ListenLocalhost(port, RejectionBodies.Use);
         else if (IPAddress.TryParse(host, out var address))
-            kestrel.Listen(address, port);
+            kestrel.Listen(address, port, RejectionBodies.Use);
         else
             throw new ArgumentException($"--host must be an IP address or localhost, got '{host}'");
     }

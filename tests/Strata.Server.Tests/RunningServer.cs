@@ -35,11 +35,13 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public string ModelName => _model.Name;
 
-    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null)
+    /// <param name="serverOptions">Defaults to a free port and errors logged; <paramref name="apiKey"/> is added to its keys.</param>
+    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null, ServerOptions? serverOptions = null)
     {
         var model = LoadedModel.Load(modelPath ?? ModelFiles.Stories);
         var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine);
-        var server = await StrataServer.StartAsync(engine, new ServerOptions { Port = 0, ApiKeys = apiKey is null ? [] : [apiKey], LogLevel = LogLevel.Error });
+        var options = serverOptions ?? new ServerOptions { Port = 0, LogLevel = LogLevel.Error };
+        var server = await StrataServer.StartAsync(engine, options with { ApiKeys = apiKey is null ? options.ApiKeys : [.. options.ApiKeys, apiKey] });
         return new RunningServer(model, engine, server, apiKey);
     }
 

@@ -25,7 +25,8 @@ internal sealed class PromptReader(LoadedModel model)
             if (chat)
             {
                 var request = ChatRequest.Parse(body, model.Name, model.Config.VocabSize);
-                return new RoutedPrompt(_chat.Build(request), request.Generation.CacheSalt, request.Generation.MaxTokens, request.Generation.Stream);
+                var tokens = model.Tokenizer.Encode(_chat.PromptText(request), addSpecial: true, parseSpecial: true);
+                return new RoutedPrompt(tokens, request.Generation.CacheSalt, request.Generation.MaxTokens, request.Generation.Stream);
             }
             var completion = CompletionRequest.Parse(body, model.Name, model.Config.VocabSize);
             return new RoutedPrompt(completion.Prompts[0].Tokenize(model.Tokenizer), completion.Generation.CacheSalt, completion.Generation.MaxTokens, completion.Generation.Stream);

@@ -25,16 +25,19 @@ internal sealed class ServerMetrics
 
     public void CountRequest(int status) => _requestsByStatus.AddOrUpdate(status, 1, (_, count) => count + 1);
 
-    public PrometheusText Render(EngineStats engine)
+    /// <param name="maxSequences">The configured cap on running sequences, beside the peak the engine reached.</param>
+    public PrometheusText Render(EngineStats engine, int maxSequences)
     {
         var text = new PrometheusText();
-        text.Family("strata_requests_total", "counter", "API requests answered, by HTTP status.");
+        text.Family("strata_requests_total", "counter", "API requests answered, by HTTP status (499: the client went away first).");
         foreach (var (status, count) in _requestsByStatus.OrderBy(pair => pair.Key))
             text.Sample("strata_requests_total", count, "status", status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         TimeToFirstToken.WriteTo(text);
         TimePerOutputToken.WriteTo(text);
         EndToEndLatency.WriteTo(text);
         text.Gauge("strata_sequences_running", "Sequences in the running batch.", engine.RunningSequences);
+        text.Gauge("strata_sequences_running_peak", "The most sequences running after any engine step since the start.", engine.PeakRunningSequences);
+        text.Gauge("strata_sequences_max", "The cap on running sequences (--max-num-seqs).", maxSequences);
         text.Gauge("strata_sequences_waiting", "Sequences waiting to be scheduled.", engine.WaitingSequences);
         text.Gauge("strata_kv_blocks_used", "KV cache blocks held by sequences.", engine.KvBlocksUsed);
         text.Gauge("strata_kv_blocks_free", "KV cache blocks free.", engine.KvBlocksFree);
@@ -42,6 +45,7 @@ internal sealed class ServerMetrics
         text.Counter("strata_prompt_tokens_total", "Prompt tokens computed (prefill).", engine.PromptTokensComputed);
         text.Counter("strata_generation_tokens_total", "Tokens generated.", engine.GeneratedTokens);
         text.Counter("strata_engine_steps_total", "Engine steps run.", engine.Steps);
+        text.Gauge("process_resident_memory_bytes", "Resident memory of the server process.", Environment.WorkingSet);
         return text;
     }
 }
