@@ -23,6 +23,8 @@ internal static class Program
             ServeCommand.Create(),
             RouterCommand.Create(),
             ClusterCommand.Create(),
+            ProfileCommand.Create(),
+            SimCommand.Create(),
         };
         // A graceful stop may need to drain the disk tier's pending writes: more than the default 2 s before a forced exit.
         return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

@@ -3,6 +3,7 @@ using Strata.Engine.Caching;
 using Strata.Engine.Core;
 using Strata.Engine.Running;
 using Strata.Engine.Scheduling;
+using Strata.Engine.Speculation;
 using Strata.Kernels.Threading;
 using Strata.KvCache;
 using Strata.KvCache.Disk;
@@ -63,7 +64,8 @@ internal static class EngineBuilder
         var cache = new CacheCoordinator(blocks, identity, pins, tiers, kvEvents);
         var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, ArrivalOrder.Instance);
         var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength, options.Guard);
-        return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger);
+        var speculator = options.Speculation is { } speculation ? new Speculator(speculation, maxModelLength) : null;
+        return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger, speculator);
     }
 
     /// <summary>The tiers the options ask for, top to bottom (host memory, disk, the remote store); null when there are none.</summary>

@@ -1,4 +1,5 @@
 using Strata.Engine.Guard;
+using Strata.Engine.Speculation;
 using Strata.KvCache;
 
 namespace Strata.Engine;
@@ -58,6 +59,9 @@ public sealed record EngineOptions
 
     /// <summary>The content guard every sequence's output passes through (null: none). The caller owns and disposes it.</summary>
     public ContentGuard? Guard { get; init; }
+
+    /// <summary>Speculative decoding (null: off): draft tokens from a proposer, verified in the batched step.</summary>
+    public SpeculationOptions? Speculation { get; init; }
 
     /// <summary>How long a step should take at most when it carries prefill work, so streams stay smooth.</summary>
     public TimeSpan TargetStepTime { get; init; } = TimeSpan.FromMilliseconds(100);

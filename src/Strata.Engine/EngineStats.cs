@@ -1,3 +1,5 @@
+using Strata.Engine.Speculation;
+
 namespace Strata.Engine;
 
 /// <summary>A snapshot of the engine's state, published after every step.</summary>
@@ -27,6 +29,9 @@ public sealed record EngineStats
     /// <summary>Loads from lower tiers: how many, and their total time.</summary>
     public int Prefetches { get; init; }
     public double PrefetchSeconds { get; init; }
+
+    /// <summary>Speculative decoding's drafts and acceptance (null when it is off).</summary>
+    public SpeculationStats? Speculation { get; init; }
 
     /// <summary>The tiers below the working pool, top to bottom (empty when there are none).</summary>
     public IReadOnlyList<TierStats> Tiers { get; init; } = [];

@@ -99,7 +99,7 @@ internal static class BenchServeCommand
         return command;
     }
 
-    private static double ParseRate(ArgumentResult result)
+    internal static double ParseRate(ArgumentResult result)
     {
         var text = result.Tokens.Single().Value;
         if (text.Equals("inf", StringComparison.OrdinalIgnoreCase))
@@ -110,7 +110,7 @@ internal static class BenchServeCommand
         return 0;
     }
 
-    private static LengthRange Lengths(int target, string name, double rangeRatio)
+    internal static LengthRange Lengths(int target, string name, double rangeRatio)
     {
         if (rangeRatio is < 0 or >= 1)
             throw new ArgumentException($"--random-range-ratio must be in [0, 1), got {rangeRatio}");

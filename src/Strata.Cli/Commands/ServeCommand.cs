@@ -52,6 +52,9 @@ internal static class ServeCommand
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
             noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, maxRequestBytes, role,
         };
+        var speculative = new SpeculativeOptions();
+        foreach (var option in speculative.All)
+            command.Options.Add(option);
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
             using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
@@ -74,6 +77,7 @@ internal static class ServeCommand
                 DiskCacheBytes = result.GetValue(diskSize) ?? defaults.DiskCacheBytes,
                 CacheTtl = result.GetValue(cacheTtl) ?? defaults.CacheTtl,
                 RemoteCacheUrl = result.GetValue(remoteCache),
+                Speculation = speculative.Resolve(result),
             };
             var serverOptions = new ServerOptions
             {

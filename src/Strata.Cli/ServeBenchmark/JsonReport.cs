@@ -75,7 +75,7 @@ internal static class JsonReport
         json.WriteEndObject();
     }
 
-    private static void WriteSummary(Utf8JsonWriter json, BenchmarkSummary s)
+    internal static void WriteSummary(Utf8JsonWriter json, BenchmarkSummary s)
     {
         json.WriteNumber("duration_s", s.Duration.TotalSeconds);
         json.WriteNumber("completed", s.Completed);
@@ -113,7 +113,7 @@ internal static class JsonReport
         json.WriteEndObject();
     }
 
-    private static void WriteRecord(Utf8JsonWriter json, RequestRecord record)
+    internal static void WriteRecord(Utf8JsonWriter json, RequestRecord record)
     {
         json.WriteStartObject();
         json.WriteNumber("sent_at_ms", record.SentAt.TotalMilliseconds);

@@ -3,6 +3,7 @@ using Strata.Engine.Caching;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
 using Strata.Engine.Scheduling;
+using Strata.Engine.Speculation;
 
 namespace Strata.Engine.Core;
 
@@ -12,7 +13,9 @@ namespace Strata.Engine.Core;
 /// and needs no model (the runner may be a cost model), so a simulator can drive it in virtual time; the threaded host
 /// (<see cref="InferenceEngine"/>) drives it for the server. Not thread-safe.
 /// </summary>
-internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IStepRunner runner, OutputProcessor outputs, TimeProvider clock, ILogger logger)
+/// <param name="speculator">Proposes drafts for decoding sequences before each step (null: no speculative decoding).</param>
+internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IStepRunner runner, OutputProcessor outputs, TimeProvider clock, ILogger logger,
+    Speculator? speculator = null)
 {
     private readonly List<RequestState> _active = [];
     private long _nextSequence;
@@ -72,6 +75,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     {
         AbortCancelled();
         cache.ExpirePins();
+        speculator?.Propose(_active);
         var plan = scheduler.Schedule();
         if (plan.IsEmpty)
             return null;
@@ -91,6 +95,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         }
         var record = Describe(plan, result, started);
         scheduler.Commit(plan, result);
+        speculator?.Verified(plan, record);
         outputs.Process(result);
         _active.RemoveAll(r => r.UnfinishedChoices == 0);
         Steps++;
@@ -118,6 +123,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         CacheEvictions = cache.Evictions,
         Prefetches = cache.Tiers?.Prefetches ?? 0,
         PrefetchSeconds = cache.Tiers?.PrefetchSeconds ?? 0,
+        Speculation = speculator?.Stats,
     };
 
     private void AbortCancelled()

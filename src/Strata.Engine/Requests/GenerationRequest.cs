@@ -24,6 +24,9 @@ public sealed record GenerationRequest
     /// <summary>Every choice's output must be a sentence of this grammar (structured output); null leaves it free.</summary>
     public TokenGrammar? Grammar { get; init; }
 
+    /// <summary>Let the engine's speculative decoding draft tokens for this request (when it has a method); false turns it off.</summary>
+    public bool Speculative { get; init; } = true;
+
     /// <summary>How urgent the request is (lower first); the default first-come-first-served order does not use it.</summary>
     public int Priority { get; init; }
 

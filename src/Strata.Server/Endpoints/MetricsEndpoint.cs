@@ -20,6 +20,7 @@ internal sealed class MetricsEndpoint(EngineHost host, ServerMetrics metrics)
             text.Gauge("strata_kv_integrity_ok", "1 if every KV block's references match the sequences and pins holding it, checked at this scrape.", ok ? 1 : 0);
         CacheMetrics.WriteTo(text, stats);
         GuardMetrics.WriteTo(text, host.Guard);
+        SpeculationMetrics.WriteTo(text, stats.Speculation);
         await context.Response.WriteAsync(text.ToString());
     }
 

@@ -71,6 +71,7 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
                 CacheSalt = fields.CacheSalt,
                 CacheTtl = fields.CacheTtl,
                 Pin = fields.Pin,
+                Speculative = fields.Speculative,
                 Grammar = grammar,
                 GuardCategories = fields.GuardCategories,
             };

@@ -54,6 +54,9 @@ internal sealed record GenerationFields
     /// <summary>Keep the prompt's cached blocks resident for <see cref="CacheTtl"/> (<c>pin</c>).</summary>
     public bool Pin { get; init; }
 
+    /// <summary>Whether the server's speculative decoding may draft for this request (<c>speculative</c>; default true).</summary>
+    public bool Speculative { get; init; } = true;
+
     /// <summary>Opt-in content guard categories the client asks to be enforced (<c>guard_categories</c>).</summary>
     public IReadOnlyCollection<string> GuardCategories { get; init; } = [];
 
@@ -78,6 +81,7 @@ internal sealed record GenerationFields
             CacheSalt = fields.String("cache_salt") ?? "",
             CacheTtl = fields.Number("cache_ttl") is { } ttl ? TimeSpan.FromSeconds(Require.AboveZeroUpTo(ttl, MaxCacheTtlSeconds, "cache_ttl")) : null,
             Pin = fields.Boolean("pin") ?? false,
+            Speculative = fields.Boolean("speculative") ?? true,
             Grammar = StructuredOutput.Parse(fields),
             GuardCategories = ParseStrings(fields, "guard_categories"),
             IncludeUsage = streamOptions is { } options && (new JsonFields(options, "stream_options.").Boolean("include_usage") ?? false),
