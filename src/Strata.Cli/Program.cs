@@ -21,6 +21,8 @@ internal static class Program
             SynthCommand.Create(),
             ChatTemplateCommand.Create(),
             ServeCommand.Create(),
+            RouterCommand.Create(),
+            ClusterCommand.Create(),
             ProfileCommand.Create(),
             SimCommand.Create(),
         };

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Strata.Engine;
+using Strata.Server.Cluster;
 using Strata.Server.Endpoints;
 using Strata.Server.Generation;
 using Strata.Server.Http;
@@ -42,7 +43,7 @@ public sealed class StrataServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = maxRequestBytes;
-            Listen(kestrel, options);
+            Listen(kestrel, options.Host, options.Port);
         });
         builder.Services.AddRoutingCore();
         ConfigureLogging(builder.Logging, options.LogLevel);
@@ -59,6 +60,8 @@ public sealed class StrataServer : IAsyncDisposable
             .AddSingleton<ModelsEndpoint>()
             .AddSingleton<TokenizeEndpoint>()
             .AddSingleton<MetricsEndpoint>();
+        if (options.Node is { } node)
+            builder.Services.AddNode(node);
 
         var app = builder.Build();
         app.UseMiddleware<RequestCounter>();
@@ -66,6 +69,8 @@ public sealed class StrataServer : IAsyncDisposable
         if (options.ApiKeys.Count > 0 || options.Tenants.Count > 0)
             app.UseMiddleware<ApiKeyCheck>(options.ApiKeys, options.Tenants.Select(t => new TenantLimiter(t, TimeProvider.System)).ToList());
         ApiRoutes.Map(app);
+        if (options.Node is not null)
+            NodeRoutes.Map(app);
         // Built eagerly so that a model without a chat template is reported at startup, not on the first chat request.
         app.Services.GetRequiredService<ChatPromptBuilder>();
 
@@ -92,21 +97,23 @@ public sealed class StrataServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static void Listen(KestrelServerOptions kestrel, ServerOptions options)
+    internal static void Listen(KestrelServerOptions kestrel, string host, int port)
     {
-        if (options.Host == "localhost")
-            kestrel.ListenLocalhost(options.Port, RejectionBodies.Use);
-        else if (IPAddress.TryParse(options.Host, out var address))
-            kestrel.Listen(address, options.Port, RejectionBodies.Use);
+        if (host == "localhost")
+            kestrel.ListenLocalhost(port, RejectionBodies.Use);
+        else if (IPAddress.TryParse(host, out var address))
+            kestrel.Listen(address, port, RejectionBodies.Use);
         else
-            throw new ArgumentException($"--host must be an IP address or localhost, got '{options.Host}'");
+            throw new ArgumentException($"--host must be an IP address or localhost, got '{host}'");
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
+    internal static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
     {
         logging.SetMinimumLevel(level);
         // ASP.NET Core's own information messages (every request, "Now listening on") would drown the server's.
         logging.AddFilter("Microsoft", LogLevel.Warning);
+        // A router logs a failed node once in its own words; YARP would add a stack trace per forwarding failure.
+        logging.AddFilter("Yarp", LogLevel.Error);
         logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 
 namespace Strata.Cli.Tests;
 
-/// <summary>A <c>strata serve</c> child process on a free port, with helpers for its completions and metrics.</summary>
+/// <summary>A <c>strata serve</c> (or <c>strata router</c>) child process on a free port, with helpers for its completions and metrics.</summary>
 internal sealed partial class ServeProcess : IDisposable
 {
     private readonly Process _process;
@@ -43,6 +43,8 @@ internal sealed partial class ServeProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Sends SIGTERM and waits for the process to exit; false if it did not in time.</summary>
     public bool Terminate(TimeSpan timeout)
     {
@@ -50,11 +52,16 @@ internal sealed partial class ServeProcess : IDisposable
         return _process.WaitForExit(timeout);
     }
 
-    public static async Task<ServeProcess> StartAsync(params string[] args)
+    public static Task<ServeProcess> StartAsync(params string[] args) => StartAsync("serve", args);
+
+    /// <summary>A <c>strata router</c> in front of the given nodes.</summary>
+    public static Task<ServeProcess> StartRouterAsync(params string[] args) => StartAsync("router", args);
+
+    private static async Task<ServeProcess> StartAsync(string verb, string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "strata.dll"));
-        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add(verb);
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add("0");
         foreach (var arg in args)
@@ -119,6 +126,6 @@ internal sealed partial class ServeProcess : IDisposable
         throw new InvalidOperationException("strata serve exited before it was listening");
     }
 
-    [GeneratedRegex(@"Serving \S+ at (http://\S+):")]
+    [GeneratedRegex(@"(?:Serving|Routing) \S+ at (http://[^\s/]+/)")]
     private static partial Regex ListeningLine();
 }

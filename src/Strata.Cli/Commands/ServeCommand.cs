@@ -5,6 +5,7 @@ using Strata.Engine;
 using Strata.Engine.Guard;
 using Strata.Models;
 using Strata.Server;
+using Strata.Server.Cluster;
 
 namespace Strata.Cli.Commands;
 
@@ -19,12 +20,7 @@ internal static class ServeCommand
         var defaults = new EngineOptions();
         var model = ModelOption.Create();
         var host = new Option<string>("--host") { Description = "IP address to listen on, or localhost", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8000 };
-        port.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is var value and (< 0 or > 65535))
-                r.AddError($"--port must be in [0, 65535], got {value}");
-        });
+        var port = PortOption.Create(8000);
         var threads = ThreadsOption.Create();
         var kvMemory = SizeOption.Create("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: 2GiB]");
         var blockSize = new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize }.MustBePositive();
@@ -47,6 +43,8 @@ internal static class ServeCommand
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
         var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
+        var role = new Option<string>("--role") { Description = "This node's role in a cluster (its router reads it at /cluster/node)", DefaultValueFactory = _ => "both" };
+        role.AcceptOnlyFromAmong("both", "prefill", "decode");
         var maxRequestBytes = SizeOption.Create("--max-request-bytes", "Largest request body taken; larger ones get 413 [default: 1MiB, or 32 bytes per token of context if more]");
         var levels = defaults.ServiceLevels;
         var slo = SloOption.Create(levels);
@@ -60,7 +58,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, maxRequestBytes,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, maxRequestBytes, role,
             slo, scheduling, aging, rejection, margin, tenants,
         };
         var speculative = new SpeculativeOptions();
@@ -109,7 +107,9 @@ internal static class ServeCommand
             };
 
             using var loggers = StrataServer.CreateLoggerFactory(serverOptions.LogLevel);
-            using var engine = InferenceEngine.Start(loaded, engineOptions, loggers);
+            var events = new KvEventFeed();
+            using var engine = InferenceEngine.Start(loaded, engineOptions, loggers, e => events.Publish(e.Kind, e.Key.ToString(), e.Tier));
+            serverOptions = serverOptions with { Node = ClusterNode.Identity(engine, Enum.Parse<NodeRole>(result.GetValue(role)!, ignoreCase: true), events) };
             await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
             await server.WaitForShutdownAsync(cancellation);
             return 0;
