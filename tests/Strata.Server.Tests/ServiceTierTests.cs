@@ -67,15 +67,18 @@ public sealed class ServiceTierTests(ServerFixture fixture) : IClassFixture<Serv
         {
             EarlyRejection = true,
             Priority = new SloTarget(TimeSpan.FromHours(1), TimeSpan.FromSeconds(1)),
-            Default = new SloTarget(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)),
-            Flex = new SloTarget(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)),
+            Default = new SloTarget(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1)),
+            Flex = new SloTarget(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1)),
         };
         await using var server = await RunningServer.StartAsync(RunningServer.SmallEngine with { MaxSequences = 1, ServiceLevels = levels });
-        // Six gold requests of 400 tokens each, one at a time: 2,400 steps ahead of anything else, over 150 ms even at
-        // 0.07 ms a step, while one step alone stays under 150 ms (a request the load is not to blame for is admitted).
-        // Gold's own target is an hour, so the backlog itself is admitted.
-        var backlog = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => StartStreamAsync(server, "priority", 400)));
-        await FirstEventAsync(backlog[0]);
+        // Forty gold requests of 480 tokens each, run one at a time. Once twenty of them wait, over 9,000 steps are
+        // ahead of anything else: over 15 ms (the target and its margin) even at 1.5 µs a step, while the request's own
+        // first step alone stays well under it (a request the load is not to blame for is admitted). Gold's own target
+        // is an hour, so the backlog itself is admitted. The streams are not awaited: their headers may come only once
+        // they run.
+        using var backlogCancellation = new CancellationTokenSource();
+        var backlog = Enumerable.Range(0, 40).Select(_ => StartStreamAsync(server, "priority", 480, backlogCancellation.Token)).ToArray();
+        await WaitUntilAsync(async () => await server.MetricAsync("strata_sequences_waiting") >= 20);
 
         using var flex = await server.PostAsync(Completions, new { prompt = "Once upon a time", max_tokens = 8, service_tier = "flex" });
         using var silver = await server.PostAsync(Completions, new { prompt = "Once upon a time", max_tokens = 8 });
@@ -91,8 +94,9 @@ public sealed class ServiceTierTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.True(silver.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
         Assert.Equal(1, await server.MetricAsync("strata_rejections_total{tier=\"flex\",reason=\"slo_predicted_miss\"}"));
         Assert.Equal(1, await server.MetricAsync("strata_rejections_total{tier=\"default\",reason=\"slo_predicted_miss\"}"));
-        foreach (var stream in backlog)
-            stream.Dispose();
+        await backlogCancellation.CancelAsync();
+        foreach (var stream in backlog.Where(s => s.IsCompletedSuccessfully))
+            (await stream).Dispose();
         await server.WaitForIdleAsync();
     }
 
@@ -151,15 +155,25 @@ public sealed class ServiceTierTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Contains("same api_key", Assert.Throws<FormatException>(() => TenantSettings.Parse("""[{"api_key": "k", "name": "a"}, {"api_key": "k", "name": "b"}]""")).Message);
     }
 
-    private static async Task<HttpResponseMessage> StartStreamAsync(RunningServer server, string? tier, int maxTokens)
+    private static async Task<HttpResponseMessage> StartStreamAsync(RunningServer server, string? tier, int maxTokens, CancellationToken cancellation = default)
     {
         var body = new Dictionary<string, object> { ["prompt"] = "Once upon a time", ["max_tokens"] = maxTokens, ["ignore_eos"] = true, ["stream"] = true };
         if (tier is not null)
             body["service_tier"] = tier;
         var request = new HttpRequestMessage(HttpMethod.Post, Completions) { Content = JsonContent(body) };
-        var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 10 s");
+            await Task.Delay(5);
+        }
     }
 
     /// <summary>Waits for a stream's first event: its request is running in the engine.</summary>
