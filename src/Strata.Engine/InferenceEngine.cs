@@ -29,6 +29,7 @@ public sealed class InferenceEngine : IDisposable
     private EngineStats _stats;
     private volatile QueueSnapshot _queue = QueueSnapshot.Empty;
     private readonly ResidentBlocks _resident;
+    private readonly StepPeriodObserver _periods;
     private volatile bool _stopping;
     private long _nextRequest;
 
@@ -43,6 +44,7 @@ public sealed class InferenceEngine : IDisposable
             kvEvents?.Invoke(e);
         });
         _resident = new ResidentBlocks(_parts.Identity);
+        _periods = new StepPeriodObserver(_parts.Admission.Costs, _clock);
         _core = _parts.Core;
         _stats = _core.Snapshot();
         _loop = new Thread(Loop) { IsBackground = true, Name = "strata-engine" };
@@ -203,7 +205,9 @@ public sealed class InferenceEngine : IDisposable
                 _queue = _core.Queue();
             var step = _core.Step();
             if (step is not null)
-                _parts.Admission.Costs.Observe(step);
+                _periods.Stepped(step);
+            else
+                _periods.Idle();
             _queue = _core.Queue();
             _stats = _core.Snapshot() with { WaitingSequences = _core.Scheduler.WaitingCount + _incoming.Count, Queue = _queue, StepCost = _parts.Admission.Costs.Current };
             if (step is null)
