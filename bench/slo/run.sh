@@ -2,6 +2,7 @@
 # Issue 14's figures on one model: the rate the server sustains, then tier scheduling with early rejection against
 # first come, first served on the same arrivals at twice that rate (tiers 20/50/30), then a noisy neighbour (two
 # tenants of one tier, one sending five times more). Run each stage under the shared benchmark lock:
+#   flock /work/bench.lock bench/slo/run.sh MODEL figures        # sustain, then tiers at twice the rate it measured
 #   flock /work/bench.lock bench/slo/run.sh MODEL sustain
 #   flock /work/bench.lock bench/slo/run.sh MODEL tiers RATE      # RATE: twice the sustained req/s
 #   flock /work/bench.lock bench/slo/run.sh MODEL tenants RATE
@@ -11,7 +12,7 @@ model=$1; stage=$2; rate=${3:-}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 strata=${STRATA:-$root/src/Strata.Cli/bin/Release/net10.0/strata}
 out=${OUT:-/tmp/strata-slo}; mkdir -p "$out"
-requests=${REQUESTS:-300}
+requests=${REQUESTS:-240}
 slo=(--slo priority:ttft=5s,tpot=2s --slo default:ttft=20s,tpot=4s --slo flex:ttft=60s,tpot=8s)
 shape=(--random-input-len 64 --random-output-len 16 --ignore-eos)
 server=""
@@ -53,6 +54,11 @@ histogram_p50() { # metrics file, histogram name
 }
 
 echo "load: $(uptime)"
+if [ "$stage" = figures ]; then
+    "$0" "$model" sustain
+    rate=$(python3 -c "print(round(2 * $(grep -o 'Request throughput (req/s): *[0-9.]*' "$out/sustain.txt" | grep -o '[0-9.]*$'), 2))")
+    exec "$0" "$model" tiers "$rate"
+fi
 case $stage in
 sustain)
     start_server sustain --scheduling fcfs

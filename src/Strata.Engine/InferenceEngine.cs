@@ -94,7 +94,7 @@ public sealed class InferenceEngine : IDisposable
         if (_core.Scheduler.WaitingCount + _incoming.Count >= Options.MaxQueue)
             throw new RequestRejectedException($"the server is busy: {Options.MaxQueue} requests are already waiting", overloaded: true, RequestRejectedException.QueueFull);
         var uncached = request.PromptTokens.Length - _resident.CachedTokens(request.Tenant, request.CacheSalt, request.PromptTokens);
-        var (prediction, retryAfter) = _parts.Admission.Decide(_queue, Submitted(), request.Tier, uncached, request.Sampling.MaxTokens);
+        var (prediction, retryAfter) = _parts.Admission.Decide(_queue, Submitted(), request.Tier, uncached, request.Sampling.MaxTokens, request.Tenant);
         if (retryAfter is not null)
         {
             throw new RequestRejectedException(
@@ -145,7 +145,7 @@ public sealed class InferenceEngine : IDisposable
 
     /// <summary>Requests accepted but not yet admitted by the engine thread, as the predictor sees them.</summary>
     private IEnumerable<SequenceLoad> Submitted() => _incoming.SelectMany(state => Enumerable.Repeat(
-        new SequenceLoad(state.Request.Tier, state.Request.PromptTokens.Length, state.Request.Sampling.MaxTokens, state.Request.PromptTokens.Length, Decoding: false),
+        new SequenceLoad(state.Request.Tier, state.Request.PromptTokens.Length, state.Request.Sampling.MaxTokens, state.Request.PromptTokens.Length, Decoding: false, state.Request.Tenant),
         state.Request.Choices));
 
     /// <summary>Runs <paramref name="action"/> on the engine thread between steps.</summary>

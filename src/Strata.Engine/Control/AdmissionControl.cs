@@ -23,13 +23,14 @@ internal sealed class AdmissionControl(ServiceLevels levels, ServiceTimePredicto
     public StepCostModel Costs => costs;
 
     /// <summary>The prediction for a request, or a refusal with the seconds to wait before retrying.</summary>
+    /// <param name="tenant">Whose request it is: in its tier it takes turns with the other tenants' queued requests.</param>
     public (ServiceTimePrediction Prediction, TimeSpan? RetryAfter) Decide(QueueSnapshot queue, IEnumerable<SequenceLoad> submitted, ServiceTier tier,
-        int uncachedPromptTokens, int maxTokens)
+        int uncachedPromptTokens, int maxTokens, string tenant = "")
     {
         var target = levels.For(tier).TimeToFirstToken;
         var limit = target * (1 + levels.RejectionMargin);
         var cost = costs.Current;
-        var prediction = predictor.Predict(queue, submitted, cost, tier, uncachedPromptTokens, maxTokens, levels.EarlyRejection ? limit : MetricHorizon, _arrivals.Rates());
+        var prediction = predictor.Predict(queue, submitted, cost, tier, uncachedPromptTokens, maxTokens, levels.EarlyRejection ? limit : MetricHorizon, _arrivals.Rates(), tenant);
         if (!levels.EarlyRejection || prediction.TimeToFirstToken <= limit)
             return Admit(prediction);
         var alone = predictor.Predict(QueueSnapshot.Empty, [], cost, tier, uncachedPromptTokens, maxTokens, limit);

@@ -9,7 +9,8 @@ namespace Strata.Engine.Control;
 /// sequences, and the request's own prompt (less what the prefix cache holds) comes after them. With tier scheduling
 /// only the same and higher tiers are ahead: lower ones give way (preempted if need be), and their running decodes
 /// only add to the cost of a step; higher tiers still arriving at their recent rate go ahead of it too, as they join
-/// while it waits. Pure and cheap (a deep queue plays a few hundred steps), so it runs on the
+/// while it waits. In its own tier, tenants take turns: another tenant's queued requests are ahead only up to one more
+/// than the request's own tenant has queued. Pure and cheap (a deep queue plays a few hundred steps), so it runs on the
 /// submitting thread.
 /// </summary>
 internal sealed class ServiceTimePredictor(int maxBatchedTokens, int maxSequences, bool byTier)
@@ -21,8 +22,9 @@ internal sealed class ServiceTimePredictor(int maxBatchedTokens, int maxSequence
     /// <param name="uncachedPromptTokens">The request's prompt tokens the prefix cache is not expected to hold.</param>
     /// <param name="horizon">Stop playing once this far ahead: the request would miss its target anyway.</param>
     /// <param name="arrivals">Each tier's recent arrivals (indexed by tier), of which the higher tiers' join ahead as time passes; none if null.</param>
+    /// <param name="tenant">Whose request it is, for the turns tenants take within a tier.</param>
     public ServiceTimePrediction Predict(QueueSnapshot queue, IEnumerable<SequenceLoad> submitted, StepCost cost, ServiceTier tier,
-        int uncachedPromptTokens, int maxTokens, TimeSpan horizon, IReadOnlyList<ArrivalRate>? arrivals = null)
+        int uncachedPromptTokens, int maxTokens, TimeSpan horizon, IReadOnlyList<ArrivalRate>? arrivals = null, string tenant = "")
     {
         var expected = new double[Tiers.Count];
         var running = new List<Simulated>();
@@ -39,7 +41,7 @@ internal sealed class ServiceTimePredictor(int maxBatchedTokens, int maxSequence
                 backgroundContext += load.Length;
             }
         }
-        var waiting = new List<Simulated>(queue.Waiting.Concat(submitted).Where(l => Ahead(l.Tier, tier)).Select(l => new Simulated(l)));
+        var waiting = new List<Simulated>(QueuedAhead(queue.Waiting.Concat(submitted), tier, tenant).Select(l => new Simulated(l)));
         var own = new Simulated(new SequenceLoad(tier, Math.Max(1, uncachedPromptTokens), maxTokens, Math.Max(1, uncachedPromptTokens), Decoding: false));
         waiting.Add(own);
         var next = 0;
@@ -87,6 +89,28 @@ internal sealed class ServiceTimePredictor(int maxBatchedTokens, int maxSequence
     }
 
     private bool Ahead(ServiceTier other, ServiceTier tier) => !byTier || other <= tier;
+
+    /// <summary>
+    /// The queued requests (in service order) that go before a new one of <paramref name="tenant"/> in <paramref name="tier"/>:
+    /// every one of a higher tier, and in its own tier all of its tenant's and, of each other tenant's, as many as take
+    /// their turns before it (one more than its tenant has queued).
+    /// </summary>
+    private IEnumerable<SequenceLoad> QueuedAhead(IEnumerable<SequenceLoad> queued, ServiceTier tier, string tenant)
+    {
+        var loads = queued.Where(l => Ahead(l.Tier, tier)).ToList();
+        if (!byTier)
+            return loads;
+        var turns = loads.Count(l => l.Tier == tier && l.Tenant == tenant) + 1;
+        var taken = new Dictionary<string, int>();
+        return loads.Where(l =>
+        {
+            if (l.Tier != tier || l.Tenant == tenant)
+                return true;
+            var count = taken.GetValueOrDefault(l.Tenant);
+            taken[l.Tenant] = count + 1;
+            return count < turns;
+        });
+    }
 
     /// <summary>Adds the higher-tier requests expected to arrive in <paramref name="seconds"/> to the queue, ahead of the request (the last one waiting).</summary>
     private static void JoinAhead(IReadOnlyList<ArrivalRate> arrivals, ServiceTier tier, double seconds, double[] expected, List<Simulated> waiting)

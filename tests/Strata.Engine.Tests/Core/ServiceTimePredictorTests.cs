@@ -161,6 +161,22 @@ public sealed class ServiceTimePredictorTests
     }
 
     [Fact]
+    public void Decide_NoisyTenantFloodsItsTier_QuietTenantPredictedAtItsTurnAndAdmitted()
+    {
+        var levels = new ServiceLevels { EarlyRejection = true, Default = new SloTarget(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) };
+        var admission = new AdmissionControl(levels, new ServiceTimePredictor(64, 8, byTier: true), new StepCostModel(new StepCost(0.01, 0.001, 0.001, 0)));
+        // Thirty of the noisy tenant's 64-token prompts wait: 30 steps of 74 ms before a newcomer at the back.
+        var queue = new QueueSnapshot([], Enumerable.Repeat(new SequenceLoad(ServiceTier.Default, 64, 4, 64, Decoding: false, "noisy"), 30).ToList());
+
+        var noisy = admission.Decide(queue, [], ServiceTier.Default, 64, 4, "noisy");
+        var quiet = admission.Decide(queue, [], ServiceTier.Default, 64, 4, "quiet");
+
+        Assert.NotNull(noisy.RetryAfter);
+        Assert.Null(quiet.RetryAfter);
+        Assert.InRange(quiet.Prediction.TimeToFirstToken.TotalSeconds, 0.14, 0.16); // the noisy tenant's next turn, then its own
+    }
+
+    [Fact]
     public void Decide_RequestTooBigEvenAlone_AdmittedRatherThanBlamedOnTheLoad()
     {
         var levels = new ServiceLevels { EarlyRejection = true, Flex = new SloTarget(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1)) };
