@@ -3,9 +3,8 @@
 # first come, first served on the same arrivals at twice that rate (tiers 20/50/30), then a noisy neighbour (two
 # tenants of one tier, one sending five times more). Run each stage under the shared benchmark lock:
 #   flock /work/bench.lock bench/slo/run.sh MODEL figures        # sustain, then tiers at twice the rate it measured
-#   flock /work/bench.lock bench/slo/run.sh MODEL sustain
-#   flock /work/bench.lock bench/slo/run.sh MODEL tiers RATE      # RATE: twice the sustained req/s
-#   flock /work/bench.lock bench/slo/run.sh MODEL tenants RATE
+#   flock /work/bench.lock bench/slo/run.sh MODEL tenants        # at twice the rate the last sustain stage measured
+# or each stage alone: sustain, tiers [RATE], tenants [RATE] (RATE in req/s, default twice the last sustained rate).
 # Environment: REQUESTS (tier run, default 300), OUT (results directory, default /tmp/strata-slo), STRATA (binary).
 set -euo pipefail
 model=$1; stage=$2; rate=${3:-}
@@ -22,7 +21,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 start_server() { # name, serve options...
     local name=$1; shift
     port=$(free_port)
-    "$strata" serve -m "$model" --port "$port" --kv-cache-memory 1GiB --max-num-seqs 16 "${slo[@]}" "$@" >"$out/$name.server.log" 2>&1 &
+    "$strata" serve -m "$model" --port "$port" --kv-cache-memory 1GiB --max-num-seqs 16 --max-num-batched-tokens 128 "${slo[@]}" "$@" >"$out/$name.server.log" 2>&1 &
     server=$!
     until curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1; do
         kill -0 "$server" 2>/dev/null || { echo "server failed, see $out/$name.server.log" >&2; exit 1; }
@@ -56,9 +55,10 @@ histogram_p50() { # metrics file, histogram name
 echo "load: $(uptime)"
 if [ "$stage" = figures ]; then
     "$0" "$model" sustain
-    rate=$(python3 -c "print(round(2 * $(grep -o 'Request throughput (req/s): *[0-9.]*' "$out/sustain.txt" | grep -o '[0-9.]*$'), 2))")
-    exec "$0" "$model" tiers "$rate"
+    exec "$0" "$model" tiers
 fi
+# By default twice the rate the last sustain stage measured.
+[ -n "$rate" ] || rate=$(python3 -c "print(round(2 * $(grep -o 'Request throughput (req/s): *[0-9.]*' "$out/sustain.txt" | grep -o '[0-9.]*$'), 2))")
 case $stage in
 sustain)
     start_server sustain --scheduling fcfs

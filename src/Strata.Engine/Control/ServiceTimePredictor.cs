@@ -73,7 +73,7 @@ internal sealed class ServiceTimePredictor(int maxBatchedTokens, int maxSequence
             var seconds = cost.Seconds(prefill, decodes, context);
             time += seconds;
             if (byTier && arrivals is not null && own.Generated == 0)
-                JoinAhead(arrivals, tier, seconds, expected, waiting);
+                Join(arrivals, tier, seconds, expected, waiting, ownWaiting: next < waiting.Count);
             if (firstToken < 0 && own.Generated > 0)
                 firstToken = time;
             if (firstToken >= 0 && (own.Generated > TpotSampleTokens || own.Remaining == 0))
@@ -112,15 +112,18 @@ internal sealed class ServiceTimePredictor(int maxBatchedTokens, int maxSequence
         });
     }
 
-    /// <summary>Adds the higher-tier requests expected to arrive in <paramref name="seconds"/> to the queue, ahead of the request (the last one waiting).</summary>
-    private static void JoinAhead(IReadOnlyList<ArrivalRate> arrivals, ServiceTier tier, double seconds, double[] expected, List<Simulated> waiting)
+    /// <summary>
+    /// Adds the higher-tier requests expected to arrive in <paramref name="seconds"/> to the queue: ahead of the request
+    /// while it waits (it is the last one), behind everything once it runs.
+    /// </summary>
+    private static void Join(IReadOnlyList<ArrivalRate> arrivals, ServiceTier tier, double seconds, double[] expected, List<Simulated> waiting, bool ownWaiting)
     {
         for (var higher = 0; higher < (int)tier; higher++)
         {
             var rate = arrivals[higher];
             expected[higher] += rate.PerSecond * seconds;
             for (; expected[higher] >= 1; expected[higher]--)
-                waiting.Insert(waiting.Count - 1, new Simulated(new SequenceLoad((ServiceTier)higher, rate.PromptTokens, rate.MaxTokens, rate.PromptTokens, Decoding: false)));
+                waiting.Insert(ownWaiting ? waiting.Count - 1 : waiting.Count, new Simulated(new SequenceLoad((ServiceTier)higher, rate.PromptTokens, rate.MaxTokens, rate.PromptTokens, Decoding: false)));
         }
     }
 
