@@ -58,7 +58,7 @@ if [ "$stage" = figures ]; then
     exec "$0" "$model" tiers
 fi
 # By default twice the rate the last sustain stage measured.
-[ -n "$rate" ] || rate=$(python3 -c "print(round(2 * $(grep -o 'Request throughput (req/s): *[0-9.]*' "$out/sustain.txt" | grep -o '[0-9.]*$'), 2))")
+[ -n "$rate" ] || [ "$stage" = sustain ] || rate=$(python3 -c "print(round(2 * $(grep -o 'Request throughput (req/s): *[0-9.]*' "$out/sustain.txt" | grep -o '[0-9.]*$'), 2))")
 case $stage in
 sustain)
     start_server sustain --scheduling fcfs
