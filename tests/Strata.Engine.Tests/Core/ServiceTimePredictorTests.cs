@@ -116,18 +116,6 @@ public sealed class ServiceTimePredictorTests
     }
 
     [Fact]
-    public void Predict_ArrivalsWhileTheRequestPrefills_JoinBehindItAndItRunsOnce()
-    {
-        var predictor = new ServiceTimePredictor(64, 8, byTier: true);
-        ArrivalRate[] arrivals = [new(1000, 8, 4), default, default]; // a priority request every millisecond
-
-        var prediction = predictor.Predict(QueueSnapshot.Empty, [], new StepCost(0.01, 0.001, 0.001, 0), ServiceTier.Default, 256, 4, TimeSpan.FromMinutes(1), arrivals);
-
-        // Its 256 tokens take the whole budget for four steps of 74 ms; nothing that came after it takes a share.
-        Assert.Equal(0.296, prediction.TimeToFirstToken.TotalSeconds, 1e-9);
-    }
-
-    [Fact]
     public void CachedTokens_PromptOfABlockInThePool_ExpectedHitMatchesWhatAdmissionAttaches()
     {
         ResidentBlocks? resident = null;
