@@ -19,15 +19,8 @@ internal sealed class CostModelRunner(VirtualClock clock, StepCost cost, OutputP
     {
         _result.Clear();
         Touched.Clear();
-        int prefill = 0, decodes = 0;
-        long context = 0;
         foreach (var chunk in plan.Chunks)
         {
-            if (chunk.IsDecode)
-                decodes++;
-            else
-                prefill += chunk.Count;
-            context += chunk.Start + chunk.TokenCount;
             if (!chunk.ProducesToken)
                 continue;
             foreach (var fork in chunk.Forks)
@@ -35,7 +28,8 @@ internal sealed class CostModelRunner(VirtualClock clock, StepCost cost, OutputP
             _result.Tokens.Add(new SampledToken(chunk.Sequence, SimNode.Token));
             Touched.Add(outputs[chunk.Sequence.Id].Request);
         }
-        clock.Ticks += VirtualClock.ToTicks(cost(prefill, decodes, context, plan.Loads.Count));
+        var shape = PlanShape.Of(plan);
+        clock.Ticks += VirtualClock.ToTicks(cost(shape.PrefillTokens, shape.DecodeSequences, shape.ContextTokens, plan.Loads.Count));
         return _result;
     }
 }

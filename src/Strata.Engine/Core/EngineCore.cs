@@ -235,17 +235,8 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     /// <summary>The step's record, taken before its tokens are committed (a decode is still one known token then).</summary>
     private StepRecord Describe(SchedulerPlan plan, StepResult result, long started)
     {
-        int prefill = 0, decodes = 0, drafts = 0;
-        long context = 0;
-        foreach (var chunk in plan.Chunks)
-        {
-            if (chunk.IsDecode)
-                decodes++;
-            else
-                prefill += chunk.Count;
-            drafts += chunk.Drafts.Count;
-            context += chunk.Start + chunk.TokenCount;
-        }
-        return new StepRecord(Steps + 1, started, clock.GetElapsedTime(started).TotalSeconds, plan.Chunks.Count, prefill, decodes, drafts, context, result.Tokens.Count);
+        var shape = PlanShape.Of(plan);
+        return new StepRecord(Steps + 1, started, clock.GetElapsedTime(started).TotalSeconds, plan.Chunks.Count, shape.PrefillTokens, shape.DecodeSequences,
+            shape.DraftTokens, shape.ContextTokens, result.Tokens.Count);
     }
 }
