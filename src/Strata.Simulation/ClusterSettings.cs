@@ -3,4 +3,5 @@ using Strata.Simulation.Routing;
 namespace Strata.Simulation;
 
 /// <summary>A simulated cluster: how many colocated nodes, how requests are routed to them, and how each is configured.</summary>
-internal sealed record ClusterSettings(int Nodes, RouterPolicy Router, NodeSettings Node);
+/// <param name="DecodeRuns">Whether nodes apply runs of pure decode steps at once (the same results, faster); off, every step is simulated alone.</param>
+internal sealed record ClusterSettings(int Nodes, RouterPolicy Router, NodeSettings Node, bool DecodeRuns = true);

@@ -7,8 +7,9 @@ namespace Strata.Simulation;
 /// <summary>
 /// A discrete-event simulation of a cluster of colocated nodes, each the engine's real core on a cost model. Two kinds
 /// of event, in time order: a request arrives (the router picks a node, which admits it and starts a step if it was
-/// idle), and a node's step ends (it starts the next one if it has work). Arrivals at the same instant as a step's end
-/// come first, as a request that reached the server is admitted before the next step. Time is virtual throughout.
+/// idle), and a node's event comes (a step's end, after which it starts the next step if it has work, or a decode
+/// run's end). Arrivals at the same instant as a node's event come first, as a request that reached the server is
+/// admitted before the next step. Time is virtual throughout.
 /// </summary>
 internal sealed class ClusterSimulation
 {
@@ -18,6 +19,8 @@ internal sealed class ClusterSimulation
     /// <param name="cost">Step times; the profile's cost law unless given (a recorded run's times, to replay it).</param>
     public ClusterSimulation(StepProfile profile, ClusterSettings settings, StepCost? cost = null)
     {
+        // Decode runs plan steps ahead, which a pure cost law allows; a recorded run's times are consumed one per step.
+        var decodeRuns = cost is null && settings.DecodeRuns;
         cost ??= profile.Cost.Seconds;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.Nodes);
         // Every node serves the same model, so one identity derives every node's block keys, as a router derives them.
@@ -26,7 +29,7 @@ internal sealed class ClusterSimulation
         for (var i = 0; i < settings.Nodes; i++)
         {
             var index = i;
-            _nodes.Add(new SimNode(i, cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e)));
+            _nodes.Add(new SimNode(i, cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e), decodeRuns));
         }
         _router = holders is null ? new RoundRobinRouter() : new KvAwareRouter(identity, holders, profile.Cost);
     }
@@ -38,48 +41,42 @@ internal sealed class ClusterSimulation
     {
         using var requests = workload.GetEnumerator();
         var outcomes = new List<RequestOutcome>();
-        var stepEnds = new PriorityQueue<SimNode, long>();
-        long first = -1, last = 0;
+        // Node events by time; an entry is stale once its node's next event has moved (a request interrupted its decode run).
+        var events = new PriorityQueue<SimNode, long>();
+        long first = -1;
+        var number = 0;
         var pending = requests.MoveNext() ? requests.Current : null;
-        while (pending is not null || stepEnds.Count > 0)
+        while (pending is not null || events.Count > 0)
         {
-            SimNode node;
-            long now;
-            if (pending is not null && (!stepEnds.TryPeek(out _, out var stepEnd) || VirtualClock.ToTicks(pending.ArrivalSeconds) <= stepEnd))
+            if (pending is not null && (!events.TryPeek(out _, out var next) || VirtualClock.ToTicks(pending.ArrivalSeconds) <= next))
             {
                 var request = pending;
-                now = VirtualClock.ToTicks(request.ArrivalSeconds);
+                var now = VirtualClock.ToTicks(request.ArrivalSeconds);
                 pending = requests.MoveNext() ? requests.Current : null;
                 if (pending is not null && pending.ArrivalSeconds < request.ArrivalSeconds)
                     throw new ArgumentException($"the workload's arrivals must be in time order ({pending.ArrivalSeconds} s after {request.ArrivalSeconds} s)", nameof(workload));
                 if (first < 0)
                     first = now;
-                node = _router.Route(request, _nodes);
-                if (node.Admit(request, now) is { } refused)
-                {
+                var node = _router.Route(request, _nodes);
+                var before = node.NextEvent;
+                if (node.Admit(request, number++, now) is { } refused)
                     outcomes.Add(refused);
-                    continue;
-                }
-                if (node.Busy)
-                    continue;
+                else if (node.NextEvent != before && node.NextEvent != SimNode.Idle)
+                    events.Enqueue(node, node.NextEvent);
+                continue;
             }
-            else
-            {
-                stepEnds.TryDequeue(out node!, out now);
-                node.EndStep(outcomes);
-                node.Busy = false;
-            }
-            if (node.Step(now) is { } end)
-            {
-                node.Busy = true;
-                stepEnds.Enqueue(node, end);
-                last = Math.Max(last, end);
-            }
+            events.TryDequeue(out var due, out var time);
+            if (due!.NextEvent != time)
+                continue;
+            due.Advance(time, outcomes);
+            if (due.NextEvent != SimNode.Idle)
+                events.Enqueue(due, due.NextEvent);
         }
         foreach (var node in _nodes)
             outcomes.AddRange(node.Unfinished("the simulation ended with the request unfinished (nothing was runnable)"));
-        outcomes.Sort((a, b) => a.ArrivalSeconds.CompareTo(b.ArrivalSeconds));
+        outcomes.Sort((a, b) => a.Number.CompareTo(b.Number));
+        var last = _nodes.Max(n => n.LastStepEnd);
         return new SimulationResult(outcomes, VirtualClock.ToSeconds(Math.Max(0, last - Math.Max(0, first))),
-            _nodes.Sum(n => n.Steps), _nodes.Sum(n => n.AdmittedPromptTokens), _nodes.Sum(n => n.CachedPromptTokens), _nodes.Sum(n => n.Preemptions));
+            _nodes.Sum(n => n.Steps), _nodes.Sum(n => n.RunSteps), _nodes.Sum(n => n.AdmittedPromptTokens), _nodes.Sum(n => n.CachedPromptTokens), _nodes.Sum(n => n.Preemptions));
     }
 }

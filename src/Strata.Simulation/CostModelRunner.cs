@@ -10,9 +10,6 @@ namespace Strata.Simulation;
 /// </summary>
 internal sealed class CostModelRunner(VirtualClock clock, StepCost cost, OutputProcessor outputs) : IStepRunner
 {
-    /// <summary>The token every simulated sequence generates; with no tokenizer a choice finishes only by length.</summary>
-    private const int Token = 1;
-
     private readonly StepResult _result = new();
 
     /// <summary>Requests that received tokens in the last step (a request may appear once per choice).</summary>
@@ -22,23 +19,17 @@ internal sealed class CostModelRunner(VirtualClock clock, StepCost cost, OutputP
     {
         _result.Clear();
         Touched.Clear();
-        int prefill = 0, decodes = 0;
-        long context = 0;
         foreach (var chunk in plan.Chunks)
         {
-            if (chunk.IsDecode)
-                decodes++;
-            else
-                prefill += chunk.Count;
-            context += chunk.Start + chunk.TokenCount;
             if (!chunk.ProducesToken)
                 continue;
             foreach (var fork in chunk.Forks)
-                _result.Tokens.Add(new SampledToken(fork, Token));
-            _result.Tokens.Add(new SampledToken(chunk.Sequence, Token));
+                _result.Tokens.Add(new SampledToken(fork, SimNode.Token));
+            _result.Tokens.Add(new SampledToken(chunk.Sequence, SimNode.Token));
             Touched.Add(outputs[chunk.Sequence.Id].Request);
         }
-        clock.Ticks += VirtualClock.ToTicks(cost(prefill, decodes, context, plan.Loads.Count));
+        var shape = PlanShape.Of(plan);
+        clock.Ticks += VirtualClock.ToTicks(cost(shape.PrefillTokens, shape.DecodeSequences, shape.ContextTokens, plan.Loads.Count));
         return _result;
     }
 }

@@ -3,7 +3,7 @@ using Strata.Engine.Requests;
 namespace Strata.Simulation;
 
 /// <summary>A request in flight on a simulated node: its events are read after each step that touched it and stamped with the step's end.</summary>
-internal sealed class Flight(SimRequest request, GenerationHandle handle, long arrival)
+internal sealed class Flight(SimRequest request, int number, GenerationHandle handle, long arrival)
 {
     private const double TicksPerMs = TimeSpan.TicksPerMillisecond;
 
@@ -13,6 +13,9 @@ internal sealed class Flight(SimRequest request, GenerationHandle handle, long a
     private int _tokens;
 
     public SimRequest Request { get; } = request;
+
+    /// <summary>The request's place in its workload.</summary>
+    public int Number { get; } = number;
 
     /// <summary>Reads what the request published in a step that ended at <paramref name="now"/>; true once it has finished.</summary>
     /// <param name="started">Whether this step brought its first token.</param>
@@ -41,7 +44,18 @@ internal sealed class Flight(SimRequest request, GenerationHandle handle, long a
         return finished;
     }
 
+    /// <summary>Takes one token per step of a decode run, each at its step's end (the request has its first token already).</summary>
+    public void Receive(ReadOnlySpan<long> ends)
+    {
+        foreach (var end in ends)
+        {
+            _gaps.Add((float)((end - _last) / TicksPerMs));
+            _last = end;
+        }
+        _tokens += ends.Length;
+    }
+
     public RequestOutcome Outcome(int node) => new(
-        Request.ArrivalSeconds, node, Request.Prompt.Length, _tokens, handle.CachedTokens,
+        Request.ArrivalSeconds, Number, node, Request.Prompt.Length, _tokens, handle.CachedTokens,
         VirtualClock.ToSeconds(_first - arrival), VirtualClock.ToSeconds(_last - arrival), [.. _gaps]);
 }

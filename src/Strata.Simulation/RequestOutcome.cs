@@ -1,11 +1,13 @@
 namespace Strata.Simulation;
 
 /// <summary>
-/// What one simulated request measured, in the terms of <c>strata bench serve</c>: times from its arrival to its
-/// first token and to its end, and the gaps between its tokens (milliseconds, as single floats to keep large runs small).
+/// What one simulated request (<see cref="Number"/>: its place in the workload) measured, in the terms of
+/// <c>strata bench serve</c>: times from its arrival to its first token and to its end, and the gaps between its
+/// tokens (milliseconds, as single floats to keep large runs small).
 /// </summary>
 internal sealed record RequestOutcome(
     double ArrivalSeconds,
+    int Number,
     int Node,
     int PromptTokens,
     int OutputTokens,
@@ -15,6 +17,6 @@ internal sealed record RequestOutcome(
     float[] InterTokenMs,
     string? Error = null)
 {
-    public static RequestOutcome Failure(SimRequest request, int node, string error) =>
-        new(request.ArrivalSeconds, node, request.Prompt.Length, 0, 0, 0, 0, [], error);
+    public static RequestOutcome Failure(SimRequest request, int number, int node, string error) =>
+        new(request.ArrivalSeconds, number, node, request.Prompt.Length, 0, 0, 0, 0, [], error);
 }

@@ -11,19 +11,34 @@ namespace Strata.Simulation;
 /// <summary>
 /// One simulated server: the engine's real core (scheduler, cache coordinator, block manager, prefix index, output
 /// processor) built as the engine builds it, around a cost-model runner on the node's own virtual clock. The
-/// simulation sets the clock to the event it handles; a step's tokens are stamped with the time the step ends.
+/// simulation calls <see cref="Advance"/> at the node's <see cref="NextEvent"/>; a step's tokens are stamped with the
+/// time the step ends. Steps that only decode the running sequences (the bulk of a long generation) are planned as a
+/// <see cref="DecodeRun"/> and applied at once when the node is next needed — at the run's end, or when a request
+/// arrives for it during the run — leaving the core exactly as step-by-step simulation would.
 /// </summary>
 internal sealed class SimNode
 {
+    /// <summary>The token every simulated sequence generates; with no tokenizer a choice finishes only by length.</summary>
+    public const int Token = 1;
+
+    /// <summary><see cref="NextEvent"/> of a node with nothing to do until a request arrives.</summary>
+    public const long Idle = long.MaxValue;
+
     private readonly EngineCore _core;
     private readonly VirtualClock _clock = new();
     private readonly CostModelRunner _runner;
+    private readonly OutputProcessor _outputs;
+    private readonly StepCost _cost;
+    private readonly bool _decodeRuns;
+    private readonly bool _quietRuns;
     private readonly Dictionary<RequestState, Flight> _flights = new(ReferenceEqualityComparer.Instance);
     private readonly int _maxModelLength;
+    private readonly DecodeRun _run = new();
     private long _nextRequest;
     private long _stepEnd;
 
-    public SimNode(int index, StepCost cost, NodeSettings settings, int blockSize, CacheIdentity identity, Action<KvEvent>? kvEvents)
+    /// <param name="decodeRuns">Whether pure decode steps may be planned as runs (a pure cost law); otherwise every step is simulated alone.</param>
+    public SimNode(int index, StepCost cost, NodeSettings settings, int blockSize, CacheIdentity identity, Action<KvEvent>? kvEvents, bool decodeRuns)
     {
         Index = index;
         var options = new EngineOptions
@@ -36,15 +51,24 @@ internal sealed class SimNode
         // As the engine builder does: a sequence must always fit alone, or preemption could never make room for it.
         _maxModelLength = Math.Min(settings.MaxModelLength, settings.KvBlocks * blockSize);
         CostModelRunner? runner = null;
+        OutputProcessor? processor = null;
         _core = EngineBuilder.BuildCore(options, settings.KvBlocks, settings.MaxBatchedTokens, _maxModelLength, identity, tiers: null, tokenizer: null,
-            outputs => runner = new CostModelRunner(_clock, cost, outputs), _clock, NullLogger.Instance, kvEvents);
+            outputs => runner = new CostModelRunner(_clock, cost, processor = outputs), _clock, NullLogger.Instance, kvEvents);
         _runner = runner!;
+        _outputs = processor!;
+        _cost = cost;
+        _decodeRuns = decodeRuns;
+        // Someone reads this node's KV events: a run's steps must publish none, as they are applied late.
+        _quietRuns = kvEvents is not null;
     }
 
     public int Index { get; }
 
-    /// <summary>Whether a step is under way (the simulation holds the event of its end).</summary>
-    public bool Busy { get; set; }
+    /// <summary>When the simulation must next call <see cref="Advance"/>: a step's end or a decode run's; <see cref="Idle"/> when there is none.</summary>
+    public long NextEvent { get; private set; } = Idle;
+
+    /// <summary>When the last step applied so far ended.</summary>
+    public long LastStepEnd { get; private set; }
 
     /// <summary>Requests admitted and not finished.</summary>
     public int InFlight => _flights.Count;
@@ -54,17 +78,25 @@ internal sealed class SimNode
 
     public long Steps => _core.Steps;
 
+    /// <summary>Steps applied at once as parts of decode runs (counted in <see cref="Steps"/> too).</summary>
+    public long RunSteps { get; private set; }
+
     public long AdmittedPromptTokens => _core.Cache.AdmittedPromptTokens;
 
     public long CachedPromptTokens => _core.Cache.CachedPromptTokens;
 
     public long Preemptions => _core.Scheduler.Preemptions;
 
-    /// <summary>Queues a request at <paramref name="now"/>; a prompt that cannot fit the context fails at once, as the server refuses it.</summary>
-    public RequestOutcome? Admit(SimRequest request, long now)
+    /// <summary>
+    /// Queues a request at <paramref name="now"/> (a decode run under way is first applied up to the step running then,
+    /// which the request waits for); a prompt that cannot fit the context fails at once, as the server refuses it.
+    /// </summary>
+    public RequestOutcome? Admit(SimRequest request, int number, long now)
     {
         if (request.Prompt.Length >= _maxModelLength)
-            return RequestOutcome.Failure(request, Index, $"prompt of {request.Prompt.Length} tokens leaves no room in the {_maxModelLength}-token context");
+            return RequestOutcome.Failure(request, number, Index, $"prompt of {request.Prompt.Length} tokens leaves no room in the {_maxModelLength}-token context");
+        if (_run.Steps > 0)
+            InterruptRun(now);
         _clock.Ticks = now;
         var generation = new GenerationRequest
         {
@@ -74,26 +106,62 @@ internal sealed class SimNode
         var state = new RequestState($"sim-{Index}-{++_nextRequest}", now, generation, 0, default);
         var handle = state.CreateHandle();
         _core.Admit(state);
-        _flights.Add(state, new Flight(request, handle, now));
+        _flights.Add(state, new Flight(request, number, handle, now));
         PendingPromptTokens += request.Prompt.Length;
+        if (NextEvent == Idle)
+            Start(now);
         return null;
     }
 
     /// <summary>
-    /// Runs one step from <paramref name="now"/>; returns when it ends, or null when nothing was runnable. The core has
-    /// applied the step at once, but what the requests see of it waits for <see cref="EndStep"/> at that time.
+    /// Handles the node's event at <paramref name="now"/> (= <see cref="NextEvent"/>): a decode run's end applies the
+    /// run and starts the step after it; a step's end delivers its tokens (finished requests go to
+    /// <paramref name="finished"/>) and starts the next step or run.
     /// </summary>
-    public long? Step(long now)
+    public void Advance(long now, List<RequestOutcome> finished)
+    {
+        if (_run.Steps > 0)
+        {
+            ApplyRun(_run.Steps);
+            StartStep(now);
+            return;
+        }
+        EndStep(finished);
+        Start(now);
+    }
+
+    /// <summary>Requests still in flight, as failures (a simulation that ended with work left).</summary>
+    public IEnumerable<RequestOutcome> Unfinished(string reason) =>
+        _flights.Values.Select(f => RequestOutcome.Failure(f.Request, f.Number, Index, reason));
+
+    /// <summary>Starts what comes next at <paramref name="now"/>: a decode run if the core allows one, else one step.</summary>
+    private void Start(long now)
+    {
+        if (_decodeRuns && _core.DecodeRunLength(_quietRuns) is > 0 and var steps)
+        {
+            PlanRun(now, steps);
+            NextEvent = _run.Starts[steps];
+            return;
+        }
+        StartStep(now);
+    }
+
+    /// <summary>Runs one step from <paramref name="now"/>; the core applies it at once, what the requests see of it waits for its end.</summary>
+    private void StartStep(long now)
     {
         _clock.Ticks = now;
         if (_core.Step() is null)
-            return null;
+        {
+            NextEvent = Idle;
+            return;
+        }
         _stepEnd = _clock.Ticks;
-        return _stepEnd;
+        NextEvent = _stepEnd;
+        LastStepEnd = Math.Max(LastStepEnd, _stepEnd);
     }
 
     /// <summary>Delivers the last step's tokens to its requests, stamped with the step's end; finished requests go to <paramref name="finished"/>.</summary>
-    public void EndStep(List<RequestOutcome> finished)
+    private void EndStep(List<RequestOutcome> finished)
     {
         foreach (var state in _runner.Touched)
         {
@@ -109,8 +177,52 @@ internal sealed class SimNode
         }
     }
 
-    public bool HasWork => _core.HasWork;
+    /// <summary>The start of each of the run's steps and of the step after it, by the cost law: each decodes every running sequence, whose context grows by one.</summary>
+    private void PlanRun(long now, int steps)
+    {
+        _run.Clear();
+        long context = 0;
+        foreach (var sequence in _core.Scheduler.Running)
+        {
+            context += sequence.ComputedCount + 1;
+            _run.Flights.Add(_flights[_outputs[sequence.Id].Request]);
+        }
+        var sequences = _run.Flights.Count;
+        var start = now;
+        _run.Starts.Add(start);
+        for (var t = 0; t < steps; t++)
+        {
+            start += VirtualClock.ToTicks(_cost(0, sequences, context + (long)sequences * t, 0));
+            _run.Starts.Add(start);
+        }
+        _run.Steps = steps;
+    }
 
-    /// <summary>Requests still in flight, as failures (a simulation that ended with work left).</summary>
-    public IEnumerable<RequestOutcome> Unfinished(string reason) => _flights.Values.Select(f => RequestOutcome.Failure(f.Request, Index, reason));
+    /// <summary>
+    /// A request arrives during the run: the steps that started before <paramref name="now"/> happened — all but the
+    /// last are applied at once, the last runs as a step, so the node is mid-step as a step-by-step simulation would be.
+    /// </summary>
+    private void InterruptRun(long now)
+    {
+        // Arrivals at a step's end come before it, so a step that starts at now has not begun.
+        var started = 0;
+        while (started < _run.Steps && _run.Starts[started] < now)
+            started++;
+        var start = _run.Starts[started - 1];
+        ApplyRun(started - 1);
+        StartStep(start);
+    }
+
+    /// <summary>Applies the run's first <paramref name="steps"/> steps to the core and gives their tokens to the requests; the run is over.</summary>
+    private void ApplyRun(int steps)
+    {
+        _core.SkipDecodes(steps, Token);
+        RunSteps += steps;
+        var ends = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_run.Starts).Slice(1, steps);
+        foreach (var flight in _run.Flights)
+            flight.Receive(ends);
+        if (steps > 0)
+            LastStepEnd = Math.Max(LastStepEnd, ends[^1]);
+        _run.Clear();
+    }
 }

@@ -28,29 +28,14 @@ internal static class SimCommand
         var dataset = new Option<string>("--dataset") { Description = "random, shared-prefix, or a trace to replay: mooncake (JSONL) or azure (CSV)", DefaultValueFactory = _ => "random" }
             .AcceptOnlyFromAmong("random", "shared-prefix", "mooncake", "azure");
         var trace = new Option<string?>("--trace") { Description = "The trace file of --dataset mooncake or azure" };
-        var numPrompts = new Option<int>("--num-prompts") { Description = "Requests to send (random dataset)", DefaultValueFactory = _ => 1000 };
-        var requestRate = new Option<double>("--request-rate")
-        {
-            Description = "Mean arrivals per second, or inf to send everything at once",
-            DefaultValueFactory = _ => double.PositiveInfinity,
-            CustomParser = BenchServeCommand.ParseRate,
-        };
-        var burstiness = new Option<double>("--burstiness") { Description = "Gamma shape of the arrival gaps: 1 is Poisson, below 1 burstier", DefaultValueFactory = _ => 1 };
-        var inputLength = new Option<int>("--random-input-len") { Description = "Prompt tokens per request (random dataset)", DefaultValueFactory = _ => 1024 };
-        var outputLength = new Option<int>("--random-output-len") { Description = "Tokens to generate per request", DefaultValueFactory = _ => 128 };
-        var rangeRatio = new Option<double>("--random-range-ratio") { Description = "Draw lengths uniformly from L·(1 ± ratio) (random dataset)", DefaultValueFactory = _ => 0 };
-        var groups = new Option<int>("--shared-prefix-groups") { Description = "Distinct system prompts (shared-prefix dataset)", DefaultValueFactory = _ => 8 };
-        var prefixLength = new Option<int>("--shared-prefix-len") { Description = "Tokens per system prompt (shared-prefix dataset)", DefaultValueFactory = _ => 512 };
-        var questions = new Option<int>("--questions-per-group") { Description = "Questions after each system prompt (shared-prefix dataset)", DefaultValueFactory = _ => 8 };
-        var questionLength = new Option<int>("--question-len") { Description = "Tokens per question (shared-prefix dataset)", DefaultValueFactory = _ => 64 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the prompts and the arrival times", DefaultValueFactory = _ => 0 };
-        var goodput = new Option<string?>("--goodput") { Description = "SLOs for goodput in ms, e.g. ttft:500,tpot:50,e2e:5000" };
         var json = new Option<string?>("--json") { Description = "Also write settings, summary and per-request results to this JSON file" };
+        var load = new WorkloadOptions();
         var command = new Command("sim", "Simulate a cluster serving a workload, on the real scheduler and cache with a measured step cost")
         {
-            profile, nodes, router, kvBlocks, batchedTokens, sequences, noPrefixCache, dataset, trace, numPrompts, requestRate, burstiness,
-            inputLength, outputLength, rangeRatio, groups, prefixLength, questions, questionLength, seed, goodput, json,
+            profile, nodes, router, kvBlocks, batchedTokens, sequences, noPrefixCache, dataset, trace, json,
         };
+        foreach (var option in load.All)
+            command.Options.Add(option);
         command.SetAction(result => CliRunner.Run(() =>
         {
             var stepProfile = StepProfile.Load(result.GetValue(profile)!);
@@ -74,10 +59,9 @@ internal static class SimCommand
             {
                 "mooncake" => Trace(() => MooncakeTrace.Read(tracePath!), tracePath!),
                 "azure" => Trace(() => AzureTrace.Read(tracePath!), tracePath!),
-                _ => Generated(Dataset(result, datasetName, numPrompts, inputLength, outputLength, rangeRatio, groups, prefixLength, questions, questionLength),
-                    result.GetValue(requestRate), OptionRules.Positive(result.GetValue(burstiness), "--burstiness"), result.GetValue(seed)),
+                _ => Generated(load.Dataset(result, datasetName), result.GetValue(load.RequestRate), load.Burst(result), result.GetValue(load.Seed)),
             };
-            var slo = result.GetValue(goodput) is { } text ? GoodputSlo.Parse(text) : null;
+            var slo = load.Slo(result);
 
             var wall = Stopwatch.StartNew();
             var simulation = new ClusterSimulation(stepProfile, settings).Run(workload);
@@ -100,23 +84,6 @@ internal static class SimCommand
         }));
         return command;
     }
-
-    private static BenchmarkDataset Dataset(ParseResult result, string name, Option<int> numPrompts, Option<int> inputLength, Option<int> outputLength,
-        Option<double> rangeRatio, Option<int> groups, Option<int> prefixLength, Option<int> questions, Option<int> questionLength) => name switch
-    {
-        "shared-prefix" when result.GetResult(numPrompts) is { Implicit: false } =>
-            throw new ArgumentException("--num-prompts does not apply to shared-prefix, which sends groups × questions"),
-        "shared-prefix" => new SharedPrefixDataset(
-            OptionRules.Positive(result.GetValue(groups), "--shared-prefix-groups"),
-            OptionRules.Positive(result.GetValue(prefixLength), "--shared-prefix-len"),
-            OptionRules.Positive(result.GetValue(questions), "--questions-per-group"),
-            OptionRules.Positive(result.GetValue(questionLength), "--question-len"),
-            OptionRules.Positive(result.GetValue(outputLength), "--random-output-len")),
-        _ => new RandomDataset(
-            OptionRules.Positive(result.GetValue(numPrompts), "--num-prompts"),
-            BenchServeCommand.Lengths(result.GetValue(inputLength), "--random-input-len", result.GetValue(rangeRatio)),
-            BenchServeCommand.Lengths(result.GetValue(outputLength), "--random-output-len", result.GetValue(rangeRatio))),
-    };
 
     /// <summary>The dataset's requests at bench serve's send times: the same random streams, so the same lengths and arrivals.</summary>
     private static IEnumerable<SimRequest> Generated(BenchmarkDataset dataset, double rate, double burstiness, int seed)

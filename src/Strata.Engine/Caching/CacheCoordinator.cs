@@ -39,6 +39,8 @@ internal sealed class CacheCoordinator
 
     public int UsedBlocks => _blocks.UsedBlocks;
 
+    public int PinnedBlocks => _blocks.PinnedBlocks;
+
     /// <summary>Full blocks findable in the working pool, and cached blocks it has evicted.</summary>
     public int CachedBlocks => _blocks.Prefixes?.Count ?? 0;
 
@@ -103,6 +105,22 @@ internal sealed class CacheCoordinator
     /// <summary>Whether a running sequence's table can grow by <paramref name="count"/> positions without preempting anyone.</summary>
     public bool CanGrow(Sequence sequence, int count) =>
         _blocks.CanReserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count);
+
+    /// <summary>Free blocks a running sequence takes to grow by <paramref name="count"/> positions (new ones and private copies of shared ones).</summary>
+    public int BlocksToGrow(Sequence sequence, int count) =>
+        _blocks.BlocksNeeded(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count);
+
+    /// <summary>
+    /// How many positions a running sequence can compute one per step before a step would allocate, copy or fill a
+    /// block (and so maybe publish a KV event): the rest of its last block, short of the position that fills it.
+    /// </summary>
+    public int QuietGrowth(Sequence sequence)
+    {
+        var computed = sequence.ComputedCount;
+        if (BlocksToGrow(sequence, 1) > 0)
+            return 0;
+        return Math.Min(sequence.Table.Count * BlockSize - computed, BlockSize - 1 - computed % BlockSize);
+    }
 
     public void Grow(Sequence sequence, int count, SchedulerPlan plan)
     {

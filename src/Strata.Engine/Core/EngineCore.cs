@@ -19,6 +19,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     Speculator? speculator = null)
 {
     private readonly List<RequestState> _active = [];
+    private readonly SchedulerPlan _skipped = new();
     private long _nextSequence;
 
     public Scheduler Scheduler => scheduler;
@@ -106,6 +107,89 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         return record;
     }
 
+    /// <summary>
+    /// How many of the coming steps can be applied at once by <see cref="SkipDecodes"/>: steps that would each decode
+    /// every running sequence by one token and do nothing else — nothing waits, nothing is cancelled, no drafts, forks,
+    /// pins or lower tiers, every running sequence fits the step budget, none finishes in them (only its length can end
+    /// it) and their new blocks are free without a preemption. With <paramref name="quiet"/> none of them allocates,
+    /// copies or fills a block either, so they publish no KV event while they wait to be applied. 0 when the next step
+    /// is not such a decode.
+    /// </summary>
+    public int DecodeRunLength(bool quiet)
+    {
+        var running = scheduler.Running;
+        if (speculator is not null || scheduler.WaitingCount > 0 || running.Count == 0 || running.Count > scheduler.MaxBatchedTokens
+            || cache.Tiers is not null || cache.PinnedBlocks > 0)
+            return 0;
+        foreach (var request in _active)
+        {
+            if (request.IsCancelled)
+                return 0;
+        }
+        var steps = int.MaxValue;
+        foreach (var sequence in running)
+        {
+            if (sequence.PendingCount != 1 || sequence.GeneratedCount == 0 || sequence.Drafts.Count > 0 || sequence.Forks.Count > 0
+                || outputs.TokensBeforeFinish(sequence.Id) is not { } left)
+                return 0;
+            // The step that brings its last token finishes it, and is not part of the run.
+            steps = Math.Min(steps, left - 1);
+            if (quiet)
+                steps = Math.Min(steps, cache.QuietGrowth(sequence));
+            if (steps == 0)
+                return 0;
+        }
+        // Growth comes from free blocks only, or a step would preempt: the longest run whose blocks fit.
+        int low = 0, high = steps;
+        while (low < high)
+        {
+            var mid = low + (high - low + 1) / 2;
+            var blocks = 0;
+            foreach (var sequence in running)
+                blocks += cache.BlocksToGrow(sequence, mid);
+            if (blocks <= cache.FreeBlocks)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        return low;
+    }
+
+    /// <summary>
+    /// Applies the first <paramref name="steps"/> steps of a decode run (at most <see cref="DecodeRunLength"/>) exactly
+    /// as that many calls of <see cref="Step"/> would leave the core, each giving every running sequence
+    /// <paramref name="token"/>, except that the tokens are not published: the caller accounts for them (a simulator,
+    /// which knows when each step ended). Work per step is a few counters per sequence; blocks are touched only where
+    /// a step would touch them.
+    /// </summary>
+    public void SkipDecodes(int steps, int token)
+    {
+        if (steps <= 0)
+            return;
+        var running = scheduler.Running;
+        var blockSize = cache.BlockSize;
+        foreach (var sequence in running)
+        {
+            for (var t = 0; t < steps; t++)
+                sequence.Append(token);
+            outputs.Skip(sequence.Id, steps);
+        }
+        for (var t = 0; t < steps; t++)
+        {
+            // As a step does: every sequence grows (in the scheduler's order), then every one commits.
+            foreach (var sequence in running)
+            {
+                if (t == 0 || sequence.ComputedCount % blockSize == 0)
+                    cache.Grow(sequence, 1, _skipped);
+            }
+            foreach (var sequence in running)
+                cache.Commit(sequence, sequence.ComputedCount, sequence.ComputedCount + 1);
+        }
+        _skipped.Clear();
+        Steps += steps;
+        GeneratedTokens += (long)steps * running.Count;
+    }
+
     /// <summary>The engine's counters now; the host adds what only it knows (requests not yet admitted, the tiers).</summary>
     public EngineStats Snapshot() => new()
     {
@@ -151,17 +235,8 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     /// <summary>The step's record, taken before its tokens are committed (a decode is still one known token then).</summary>
     private StepRecord Describe(SchedulerPlan plan, StepResult result, long started)
     {
-        int prefill = 0, decodes = 0, drafts = 0;
-        long context = 0;
-        foreach (var chunk in plan.Chunks)
-        {
-            if (chunk.IsDecode)
-                decodes++;
-            else
-                prefill += chunk.Count;
-            drafts += chunk.Drafts.Count;
-            context += chunk.Start + chunk.TokenCount;
-        }
-        return new StepRecord(Steps + 1, started, clock.GetElapsedTime(started).TotalSeconds, plan.Chunks.Count, prefill, decodes, drafts, context, result.Tokens.Count);
+        var shape = PlanShape.Of(plan);
+        return new StepRecord(Steps + 1, started, clock.GetElapsedTime(started).TotalSeconds, plan.Chunks.Count, shape.PrefillTokens, shape.DecodeSequences,
+            shape.DraftTokens, shape.ContextTokens, result.Tokens.Count);
     }
 }

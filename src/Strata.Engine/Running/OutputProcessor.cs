@@ -42,6 +42,28 @@ internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer? tokenizer,
         }
     }
 
+    /// <summary>
+    /// Tokens a live choice can still take, the last of them finishing it, when nothing but its length can end it (no
+    /// tokenizer, so no end-of-generation token or stop string, and no constraint); null when something else might.
+    /// </summary>
+    public int? TokensBeforeFinish(SequenceId id)
+    {
+        var choice = _choices[id];
+        if (tokenizer is not null || choice.Sampler.HasConstraints)
+            return null;
+        var sampling = choice.Request.Request.Sampling;
+        return Math.Min(sampling.MaxTokens - choice.Emitted, maxModelLength - choice.Sequence.PromptLength - choice.Emitted);
+    }
+
+    /// <summary>Counts tokens given to a choice without publishing them (see <see cref="Core.EngineCore.SkipDecodes"/>); none may finish it.</summary>
+    public void Skip(SequenceId id, int tokens)
+    {
+        var choice = _choices[id];
+        choice.Emitted += tokens;
+        if (TokensBeforeFinish(id) is not > 0)
+            throw new InvalidOperationException($"{tokens} skipped tokens would finish {choice.Sequence}");
+    }
+
     /// <summary>Ends every unfinished choice of a request, including choices not yet forked from its prompt.</summary>
     public void Abort(RequestState request, FinishReason reason)
     {

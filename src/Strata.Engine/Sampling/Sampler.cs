@@ -25,6 +25,9 @@ public sealed class Sampler
         _constraints = constraints ?? [];
     }
 
+    /// <summary>Whether any constraint (grammar, banned sequences) limits the tokens.</summary>
+    public bool HasConstraints => _constraints.Count > 0;
+
     /// <summary>A constraint allows nothing more: the sequence is finished.</summary>
     public bool IsConstraintComplete
     {

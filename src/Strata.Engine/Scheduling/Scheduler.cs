@@ -20,6 +20,8 @@ internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, in
     private readonly List<Sequence> _running = [];
     private readonly SchedulerPlan _plan = new();
 
+    public int MaxBatchedTokens => maxBatchedTokens;
+
     public int WaitingCount => _waiting.Count;
 
     public int RunningCount => _running.Count;

@@ -27,7 +27,7 @@ internal static class MeasuredRun
             var state = new RequestState($"measured-{flights.Count}", clock.GetTimestamp(), generation, 0, default);
             var handle = state.CreateHandle();
             core.Admit(state);
-            flights.Add(new Flight(request with { ArrivalSeconds = 0 }, handle, Now()));
+            flights.Add(new Flight(request with { ArrivalSeconds = 0 }, flights.Count, handle, Now()));
         }
         var outcomes = new List<RequestOutcome>();
         var steps = new List<StepSample>();

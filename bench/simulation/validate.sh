@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Validates strata sim against the real engine on this machine: profiles the model (unless PROFILE is given), then for
+# each workload runs a fresh `strata serve` with `strata bench serve`, and `strata sim` with the same workload flags,
+# and prints TTFT p50/p90, TPOT p50/p90 and output throughput side by side with the simulation's error.
+# Run it alone under the shared lock:  flock /work/bench.lock bench/simulation/validate.sh [MODEL]
+# Env: STRATA (the CLI), OUT (where JSON and logs go), PROFILE (an existing profile), WORKLOADS (names to run).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MODEL=${1:-/work/models/synth-1b-q4_0.gguf}
+STRATA=${STRATA:-src/Strata.Cli/bin/Release/net10.0/strata}
+OUT=${OUT:-$(mktemp -d /tmp/sim-validation.XXXX)}
+mkdir -p "$OUT"
+echo "output in $OUT; $(uptime)" >&2
+
+declare -A FLAGS=(
+  [random-low]="--num-prompts 12 --request-rate 0.4 --random-input-len 128 --random-output-len 32"
+  [random-high]="--num-prompts 24 --request-rate 2 --random-input-len 128 --random-output-len 32"
+  [shared-prefix]="--dataset shared-prefix --shared-prefix-groups 2 --shared-prefix-len 384 --questions-per-group 6 --question-len 32 --random-output-len 32 --request-rate 0.5"
+)
+WORKLOADS=${WORKLOADS:-"random-low random-high shared-prefix"}
+
+PROFILE=${PROFILE:-$OUT/profile.json}
+if [ ! -f "$PROFILE" ]; then
+  "$STRATA" profile -m "$MODEL" -o "$PROFILE" 2> "$OUT/profile.log"
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+for name in $WORKLOADS; do
+  port=$(free_port)
+  "$STRATA" serve -m "$MODEL" --port "$port" > "$OUT/$name.serve.log" 2>&1 &
+  server=$!
+  for _ in $(seq 120); do
+    curl -sf "http://127.0.0.1:$port/health" > /dev/null && break
+    sleep 1
+  done
+  # shellcheck disable=SC2086
+  "$STRATA" bench serve --url "http://127.0.0.1:$port" --ignore-eos ${FLAGS[$name]} --json "$OUT/$name.real.json" > "$OUT/$name.real.txt" 2> "$OUT/$name.bench.log" || true
+  kill "$server"; wait "$server" 2> /dev/null || true
+  # shellcheck disable=SC2086
+  "$STRATA" sim --profile "$PROFILE" ${FLAGS[$name]} --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
+done
+
+python3 - "$OUT" $WORKLOADS <<'PY'
+import json, sys
+out, names = sys.argv[1], sys.argv[2:]
+metrics = [("TTFT p50 ms", "ttft_ms", "p50"), ("TTFT p90 ms", "ttft_ms", "p90"), ("TPOT p50 ms", "tpot_ms", "p50"),
+           ("TPOT p90 ms", "tpot_ms", "p90"), ("output tok/s", "output_throughput", None)]
+print(f"{'workload':<14} {'metric':<13} {'real':>10} {'sim':>10} {'error':>8}")
+worst = 0
+for name in names:
+    real, sim = (json.load(open(f"{out}/{name}.{kind}.json")) for kind in ("real", "sim"))
+    for label, key, stat in metrics:
+        r, s = (d[key][stat] if stat else d[key] for d in (real, sim))
+        error = (s - r) / r if r else float("nan")
+        worst = max(worst, abs(error))
+        print(f"{name:<14} {label:<13} {r:>10.1f} {s:>10.1f} {error:>+8.1%}")
+print(f"worst error {worst:.1%}")
+PY
