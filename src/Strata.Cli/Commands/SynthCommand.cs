@@ -16,8 +16,13 @@ internal static class SynthCommand
         var arch = new Option<string>("--arch") { Description = "llama (SentencePiece vocabulary), qwen2 (BPE vocabulary, QKV biases) or qwen3 (BPE vocabulary, q/k norms)", DefaultValueFactory = _ => "llama" };
         var headDim = new Option<int?>("--head-dim") { Description = "Attention head width (default: embd / heads)" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
+        var vocab = new Option<string?>("--vocab")
+        {
+            Description = "GGUF whose tokenizer is copied (a vocab-only file is enough) [default: ggml-vocab-llama-spm.gguf or ggml-vocab-gpt-2.gguf "
+                + "where the default model is searched for, else a built-in vocabulary]",
+        };
         var output = new Option<string>("--output", "-o") { Description = "Output GGUF path", Required = true };
-        var command = new Command("synth", "Write a random-weight GGUF model of a real shape and vocabulary") { shape, dims, context, type, arch, headDim, seed, output };
+        var command = new Command("synth", "Write a random-weight GGUF model of a real shape and vocabulary") { shape, dims, context, type, arch, headDim, seed, vocab, output };
         command.SetAction(result => CliRunner.Run(() =>
         {
             var contextLength = result.GetValue(context) ?? 2048;
@@ -37,12 +42,12 @@ internal static class SynthCommand
                 Architecture = architecture,
                 Shape = chosen,
                 WeightType = ParseType(result.GetValue(type)!),
-                VocabularyFile = SharedModels.Path(architecture == "llama" ? "ggml-vocab-llama-spm.gguf" : "ggml-vocab-gpt-2.gguf"),
+                VocabularyFile = result.GetValue(vocab) ?? SharedModels.Find(architecture == "llama" ? "ggml-vocab-llama-spm.gguf" : "ggml-vocab-gpt-2.gguf"),
                 Seed = result.GetValue(seed),
             };
             var path = result.GetValue(output)!;
             writer.Write(path);
-            Console.Error.WriteLine($"wrote {path} ({new FileInfo(path).Length / (1024.0 * 1024):F1} MiB)");
+            Console.Error.WriteLine($"wrote {path} ({new FileInfo(path).Length / (1024.0 * 1024):F1} MiB, vocabulary: {writer.VocabularyFile ?? "built-in"})");
             return 0;
         }));
         return command;

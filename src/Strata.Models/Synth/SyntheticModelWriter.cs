@@ -21,8 +21,11 @@ public sealed class SyntheticModelWriter
     public required string Architecture { get; init; }
     public required SyntheticShape Shape { get; init; }
     public required TensorType WeightType { get; init; }
-    /// <summary>A GGUF whose <c>tokenizer.*</c> metadata is copied (a vocab-only file is enough).</summary>
-    public required string VocabularyFile { get; init; }
+    /// <summary>
+    /// A GGUF whose <c>tokenizer.*</c> metadata is copied (a vocab-only file is enough); null writes a
+    /// <see cref="SyntheticVocabulary"/> of the architecture's family.
+    /// </summary>
+    public string? VocabularyFile { get; init; }
     public int Seed { get; init; } = 1;
 
     public static readonly IReadOnlySet<TensorType> WeightTypes = new HashSet<TensorType>
@@ -41,20 +44,20 @@ public sealed class SyntheticModelWriter
         if (s.EmbeddingLength % TensorTypeInfo.BlockElements(WeightType) != 0 || s.FeedForwardLength % TensorTypeInfo.BlockElements(WeightType) != 0)
             throw new ArgumentException($"{WeightType} needs embd and ffn to be multiples of {TensorTypeInfo.BlockElements(WeightType)}");
 
-        using var vocabulary = GgufFile.Open(VocabularyFile);
-        var vocabSize = vocabulary.Metadata.GetArrayOrNull("tokenizer.ggml.tokens")?.Count
+        var tokenizer = TokenizerMetadata();
+        var vocabSize = tokenizer.FirstOrDefault(e => e.Key == "tokenizer.ggml.tokens").Value?.AsArray("tokenizer.ggml.tokens").Items.Length
             ?? throw new GgufFormatException($"{VocabularyFile}: no tokenizer.ggml.tokens");
         var writer = new GgufWriter();
         AddHyperParameters(writer);
-        foreach (var (key, value) in vocabulary.Metadata.Entries.Where(e => e.Key.StartsWith("tokenizer.", StringComparison.Ordinal)))
+        foreach (var (key, value) in tokenizer)
         {
             if (key != "tokenizer.ggml.pre")
                 writer.Add(key, value);
         }
         if (UsesBpeVocabulary)
             writer.Add("tokenizer.ggml.pre", GgufValue.Of("qwen2"));
-        else if (vocabulary.Metadata.GetStringOrNull("tokenizer.ggml.pre") is { } pre)
-            writer.Add("tokenizer.ggml.pre", GgufValue.Of(pre));
+        else if (tokenizer.FirstOrDefault(e => e.Key == "tokenizer.ggml.pre").Value is { } pre)
+            writer.Add("tokenizer.ggml.pre", pre);
 
         var tensorSeed = Seed * 1_000_003;
         void Matrix(string name, int rows, int cols) => AddMatrix(writer, name, rows, cols, tensorSeed++);
@@ -89,6 +92,14 @@ public sealed class SyntheticModelWriter
             Matrix($"blk.{l}.ffn_down.weight", s.EmbeddingLength, s.FeedForwardLength);
         }
         writer.Write(path);
+    }
+
+    private IReadOnlyList<(string Key, GgufValue Value)> TokenizerMetadata()
+    {
+        if (VocabularyFile is null)
+            return UsesBpeVocabulary ? SyntheticVocabulary.BytePair() : SyntheticVocabulary.SentencePiece();
+        using var vocabulary = GgufFile.Open(VocabularyFile);
+        return vocabulary.Metadata.Entries.Where(e => e.Key.StartsWith("tokenizer.", StringComparison.Ordinal)).Select(e => (e.Key, e.Value)).ToList();
     }
 
     private bool UsesBpeVocabulary => Architecture is "qwen2" or "qwen3";
