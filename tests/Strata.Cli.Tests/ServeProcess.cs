@@ -27,15 +27,11 @@ internal sealed partial class ServeProcess : IDisposable
         return _process.WaitForExit(timeout);
     }
 
-    public static async Task<ServeProcess> StartAsync(params string[] args)
+    public static Task<ServeProcess> StartAsync(params string[] args) => StartAsync(CliProcess.StartInfo(["serve", "--port", "0", .. args]));
+
+    /// <summary>Starts a server as <paramref name="start"/> says (it must listen on a free port) and waits until it listens.</summary>
+    public static async Task<ServeProcess> StartAsync(ProcessStartInfo start)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "strata.dll"));
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         try
         {
