@@ -18,12 +18,7 @@ internal static class ServeCommand
         var defaults = new EngineOptions();
         var model = ModelOption.Create();
         var host = new Option<string>("--host") { Description = "IP address to listen on, or localhost", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8000 };
-        port.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is var value and (< 0 or > 65535))
-                r.AddError($"--port must be in [0, 65535], got {value}");
-        });
+        var port = Check(new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8000 }, v => v is >= 0 and <= 65535, "must be in [0, 65535]");
         var threads = ThreadsOption.Create();
         var kvMemory = SizeOption("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: 2GiB]");
         var blockSize = Positive(new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize });
@@ -46,10 +41,11 @@ internal static class ServeCommand
         var diskSize = SizeOption("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
+        var config = ServeConfiguration.CreateOption();
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, config,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
@@ -110,15 +106,18 @@ internal static class ServeCommand
         return null;
     }
 
-    private static Option<int> Positive(Option<int> option)
-    {
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 and var value) r.AddError($"{option.Name} must be at least 1, got {value}"); });
-        return option;
-    }
+    private static Option<int> Positive(Option<int> option) => Check(option, v => v >= 1, "must be at least 1");
 
-    private static Option<int> NonNegative(Option<int> option)
+    private static Option<int> NonNegative(Option<int> option) => Check(option, v => v >= 0, "must not be negative");
+
+    /// <summary>Adds a range check; a value that is not a number at all is already an error of the parser's own.</summary>
+    private static Option<int> Check(Option<int> option, Func<int, bool> valid, string rule)
     {
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 and var value) r.AddError($"{option.Name} must not be negative, got {value}"); });
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && !valid(value))
+                r.AddError($"{option.Name} {rule}, got {value}");
+        });
         return option;
     }
 }
