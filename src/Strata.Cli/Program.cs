@@ -22,8 +22,8 @@ internal static class Program
             ChatTemplateCommand.Create(),
             serve,
         };
-        // A graceful stop may need to drain the disk tier's pending writes: more than the default 2 s before a forced exit.
-        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
+        // A graceful stop drains running requests (up to 90 s) and the disk tier's pending writes: more than the default 2 s before a forced exit.
+        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromMinutes(2) };
         var parsed = root.Parse(args);
         if (parsed is { Errors.Count: 0, Action: not HelpAction } && parsed.CommandResult.Command == serve)
             return CliRunner.Run(() => ServeConfiguration.Apply(root, args, parsed, Environment.GetEnvironmentVariable).Invoke(invocation));

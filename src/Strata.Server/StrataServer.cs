@@ -1,14 +1,16 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Strata.Engine;
 using Strata.Server.Endpoints;
 using Strata.Server.Generation;
+using Strata.Server.Health;
+using Strata.Server.Hosting;
 using Strata.Server.Http;
 using Strata.Server.Metrics;
 using Strata.Server.Prompts;
@@ -17,18 +19,27 @@ namespace Strata.Server;
 
 /// <summary>
 /// The OpenAI-compatible HTTP server (Kestrel) in front of an <see cref="InferenceEngine"/>:
-/// <c>/v1/completions</c>, <c>/v1/chat/completions</c>, <c>/v1/models</c>, <c>/health</c> and <c>/metrics</c>.
-/// The caller owns the engine and disposes it after the server.
+/// <c>/v1/completions</c>, <c>/v1/chat/completions</c>, <c>/v1/models</c>, <c>/health</c>, <c>/health/ready</c> and
+/// <c>/metrics</c>. The caller owns the engine and disposes it after the server, and owns Ctrl-C and SIGTERM: it stops
+/// the server through <see cref="WaitForShutdownAsync"/>'s cancellation, which drains first.
 /// </summary>
 public sealed class StrataServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly ServerOptions _options;
+    private readonly ServingState _state;
+    private readonly ILogger _logger;
 
-    private StrataServer(WebApplication app, Uri baseAddress)
+    private StrataServer(WebApplication app, ServerOptions options, Uri baseAddress)
     {
         _app = app;
+        _options = options;
+        _state = app.Services.GetRequiredService<ServingState>();
+        _logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
         BaseAddress = baseAddress;
     }
+
+    internal ServingState State => _state;
 
     /// <summary>The address the server listens on, such as <c>http://127.0.0.1:8000/</c>.</summary>
     public Uri BaseAddress { get; }
@@ -43,8 +54,20 @@ public sealed class StrataServer : IAsyncDisposable
             Listen(kestrel, options);
         });
         builder.Services.AddRoutingCore();
-        ConfigureLogging(builder.Logging, options.LogLevel);
+        if (options.LoggerFactory is { } loggerFactory)
+            builder.Services.AddSingleton(loggerFactory);
+        else
+            ServerLogging.Configure(builder.Logging, options.LogFormat, options.LogLevel);
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddHealthChecks()
+            .AddCheck<DrainingCheck>("draining")
+            .AddCheck<EngineLoopCheck>("engine-loop")
+            .AddCheck<KvAdmissionCheck>("kv-admission")
+            .AddCheck<RemoteStoreCheck>("remote-store");
         builder.Services
+            .AddSingleton(options)
+            .AddSingleton<ServingState>()
             .AddSingleton(engine)
             .AddSingleton(engine.Model)
             .AddSingleton<ServerMetrics>()
@@ -57,25 +80,44 @@ public sealed class StrataServer : IAsyncDisposable
 
         var app = builder.Build();
         app.UseMiddleware<RequestCounter>();
+        app.UseMiddleware<AccessLog>();
+        app.UseMiddleware<DrainGate>();
         app.UseMiddleware<ErrorBoundary>();
         if (options.ApiKeys.Count > 0)
             app.UseMiddleware<ApiKeyCheck>(options.ApiKeys);
         ApiRoutes.Map(app);
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAliveAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         // Built eagerly so that a model without a chat template is reported at startup, not on the first chat request.
         app.Services.GetRequiredService<ChatPromptBuilder>();
 
         await app.StartAsync(cancellation);
         var address = new Uri(app.Urls.First());
         var logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
-        app.Lifetime.ApplicationStopping.Register(() => logger.LogInformation("Shutting down: running requests are cancelled"));
         logger.LogInformation(
             "Serving {Model} at {Url}: {Blocks} KV blocks of {BlockSize} tokens ({KvType}), step budget {Budget} tokens, max model length {MaxModelLength}",
             engine.Model.Name, address, engine.KvBlockCount, engine.Options.BlockSize, engine.Options.KvDataType, engine.MaxBatchedTokens, engine.MaxModelLength);
-        return new StrataServer(app, address);
+        return new StrataServer(app, options, address);
     }
 
-    /// <summary>Returns once the server was asked to stop (<paramref name="cancellation"/>, Ctrl-C or SIGTERM) and has stopped.</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellation = default) => _app.WaitForShutdownAsync(cancellation);
+    /// <summary>
+    /// Returns once the server was asked to stop (<paramref name="cancellation"/>) and has stopped. It drains first:
+    /// readiness turns false and new API requests get 503 at once, running ones may finish within
+    /// <see cref="ServerOptions.DrainTimeout"/>, and those still running then are cancelled.
+    /// </summary>
+    public async Task WaitForShutdownAsync(CancellationToken cancellation = default)
+    {
+        await Task.Delay(Timeout.Infinite, cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
+        _state.BeginDrain();
+        _logger.LogInformation("Draining: not ready, refusing new requests, letting {Running} running requests finish for up to {Timeout} s",
+            _state.RunningRequests, _options.DrainTimeout.TotalSeconds);
+        var deadline = DateTime.UtcNow + _options.DrainTimeout;
+        while (_state.RunningRequests > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        if (_state.RunningRequests > 0)
+            _logger.LogWarning("Shutting down: cancelling {Running} requests still running", _state.RunningRequests);
+        await _app.StopAsync();
+    }
 
     /// <summary>Stops listening; requests still running are cancelled in the engine and end at once.</summary>
     public async ValueTask DisposeAsync()
@@ -94,17 +136,4 @@ public sealed class StrataServer : IAsyncDisposable
             throw new ArgumentException($"--host must be an IP address or localhost, got '{options.Host}'");
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
-    {
-        logging.SetMinimumLevel(level);
-        // ASP.NET Core's own information messages (every request, "Now listening on") would drown the server's.
-        logging.AddFilter("Microsoft", LogLevel.Warning);
-        logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss ";
-        });
-        // stdout stays free for whatever runs the server; every log line goes to stderr.
-        logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-    }
 }

@@ -65,6 +65,9 @@ internal sealed partial class ServeProcess : IDisposable
         return line is null ? 0 : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>What the process wrote to stderr after its listening line, once it has exited.</summary>
+    public string RemainingStderr() => _process.StandardError.ReadToEnd();
+
     /// <summary>SIGKILL: the server gets no chance to shut down or drain anything.</summary>
     public void Kill()
     {

@@ -29,17 +29,20 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public InferenceEngine Engine { get; }
 
+    public StrataServer Server => _server;
+
     public HttpClient Http { get; }
 
     public Uri BaseAddress => _server.BaseAddress;
 
     public string ModelName => _model.Name;
 
-    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null)
+    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null, ServerOptions? serverOptions = null)
     {
         var model = LoadedModel.Load(modelPath ?? ModelFiles.Stories);
         var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine);
-        var server = await StrataServer.StartAsync(engine, new ServerOptions { Port = 0, ApiKeys = apiKey is null ? [] : [apiKey], LogLevel = LogLevel.Error });
+        var options = (serverOptions ?? new ServerOptions { LogLevel = LogLevel.Error }) with { Port = 0, ApiKeys = apiKey is null ? [] : [apiKey] };
+        var server = await StrataServer.StartAsync(engine, options);
         return new RunningServer(model, engine, server, apiKey);
     }
 

@@ -4,6 +4,7 @@ using Strata.Engine;
 using Strata.Models;
 using Strata.Models.Kv;
 using Strata.Server;
+using Microsoft.Extensions.Logging;
 
 namespace Strata.Cli.Commands;
 
@@ -13,6 +14,9 @@ namespace Strata.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
+    /// <summary>The longest drain: Program gives a stopping server two minutes in all, the disk tier's flush included.</summary>
+    private static readonly TimeSpan MaxDrain = TimeSpan.FromSeconds(90);
+
     public static Command Create()
     {
         var defaults = new EngineOptions();
@@ -20,7 +24,7 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "IP address to listen on, or localhost", DefaultValueFactory = _ => "127.0.0.1" };
         var port = Check(new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8000 }, v => v is >= 0 and <= 65535, "must be in [0, 65535]");
         var threads = ThreadsOption.Create();
-        var kvMemory = SizeOption("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: 2GiB]");
+        var kvMemory = SizeOption("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: --max-num-seqs full-length sequences, at most 2GiB]");
         var blockSize = Positive(new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize });
         var kvType = new Option<string>("--kv-cache-dtype") { Description = "Element type of the KV cache", DefaultValueFactory = _ => "f16" };
         kvType.AcceptOnlyFromAmong("f16", "f32");
@@ -41,18 +45,26 @@ internal static class ServeCommand
         var diskSize = SizeOption("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
+        var logFormat = new Option<string>("--log-format") { Description = "Log lines on stderr as text or as JSON objects", DefaultValueFactory = _ => "text" };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var logLevel = new Option<string>("--log-level") { Description = "Least severe messages logged", DefaultValueFactory = _ => "information" };
+        logLevel.AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
+        var drainTimeout = new Option<TimeSpan?>("--drain-timeout")
+        {
+            Description = "On Ctrl-C or SIGTERM, how long running requests may finish (readiness is false, new requests get 503) before they are cancelled [default: 10s]",
+            CustomParser = ParseDuration,
+        };
         var config = ServeConfiguration.CreateOption();
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, config,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, logFormat, logLevel, drainTimeout, config,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
             var engineOptions = new EngineOptions
             {
                 Threads = result.GetValue(threads),
-                KvCacheBytes = result.GetValue(kvMemory) ?? defaults.KvCacheBytes,
                 BlockSize = result.GetValue(blockSize),
                 KvDataType = result.GetValue(kvType) == "f32" ? KvDataType.F32 : KvDataType.F16,
                 MaxBatchedTokens = result.GetValue(batchedTokens),
@@ -67,9 +79,25 @@ internal static class ServeCommand
                 CacheTtl = result.GetValue(cacheTtl) ?? defaults.CacheTtl,
                 RemoteCacheUrl = result.GetValue(remoteCache),
             };
-            var serverOptions = new ServerOptions { Host = result.GetValue(host)!, Port = result.GetValue(port), ApiKeys = result.GetValue(apiKeys) ?? [] };
+            var format = result.GetValue(logFormat) == "json" ? LogFormat.Json : LogFormat.Text;
+            var level = Enum.Parse<LogLevel>(result.GetValue(logLevel)!, ignoreCase: true);
+            using var loggerFactory = ServerLogging.CreateFactory(format, level);
+            var serverOptions = new ServerOptions
+            {
+                Host = result.GetValue(host)!,
+                Port = result.GetValue(port),
+                ApiKeys = result.GetValue(apiKeys) ?? [],
+                LoggerFactory = loggerFactory,
+                DrainTimeout = result.GetValue(drainTimeout) ?? new ServerOptions().DrainTimeout,
+            };
+            if (serverOptions.DrainTimeout > MaxDrain)
+                throw new ArgumentException($"--drain-timeout must be at most {MaxDrain.TotalSeconds} s, got {serverOptions.DrainTimeout.TotalSeconds} s");
 
-            using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
+            var logger = loggerFactory.CreateLogger("Strata.Cli.Serve");
+            var modelPath = ModelOption.Resolve(result.GetValue(model));
+            logger.LogInformation("Loading {Model}", modelPath);
+            using var loaded = LoadedModel.Load(modelPath);
+            engineOptions = engineOptions with { KvCacheBytes = result.GetValue(kvMemory) ?? EngineSizing.DefaultKvCacheBytes(loaded, engineOptions) };
             using var engine = InferenceEngine.Start(loaded, engineOptions);
             await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
             await server.WaitForShutdownAsync(cancellation);
@@ -102,7 +130,7 @@ internal static class ServeCommand
             return TimeSpan.FromSeconds(count * scale);
         if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
             return span;
-        result.AddError($"--cache-ttl must be a duration like 24h, 30m, 90s or 7d, got '{text}'");
+        result.AddError($"{((OptionResult)result.Parent!).Option.Name} must be a duration like 24h, 30m, 90s or 7d, got '{text}'");
         return null;
     }
 

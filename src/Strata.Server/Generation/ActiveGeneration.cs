@@ -38,6 +38,11 @@ internal sealed class ActiveGeneration : IDisposable
 
     public int CachedTokens => _handle.CachedTokens;
 
+    /// <summary>Tokens generated over all choices so far (counted as each choice finishes).</summary>
+    public int CompletionTokens { get; private set; }
+
+    public TimeSpan? TimeToFirstToken => _timer.FirstToken;
+
     /// <summary>The client closed the connection; nothing more can reach it.</summary>
     public bool ClientGone => _clientAborted.IsCancellationRequested;
 
@@ -83,6 +88,7 @@ internal sealed class ActiveGeneration : IDisposable
     {
         _interrupted |= finish.Reason is FinishReason.Cancelled or FinishReason.Error;
         _longestChoice = Math.Max(_longestChoice, finish.CompletionTokens);
+        CompletionTokens += finish.CompletionTokens;
         if (--_unfinished == 0 && !_interrupted)
             _timer.OnCompleted(_longestChoice);
         return new ChoiceUpdate(finish.Choice, finish.Text, null, finish.Reason, finish.CompletionTokens);

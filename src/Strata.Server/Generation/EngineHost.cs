@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Strata.Engine;
 using Strata.Engine.Requests;
 using Strata.Models.Tokenizers;
+using Strata.Server.Http;
 using Strata.Server.Metrics;
 using Strata.Server.Protocol;
 
@@ -12,7 +13,7 @@ namespace Strata.Server.Generation;
 /// The endpoints' door to the engine: fits a request's token limit into the context, submits it with a cancellation
 /// that fires when the client disconnects or the server shuts down, and turns refusals into API errors.
 /// </summary>
-internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, IHostApplicationLifetime lifetime)
+internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, IHostApplicationLifetime lifetime, IHttpContextAccessor http)
 {
     private readonly LogprobFormatter _logprobs = new(engine.Model.Tokenizer);
 
@@ -48,7 +49,9 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
         {
             var timer = new RequestTimer(metrics);
             var handle = Submit(request, cancellation.Token, promptParam);
-            return new ActiveGeneration(handle, request.Choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null);
+            var generation = new ActiveGeneration(handle, request.Choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null);
+            http.HttpContext?.Features.Get<RequestLog>()?.Generation = generation;
+            return generation;
         }
         catch
         {

@@ -9,6 +9,9 @@ internal sealed class RequestTimer(ServerMetrics metrics)
     private readonly long _start = Stopwatch.GetTimestamp();
     private TimeSpan? _firstToken;
 
+    /// <summary>Time from submission to the first token, once there was one.</summary>
+    public TimeSpan? FirstToken => _firstToken;
+
     public void OnToken() => _firstToken ??= Observe(metrics.TimeToFirstToken);
 
     /// <summary>Records the latencies of a request that ran to its end (not one cancelled or failed).</summary>
