@@ -14,7 +14,7 @@ public sealed class HealthTests
     {
         await using var server = await RunningServer.StartAsync();
 
-        var (status, body) = await ReadyAsync(server);
+        var (status, body) = await server.ReadyAsync();
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("healthy", body.GetProperty("status").GetString());
@@ -28,7 +28,7 @@ public sealed class HealthTests
         using var gate = new ManualResetEventSlim();
         var stall = server.Engine.RunOnLoopAsync(() => gate.Wait(TimeSpan.FromSeconds(30)));
 
-        var (status, body) = await ReadyAsync(server);
+        var (status, body) = await server.ReadyAsync();
         using var alive = await server.Http.GetAsync("/health");
         gate.Set();
         await stall;
@@ -36,7 +36,7 @@ public sealed class HealthTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("unhealthy", body.GetProperty("checks").GetProperty("engine-loop").GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await ReadyAsync(server)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await server.ReadyAsync()).Status);
     }
 
     [Fact]
@@ -46,12 +46,12 @@ public sealed class HealthTests
         using var gate = new ManualResetEventSlim();
         var stall = server.Engine.RunOnLoopAsync(() => gate.Wait(TimeSpan.FromSeconds(30)));
         var running = server.PostAsync("/v1/completions", Completion);
-        await WaitUntilAsync(() => Task.FromResult(server.Server.State.RunningRequests == 1));
+        await RunningServer.WaitUntilAsync(() => Task.FromResult(server.Server.State.RunningRequests == 1));
         using var stop = new CancellationTokenSource();
         var shutdown = server.Server.WaitForShutdownAsync(stop.Token);
 
         await stop.CancelAsync();
-        var (status, body) = await ReadyAsync(server);
+        var (status, body) = await server.ReadyAsync();
         using var refused = await server.PostAsync("/v1/completions", Completion);
         gate.Set();
         using var finished = await running;
@@ -83,21 +83,5 @@ public sealed class HealthTests
         Assert.Matches(@"^POST /v1/completions 400 .*tenant=[0-9A-F]{16} ", lines[1]);
         Assert.StartsWith("POST /v1/completions 401 ", lines[2]);
         Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("secret", StringComparison.Ordinal) || e.Message.Contains("wrong-guess", StringComparison.Ordinal));
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> ReadyAsync(RunningServer server)
-    {
-        using var response = await server.Http.GetAsync("/health/ready");
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(20);
-        }
     }
 }

@@ -87,6 +87,24 @@ internal sealed class RunningServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The readiness probe's status and JSON report.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> ReadyAsync()
+    {
+        using var response = await Http.GetAsync("/health/ready");
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    /// <summary>Waits up to 10 s for <paramref name="condition"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>The server still answers: /health is 200 and a small completion succeeds.</summary>
     public async Task AssertHealthyAsync()
     {
