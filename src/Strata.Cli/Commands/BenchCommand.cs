@@ -26,9 +26,10 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads", "-t") { Description = "Compute threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var repetitions = new Option<int>("--repetitions", "-r") { Description = "Timed repetitions of each test", DefaultValueFactory = _ => 3 };
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
+        var plot = new Option<string?>("--plot") { Description = "Also draw PNG charts into this directory: single-sequence speeds, batched decode", HelpName = "dir" };
         var command = new Command("bench", "Measure prefill, decode and batched decode speed of a model")
         {
-            model, prompt, gen, depth, batch, batchPrompt, threads, repetitions, json,
+            model, prompt, gen, depth, batch, batchPrompt, threads, repetitions, json, plot,
         };
         command.SetAction(result => CliRunner.Run(() =>
         {
@@ -48,6 +49,11 @@ internal static class BenchCommand
             Print(report);
             if (result.GetValue(json) is { } path)
                 File.WriteAllText(path, JsonSerializer.Serialize(report, Json) + Environment.NewLine);
+            if (result.GetValue(plot) is { } directory)
+            {
+                foreach (var chart in ModelBenchPlots.Write(directory, report))
+                    Console.Error.WriteLine($"wrote {chart}");
+            }
             return 0;
         }));
         return command;

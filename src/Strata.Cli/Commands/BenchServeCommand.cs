@@ -46,11 +46,12 @@ internal static class BenchServeCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the prompts and the arrival times", DefaultValueFactory = _ => 0 };
         var goodput = new Option<string?>("--goodput") { Description = "SLOs for goodput in ms, e.g. ttft:500,tpot:50,e2e:5000" };
         var json = new Option<string?>("--json") { Description = "Also write settings, summary and per-request results to this JSON file" };
+        var plot = new Option<string?>("--plot") { Description = "Also draw PNG charts into this directory: TTFT and inter-token latency CDFs, throughput over time", HelpName = "dir" };
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token (default: $OPENAI_API_KEY)" };
         var command = new Command("serve", "Benchmark an OpenAI-compatible server with a stream of requests")
         {
             url, endpoint, model, dataset, numPrompts, requestRate, burstiness, maxConcurrency, inputLength, outputLength, rangeRatio,
-            groups, prefixLength, questions, questionLength, ignoreEos, temperature, logitBias, seed, goodput, json, apiKey,
+            groups, prefixLength, questions, questionLength, ignoreEos, temperature, logitBias, seed, goodput, json, plot, apiKey,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
@@ -92,6 +93,11 @@ internal static class BenchServeCommand
             {
                 await using var file = File.Create(path);
                 JsonReport.Write(file, settings, outcome);
+            }
+            if (result.GetValue(plot) is { } directory)
+            {
+                foreach (var chart in ServePlots.Write(directory, outcome))
+                    result.InvocationConfiguration.Error.WriteLine($"wrote {chart}");
             }
             // A run in which nothing succeeded measured nothing; scripts should see that as a failure.
             return outcome.Summary.Completed > 0 ? 0 : CliRunner.Failure;
