@@ -225,6 +225,7 @@ public sealed class InferenceEngine : IDisposable
         if (plan.IsEmpty)
             return false;
         IReadOnlyList<SampledToken> tokens;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             tokens = _runner.Run(plan);
@@ -236,6 +237,7 @@ public sealed class InferenceEngine : IDisposable
                 _outputs.Abort(request, FinishReason.Error);
             return true;
         }
+        RecordTimelines(plan, started, Stopwatch.GetTimestamp());
         _scheduler.Commit(plan);
         _outputs.Process(tokens);
         _steps++;
@@ -244,6 +246,21 @@ public sealed class InferenceEngine : IDisposable
             _promptTokens += chunk.ProducesToken ? chunk.Count - 1 : chunk.Count;
         _active.RemoveAll(r => r.UnfinishedChoices == 0);
         return true;
+    }
+
+    /// <summary>Notes this step in the timeline of each request it ran (once per request, by its first choice's sequence).</summary>
+    private static void RecordTimelines(SchedulerPlan plan, long started, long finished)
+    {
+        foreach (var chunk in plan.Chunks)
+        {
+            var request = chunk.Sequence.Request;
+            if (chunk.Sequence != request.Sequences[0])
+                continue;
+            if (chunk.Start >= chunk.Sequence.PromptLength && chunk.Count == 1)
+                request.Timeline.OnDecode(started, finished);
+            else
+                request.Timeline.OnPrefill(started, finished, chunk.Count);
+        }
     }
 
     private void Admit()

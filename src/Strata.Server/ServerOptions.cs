@@ -29,6 +29,12 @@ public sealed record ServerOptions
     /// <summary>How long a shutdown lets running requests finish (while readiness says no and new requests get 503) before cancelling them.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// More tracing setup (another exporter, say); when given, requests are traced even without an OTLP endpoint
+    /// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, which turns tracing on by itself).
+    /// </summary>
+    public Action<OpenTelemetry.Trace.TracerProviderBuilder>? ConfigureTracing { get; init; }
+
     /// <summary>The engine loop is reported stalled (not ready) when it does not turn within this time.</summary>
     public TimeSpan LoopStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

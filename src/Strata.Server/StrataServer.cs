@@ -14,6 +14,7 @@ using Strata.Server.Hosting;
 using Strata.Server.Http;
 using Strata.Server.Metrics;
 using Strata.Server.Prompts;
+using Strata.Server.Telemetry;
 
 namespace Strata.Server;
 
@@ -71,12 +72,14 @@ public sealed class StrataServer : IAsyncDisposable
             .AddSingleton(engine)
             .AddSingleton(engine.Model)
             .AddSingleton<ServerMetrics>()
+            .AddSingleton<EngineMetrics>()
+            .AddSingleton<CacheMetrics>()
             .AddSingleton<EngineHost>()
             .AddSingleton<ChatPromptBuilder>()
             .AddSingleton<CompletionsEndpoint>()
             .AddSingleton<ChatCompletionsEndpoint>()
-            .AddSingleton<ModelsEndpoint>()
-            .AddSingleton<MetricsEndpoint>();
+            .AddSingleton<ModelsEndpoint>();
+        ServerTelemetry.Add(builder.Services, options);
 
         var app = builder.Build();
         app.UseMiddleware<RequestCounter>();
@@ -88,6 +91,10 @@ public sealed class StrataServer : IAsyncDisposable
         ApiRoutes.Map(app);
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAliveAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        // The engine's observable instruments exist once these are made; nothing else asks for them.
+        app.Services.GetRequiredService<EngineMetrics>();
+        app.Services.GetRequiredService<CacheMetrics>();
         // Built eagerly so that a model without a chat template is reported at startup, not on the first chat request.
         app.Services.GetRequiredService<ChatPromptBuilder>();
 

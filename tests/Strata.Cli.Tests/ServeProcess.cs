@@ -61,8 +61,9 @@ internal sealed partial class ServeProcess : IDisposable
     public async Task<double> MetricAsync(string sample)
     {
         var text = await Http.GetStringAsync("/metrics");
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
+        // An unlabelled sample is written "name{} value" by the OpenTelemetry exporter.
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal) || l.StartsWith(sample + "{} ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
     /// <summary>What the process wrote to stderr after its listening line, once it has exited.</summary>

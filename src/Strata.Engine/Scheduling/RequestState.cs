@@ -22,6 +22,8 @@ internal sealed class RequestState(string id, long arrival, GenerationRequest re
 
     public CancellationToken Cancellation { get; } = cancellation;
 
+    public RequestTimeline Timeline { get; } = new(System.Diagnostics.Stopwatch.GetTimestamp());
+
     /// <summary>Where this request's chain of block keys starts: the model fingerprint and the tenant's salt.</summary>
     public BlockKey CacheRoot { get; } = cacheRoot;
 
@@ -46,7 +48,7 @@ internal sealed class RequestState(string id, long arrival, GenerationRequest re
         return true;
     }
 
-    public GenerationHandle CreateHandle() => Handle = new GenerationHandle(Id, Request.PromptTokens.Length, _events.Reader);
+    public GenerationHandle CreateHandle() => Handle = new GenerationHandle(Id, Request.PromptTokens.Length, _events.Reader, Timeline);
 
     public void Publish(GenerationEvent e) => _events.Writer.TryWrite(e);
 

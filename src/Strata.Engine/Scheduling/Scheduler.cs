@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Strata.Engine.Caching;
 using Strata.KvCache;
 using Strata.KvCache.Prefix;
@@ -136,6 +137,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
         {
             AdmittedPromptTokens += sequence.PromptLength;
             CachedPromptTokens += start;
+            sequence.Request.Timeline.OnAdmitted(Stopwatch.GetTimestamp(), start, cached.Count, loaded.Count);
         }
         _inFlight.Claim(sequence, fromCache, promptBlocks);
         blocks.Reserve(sequence.Table, start, start + count, _plan.Copies);
@@ -157,6 +159,7 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
             sequence.Fetch = null;
             tiers!.RecordPrefetch(fetch);
             var loaded = fetch.Loads.IsCompletedSuccessfully ? fetch.Loads.Result : [];
+            sequence.Request.Timeline.OnTierLoad(fetch.StartedTimestamp, Stopwatch.GetTimestamp(), loaded.Count, loaded.Count > 0 ? loaded[0].Tier : null);
             // Blocks may have left or joined the working pool while loading: use only what continues the prefix.
             return next < fetch.FirstBlock ? [] : loaded.Skip(next - fetch.FirstBlock).ToList();
         }

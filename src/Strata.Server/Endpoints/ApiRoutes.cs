@@ -15,7 +15,6 @@ internal static class ApiRoutes
         app.MapPost("/v1/completions", services.GetRequiredService<CompletionsEndpoint>().HandleAsync);
         app.MapPost("/v1/chat/completions", services.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync);
         app.MapGet("/v1/models", services.GetRequiredService<ModelsEndpoint>().HandleAsync);
-        app.MapGet("/metrics", services.GetRequiredService<MetricsEndpoint>().HandleAsync);
         app.MapFallback(context => ErrorResponse.WriteAsync(context.Response, new ApiError(StatusCodes.Status404NotFound,
             $"Unknown route: {context.Request.Method} {context.Request.Path}.", ApiError.InvalidRequest, null, "unknown_url")));
     }

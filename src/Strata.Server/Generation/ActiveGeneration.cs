@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Strata.Engine.Requests;
+using Strata.Server.Telemetry;
 
 namespace Strata.Server.Generation;
 
@@ -15,13 +17,17 @@ internal sealed class ActiveGeneration : IDisposable
     private readonly RequestTimer _timer;
     private readonly LogprobFormatter? _logprobs;
     private readonly int[] _textOffsets;
+    private readonly Activity? _activity;
+    private readonly string[] _finishReasons;
     private int _unfinished;
     private int _longestChoice;
     private bool _interrupted;
 
     public ActiveGeneration(GenerationHandle handle, int choices, CancellationTokenSource cancellation, CancellationToken clientAborted,
-        RequestTimer timer, LogprobFormatter? logprobs)
+        RequestTimer timer, LogprobFormatter? logprobs, Activity? activity)
     {
+        _activity = activity;
+        _finishReasons = new string[choices];
         _handle = handle;
         _cancellation = cancellation;
         _clientAborted = clientAborted;
@@ -69,6 +75,8 @@ internal sealed class ActiveGeneration : IDisposable
         if (_unfinished > 0)
             _cancellation.Cancel();
         _cancellation.Dispose();
+        if (_activity is not null)
+            RequestTracing.Finish(_activity, _handle, CompletionTokens, _finishReasons, completed: _unfinished == 0 && !_interrupted);
     }
 
     private ChoiceUpdate OnToken(TokenEvent token)
@@ -89,6 +97,7 @@ internal sealed class ActiveGeneration : IDisposable
         _interrupted |= finish.Reason is FinishReason.Cancelled or FinishReason.Error;
         _longestChoice = Math.Max(_longestChoice, finish.CompletionTokens);
         CompletionTokens += finish.CompletionTokens;
+        _finishReasons[finish.Choice] = finish.Reason.ToString().ToLowerInvariant();
         if (--_unfinished == 0 && !_interrupted)
             _timer.OnCompleted(_longestChoice);
         return new ChoiceUpdate(finish.Choice, finish.Text, null, finish.Reason, finish.CompletionTokens);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Strata.Engine;
@@ -6,6 +7,7 @@ using Strata.Models.Tokenizers;
 using Strata.Server.Http;
 using Strata.Server.Metrics;
 using Strata.Server.Protocol;
+using Strata.Server.Telemetry;
 
 namespace Strata.Server.Generation;
 
@@ -45,16 +47,21 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
             Pin = fields.Pin,
         };
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, lifetime.ApplicationStopping);
+        var context = http.HttpContext;
+        var operation = context?.Request.Path.StartsWithSegments("/v1/chat") == true ? "chat" : "text_completion";
+        var activity = RequestTracing.Start(operation, ModelName, maxTokens, request.Choices);
         try
         {
-            var timer = new RequestTimer(metrics);
+            var timer = new RequestTimer(metrics, new TagList { { "gen_ai.operation.name", operation }, { "gen_ai.request.model", ModelName } });
             var handle = Submit(request, cancellation.Token, promptParam);
-            var generation = new ActiveGeneration(handle, request.Choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null);
-            http.HttpContext?.Features.Get<RequestLog>()?.Generation = generation;
+            var generation = new ActiveGeneration(handle, request.Choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null, activity);
+            context?.Features.Get<RequestLog>()?.Generation = generation;
             return generation;
         }
-        catch
+        catch (Exception ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity?.Stop();
             cancellation.Dispose();
             throw;
         }

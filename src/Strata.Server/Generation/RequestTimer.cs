@@ -4,7 +4,8 @@ using Strata.Server.Metrics;
 namespace Strata.Server.Generation;
 
 /// <summary>Measures one request's time to first token, time per output token and end-to-end latency.</summary>
-internal sealed class RequestTimer(ServerMetrics metrics)
+/// <param name="genAi">The GenAI attributes of the request (operation and model), recorded with each latency.</param>
+internal sealed class RequestTimer(ServerMetrics metrics, TagList genAi)
 {
     private readonly long _start = Stopwatch.GetTimestamp();
     private TimeSpan? _firstToken;
@@ -12,20 +13,19 @@ internal sealed class RequestTimer(ServerMetrics metrics)
     /// <summary>Time from submission to the first token, once there was one.</summary>
     public TimeSpan? FirstToken => _firstToken;
 
-    public void OnToken() => _firstToken ??= Observe(metrics.TimeToFirstToken);
+    public void OnToken()
+    {
+        if (_firstToken is not null)
+            return;
+        _firstToken = Stopwatch.GetElapsedTime(_start);
+        metrics.TimeToFirstToken(_firstToken.Value.TotalSeconds, genAi);
+    }
 
     /// <summary>Records the latencies of a request that ran to its end (not one cancelled or failed).</summary>
     public void OnCompleted(int longestChoiceTokens)
     {
-        var total = Observe(metrics.EndToEndLatency);
-        if (_firstToken is { } first && longestChoiceTokens > 1)
-            metrics.TimePerOutputToken.Observe((total - first).TotalSeconds / (longestChoiceTokens - 1));
-    }
-
-    private TimeSpan Observe(Histogram histogram)
-    {
-        var elapsed = Stopwatch.GetElapsedTime(_start);
-        histogram.Observe(elapsed.TotalSeconds);
-        return elapsed;
+        var total = Stopwatch.GetElapsedTime(_start);
+        double? perToken = _firstToken is { } first && longestChoiceTokens > 1 ? (total - first).TotalSeconds / (longestChoiceTokens - 1) : null;
+        metrics.Completed(total.TotalSeconds, perToken, genAi);
     }
 }

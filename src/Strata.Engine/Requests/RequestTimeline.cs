@@ -1,0 +1,68 @@
+using System.Diagnostics;
+
+namespace Strata.Engine.Requests;
+
+/// <summary>
+/// Where one request spent its time in the engine, for tracing: waiting to be admitted, its prefix match and the loads
+/// of cached blocks from lower tiers, each prefill chunk, and decoding. Times are <see cref="Stopwatch"/> timestamps.
+/// Written by the engine thread only; read once the request's last event has been received. Decoding is kept as one
+/// span (first step to last, with a step count), so the decode loop records without allocating.
+/// </summary>
+public sealed class RequestTimeline
+{
+    private readonly List<TimelineSpan> _prefill = [];
+    private readonly List<TierLoad> _loads = [];
+
+    internal RequestTimeline(long submitted) => Submitted = submitted;
+
+    public long Submitted { get; }
+
+    /// <summary>When the request's first chunk was scheduled (0 until then): the end of its wait in the queue.</summary>
+    public long Admitted { get; private set; }
+
+    /// <summary>Prompt tokens the prefix match found, in the working pool or loaded from lower tiers.</summary>
+    public int CachedTokens { get; private set; }
+
+    /// <summary>Cached blocks found in the working pool, and those loaded from lower tiers, at admission.</summary>
+    public int PoolBlocks { get; private set; }
+
+    public int LoadedBlocks { get; private set; }
+
+    /// <summary>Loads of cached blocks from lower tiers before admission.</summary>
+    public IReadOnlyList<TierLoad> Loads => _loads;
+
+    /// <summary>Prefill chunks (prompt tokens, and recomputation after a preemption), one span each.</summary>
+    public IReadOnlyList<TimelineSpan> Prefill => _prefill;
+
+    /// <summary>Steps that decoded this request: the first one's start to the last one's end, and how many.</summary>
+    public TimelineSpan? Decode => _decodeSteps == 0 ? null : new TimelineSpan(_decodeStart, _decodeEnd, _decodeSteps);
+
+    private long _decodeStart;
+    private long _decodeEnd;
+    private int _decodeSteps;
+
+    internal void OnAdmitted(long now, int cachedTokens, int poolBlocks, int loadedBlocks)
+    {
+        Admitted = now;
+        CachedTokens = cachedTokens;
+        PoolBlocks = poolBlocks;
+        LoadedBlocks = loadedBlocks;
+    }
+
+    internal void OnTierLoad(long started, long finished, int blocks, string? tier) => _loads.Add(new TierLoad(started, finished, blocks, tier));
+
+    internal void OnPrefill(long start, long end, int tokens) => _prefill.Add(new TimelineSpan(start, end, tokens));
+
+    internal void OnDecode(long start, long end)
+    {
+        if (_decodeSteps++ == 0)
+            _decodeStart = start;
+        _decodeEnd = end;
+    }
+}
+
+/// <summary>A stretch of a request's time: Stopwatch timestamps and a count (tokens or steps).</summary>
+public readonly record struct TimelineSpan(long Start, long End, int Count);
+
+/// <summary>Cached blocks loaded from a lower tier (the tier that supplied the first block; null when none arrived).</summary>
+public readonly record struct TierLoad(long Start, long End, int Blocks, string? Tier);
