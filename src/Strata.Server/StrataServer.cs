@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -30,6 +31,7 @@ public sealed class StrataServer : IAsyncDisposable
     private readonly ServerOptions _options;
     private readonly ServingState _state;
     private readonly ILogger _logger;
+    private readonly EngineTraceLog _engineLog;
 
     private StrataServer(WebApplication app, ServerOptions options, Uri baseAddress)
     {
@@ -37,6 +39,8 @@ public sealed class StrataServer : IAsyncDisposable
         _options = options;
         _state = app.Services.GetRequiredService<ServingState>();
         _logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
+        _engineLog = new EngineTraceLog(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Strata.Engine"));
+        Trace.Listeners.Add(_engineLog);
         BaseAddress = baseAddress;
     }
 
@@ -129,6 +133,7 @@ public sealed class StrataServer : IAsyncDisposable
     /// <summary>Stops listening; requests still running are cancelled in the engine and end at once.</summary>
     public async ValueTask DisposeAsync()
     {
+        Trace.Listeners.Remove(_engineLog);
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
