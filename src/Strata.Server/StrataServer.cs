@@ -59,6 +59,7 @@ public sealed class StrataServer : IAsyncDisposable
             Listen(kestrel, options);
         });
         builder.Services.AddRoutingCore();
+        ServerTelemetry.AddStandardVariables(builder.Configuration);
         if (options.LoggerFactory is { } loggerFactory)
             builder.Services.AddSingleton(loggerFactory);
         else

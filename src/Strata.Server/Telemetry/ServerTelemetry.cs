@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -23,6 +24,15 @@ internal static class ServerTelemetry
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing",
         "Microsoft.AspNetCore.Diagnostics", "System.Runtime", "System.Net.Http",
     ];
+
+    /// <summary>
+    /// OpenTelemetry reads its <c>OTEL_*</c> variables from configuration, which the server's empty builder fills from
+    /// nothing else (so no other variable can reconfigure Kestrel behind the CLI's back).
+    /// </summary>
+    public static void AddStandardVariables(IConfigurationBuilder configuration) => configuration.AddInMemoryCollection(
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(variable => ((string)variable.Key).StartsWith("OTEL_", StringComparison.Ordinal))
+            .Select(variable => new KeyValuePair<string, string?>((string)variable.Key, (string?)variable.Value)));
 
     public static void Add(IServiceCollection services, ServerOptions options)
     {
