@@ -31,6 +31,8 @@ public class TokenizerBenchmarks
     [Benchmark]
     public int Encode64KbWord() => _tokenizer.Encode(_longWord, addSpecial: false, parseSpecial: false).Length;
 
+    public static string SharedModelPath(string fileName) => SharedModel(fileName);
+
     private static string SharedModel(string fileName)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,3 +1,4 @@
+using Strata.Engine.Guard;
 using Strata.Models.Kv;
 
 namespace Strata.Engine;
@@ -54,6 +55,9 @@ public sealed record EngineOptions
 
     /// <summary>At most this fraction of the KV blocks may be pinned by requests.</summary>
     public double MaxPinnedFraction { get; init; } = 0.5;
+
+    /// <summary>The content guard every sequence's output passes through (null: none). The caller owns and disposes it.</summary>
+    public ContentGuard? Guard { get; init; }
 
     /// <summary>How long a step should take at most when it carries prefill work, so streams stay smooth.</summary>
     public TimeSpan TargetStepTime { get; init; } = TimeSpan.FromMilliseconds(100);

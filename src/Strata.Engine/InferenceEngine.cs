@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Strata.Engine.Caching;
+using Strata.Engine.Constraints;
+using Strata.Engine.Guard;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
 using Strata.Engine.Sampling;
@@ -66,7 +68,7 @@ public sealed class InferenceEngine : IDisposable
         _scheduler = new Scheduler(blocks, MaxBatchedTokens, options.MaxSequences, pins, _tiers);
         _pins = pins;
         _runner = new ModelRunner(model.Model, _kv, _pool);
-        _outputs = new OutputProcessor(_scheduler, model.Tokenizer, MaxModelLength);
+        _outputs = new OutputProcessor(_scheduler, model.Tokenizer, MaxModelLength, options.Guard);
         Stats = Snapshot();
         _loop = new Thread(Loop) { IsBackground = true, Name = "strata-engine" };
         _loop.Start();
@@ -115,7 +117,7 @@ public sealed class InferenceEngine : IDisposable
         var id = Interlocked.Increment(ref _nextRequest);
         var seed = request.Sampling.Seed ?? (ulong)Random.Shared.NextInt64();
         var samplers = Enumerable.Range(0, request.Choices)
-            .Select(choice => new Sampler(request.Sampling, seed + (ulong)choice)).ToArray();
+            .Select(choice => new Sampler(request.Sampling, seed + (ulong)choice, Constraints(request, Options.Guard))).ToArray();
         var state = new RequestState($"req-{id}", id, request, samplers, BlockKey.Root(_fingerprint, request.CacheSalt), cancellation);
         var handle = state.CreateHandle();
         _incoming.Enqueue(state);
@@ -196,6 +198,20 @@ public sealed class InferenceEngine : IDisposable
                 throw new RequestRejectedException($"token id {token} is outside the vocabulary of {vocab}", overloaded: false);
         }
         request.Sampling.Validate();
+        if (request.Grammar is { } grammar && grammar.Vocabulary.Count != Model.Tokenizer.VocabSize)
+            throw new RequestRejectedException("the grammar was built for another vocabulary", overloaded: false);
+    }
+
+    /// <summary>One choice's constraints: each gets its own grammar state.</summary>
+    private static List<ITokenConstraint> Constraints(GenerationRequest request, ContentGuard? guard)
+    {
+        var constraints = new List<ITokenConstraint>();
+        if (request.Grammar is { } grammar)
+            constraints.Add(new GrammarConstraint(grammar.CreateMatcher()));
+        IReadOnlyList<int[]> banned = [.. request.Sampling.BannedTokenSequences, .. guard?.BannedTokenSequences(request.GuardCategories) ?? []];
+        if (banned.Count > 0)
+            constraints.Add(new BannedTokenSequences(banned));
+        return constraints;
     }
 
     private void Loop()

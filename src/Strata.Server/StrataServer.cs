@@ -79,11 +79,13 @@ public sealed class StrataServer : IAsyncDisposable
             .AddSingleton<ServerMetrics>()
             .AddSingleton<EngineMetrics>()
             .AddSingleton<CacheMetrics>()
+            .AddSingleton<GuardMetrics>()
             .AddSingleton<EngineHost>()
             .AddSingleton<ChatPromptBuilder>()
             .AddSingleton<CompletionsEndpoint>()
             .AddSingleton<ChatCompletionsEndpoint>()
-            .AddSingleton<ModelsEndpoint>();
+            .AddSingleton<ModelsEndpoint>()
+            .AddSingleton<TokenizeEndpoint>();
         ServerTelemetry.Add(builder.Services, options);
 
         var app = builder.Build();
@@ -100,6 +102,7 @@ public sealed class StrataServer : IAsyncDisposable
         // The engine's observable instruments exist once these are made; nothing else asks for them.
         app.Services.GetRequiredService<EngineMetrics>();
         app.Services.GetRequiredService<CacheMetrics>();
+        app.Services.GetRequiredService<GuardMetrics>();
         // Built eagerly so that a model without a chat template is reported at startup, not on the first chat request.
         app.Services.GetRequiredService<ChatPromptBuilder>();
 

@@ -64,7 +64,7 @@ public sealed class ErrorTests(ServerFixture fixture) : IClassFixture<ServerFixt
         { Completions, """{"prompt": null}""", 400, "prompt", null },
         { Completions, """{"prompt": []}""", 400, "prompt", null },
         { Completions, """{"prompt": [[]]}""", 400, "prompt", null },
-        { Completions, """{"prompt": ["Once", "Twice"]}""", 400, "prompt", null },
+        { Completions, """{"prompt": ["Once", {"text": "Twice"}]}""", 400, "prompt", null },
         { Completions, """{"prompt": "Once", "stream_options": {"include_usage": true}}""", 400, "stream_options", null },
         { Chat, """{"max_tokens": 5}""", 400, "messages", null },
         { Chat, """{"messages": []}""", 400, "messages", null },

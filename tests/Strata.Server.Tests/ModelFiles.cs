@@ -17,8 +17,16 @@ internal static class ModelFiles
     /// <summary>A copy that claims a 4096-token context: the output is no longer sensible that far, but prefill takes long enough to interrupt.</summary>
     public static string StoriesLongContext => StoriesWith("ctx4096", "llama.context_length", GgufValue.Of(4096u));
 
+    /// <summary>A copy with one of the shared corpus's chat templates (<c>../shared/chat-templates/NAME.jinja</c>).</summary>
+    /// <remarks>Its context is 4096 tokens, as tool prompts spelled in TinyStories' small vocabulary are long.</remarks>
+    public static string StoriesWithCorpusTemplate(string name) => StoriesWith($"template-{name}-ctx4096",
+        ("tokenizer.chat_template", GgufValue.Of(File.ReadAllText(Path.Combine(SharedData.ChatTemplatesDir, name + ".jinja")))),
+        ("llama.context_length", GgufValue.Of(4096u)));
+
     // Written once into the temp directory (atomically, as other test runs may race for it) and reused.
-    private static string StoriesWith(string name, string key, GgufValue value)
+    private static string StoriesWith(string name, string key, GgufValue value) => StoriesWith(name, (key, value));
+
+    private static string StoriesWith(string name, params (string Key, GgufValue Value)[] changes)
     {
         var path = Path.Combine(Path.GetTempPath(), $"strata-server-tests-stories260k-{name}.gguf");
         lock (WriteLock)
@@ -26,20 +34,21 @@ internal static class ModelFiles
             if (!File.Exists(path))
             {
                 var temporary = $"{path}.{Environment.ProcessId}.tmp";
-                Write(temporary, key, value);
+                Write(temporary, changes);
                 File.Move(temporary, path, overwrite: true);
             }
         }
         return path;
     }
 
-    private static void Write(string path, string changedKey, GgufValue changedValue)
+    private static void Write(string path, (string Key, GgufValue Value)[] changes)
     {
         using var source = GgufFile.Open(Stories);
         var writer = new GgufWriter { Alignment = source.Alignment };
-        foreach (var (key, value) in source.Metadata.Entries.Where(e => e.Key != changedKey))
+        foreach (var (key, value) in source.Metadata.Entries.Where(e => changes.All(c => c.Key != e.Key)))
             writer.Add(key, value);
-        writer.Add(changedKey, changedValue);
+        foreach (var (key, value) in changes)
+            writer.Add(key, value);
         foreach (var tensor in source.Tensors)
             writer.AddTensor(tensor.Name, tensor.Type, [.. tensor.Dimensions], stream => stream.Write(source.TensorRows(tensor, 0, checked((int)tensor.Rows))));
         writer.Write(path);

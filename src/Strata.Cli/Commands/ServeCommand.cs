@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Strata.Engine;
+using Strata.Engine.Guard;
 using Strata.Models;
 using Strata.Models.Kv;
 using Strata.Server;
@@ -44,6 +45,7 @@ internal static class ServeCommand
         var diskDirectory = new Option<string?>("--disk-cache-dir") { Description = "Directory of the disk tier (blocks survive restarts) [default: none]" };
         var diskSize = SizeOption("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
+        var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis[s]://[[user]:password@]host:port[,host:port…] (rediss: TLS; the password is sent with AUTH)" };
         var logFormat = new Option<string>("--log-format") { Description = "Log lines on stderr as text or as JSON objects", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
@@ -58,7 +60,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, logFormat, logLevel, drainTimeout, config,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, logFormat, logLevel, drainTimeout, config,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
@@ -97,13 +99,30 @@ internal static class ServeCommand
             var modelPath = ModelOption.Resolve(result.GetValue(model));
             logger.LogInformation("Loading {Model}", modelPath);
             using var loaded = LoadedModel.Load(modelPath);
-            engineOptions = engineOptions with { KvCacheBytes = result.GetValue(kvMemory) ?? EngineSizing.DefaultKvCacheBytes(loaded, engineOptions) };
+            using var contentGuard = result.GetValue(guard) is { } guardPath ? LoadGuard(guardPath, loaded) : null;
+            engineOptions = engineOptions with
+            {
+                Guard = contentGuard,
+                KvCacheBytes = result.GetValue(kvMemory) ?? EngineSizing.DefaultKvCacheBytes(loaded, engineOptions),
+            };
             using var engine = InferenceEngine.Start(loaded, engineOptions);
             await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
             await server.WaitForShutdownAsync(cancellation);
             return 0;
         }));
         return command;
+    }
+
+    private static ContentGuard LoadGuard(string path, LoadedModel model)
+    {
+        try
+        {
+            return ContentGuard.Load(path, model.Tokenizer);
+        }
+        catch (Exception ex) when (ex is FormatException or IOException)
+        {
+            throw new ArgumentException($"--guard {path}: {ex.Message}", ex);
+        }
     }
 
     private static Option<long?> SizeOption(string name, string description) => new(name)

@@ -9,6 +9,9 @@ public enum FinishReason
     /// <summary>The token limit or the context length.</summary>
     Length,
 
+    /// <summary>The content guard stopped the output; the offending text was not sent.</summary>
+    ContentFilter,
+
     /// <summary>The request was cancelled (client gone).</summary>
     Cancelled,
 

@@ -1,4 +1,5 @@
 using Strata.Engine.Sampling;
+using Strata.Grammar;
 
 namespace Strata.Engine.Requests;
 
@@ -16,6 +17,12 @@ public sealed record GenerationRequest
     public int TopLogprobs { get; init; }
 
     public bool Logprobs { get; init; }
+
+    /// <summary>Opt-in content guard categories this request asks to be enforced too.</summary>
+    public IReadOnlyCollection<string> GuardCategories { get; init; } = [];
+
+    /// <summary>Every choice's output must be a sentence of this grammar (structured output); null leaves it free.</summary>
+    public TokenGrammar? Grammar { get; init; }
 
     /// <summary>Isolates this request's cached prefixes: only requests with the same salt share KV blocks.</summary>
     public string CacheSalt { get; init; } = "";

@@ -1,4 +1,5 @@
 using Strata.Engine.Generation;
+using Strata.Engine.Guard;
 using Strata.Engine.Requests;
 using Strata.Engine.Scheduling;
 using Strata.Models.Tokenizers;
@@ -10,7 +11,7 @@ namespace Strata.Engine.Running;
 /// text, decides which sequences are finished (end-of-generation token, stop string, token limit, context length)
 /// and publishes the events. Finished sequences leave the scheduler at once, so their blocks are free next step.
 /// </summary>
-internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer tokenizer, int maxModelLength)
+internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer tokenizer, int maxModelLength, ContentGuard? guard = null)
 {
     private long _nextSequenceId;
 
@@ -18,7 +19,7 @@ internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer tokenizer, 
 
     public Sequence CreateSequence(RequestState request, int choice, IEnumerable<int> tokens) =>
         new(NextSequenceId(), request, choice, tokens, request.Samplers[choice],
-            new OutputDetokenizer(tokenizer, request.Request.Sampling.Stop));
+            new OutputDetokenizer(tokenizer, request.Request.Sampling.Stop, guard?.CreateSession(request.Request.GuardCategories)));
 
     public void Process(IReadOnlyList<SampledToken> sampled)
     {
@@ -53,15 +54,24 @@ internal sealed class OutputProcessor(Scheduler scheduler, Tokenizer tokenizer, 
         sequence.Append(s.Token);
         if (tokenizer.IsEndOfGeneration(s.Token) && !sampling.IgnoreEos)
         {
-            Finish(sequence, FinishReason.Stop, sequence.Output.Flush());
+            FinishFlushed(sequence, FinishReason.Stop);
             return;
         }
         var text = sequence.Output.Push(s.Token);
         sequence.Request.Publish(new TokenEvent(sequence.Choice, s.Token, text, s.Logprob, s.TopLogprobs));
-        if (sequence.Output.Stopped)
-            Finish(sequence, FinishReason.Stop, "");
+        if (sequence.Output.Violated)
+            Finish(sequence, FinishReason.ContentFilter, "");
+        else if (sequence.Output.Stopped || sequence.Sampler.IsConstraintComplete)
+            FinishFlushed(sequence, FinishReason.Stop);
         else if (sequence.GeneratedCount >= sampling.MaxTokens || sequence.Length >= maxModelLength)
-            Finish(sequence, FinishReason.Length, sequence.Output.Flush());
+            FinishFlushed(sequence, FinishReason.Length);
+    }
+
+    /// <summary>Finishes with whatever text is still held; the guard may still find a violation in it.</summary>
+    private void FinishFlushed(Sequence sequence, FinishReason reason)
+    {
+        var text = sequence.Output.Flush();
+        Finish(sequence, sequence.Output.Violated ? FinishReason.ContentFilter : reason, text);
     }
 
     private void Finish(Sequence sequence, FinishReason reason, string text)

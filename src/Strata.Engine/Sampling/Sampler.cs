@@ -1,24 +1,42 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using Strata.Engine.Constraints;
 
 namespace Strata.Engine.Sampling;
 
 /// <summary>
 /// Chooses tokens for one sequence: logit bias, then penalties, then (unless greedy) temperature, top-k, top-p and
-/// min-p, then a draw from the seeded random stream. Reuses its buffers, so sampling allocates nothing per token.
+/// min-p, then a draw from the seeded random stream. Constraints (a grammar, banned token sequences) mask the logits
+/// after the penalties and advance over the chosen token. Reuses its buffers, so sampling allocates nothing per token.
 /// </summary>
 public sealed class Sampler
 {
     private readonly SamplingParams _params;
     private readonly Random _random;
     private readonly Dictionary<int, int> _counts = [];
+    private readonly IReadOnlyList<ITokenConstraint> _constraints;
     private Candidate[] _candidates = [];
     private float[] _weights = [];
 
-    public Sampler(SamplingParams parameters, ulong seed)
+    public Sampler(SamplingParams parameters, ulong seed, IReadOnlyList<ITokenConstraint>? constraints = null)
     {
         _params = parameters;
         _random = new Random(unchecked((int)(seed ^ (seed >> 32))));
+        _constraints = constraints ?? [];
+    }
+
+    /// <summary>A constraint allows nothing more: the sequence is finished.</summary>
+    public bool IsConstraintComplete
+    {
+        get
+        {
+            foreach (var constraint in _constraints)
+            {
+                if (constraint.IsComplete)
+                    return true;
+            }
+            return false;
+        }
     }
 
     /// <summary>Picks the next token. <paramref name="logits"/> is modified in place.</summary>
@@ -32,7 +50,12 @@ public sealed class Sampler
                 logits[token] += bias;
         }
         ApplyPenalties(logits, prompt, generated);
-        return _params.IsGreedy ? ArgMax(logits) : Draw(logits);
+        foreach (var constraint in _constraints)
+            constraint.Mask(logits, generated, _params.MaxTokens - generated.Length);
+        var chosen = _params.IsGreedy ? ArgMax(logits) : Draw(logits);
+        foreach (var constraint in _constraints)
+            constraint.Accept(chosen);
+        return chosen;
     }
 
     /// <summary>The index of the largest logit; the lowest index wins a tie.</summary>

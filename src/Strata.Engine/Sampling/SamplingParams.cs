@@ -30,6 +30,9 @@ public sealed record SamplingParams
     /// <summary>Added to the logits of the given token ids before anything else.</summary>
     public IReadOnlyDictionary<int, float> LogitBias { get; init; } = new Dictionary<int, float>();
 
+    /// <summary>Token sequences never to generate (vLLM's <c>bad_words</c>): the last token of each is masked after the rest.</summary>
+    public IReadOnlyList<int[]> BannedTokenSequences { get; init; } = [];
+
     /// <summary>Seed of the random stream; the same seed with the same inputs gives the same output.</summary>
     public ulong? Seed { get; init; }
 
@@ -62,6 +65,8 @@ public sealed record SamplingParams
             throw new ArgumentException("penalties must be finite numbers");
         if (MaxTokens < 1)
             throw new ArgumentException($"max_tokens must be >= 1, got {MaxTokens}");
+        if (BannedTokenSequences.Any(s => s.Length == 0))
+            throw new ArgumentException("banned token sequences must not be empty");
         if (Stop.Any(string.IsNullOrEmpty))
             throw new ArgumentException("stop strings must not be empty");
     }

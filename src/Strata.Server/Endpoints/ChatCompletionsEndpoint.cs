@@ -4,6 +4,7 @@ using Strata.Server.Http;
 using Strata.Server.Prompts;
 using Strata.Server.Protocol;
 using Strata.Server.Responses;
+using Strata.Server.Structured;
 
 namespace Strata.Server.Endpoints;
 
@@ -15,9 +16,20 @@ internal sealed class ChatCompletionsEndpoint(EngineHost host, ChatPromptBuilder
         ChatRequest request;
         using (var body = await JsonBody.ReadObjectAsync(context.Request))
             request = ChatRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
+        var format = prompts.ToolFormat;
+        var generation = request.Generation;
+        if (request.Tools is { Required.Count: > 0 } tools)
+        {
+            // A required or named call is forced: the grammar admits only calls with schema-valid arguments.
+            if (generation.Grammar is not null)
+                throw ApiException.BadRequest("'response_format' and 'grammar' cannot be combined with a required tool call.", "tool_choice");
+            var gbnf = StructuredOutput.ToolGrammar(format, tools.Required, tools.Parallel);
+            generation = generation with { Grammar = new OutputGrammar(gbnf, "tools") };
+        }
         var prompt = prompts.Build(request);
         // Chat replies run until the model ends its turn or the context is full, unless the client caps them.
-        using var generation = host.Start(prompt, request.Generation, int.MaxValue, "messages", Tenant.Of(context), context.RequestAborted);
-        await GenerationResponse.WriteAsync(context, generation, request.Generation, ChatFormat.Instance, host.ModelName);
+        using var active = host.Start(prompt, generation, int.MaxValue, "messages", Tenant.Of(context), context.RequestAborted,
+            request.Tools is { MayCall: true } ? format : null);
+        await GenerationResponse.WriteAsync(context, active, generation, ChatFormat.Instance, host.ModelName);
     }
 }

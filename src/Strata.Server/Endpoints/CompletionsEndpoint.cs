@@ -15,8 +15,10 @@ internal sealed class CompletionsEndpoint(EngineHost host)
         using (var body = await JsonBody.ReadObjectAsync(context.Request))
             request = CompletionRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
         // Like llama.cpp and vLLM, a text prompt gets the model's BOS and may spell special tokens by name.
-        var prompt = request.Prompt.Tokens ?? host.Tokenizer.Encode(request.Prompt.Text!, addSpecial: true, parseSpecial: true);
-        using var generation = host.Start(prompt, request.Generation, CompletionRequest.DefaultMaxTokens, "prompt", Tenant.Of(context), context.RequestAborted);
+        var prompts = request.Prompts.Select(p => p.Tokens ?? host.Tokenizer.Encode(p.Text!, addSpecial: true, parseSpecial: true)).ToList();
+        var echo = request.Echo ? request.Prompts.Zip(prompts, (p, tokens) => p.Text ?? host.Tokenizer.Decode(tokens)).ToList() : null;
+        using var generation = host.Start(prompts, request.Generation, CompletionRequest.DefaultMaxTokens, "prompt", Tenant.Of(context), context.RequestAborted,
+            echo: echo);
         await GenerationResponse.WriteAsync(context, generation, request.Generation, CompletionFormat.Instance, host.ModelName);
     }
 }

@@ -8,6 +8,8 @@ using Strata.Server.Http;
 using Strata.Server.Metrics;
 using Strata.Server.Protocol;
 using Strata.Server.Telemetry;
+using Strata.Server.Structured;
+using Strata.Server.Tools;
 
 namespace Strata.Server.Generation;
 
@@ -18,6 +20,7 @@ namespace Strata.Server.Generation;
 internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, IHostApplicationLifetime lifetime, IHttpContextAccessor http)
 {
     private readonly LogprobFormatter _logprobs = new(engine.Model.Tokenizer);
+    private readonly GrammarCache _grammars = new(engine.Model.Tokenizer);
 
     public InferenceEngine Engine => engine;
 
@@ -30,31 +33,49 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
     /// <param name="defaultMaxTokens">The token limit when the client set none; it is capped to the context left.</param>
     /// <param name="promptParam">The request field the prompt came from, for errors about it.</param>
     /// <param name="tenant">Who is asking (see <see cref="Http.Tenant"/>); tenants never share cached blocks.</param>
-    public ActiveGeneration Start(int[] prompt, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant, CancellationToken clientAborted)
+    /// <param name="tools">How to read tool calls from the output; null when the request offers no tools.</param>
+    public ActiveGeneration Start(int[] prompt, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant, CancellationToken clientAborted,
+        ToolCallFormat? tools = null) => Start([prompt], fields, defaultMaxTokens, promptParam, tenant, clientAborted, tools);
+
+    /// <summary>Submits one engine request per prompt (a batch of prompts, as the completions API takes them).</summary>
+    /// <param name="echo">Per prompt, text each choice's output starts with (<c>echo</c>).</param>
+    public ActiveGeneration Start(IReadOnlyList<int[]> prompts, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant,
+        CancellationToken clientAborted, ToolCallFormat? tools = null, IReadOnlyList<string>? echo = null)
     {
-        if (prompt.Length == 0)
-            throw ApiException.BadRequest("The prompt must not be empty.", promptParam);
-        var maxTokens = MaxTokens(prompt.Length, fields, defaultMaxTokens, promptParam);
-        var request = new GenerationRequest
+        var grammar = fields.Grammar is { } spec ? _grammars.Get(spec) : null;
+        var choices = fields.BestOf ?? fields.Choices;
+        var requests = prompts.Select(prompt =>
         {
-            PromptTokens = prompt,
-            Sampling = fields.Sampling with { MaxTokens = maxTokens },
-            Choices = fields.Choices,
-            Logprobs = fields.Logprobs,
-            TopLogprobs = fields.TopLogprobs,
-            CacheSalt = $"{tenant}\n{fields.CacheSalt}",
-            CacheTtl = fields.CacheTtl,
-            Pin = fields.Pin,
-        };
+            if (prompt.Length == 0)
+                throw ApiException.BadRequest("The prompt must not be empty.", promptParam);
+            return new GenerationRequest
+            {
+                PromptTokens = prompt,
+                Sampling = fields.Sampling with { MaxTokens = MaxTokens(prompt.Length, fields, defaultMaxTokens, promptParam) },
+                Choices = choices,
+                // best_of ranks choices by their tokens' log-probabilities, so the engine reports them.
+                Logprobs = fields.Logprobs || choices > fields.Choices,
+                TopLogprobs = fields.TopLogprobs,
+                CacheSalt = $"{tenant}\n{fields.CacheSalt}",
+                CacheTtl = fields.CacheTtl,
+                Pin = fields.Pin,
+                Grammar = grammar,
+                GuardCategories = fields.GuardCategories,
+            };
+        }).ToList();
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, lifetime.ApplicationStopping);
         var context = http.HttpContext;
         var operation = context?.Request.Path.StartsWithSegments("/v1/chat") == true ? "chat" : "text_completion";
-        var activity = RequestTracing.Start(operation, ModelName, maxTokens, request.Choices);
+        var activity = RequestTracing.Start(operation, ModelName, requests.Max(r => r.Sampling.MaxTokens), choices * requests.Count);
         try
         {
             var timer = new RequestTimer(metrics, new TagList { { "gen_ai.operation.name", operation }, { "gen_ai.request.model", ModelName } });
-            var handle = Submit(request, cancellation.Token, promptParam);
-            var generation = new ActiveGeneration(handle, request.Choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null, activity);
+            var handles = requests.Select(request => Submit(request, cancellation.Token, promptParam)).ToList();
+            var generation = new ActiveGeneration(handles, choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null, tools, echo)
+            {
+                ReturnedPerPrompt = fields.Choices,
+                Activity = activity,
+            };
             context?.Features.Get<RequestLog>()?.Generation = generation;
             return generation;
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Strata.Models;
 using Strata.Models.Tokenizers;
 using Strata.Server.Protocol;
+using Strata.Server.Tools;
 using Strata.Templates;
 
 namespace Strata.Server.Prompts;
@@ -19,12 +20,14 @@ internal sealed class ChatPromptBuilder
     private readonly TemplateException? _unparsable;
     private readonly string? _bos;
     private readonly string? _eos;
+    private readonly string? _source;
 
     public ChatPromptBuilder(LoadedModel model, ILogger<ChatPromptBuilder> logger)
     {
         _tokenizer = model.Tokenizer;
         _bos = SpecialText(model.Tokenizer.BosId);
         _eos = SpecialText(model.Tokenizer.EosId);
+        _source = model.ChatTemplate;
         if (model.ChatTemplate is null)
             logger.LogWarning("{Model} has no chat template (tokenizer.chat_template); chat requests use ChatML", model.Name);
         try
@@ -39,7 +42,13 @@ internal sealed class ChatPromptBuilder
         }
     }
 
-    public int[] Build(ChatRequest request)
+    /// <summary>How the model writes tool calls, as its template shows them.</summary>
+    public ToolCallFormat ToolFormat => ToolCallFormat.ForTemplate(_source);
+
+    public int[] Build(ChatRequest request) => Tokenize(Render(request));
+
+    /// <summary>The conversation as the template renders it, tools included (unless the client chose none).</summary>
+    public string Render(ChatRequest request)
     {
         if (_template is null)
             throw new ApiException(new ApiError(StatusCodes.Status500InternalServerError, $"The model's chat template cannot be parsed: {_unparsable!.Message}", ApiError.ServerError));
@@ -49,6 +58,7 @@ internal sealed class ChatPromptBuilder
             text = _template.Render(new ChatTemplateInput
             {
                 Messages = request.Messages,
+                Tools = request.Tools is { Choice: not ToolChoiceMode.None } tools ? tools.TemplateTools : null,
                 AddGenerationPrompt = true,
                 BosToken = _bos,
                 EosToken = _eos,
@@ -60,7 +70,7 @@ internal sealed class ChatPromptBuilder
             // Templates reject conversations they cannot express (raise_exception), which is the client's to fix.
             throw ApiException.BadRequest(ex.Message, "messages");
         }
-        return Tokenize(text);
+        return text;
     }
 
     // Templates usually write the BOS text themselves while the tokenizer adds BOS too; as llama.cpp does, the

@@ -36,7 +36,27 @@ internal static class ChatMessages
             throw Missing(fields.Param("role"));
         var node = JsonNode.Parse(message.GetRawText())!.AsObject();
         node["content"] = Content(fields.Find("content"), fields.Param("content"));
+        if (node["tool_calls"] is JsonArray calls)
+            ParseArguments(calls);
         return node;
+    }
+
+    // Clients send a call's arguments as JSON text; templates (as Hugging Face renders them) expect the object.
+    private static void ParseArguments(JsonArray calls)
+    {
+        foreach (var call in calls)
+        {
+            if (call?["function"] is not JsonObject function || function["arguments"] is not JsonValue text || !text.TryGetValue<string>(out var json))
+                continue;
+            try
+            {
+                function["arguments"] = JsonNode.Parse(json);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not JSON: the template gets the text as it came.
+            }
+        }
     }
 
     private static string? Content(JsonElement? content, string param) => content switch

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Strata.Server.Tools;
 
 namespace Strata.Server.Protocol;
 
 /// <summary>A validated <c>POST /v1/chat/completions</c> body.</summary>
 /// <param name="TemplateVariables">Extra chat-template variables from <c>chat_template_kwargs</c> (vLLM's extension), such as <c>enable_thinking</c>.</param>
-internal sealed record ChatRequest(JsonArray Messages, IReadOnlyDictionary<string, JsonNode?> TemplateVariables, GenerationFields Generation)
+/// <param name="Tools">The request's tools and tool choice; null when it offers none.</param>
+internal sealed record ChatRequest(JsonArray Messages, IReadOnlyDictionary<string, JsonNode?> TemplateVariables, GenerationFields Generation, ToolRequest? Tools = null)
 {
     public static ChatRequest Parse(JsonElement body, string servedModel, int vocabSize)
     {
@@ -25,7 +27,7 @@ internal sealed record ChatRequest(JsonArray Messages, IReadOnlyDictionary<strin
         // max_completion_tokens replaced max_tokens in the chat API; when both are sent the newer one wins.
         if (fields.Int32("max_completion_tokens") is { } limit)
             generation = generation with { MaxTokens = Require.AtLeast(limit, 1, "max_completion_tokens"), MaxTokensParam = "max_completion_tokens" };
-        return new ChatRequest(messages, ParseTemplateVariables(fields), generation);
+        return new ChatRequest(messages, ParseTemplateVariables(fields), generation, ToolRequest.Parse(fields));
     }
 
     private static Dictionary<string, JsonNode?> ParseTemplateVariables(JsonFields fields) =>

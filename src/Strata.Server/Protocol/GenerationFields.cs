@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Strata.Engine.Sampling;
+using Strata.Server.Structured;
 
 namespace Strata.Server.Protocol;
 
@@ -22,6 +23,9 @@ internal sealed record GenerationFields
 
     public int Choices { get; init; } = 1;
 
+    /// <summary>Choices to generate per prompt, of which the <see cref="Choices"/> most likely are returned (<c>best_of</c>); null: as many as returned.</summary>
+    public int? BestOf { get; init; }
+
     public bool Stream { get; init; }
 
     /// <summary>Streams end with a chunk carrying the usage (<c>stream_options.include_usage</c>).</summary>
@@ -39,6 +43,12 @@ internal sealed record GenerationFields
 
     /// <summary>Keep the prompt's cached blocks resident for <see cref="CacheTtl"/> (<c>pin</c>).</summary>
     public bool Pin { get; init; }
+
+    /// <summary>Opt-in content guard categories the client asks to be enforced (<c>guard_categories</c>).</summary>
+    public IReadOnlyCollection<string> GuardCategories { get; init; } = [];
+
+    /// <summary>The grammar the output must follow (<c>response_format</c>, <c>grammar</c>, or a required tool call).</summary>
+    public OutputGrammar? Grammar { get; init; }
 
     public static GenerationFields Parse(JsonFields fields, int vocabSize)
     {
@@ -58,6 +68,8 @@ internal sealed record GenerationFields
             CacheSalt = fields.String("cache_salt") ?? "",
             CacheTtl = fields.Number("cache_ttl") is { } ttl ? TimeSpan.FromSeconds(Require.AboveZero(ttl, "cache_ttl")) : null,
             Pin = fields.Boolean("pin") ?? false,
+            Grammar = StructuredOutput.Parse(fields),
+            GuardCategories = ParseStrings(fields, "guard_categories"),
             IncludeUsage = streamOptions is { } options && (new JsonFields(options, "stream_options.").Boolean("include_usage") ?? false),
         };
     }
@@ -81,6 +93,15 @@ internal sealed record GenerationFields
             IgnoreEos = fields.Boolean("ignore_eos") ?? false,
         };
     }
+
+    private static string[] ParseStrings(JsonFields fields, string param) => fields.Find(param) switch
+    {
+        null => [],
+        { ValueKind: JsonValueKind.Array } many => many.EnumerateArray()
+            .Select(s => s.ValueKind == JsonValueKind.String ? s.GetString()! : throw JsonFields.WrongType(param, "an array of strings", s))
+            .ToArray(),
+        { } other => throw JsonFields.WrongType(param, "an array of strings", other),
+    };
 
     private static string[] ParseStop(JsonFields fields)
     {

@@ -35,11 +35,23 @@ internal sealed class ChatFormat : IResponseFormat
         json.WriteNumber("index", choice.Index);
         json.WriteStartObject("message");
         json.WriteString("role", "assistant");
-        json.WriteString("content", choice.Text);
+        var calls = choice.ToolCalls.ToList();
+        // A reply that is only tool calls has no content, as OpenAI answers it.
+        if (calls.Count > 0 && choice.Text.Length == 0)
+            json.WriteNull("content");
+        else
+            json.WriteString("content", choice.Text);
+        if (calls.Count > 0)
+        {
+            json.WriteStartArray("tool_calls");
+            foreach (var (id, name, arguments) in calls)
+                WriteToolCall(json, null, id, name, arguments);
+            json.WriteEndArray();
+        }
         json.WriteEndObject();
         json.WritePropertyName("logprobs");
         WriteLogprobs(json, choice.Logprobs);
-        json.WriteString("finish_reason", FinishReasons.ToApi(choice.Finish!.Value));
+        json.WriteString("finish_reason", FinishReasons.ToApi(choice.Finish!.Value, choice.CalledTools));
         json.WriteEndObject();
     }
 
@@ -50,10 +62,36 @@ internal sealed class ChatFormat : IResponseFormat
         json.WriteStartObject("delta");
         if (update.Text.Length > 0)
             json.WriteString("content", update.Text);
+        if (update.ToolCalls is { Count: > 0 } deltas)
+        {
+            json.WriteStartArray("tool_calls");
+            foreach (var delta in deltas)
+                WriteToolCall(json, delta.Index, delta.Id, delta.Name, delta.Arguments);
+            json.WriteEndArray();
+        }
         json.WriteEndObject();
         json.WritePropertyName("logprobs");
         WriteLogprobs(json, update.Logprobs is { } entry ? [entry] : []);
-        json.WriteString("finish_reason", update.Finish is { } finish ? FinishReasons.ToApi(finish) : null);
+        json.WriteString("finish_reason", update.Finish is { } finish ? FinishReasons.ToApi(finish, update.CalledTools) : null);
+        json.WriteEndObject();
+    }
+
+    /// <summary>A tool call, or a streamed piece of one (with its index; id and name only in its first piece).</summary>
+    private static void WriteToolCall(Utf8JsonWriter json, int? index, string? id, string? name, string arguments)
+    {
+        json.WriteStartObject();
+        if (index is { } i)
+            json.WriteNumber("index", i);
+        if (id is not null)
+        {
+            json.WriteString("id", id);
+            json.WriteString("type", "function");
+        }
+        json.WriteStartObject("function");
+        if (name is not null)
+            json.WriteString("name", name);
+        json.WriteString("arguments", arguments);
+        json.WriteEndObject();
         json.WriteEndObject();
     }
 

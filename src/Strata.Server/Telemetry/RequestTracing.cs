@@ -35,17 +35,22 @@ internal static class RequestTracing
     /// Ends the request's span. A request that ran to its end gets its token counts and the engine's spans; one that
     /// was cancelled or failed gets an error status (its timeline may still be changing on the engine thread).
     /// </summary>
-    public static void Finish(Activity activity, GenerationHandle handle, int completionTokens, string[] finishReasons, bool completed)
+    public static void Finish(Activity activity, IReadOnlyList<GenerationHandle> handles, int completionTokens, string[] finishReasons, bool completed)
     {
-        activity.SetTag("strata.request.id", handle.Id);
-        activity.SetTag("gen_ai.usage.input_tokens", handle.PromptTokens);
+        activity.SetTag("strata.request.id", string.Join(",", handles.Select(h => h.Id)));
+        activity.SetTag("gen_ai.usage.input_tokens", handles.Sum(h => h.PromptTokens));
         activity.SetTag("gen_ai.usage.output_tokens", completionTokens);
-        activity.SetTag("strata.cached_tokens", handle.CachedTokens);
+        activity.SetTag("strata.cached_tokens", handles.Sum(h => h.CachedTokens));
         activity.SetTag("gen_ai.response.finish_reasons", finishReasons);
         if (completed)
-            AddTimeline(activity, handle.Timeline);
+        {
+            foreach (var handle in handles)
+                AddTimeline(activity, handle.Timeline);
+        }
         else
+        {
             activity.SetStatus(ActivityStatusCode.Error, "cancelled or failed before it finished");
+        }
         activity.Stop();
     }
 
