@@ -1,4 +1,5 @@
 using Strata.Engine;
+using Strata.KvCache;
 using Strata.Models;
 
 namespace Strata.Cli;

@@ -1,5 +1,5 @@
 using Strata.Engine.Guard;
-using Strata.Models.Kv;
+using Strata.KvCache;
 
 namespace Strata.Engine;
 

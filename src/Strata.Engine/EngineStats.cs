@@ -23,4 +23,10 @@ public sealed record EngineStats
     /// <summary>Loads from lower tiers: how many, and their total time.</summary>
     public int Prefetches { get; init; }
     public double PrefetchSeconds { get; init; }
+
+    /// <summary>The tiers below the working pool, top to bottom (empty when there are none).</summary>
+    public IReadOnlyList<TierStats> Tiers { get; init; } = [];
+
+    /// <summary>The tier named <paramref name="name"/>, or null when the engine has none of that name.</summary>
+    public TierStats? Tier(string name) => Tiers.FirstOrDefault(t => t.Name == name);
 }

@@ -4,8 +4,10 @@ namespace Strata.KvCache;
 
 /// <summary>
 /// Gives sequences the blocks their positions need. Every method comes as a check/act pair
-/// (<see cref="CanReserve"/> / <see cref="Reserve"/>) so the scheduler can decide before it commits. The invariant:
-/// a table covering L positions holds exactly ceil(L / BlockSize) blocks. Not thread-safe: the engine loop owns it.
+/// (<see cref="CanReserve"/> / <see cref="Reserve"/>) so the caller can decide before it commits. The invariant:
+/// a table covering L positions holds exactly ceil(L / BlockSize) blocks. A method that takes blocks out of the free
+/// queue may evict cached blocks; it appends them to the caller's list, whose contents are still intact, so the caller
+/// can move them to a lower tier. Not thread-safe: the engine loop owns it.
 /// </summary>
 public sealed class BlockManager
 {
@@ -17,19 +19,13 @@ public sealed class BlockManager
         Pool = new BlockPool(blockCount);
         BlockSize = blockSize;
         if (prefixCaching)
-        {
             Prefixes = new PrefixIndex(blockCount);
-            Pool.Evicting = Evict;
-        }
     }
 
-    public BlockPool Pool { get; }
+    internal BlockPool Pool { get; }
 
     /// <summary>The index of cached full blocks, or null when prefix caching is off.</summary>
     public PrefixIndex? Prefixes { get; }
-
-    /// <summary>Called with a cached block about to be reused; its contents are still intact (to move them to a lower tier).</summary>
-    public Action<int, CachedBlock>? Evicted { get; set; }
 
     /// <summary>Cached blocks dropped from the working pool so far.</summary>
     public long Evictions { get; private set; }
@@ -62,9 +58,9 @@ public sealed class BlockManager
     /// <summary>
     /// Grows <paramref name="table"/> to cover <paramref name="positions"/> positions and gives it private copies of
     /// any shared block in the range it is about to write; the copies the caller must perform are appended to
-    /// <paramref name="copies"/>.
+    /// <paramref name="copies"/>, cached blocks given up for them to <paramref name="evicted"/>.
     /// </summary>
-    public void Reserve(BlockTable table, int writeFrom, int positions, List<BlockCopy> copies)
+    public void Reserve(BlockTable table, int writeFrom, int positions, List<BlockCopy> copies, List<EvictedBlock> evicted)
     {
         if (!CanReserve(table, writeFrom, positions))
             throw new InvalidOperationException($"not enough free KV blocks for {positions} positions");
@@ -73,13 +69,24 @@ public sealed class BlockManager
             var shared = table[i];
             if (Pool.RefCount(shared) == 1)
                 continue;
-            var copy = Pool.Allocate();
+            var copy = Allocate(evicted);
             Pool.Release(shared);
             table.Replace(i, copy);
             copies.Add(new BlockCopy(shared, copy));
         }
         while (table.Count < BlocksFor(positions))
-            table.Add(Pool.Allocate());
+            table.Add(Allocate(evicted));
+    }
+
+    /// <summary>Shrinks <paramref name="table"/> to cover <paramref name="positions"/> positions (draft tokens that were not accepted), releasing the blocks past them last first.</summary>
+    public void Truncate(BlockTable table, int positions)
+    {
+        var keep = BlocksFor(positions);
+        if (keep > table.Count)
+            throw new ArgumentOutOfRangeException(nameof(positions), positions, $"the table covers only {table.Count} blocks");
+        for (var i = table.Count - 1; i >= keep; i--)
+            Pool.Release(table[i]);
+        table.Shrink(keep);
     }
 
     /// <summary>The blocks holding the longest run of <paramref name="keys"/> from the start (each verified against its tokens).</summary>
@@ -117,9 +124,9 @@ public sealed class BlockManager
     }
 
     /// <summary>Appends a fresh block that will receive a payload loaded from a lower tier, and makes it findable.</summary>
-    public int AttachLoaded(BlockTable table, CachedBlock entry)
+    public int AttachLoaded(BlockTable table, CachedBlock entry, List<EvictedBlock> evicted)
     {
-        var block = Pool.Allocate();
+        var block = Allocate(evicted);
         table.Add(block);
         Prefixes?.TryRegister(block, entry);
         return block;
@@ -150,13 +157,13 @@ public sealed class BlockManager
         }
     }
 
-    /// <summary>Forgets every cached block nobody references (each passes through <see cref="Evicted"/> first).</summary>
-    public void EvictUnreferenced()
+    /// <summary>Forgets every cached block nobody references, appending each to <paramref name="evicted"/>.</summary>
+    public void EvictUnreferenced(List<EvictedBlock> evicted)
     {
         if (Prefixes is null)
             return;
         foreach (var block in Pool.FreeQueue().ToList())
-            Evict(block);
+            Evict(block, evicted);
     }
 
     /// <summary>A new table sharing every block of <paramref name="table"/> (for n &gt; 1 choices of one prompt).</summary>
@@ -201,11 +208,20 @@ public sealed class BlockManager
         }
     }
 
-    private void Evict(int block)
+    /// <summary>Takes the least recently released free block; a cached one leaves the prefix index.</summary>
+    private int Allocate(List<EvictedBlock> evicted)
+    {
+        var block = Pool.Allocate();
+        if (Prefixes is not null)
+            Evict(block, evicted);
+        return block;
+    }
+
+    private void Evict(int block, List<EvictedBlock> evicted)
     {
         if (Prefixes!.Forget(block) is not { } entry)
             return;
         Evictions++;
-        Evicted?.Invoke(block, entry);
+        evicted.Add(new EvictedBlock(block, entry));
     }
 }

@@ -4,9 +4,10 @@ namespace Strata.KvCache;
 /// Reference counts for a fixed number of KV blocks and the queue of unreferenced ones. A block is either in use
 /// (count ≥ 1) or in the free queue; blocks enter the queue at the back when released and are handed out from the
 /// front, so the least recently released block is reused first. That order is the LRU eviction order of cached
-/// blocks; <see cref="Revive"/> takes a block back out of the queue in O(1) when a cache hit wants it.
+/// blocks; <see cref="Revive"/> takes a block back out of the queue in O(1) when a cache hit wants it. A block handed
+/// out again may still be in the prefix index: its owner (<see cref="BlockManager"/>) evicts that entry.
 /// </summary>
-public sealed class BlockPool
+internal sealed class BlockPool
 {
     private const int None = -1;
 
@@ -33,9 +34,6 @@ public sealed class BlockPool
 
     public int UsedCount => Capacity - FreeCount;
 
-    /// <summary>Called with a block about to be reused; the prefix cache drops its entry for it.</summary>
-    public Action<int>? Evicting { get; set; }
-
     public int RefCount(int block) => _refCounts[block];
 
     /// <summary>Takes the least recently released free block, with a reference count of 1.</summary>
@@ -45,7 +43,6 @@ public sealed class BlockPool
             throw new InvalidOperationException("no free KV blocks");
         var block = _head;
         Unlink(block);
-        Evicting?.Invoke(block);
         _refCounts[block] = 1;
         return block;
     }

@@ -26,5 +26,7 @@ public sealed class BlockTable
 
     internal void Replace(int index, int block) => _blocks[index] = block;
 
+    internal void Shrink(int count) => Count = count;
+
     internal void Clear() => Count = 0;
 }

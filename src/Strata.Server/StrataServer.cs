@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -31,7 +30,6 @@ public sealed class StrataServer : IAsyncDisposable
     private readonly ServerOptions _options;
     private readonly ServingState _state;
     private readonly ILogger _logger;
-    private readonly EngineTraceLog _engineLog;
 
     private StrataServer(WebApplication app, ServerOptions options, Uri baseAddress)
     {
@@ -39,8 +37,6 @@ public sealed class StrataServer : IAsyncDisposable
         _options = options;
         _state = app.Services.GetRequiredService<ServingState>();
         _logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
-        _engineLog = new EngineTraceLog(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Strata.Engine"));
-        Trace.Listeners.Add(_engineLog);
         BaseAddress = baseAddress;
     }
 
@@ -110,8 +106,8 @@ public sealed class StrataServer : IAsyncDisposable
         var address = new Uri(app.Urls.First());
         var logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
         logger.LogInformation(
-            "Serving {Model} at {Url}: {Blocks} KV blocks of {BlockSize} tokens ({KvType}), step budget {Budget} tokens, max model length {MaxModelLength}",
-            engine.Model.Name, address, engine.KvBlockCount, engine.Options.BlockSize, engine.Options.KvDataType, engine.MaxBatchedTokens, engine.MaxModelLength);
+            "Serving {Model} at {Url}: {KvCache}, step budget {Budget} tokens, max model length {MaxModelLength}",
+            engine.Model.Name, address, engine.KvCacheSummary, engine.MaxBatchedTokens, engine.MaxModelLength);
         return new StrataServer(app, options, address);
     }
 
@@ -137,7 +133,6 @@ public sealed class StrataServer : IAsyncDisposable
     /// <summary>Stops listening; requests still running are cancelled in the engine and end at once.</summary>
     public async ValueTask DisposeAsync()
     {
-        Trace.Listeners.Remove(_engineLog);
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

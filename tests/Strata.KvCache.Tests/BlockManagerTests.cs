@@ -14,7 +14,7 @@ public sealed class BlockManagerTests
         var manager = new BlockManager(8, 16);
         var table = new BlockTable();
 
-        manager.Reserve(table, 0, positions, []);
+        manager.Reserve(table, 0, positions, [], []);
 
         Assert.Equal(blocks, table.Count);
         Assert.Equal(8 - blocks, manager.FreeBlocks);
@@ -28,7 +28,7 @@ public sealed class BlockManagerTests
         var table = new BlockTable();
         for (var length = 1; length <= 9; length++)
         {
-            manager.Reserve(table, length - 1, length, []);
+            manager.Reserve(table, length - 1, length, [], []);
             Assert.Equal(manager.BlocksFor(length), table.Count);
         }
         manager.CheckIntegrity([table]);
@@ -41,7 +41,7 @@ public sealed class BlockManagerTests
         var table = new BlockTable();
 
         Assert.False(manager.CanReserve(table, 0, 9));
-        Assert.Throws<InvalidOperationException>(() => manager.Reserve(table, 0, 9, []));
+        Assert.Throws<InvalidOperationException>(() => manager.Reserve(table, 0, 9, [], []));
         Assert.Equal(0, table.Count);
         manager.CheckIntegrity([table]);
     }
@@ -51,14 +51,14 @@ public sealed class BlockManagerTests
     {
         var manager = new BlockManager(8, 4);
         var parent = new BlockTable();
-        manager.Reserve(parent, 0, 6, []);
+        manager.Reserve(parent, 0, 6, [], []);
         var child = manager.Fork(parent);
         Assert.Equal(parent.InUse, child.InUse);
         Assert.Equal(2, manager.UsedBlocks);
 
         var copies = new List<BlockCopy>();
         Assert.Equal(1, manager.BlocksNeeded(child, 6, 7));
-        manager.Reserve(child, 6, 7, copies);
+        manager.Reserve(child, 6, 7, copies, []);
 
         Assert.Equal([new BlockCopy(parent[1], child[1])], copies);
         Assert.Equal(parent[0], child[0]);
@@ -69,11 +69,42 @@ public sealed class BlockManagerTests
     }
 
     [Fact]
+    public void Truncate_RejectedDraftPositions_ReleasesBlocksPastTheKeptOnes()
+    {
+        var manager = new BlockManager(8, 4);
+        var table = new BlockTable();
+        manager.Reserve(table, 0, 13, [], []);
+        var kept = table.InUse.Take(2).ToArray();
+
+        manager.Truncate(table, 6);
+
+        Assert.Equal(kept, table.InUse);
+        Assert.Equal(6, manager.FreeBlocks);
+        Assert.Throws<ArgumentOutOfRangeException>(() => manager.Truncate(table, 9));
+        manager.CheckIntegrity([table]);
+    }
+
+    [Fact]
+    public void Truncate_SharedBlock_DropsOnlyThisTablesReference()
+    {
+        var manager = new BlockManager(8, 4);
+        var parent = new BlockTable();
+        manager.Reserve(parent, 0, 8, [], []);
+        var child = manager.Fork(parent);
+
+        manager.Truncate(child, 4);
+
+        Assert.Equal(2, manager.UsedBlocks);
+        Assert.Equal(1, manager.Pool.RefCount(parent[1]));
+        manager.CheckIntegrity([parent, child]);
+    }
+
+    [Fact]
     public void Free_ReleasesTailFirst_SoLeavesAreReusedFirst()
     {
         var manager = new BlockManager(3, 4);
         var table = new BlockTable();
-        manager.Reserve(table, 0, 12, []);
+        manager.Reserve(table, 0, 12, [], []);
         var blocks = table.InUse.ToArray();
 
         manager.Free(table);
@@ -88,7 +119,7 @@ public sealed class BlockManagerTests
     {
         var manager = new BlockManager(4, 4);
         var table = new BlockTable();
-        manager.Reserve(table, 0, 8, []);
+        manager.Reserve(table, 0, 8, [], []);
 
         Assert.Throws<InvalidOperationException>(() => manager.CheckIntegrity([]));
     }

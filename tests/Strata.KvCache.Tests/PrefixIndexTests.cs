@@ -6,15 +6,16 @@ namespace Strata.KvCache.Tests;
 public sealed class PrefixIndexTests
 {
     private const int BlockSize = 4;
+    private static readonly CacheIdentity Identity = new([1, 2, 3], KvDataType.F16, BlockSize);
     private static readonly BlockKey Root = BlockKey.Root([1, 2, 3], "");
 
     /// <summary>Allocates and registers the full blocks of <paramref name="tokens"/> in a fresh table.</summary>
     private static (BlockTable Table, List<BlockKey> Keys) Fill(BlockManager manager, int[] tokens)
     {
         var table = new BlockTable();
-        manager.Reserve(table, 0, tokens.Length, []);
+        manager.Reserve(table, 0, tokens.Length, [], []);
         var keys = new List<BlockKey>();
-        PrefixHasher.Extend(keys, Root, tokens, BlockSize, tokens.Length / BlockSize);
+        Identity.Extend(keys, Root, tokens, tokens.Length / BlockSize);
         for (var i = 0; i < keys.Count; i++)
             manager.Register(table[i], new CachedBlock(keys[i], i == 0 ? Root : keys[i - 1], tokens[(i * BlockSize)..((i + 1) * BlockSize)]));
         return (table, keys);
@@ -63,17 +64,16 @@ public sealed class PrefixIndexTests
     public void Evict_LeastRecentlyReleasedFirst_LeavesBeforeParents()
     {
         var manager = new BlockManager(4, BlockSize, prefixCaching: true);
-        var evicted = new List<BlockKey>();
-        manager.Evicted = (_, entry) => evicted.Add(entry.Key);
         var (first, firstKeys) = Fill(manager, [1, 2, 3, 4, 5, 6, 7, 8]);
         var (second, secondKeys) = Fill(manager, [9, 9, 9, 9, 8, 8, 8, 8]);
         manager.Free(first);
         manager.Free(second);
 
         var fresh = new BlockTable();
-        manager.Reserve(fresh, 0, 12, []);
+        var evicted = new List<EvictedBlock>();
+        manager.Reserve(fresh, 0, 12, [], evicted);
 
-        Assert.Equal([firstKeys[1], firstKeys[0], secondKeys[1]], evicted);
+        Assert.Equal([firstKeys[1], firstKeys[0], secondKeys[1]], evicted.Select(e => e.Entry.Key));
         Assert.Equal(3, manager.Evictions);
         Assert.Single(manager.FindCached(secondKeys, [9, 9, 9, 9, 8, 8, 8, 8]));
         manager.CheckIntegrity([fresh]);
@@ -91,7 +91,7 @@ public sealed class PrefixIndexTests
         manager.Attach(reuse, manager.FindCached(aKeys, [1, 1, 1, 1]));
         manager.Free(reuse);
 
-        manager.Reserve(new BlockTable(), 0, 4, []);
+        manager.Reserve(new BlockTable(), 0, 4, [], []);
 
         Assert.Single(manager.FindCached(aKeys, [1, 1, 1, 1]));
         Assert.Empty(manager.FindCached(bKeys, [2, 2, 2, 2]));
@@ -132,15 +132,14 @@ public sealed class PrefixIndexTests
     public void EvictUnreferenced_DemotesFreeCachedBlocksOnly()
     {
         var manager = new BlockManager(4, BlockSize, prefixCaching: true);
-        var evicted = new List<BlockKey>();
-        manager.Evicted = (_, entry) => evicted.Add(entry.Key);
         var (released, releasedKeys) = Fill(manager, [1, 1, 1, 1]);
         var (held, heldKeys) = Fill(manager, [2, 2, 2, 2]);
         manager.Free(released);
 
-        manager.EvictUnreferenced();
+        var evicted = new List<EvictedBlock>();
+        manager.EvictUnreferenced(evicted);
 
-        Assert.Equal(releasedKeys, evicted);
+        Assert.Equal(releasedKeys, evicted.Select(e => e.Entry.Key));
         Assert.Empty(manager.FindCached(releasedKeys, [1, 1, 1, 1]));
         Assert.Single(manager.FindCached(heldKeys, [2, 2, 2, 2]));
         manager.CheckIntegrity([held]);

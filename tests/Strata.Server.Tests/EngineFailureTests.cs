@@ -1,6 +1,9 @@
 using System.Net;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
+using Strata.Engine;
+using Strata.Engine.Core;
+using Strata.Engine.Running;
 
 namespace Strata.Server.Tests;
 
@@ -13,8 +16,9 @@ public sealed class EngineFailureTests
         using var logs = new CapturedLogs();
         using var factory = logs.CreateFactory();
         await using var server = await RunningServer.StartAsync(serverOptions: new ServerOptions { LoggerFactory = factory });
-        // The engine has no seam for a failing runner yet: taking its runner away makes the next step throw, as a bug would.
-        typeof(Engine.InferenceEngine).GetField("_runner", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(server.Engine, null);
+        // A runner that throws in place of the model's, as a bug or a failed allocation would.
+        var parts = (EngineParts)typeof(InferenceEngine).GetFields(BindingFlags.NonPublic | BindingFlags.Instance).Single(f => f.FieldType == typeof(EngineParts)).GetValue(server.Engine)!;
+        typeof(EngineCore).GetFields(BindingFlags.NonPublic | BindingFlags.Instance).Single(f => f.FieldType == typeof(IStepRunner)).SetValue(parts.Core, new FailingRunner());
 
         using var response = await server.PostAsync("/v1/completions", new { prompt = "Once upon a time", max_tokens = 4 });
         using var health = await server.Http.GetAsync("/health");

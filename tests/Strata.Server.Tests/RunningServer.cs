@@ -40,7 +40,8 @@ internal sealed class RunningServer : IAsyncDisposable
     public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null, ServerOptions? serverOptions = null)
     {
         var model = LoadedModel.Load(modelPath ?? ModelFiles.Stories);
-        var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine);
+        // The engine logs where the server does, as `strata serve` wires them.
+        var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine, serverOptions?.LoggerFactory);
         var options = (serverOptions ?? new ServerOptions { LogLevel = LogLevel.Error }) with { Port = 0, ApiKeys = apiKey is null ? [] : [apiKey] };
         var server = await StrataServer.StartAsync(engine, options);
         return new RunningServer(model, engine, server, apiKey);

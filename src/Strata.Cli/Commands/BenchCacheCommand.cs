@@ -1,3 +1,4 @@
+using Strata.KvCache;
 using System.CommandLine;
 using System.Diagnostics;
 using Strata.Engine;
@@ -36,7 +37,7 @@ internal static class BenchCacheCommand
             if (prefixLength < 16 || suffixLength < 1)
                 throw new ArgumentException("--prefix must be at least 16 and --suffix at least 1");
             var diskDirectory = result.GetValue(directory) ?? Path.Combine(Path.GetTempPath(), $"strata-bench-cache-{Environment.ProcessId}");
-            var layout = loaded.Model.KvLayout(16, Models.Kv.KvDataType.F16);
+            var layout = loaded.Model.KvLayout(16, KvDataType.F16);
             var prefixBytes = (long)(prefixLength / 16) * layout.BlockBytes;
             var options = new EngineOptions
             {
@@ -71,10 +72,10 @@ internal static class BenchCacheCommand
                     using var other = InferenceEngine.Start(loaded, options with { HostCacheBytes = 0, DiskCacheDirectory = null });
                     await TimeFirstToken(other, tokens.Warmup());
                     runs.Add(("remote tier", await TimeFirstToken(other, tokens.Next())));
-                    var traffic = other.TierTraffic.GetValueOrDefault("remote");
-                    Console.Error.WriteLine($"remote tier: {traffic.Blocks} blocks, {traffic.Bytes / 1e6:F0} MB read in {traffic.Seconds * 1000:F0} ms = {traffic.Bytes / 1e6 / Math.Max(traffic.Seconds, 1e-9):F0} MB/s");
-                    Console.Error.WriteLine($"remote store as the first node saw it: {engine.RemoteCacheStats}");
-                    Console.Error.WriteLine($"remote store as the second node saw it: {other.RemoteCacheStats}");
+                    var remote = other.Stats.Tier("remote")!;
+                    Console.Error.WriteLine($"remote tier: {remote.LoadedBlocks} blocks, {remote.LoadedBytes / 1e6:F0} MB read in {remote.LoadSeconds * 1000:F0} ms = {remote.LoadedBytes / 1e6 / Math.Max(remote.LoadSeconds, 1e-9):F0} MB/s");
+                    Console.Error.WriteLine($"remote store as the first node saw it: {Describe(engine.Stats.Tier("remote")!)}");
+                    Console.Error.WriteLine($"remote store as the second node saw it: {Describe(remote)}");
                 }
 
                 Console.WriteLine($"model {loaded.Name}, prefix {prefixLength} tokens ({prefixBytes / 1048576.0:F0} MiB of KV), suffix {suffixLength}, {options.Threads} threads");
@@ -114,6 +115,9 @@ internal static class BenchCacheCommand
         }
         return (seconds, handle.CachedTokens);
     }
+
+    private static string Describe(TierStats tier) =>
+        string.Join(", ", new[] { $"hits {tier.Hits}", $"misses {tier.Misses}", $"written {tier.BytesWritten} B" }.Concat(tier.Details.Select(d => $"{d.Name} {d.Value}")));
 
     /// <summary>One fixed random prefix (BOS first) and a fresh random suffix per prompt.</summary>
     private sealed class PromptMaker(LoadedModel model, int prefixLength, int suffixLength)

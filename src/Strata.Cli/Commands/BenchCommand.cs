@@ -18,13 +18,13 @@ internal static class BenchCommand
     public static Command Create()
     {
         var model = new Option<string?>("--model", "-m") { Description = "GGUF model to benchmark" };
-        var prompt = new Option<int>("--prompt", "-p") { Description = "Prompt length of the prefill test", DefaultValueFactory = _ => 512 };
-        var gen = new Option<int>("--gen", "-n") { Description = "Tokens generated per decode test", DefaultValueFactory = _ => 128 };
-        var depth = new Option<int>("--depth", "-d") { Description = "Context depth of the second decode test", DefaultValueFactory = _ => 512 };
+        var prompt = new Option<int>("--prompt", "-p") { Description = "Prompt length of the prefill test", DefaultValueFactory = _ => 512 }.MustBePositive();
+        var gen = new Option<int>("--gen", "-n") { Description = "Tokens generated per decode test", DefaultValueFactory = _ => 128 }.MustBePositive();
+        var depth = new Option<int>("--depth", "-d") { Description = "Context depth of the second decode test", DefaultValueFactory = _ => 512 }.MustNotBeNegative();
         var batch = new Option<string>("--batch", "-b") { Description = "Sequence counts decoding together, comma-separated", DefaultValueFactory = _ => "1,4,16,32" };
-        var batchPrompt = new Option<int>("--batch-prompt") { Description = "Prompt length of each sequence in the batched test", DefaultValueFactory = _ => 128 };
-        var threads = new Option<int>("--threads", "-t") { Description = "Compute threads", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var repetitions = new Option<int>("--repetitions", "-r") { Description = "Timed repetitions of each test", DefaultValueFactory = _ => 3 };
+        var batchPrompt = new Option<int>("--batch-prompt") { Description = "Prompt length of each sequence in the batched test", DefaultValueFactory = _ => 128 }.MustBePositive();
+        var threads = ThreadsOption.Create();
+        var repetitions = new Option<int>("--repetitions", "-r") { Description = "Timed repetitions of each test", DefaultValueFactory = _ => 3 }.MustBePositive();
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
         var plot = new Option<string?>("--plot") { Description = "Also draw PNG charts into this directory: single-sequence speeds, batched decode", HelpName = "dir" };
         var command = new Command("bench", "Measure prefill, decode and batched decode speed of a model")
@@ -36,14 +36,14 @@ internal static class BenchCommand
             var options = new ModelBenchOptions
             {
                 ModelPath = result.GetValue(model) ?? throw new ArgumentException("--model is required"),
-                Prompt = Positive(result.GetValue(prompt), "--prompt"),
-                Generate = Positive(result.GetValue(gen), "--gen"),
-                Depth = Math.Max(0, result.GetValue(depth)),
+                Prompt = result.GetValue(prompt),
+                Generate = result.GetValue(gen),
+                Depth = result.GetValue(depth),
                 Batches = result.GetValue(batch)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(b => Positive(int.Parse(b, CultureInfo.InvariantCulture), "--batch")).ToArray(),
-                BatchedPrompt = Positive(result.GetValue(batchPrompt), "--batch-prompt"),
-                Threads = Positive(result.GetValue(threads), "--threads"),
-                Repetitions = Positive(result.GetValue(repetitions), "--repetitions"),
+                    .Select(b => OptionRules.Positive(int.Parse(b, CultureInfo.InvariantCulture), "--batch")).ToArray(),
+                BatchedPrompt = result.GetValue(batchPrompt),
+                Threads = result.GetValue(threads),
+                Repetitions = result.GetValue(repetitions),
             };
             var report = Measure(options);
             Print(report);
@@ -94,7 +94,4 @@ internal static class BenchCommand
     }
 
     private static string F(double tokensPerSecond) => tokensPerSecond.ToString("F1", CultureInfo.InvariantCulture);
-
-    private static int Positive(int value, string name) =>
-        value > 0 ? value : throw new ArgumentException($"{name} must be positive");
 }

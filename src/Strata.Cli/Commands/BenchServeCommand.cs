@@ -60,13 +60,13 @@ internal static class BenchServeCommand
                 "shared-prefix" when result.GetResult(numPrompts) is { Implicit: false } =>
                     throw new ArgumentException("--num-prompts does not apply to shared-prefix, which sends groups × questions"),
                 "shared-prefix" => (BenchmarkDataset)new SharedPrefixDataset(
-                    Positive(result.GetValue(groups), "--shared-prefix-groups"),
-                    Positive(result.GetValue(prefixLength), "--shared-prefix-len"),
-                    Positive(result.GetValue(questions), "--questions-per-group"),
-                    Positive(result.GetValue(questionLength), "--question-len"),
-                    Positive(result.GetValue(outputLength), "--random-output-len")),
+                    OptionRules.Positive(result.GetValue(groups), "--shared-prefix-groups"),
+                    OptionRules.Positive(result.GetValue(prefixLength), "--shared-prefix-len"),
+                    OptionRules.Positive(result.GetValue(questions), "--questions-per-group"),
+                    OptionRules.Positive(result.GetValue(questionLength), "--question-len"),
+                    OptionRules.Positive(result.GetValue(outputLength), "--random-output-len")),
                 _ => new RandomDataset(
-                    Positive(result.GetValue(numPrompts), "--num-prompts"),
+                    OptionRules.Positive(result.GetValue(numPrompts), "--num-prompts"),
                     Lengths(result.GetValue(inputLength), "--random-input-len", result.GetValue(rangeRatio)),
                     Lengths(result.GetValue(outputLength), "--random-output-len", result.GetValue(rangeRatio))),
             };
@@ -78,8 +78,8 @@ internal static class BenchServeCommand
                 ApiKey = result.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
                 Dataset = chosenDataset,
                 RequestRate = result.GetValue(requestRate),
-                Burstiness = Positive(result.GetValue(burstiness), "--burstiness"),
-                MaxConcurrency = result.GetValue(maxConcurrency) is { } limit ? Positive(limit, "--max-concurrency") : null,
+                Burstiness = OptionRules.Positive(result.GetValue(burstiness), "--burstiness"),
+                MaxConcurrency = result.GetValue(maxConcurrency) is { } limit ? OptionRules.Positive(limit, "--max-concurrency") : null,
                 Temperature = result.GetValue(temperature),
                 IgnoreEos = result.GetValue(ignoreEos),
                 LogitBias = result.GetValue(logitBias) is { } bias ? ParseLogitBias(bias) : null,
@@ -120,11 +120,8 @@ internal static class BenchServeCommand
     {
         if (rangeRatio is < 0 or >= 1)
             throw new ArgumentException($"--random-range-ratio must be in [0, 1), got {rangeRatio}");
-        return new LengthRange(Positive(target, name), rangeRatio);
+        return new LengthRange(OptionRules.Positive(target, name), rangeRatio);
     }
-
-    private static T Positive<T>(T value, string name) where T : System.Numerics.INumber<T> =>
-        value > T.Zero ? value : throw new ArgumentException($"{name} must be positive, got {value}");
 
     private static JsonElement ParseLogitBias(string text)
     {

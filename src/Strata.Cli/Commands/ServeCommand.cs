@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Strata.Engine;
 using Strata.Engine.Guard;
+using Strata.KvCache;
 using Strata.Models;
-using Strata.Models.Kv;
 using Strata.Server;
 using Microsoft.Extensions.Logging;
 
@@ -23,16 +23,16 @@ internal static class ServeCommand
         var defaults = new EngineOptions();
         var model = ModelOption.Create();
         var host = new Option<string>("--host") { Description = "IP address to listen on, or localhost", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = Check(new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8000 }, v => v is >= 0 and <= 65535, "must be in [0, 65535]");
+        var port = new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8000 }.MustBe(v => v is >= 0 and <= 65535, "must be in [0, 65535]");
         var threads = ThreadsOption.Create();
         var kvMemory = SizeOption("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: --max-num-seqs full-length sequences, at most 2GiB]");
-        var blockSize = Positive(new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize });
+        var blockSize = new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize }.MustBePositive();
         var kvType = new Option<string>("--kv-cache-dtype") { Description = "Element type of the KV cache", DefaultValueFactory = _ => "f16" };
         kvType.AcceptOnlyFromAmong("f16", "f32");
-        var batchedTokens = NonNegative(new Option<int>("--max-num-batched-tokens") { Description = "Token budget of one engine step (default: measured for a ~100 ms step, at least 64)" });
-        var sequences = Positive(new Option<int>("--max-num-seqs") { Description = "Sequences that may run at once", DefaultValueFactory = _ => defaults.MaxSequences });
-        var queue = Positive(new Option<int>("--max-queue") { Description = "Requests that may wait; more are refused with 503", DefaultValueFactory = _ => defaults.MaxQueue });
-        var maxModelLength = NonNegative(new Option<int>("--max-model-len") { Description = "Longest sequence, prompt plus output (default: the model's context)" });
+        var batchedTokens = new Option<int>("--max-num-batched-tokens") { Description = "Token budget of one engine step (default: measured for a ~100 ms step, at least 64)" }.MustNotBeNegative();
+        var sequences = new Option<int>("--max-num-seqs") { Description = "Sequences that may run at once", DefaultValueFactory = _ => defaults.MaxSequences }.MustBePositive();
+        var queue = new Option<int>("--max-queue") { Description = "Requests that may wait; more are refused with 503", DefaultValueFactory = _ => defaults.MaxQueue }.MustBePositive();
+        var maxModelLength = new Option<int>("--max-model-len") { Description = "Longest sequence, prompt plus output (default: the model's context)" }.MustNotBeNegative();
         var apiKeys = new Option<string[]>("--api-key")
         {
             Description = "Require 'Authorization: Bearer KEY' on /v1 requests; repeat for several keys (each a tenant with its own cache)",
@@ -105,7 +105,7 @@ internal static class ServeCommand
                 Guard = contentGuard,
                 KvCacheBytes = result.GetValue(kvMemory) ?? EngineSizing.DefaultKvCacheBytes(loaded, engineOptions),
             };
-            using var engine = InferenceEngine.Start(loaded, engineOptions);
+            using var engine = InferenceEngine.Start(loaded, engineOptions, loggerFactory);
             await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
             await server.WaitForShutdownAsync(cancellation);
             return 0;
@@ -151,20 +151,5 @@ internal static class ServeCommand
             return span;
         result.AddError($"{((OptionResult)result.Parent!).Option.Name} must be a duration like 24h, 30m, 90s or 7d, got '{text}'");
         return null;
-    }
-
-    private static Option<int> Positive(Option<int> option) => Check(option, v => v >= 1, "must be at least 1");
-
-    private static Option<int> NonNegative(Option<int> option) => Check(option, v => v >= 0, "must not be negative");
-
-    /// <summary>Adds a range check; a value that is not a number at all is already an error of the parser's own.</summary>
-    private static Option<int> Check(Option<int> option, Func<int, bool> valid, string rule)
-    {
-        option.Validators.Add(r =>
-        {
-            if (r.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && !valid(value))
-                r.AddError($"{option.Name} {rule}, got {value}");
-        });
-        return option;
     }
 }

@@ -5,10 +5,9 @@ namespace Strata.Cli.Commands;
 /// <summary>The <c>-t/--threads</c> option: compute threads, every core by default.</summary>
 internal static class ThreadsOption
 {
-    public static Option<int> Create() => new("--threads", "-t")
+    public static Option<int> Create() => new Option<int>("--threads", "-t")
     {
         Description = "Compute threads (default: every core)",
         DefaultValueFactory = _ => Environment.ProcessorCount,
-        Validators = { r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--threads must be at least 1"); } },
-    };
+    }.MustBePositive();
 }

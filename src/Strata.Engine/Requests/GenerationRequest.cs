@@ -24,7 +24,13 @@ public sealed record GenerationRequest
     /// <summary>Every choice's output must be a sentence of this grammar (structured output); null leaves it free.</summary>
     public TokenGrammar? Grammar { get; init; }
 
-    /// <summary>Isolates this request's cached prefixes: only requests with the same salt share KV blocks.</summary>
+    /// <summary>How urgent the request is (lower first); the default first-come-first-served order does not use it.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>Who asks (a digest of the API key); tenants never share KV blocks.</summary>
+    public string Tenant { get; init; } = "";
+
+    /// <summary>Isolates this request's cached prefixes: only requests of one tenant with the same salt share KV blocks.</summary>
     public string CacheSalt { get; init; } = "";
 
     /// <summary>Keep this prompt's cached blocks resident (a hot system prompt), for <see cref="CacheTtl"/>.</summary>

@@ -1,24 +1,29 @@
-using System.Diagnostics;
-
 namespace Strata.Engine.Requests;
 
 /// <summary>
 /// Where one request spent its time in the engine, for tracing: waiting to be admitted, its prefix match and the loads
-/// of cached blocks from lower tiers, each prefill chunk, and decoding. Times are <see cref="Stopwatch"/> timestamps.
-/// Written by the engine thread only; read once the request's last event has been received. Decoding is kept as one
-/// span (first step to last, with a step count), so the decode loop records without allocating.
+/// of cached blocks from lower tiers, each prefill chunk, and decoding. Times are timestamps of the engine core's
+/// clock (<see cref="SubmittedUtc"/> and <see cref="Elapsed"/> turn them into wall-clock times). Written by the engine thread only; read once the
+/// request's last event has been received. Decoding is kept as one span (first step to last, with a step count), so the
+/// decode loop records without allocating.
 /// </summary>
 public sealed class RequestTimeline
 {
     private readonly List<TimelineSpan> _prefill = [];
     private readonly List<TierLoad> _loads = [];
+    private long _decodeStart;
+    private long _decodeEnd;
+    private int _decodeSteps;
 
     internal RequestTimeline(long submitted) => Submitted = submitted;
 
     public long Submitted { get; }
 
-    /// <summary>When the request's first chunk was scheduled (0 until then): the end of its wait in the queue.</summary>
-    public long Admitted { get; private set; }
+    /// <summary>The clock the timestamps are of: the engine core's, given when it admits the request.</summary>
+    internal TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>When the request's first chunk was scheduled (null until then): the end of its wait in the queue.</summary>
+    public long? Admitted { get; private set; }
 
     /// <summary>Prompt tokens the prefix match found, in the working pool or loaded from lower tiers.</summary>
     public int CachedTokens { get; private set; }
@@ -37,9 +42,11 @@ public sealed class RequestTimeline
     /// <summary>Steps that decoded this request: the first one's start to the last one's end, and how many.</summary>
     public TimelineSpan? Decode => _decodeSteps == 0 ? null : new TimelineSpan(_decodeStart, _decodeEnd, _decodeSteps);
 
-    private long _decodeStart;
-    private long _decodeEnd;
-    private int _decodeSteps;
+    /// <summary>The wall-clock time of <see cref="Submitted"/>, by one reading of the engine's clock.</summary>
+    public DateTime SubmittedUtc() => (Clock.GetUtcNow() - Clock.GetElapsedTime(Submitted)).UtcDateTime;
+
+    /// <summary>The time between two of this timeline's timestamps.</summary>
+    public TimeSpan Elapsed(long from, long to) => Clock.GetElapsedTime(from, to);
 
     internal void OnAdmitted(long now, int cachedTokens, int poolBlocks, int loadedBlocks)
     {
@@ -60,9 +67,3 @@ public sealed class RequestTimeline
         _decodeEnd = end;
     }
 }
-
-/// <summary>A stretch of a request's time: Stopwatch timestamps and a count (tokens or steps).</summary>
-public readonly record struct TimelineSpan(long Start, long End, int Count);
-
-/// <summary>Cached blocks loaded from a lower tier (the tier that supplied the first block; null when none arrived).</summary>
-public readonly record struct TierLoad(long Start, long End, int Blocks, string? Tier);

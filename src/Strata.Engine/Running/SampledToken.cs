@@ -3,5 +3,11 @@ using Strata.Engine.Scheduling;
 
 namespace Strata.Engine.Running;
 
-/// <summary>A token chosen for <see cref="Choice"/> of the request that <see cref="Sequence"/> belongs to (a new choice forks from it).</summary>
-internal readonly record struct SampledToken(Sequence Sequence, int Choice, int Token, TokenLogprob? Logprob, IReadOnlyList<TokenLogprob> TopLogprobs);
+/// <summary>A token a step accepted for <see cref="Sequence"/>, with its log-probabilities when the request asked for them.</summary>
+internal readonly record struct SampledToken(Sequence Sequence, int Token, TokenLogprob? Logprob, IReadOnlyList<TokenLogprob> TopLogprobs)
+{
+    public SampledToken(Sequence sequence, int token)
+        : this(sequence, token, null, [])
+    {
+    }
+}

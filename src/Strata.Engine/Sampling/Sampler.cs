@@ -44,18 +44,40 @@ public sealed class Sampler
     /// <param name="generated">The tokens generated so far (for all penalties).</param>
     public int Sample(Span<float> logits, ReadOnlySpan<int> prompt, ReadOnlySpan<int> generated)
     {
-        foreach (var (token, bias) in _params.LogitBias)
-        {
-            if ((uint)token < (uint)logits.Length)
-                logits[token] += bias;
-        }
-        ApplyPenalties(logits, prompt, generated);
-        foreach (var constraint in _constraints)
-            constraint.Mask(logits, generated, _params.MaxTokens - generated.Length);
+        Adjust(logits, prompt, generated);
         var chosen = _params.IsGreedy ? ArgMax(logits) : Draw(logits);
         foreach (var constraint in _constraints)
             constraint.Accept(chosen);
         return chosen;
+    }
+
+    /// <summary>
+    /// The distribution <see cref="Sample"/> draws from for these logits — after logit bias, penalties, constraint masks, temperature,
+    /// top-k, top-p and min-p — written to <paramref name="probabilities"/> (what rejection sampling of draft tokens
+    /// compares against). Greedy sampling is the one-hot distribution of its pick. <paramref name="logits"/> is
+    /// modified in place; the random stream is not touched.
+    /// </summary>
+    public void Distribution(Span<float> logits, ReadOnlySpan<int> prompt, ReadOnlySpan<int> generated, Span<float> probabilities)
+    {
+        Adjust(logits, prompt, generated);
+        probabilities[..logits.Length].Clear();
+        if (_params.IsGreedy)
+        {
+            probabilities[ArgMax(logits)] = 1f;
+            return;
+        }
+        var weights = Weights(logits, _params.Temperature);
+        if (!Truncates)
+        {
+            TensorPrimitives.Divide(weights, TensorPrimitives.Sum(weights), probabilities[..weights.Length]);
+            return;
+        }
+        var kept = Kept(weights);
+        var keptTotal = 0.0;
+        foreach (var c in kept)
+            keptTotal += c.Weight;
+        foreach (var c in kept)
+            probabilities[c.Token] = (float)(c.Weight / keptTotal);
     }
 
     /// <summary>The index of the largest logit; the lowest index wins a tie.</summary>
@@ -68,6 +90,21 @@ public sealed class Sampler
                 best = i;
         }
         return best;
+    }
+
+    private bool Truncates => _params.TopK > 0 || _params.TopP < 1f || _params.MinP > 0f;
+
+    /// <summary>Logit bias, the penalties, then the constraints' masks.</summary>
+    private void Adjust(Span<float> logits, ReadOnlySpan<int> prompt, ReadOnlySpan<int> generated)
+    {
+        foreach (var (token, bias) in _params.LogitBias)
+        {
+            if ((uint)token < (uint)logits.Length)
+                logits[token] += bias;
+        }
+        ApplyPenalties(logits, prompt, generated);
+        foreach (var constraint in _constraints)
+            constraint.Mask(logits, generated, _params.MaxTokens - generated.Length);
     }
 
     private void ApplyPenalties(Span<float> logits, ReadOnlySpan<int> prompt, ReadOnlySpan<int> generated)
@@ -101,19 +138,35 @@ public sealed class Sampler
             CollectionsMarshal.GetValueRefOrAddDefault(_counts, token, out _)++;
     }
 
-    /// <summary>
-    /// Draws from the temperature-scaled distribution truncated by top-k, top-p and min-p. Only tokens that can
-    /// survive the truncation are sorted: with no truncation nothing is; min-p keeps weights ≥ min_p of the best;
-    /// top-p can never keep a token whose probability is below (1 − top_p) / vocab, because all tokens that unlikely
-    /// together hold less than 1 − top_p of the mass.
-    /// </summary>
+    /// <summary>Draws from the temperature-scaled distribution truncated by top-k, top-p and min-p.</summary>
     private int Draw(Span<float> logits)
     {
-        var p = _params;
-        var weights = Weights(logits, p.Temperature);
-        if (p.TopK == 0 && p.TopP >= 1f && p.MinP <= 0f)
+        var weights = Weights(logits, _params.Temperature);
+        if (!Truncates)
             return DrawFrom(weights);
 
+        var kept = Kept(weights);
+        var keptTotal = 0.0;
+        for (var i = 0; i < kept.Length; i++)
+            keptTotal += kept[i].Weight;
+        var target = _random.NextDouble() * keptTotal;
+        for (var i = 0; i < kept.Length; i++)
+        {
+            target -= kept[i].Weight;
+            if (target < 0)
+                return kept[i].Token;
+        }
+        return kept[^1].Token;
+    }
+
+    /// <summary>
+    /// The tokens top-k, top-p and min-p keep, most likely first. Only tokens that can survive the truncation are
+    /// sorted: min-p keeps weights ≥ min_p of the best; top-p can never keep a token whose probability is below
+    /// (1 − top_p) / vocab, because all tokens that unlikely together hold less than 1 − top_p of the mass.
+    /// </summary>
+    private Span<Candidate> Kept(ReadOnlySpan<float> weights)
+    {
+        var p = _params;
         var candidates = p.TopK > 0 ? TopK(weights, p.TopK) : AboveCutoff(weights, p);
         candidates.Sort(MostLikelyFirst);
         var total = 0.0;
@@ -149,18 +202,7 @@ public sealed class Sampler
                 i++;
             kept = i;
         }
-
-        var keptTotal = 0.0;
-        for (var i = 0; i < kept; i++)
-            keptTotal += candidates[i].Weight;
-        var target = _random.NextDouble() * keptTotal;
-        for (var i = 0; i < kept; i++)
-        {
-            target -= candidates[i].Weight;
-            if (target < 0)
-                return candidates[i].Token;
-        }
-        return candidates[kept - 1].Token;
+        return candidates[..kept];
     }
 
     /// <summary>exp((logit − max) / T) for every token: unnormalised probabilities, the best being 1.</summary>

@@ -1,25 +1,22 @@
-using System.Diagnostics;
 using Strata.Engine.Caching;
-using Strata.KvCache;
-using Strata.KvCache.Prefix;
+using Strata.Engine.Running;
 
 namespace Strata.Engine.Scheduling;
 
 /// <summary>
-/// Continuous batching. Each step takes the running sequences oldest first (a decode needs one token, a prompt
-/// mid-prefill a chunk) and then admits waiting ones first come first served, all under a token budget and a cap
-/// on running sequences. When blocks run out, the newest running sequence is preempted: its blocks are freed and it
-/// goes back to the front of the queue, to be recomputed later — no request fails because others are running.
-/// A sequence being admitted first takes the longest prefix of its tokens whose full blocks are cached, and only
-/// computes the rest; blocks become findable by content as soon as they are full, and a sequence whose next block
-/// another running sequence is computing waits for it rather than computing it twice.
+/// Continuous batching, as policy only: which sequences run, in what order, under a token budget and a cap on running
+/// sequences; the KV path behind each decision belongs to the <see cref="CacheCoordinator"/>. Each step takes the
+/// running sequences in order (a decode needs one token plus any drafts, a prompt mid-prefill a chunk) and then
+/// admits waiting ones in order while the budget and the free blocks allow. Both lists are kept in
+/// <paramref name="order"/> (first come, first served by default), so when blocks run out the last running sequence
+/// is preempted: its blocks are freed and it waits in its place to be recomputed — no request fails because others
+/// are running. A sequence whose cached prefix is still loading is passed over, never waited for.
 /// </summary>
-internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int maxSequences, PinPolicy pins, KvTiers? tiers)
+internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, int maxSequences, IComparer<Sequence> order)
 {
     private readonly LinkedList<Sequence> _waiting = new();
     private readonly List<Sequence> _running = [];
     private readonly SchedulerPlan _plan = new();
-    private readonly InFlightPrefixes _inFlight = new();
 
     public int WaitingCount => _waiting.Count;
 
@@ -27,24 +24,12 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
 
     public long Preemptions { get; private set; }
 
-    /// <summary>Prompt tokens of every request admitted so far, and how many of them came from the prefix cache.</summary>
-    public long AdmittedPromptTokens { get; private set; }
-
-    public long CachedPromptTokens { get; private set; }
-
     public bool HasWork => _waiting.Count > 0 || _running.Count > 0;
-
-    public int MaxBatchedTokens => maxBatchedTokens;
-
-    public BlockManager Blocks => blocks;
 
     /// <summary>Every sequence the scheduler holds, running first.</summary>
     public IEnumerable<Sequence> Sequences => _running.Concat(_waiting);
 
-    public void Enqueue(Sequence sequence) => _waiting.AddLast(sequence);
-
-    /// <summary>Adds a sequence whose blocks are already in place (a forked choice) straight to the running set.</summary>
-    public void AddRunning(Sequence sequence) => _running.Add(sequence);
+    public void Enqueue(Sequence sequence) => Insert(_waiting, sequence);
 
     public SchedulerPlan Schedule()
     {
@@ -57,14 +42,15 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
             var count = Math.Min(sequence.PendingCount, budget);
             if (count == 0)
                 continue;
-            if (!MakeRoom(sequence, count, ref i))
+            if (!MakeRoom(sequence, count))
             {
                 preempted = true;
-                continue;
+                break;
             }
-            blocks.Reserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count, _plan.Copies);
-            _plan.Add(sequence, count);
-            budget -= count;
+            var drafts = DraftsFor(sequence, count, budget - count);
+            cache.Grow(sequence, count + drafts.Count, _plan);
+            _plan.Add(sequence, count, drafts, ForksOf(sequence, count));
+            budget -= count + drafts.Count;
         }
 
         // Admitting new work in a step that had to preempt would only thrash. A sequence still loading its cached
@@ -78,21 +64,37 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
             if (admission == Admission.Admitted)
             {
                 _waiting.Remove(node);
-                _running.Add(node.Value);
+                Insert(_running, node.Value);
             }
             node = next;
         }
         return _plan;
     }
 
-    /// <summary>Records that the plan ran: every chunk's tokens now have K/V in the cache, and full blocks become findable.</summary>
-    public void Commit(SchedulerPlan plan)
+    /// <summary>
+    /// Applies what the plan's step produced: the accepted tokens join their sequences, every chunk's positions that
+    /// hold valid K/V are committed to the cache (rejected drafts leave the table), and the other choices of a prompt
+    /// that just finished fork from it.
+    /// </summary>
+    public void Commit(SchedulerPlan plan, StepResult result)
     {
+        foreach (var token in result.Tokens)
+            token.Sequence.Append(token.Token);
         foreach (var chunk in plan.Chunks)
         {
             var sequence = chunk.Sequence;
-            sequence.ComputedCount = chunk.Start + chunk.Count;
-            RegisterFullBlocks(sequence, chunk.Start / blocks.BlockSize, sequence.ComputedCount / blocks.BlockSize);
+            var computed = chunk.Start + chunk.Count;
+            if (chunk.ProducesToken)
+            {
+                computed += AcceptedDrafts(chunk);
+                sequence.Drafts = [];
+            }
+            cache.Commit(sequence, chunk.Start, computed);
+            if (chunk.Forks.Count == 0)
+                continue;
+            foreach (var fork in chunk.Forks)
+                PlaceFork(sequence, fork);
+            sequence.Forks.Clear();
         }
     }
 
@@ -101,125 +103,38 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
     {
         if (!_running.Remove(sequence))
             _waiting.Remove(sequence);
-        _inFlight.Release(sequence);
-        blocks.Free(sequence.Table);
+        cache.Release(sequence);
     }
 
     /// <summary>Throws unless block references match exactly what the live sequences hold.</summary>
-    public void CheckIntegrity() => blocks.CheckIntegrity(Sequences.Select(s => s.Table));
+    public void CheckIntegrity() => cache.CheckIntegrity(Sequences.Select(s => s.Table));
 
     private enum Admission { Admitted, Deferred, NoRoom }
 
-    /// <summary>
-    /// Plans a waiting sequence's first chunk, starting after its longest cached prefix: blocks still in the working
-    /// pool are shared, blocks in lower tiers are loaded first (the sequence is deferred until they arrive).
-    /// </summary>
+    /// <summary>Plans a waiting sequence's first chunk, after its longest cached prefix.</summary>
     private Admission TryAdmit(Sequence sequence, ref int budget)
     {
-        var cached = FindCachedPrefix(sequence);
-        if (TakeLoadedBlocks(sequence, cached.Count) is not { } loaded)
+        if (cache.Match(sequence) is not { } match)
             return Admission.Deferred;
-        var fromCache = cached.Count + loaded.Count;
-        var promptBlocks = blocks.Prefixes is null ? 0 : CacheableBlocks(sequence);
-        if (fromCache < promptBlocks && _inFlight.IsComputedByOther(sequence.BlockKeys[fromCache], sequence))
-            return Admission.Deferred;
-        var start = fromCache * blocks.BlockSize;
-        var count = Math.Min(sequence.Length - start, budget);
-        var needed = blocks.AttachCost(cached) + loaded.Count + blocks.BlocksFor(start + count) - fromCache;
-        if (needed > blocks.FreeBlocks)
+        var count = Math.Min(sequence.Length - match.Start, budget);
+        if (!cache.CanAdmit(match, count))
             return Admission.NoRoom;
-
-        blocks.Attach(sequence.Table, cached);
-        foreach (var load in loaded)
-            _plan.Loads.Add((blocks.AttachLoaded(sequence.Table, load.Block), load.Payload));
-        sequence.ComputedCount = start;
-        if (sequence.Request.NoteCachedTokens(start))
-        {
-            AdmittedPromptTokens += sequence.PromptLength;
-            CachedPromptTokens += start;
-            sequence.Request.Timeline.OnAdmitted(Stopwatch.GetTimestamp(), start, cached.Count, loaded.Count);
-        }
-        _inFlight.Claim(sequence, fromCache, promptBlocks);
-        blocks.Reserve(sequence.Table, start, start + count, _plan.Copies);
-        _plan.Add(sequence, count);
+        cache.Admit(sequence, match, count, _plan);
+        _plan.Admissions.Add((sequence, match));
+        _plan.Add(sequence, count, [], ForksOf(sequence, count));
         budget -= count;
         return Admission.Admitted;
     }
 
-    /// <summary>
-    /// The blocks a finished fetch brought up that continue the cached prefix at <paramref name="next"/>; an empty
-    /// list when there is nothing to load; null while a load is still running (one is started if lower tiers can help).
-    /// </summary>
-    private IReadOnlyList<LoadedBlock>? TakeLoadedBlocks(Sequence sequence, int next)
+    /// <summary>Preempts the last running sequences until <paramref name="sequence"/> can grow; false if it had to go itself.</summary>
+    private bool MakeRoom(Sequence sequence, int count)
     {
-        if (sequence.Fetch is { } fetch)
-        {
-            if (!fetch.Loads.IsCompleted)
-                return null;
-            sequence.Fetch = null;
-            tiers!.RecordPrefetch(fetch);
-            var loaded = fetch.Loads.IsCompletedSuccessfully ? fetch.Loads.Result : [];
-            sequence.Request.Timeline.OnTierLoad(fetch.StartedTimestamp, Stopwatch.GetTimestamp(), loaded.Count, loaded.Count > 0 ? loaded[0].Tier : null);
-            // Blocks may have left or joined the working pool while loading: use only what continues the prefix.
-            return next < fetch.FirstBlock ? [] : loaded.Skip(next - fetch.FirstBlock).ToList();
-        }
-        var fullBlocks = CacheableBlocks(sequence);
-        if (tiers is null || next >= fullBlocks)
-            return [];
-        var available = tiers.CountAvailable(sequence.BlockKeys.GetRange(0, fullBlocks), next);
-        if (available == 0)
-            return [];
-        sequence.Fetch = tiers.Fetch(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens.ToArray(), next, available, blocks.BlockSize);
-        return null;
-    }
-
-    /// <summary>The cached blocks holding the longest prefix of the sequence, leaving at least its last token to compute.</summary>
-    private List<int> FindCachedPrefix(Sequence sequence)
-    {
-        if (blocks.Prefixes is null)
-            return [];
-        var fullBlocks = CacheableBlocks(sequence);
-        PrefixHasher.Extend(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens, blocks.BlockSize, fullBlocks);
-        return blocks.FindCached(sequence.BlockKeys.GetRange(0, fullBlocks), sequence.Tokens);
-    }
-
-    /// <summary>Full blocks of the sequence that may come from a cache: its last token is always computed, for its logits.</summary>
-    private int CacheableBlocks(Sequence sequence) => (sequence.Length - 1) / blocks.BlockSize;
-
-    private void RegisterFullBlocks(Sequence sequence, int from, int to)
-    {
-        if (blocks.Prefixes is null || to <= from)
-            return;
-        var size = blocks.BlockSize;
-        PrefixHasher.Extend(sequence.BlockKeys, sequence.Request.CacheRoot, sequence.Tokens, size, to);
-        for (var i = from; i < to; i++)
-        {
-            var parent = i == 0 ? sequence.Request.CacheRoot : sequence.BlockKeys[i - 1];
-            var block = sequence.Table[i];
-            var entry = new CachedBlock(sequence.BlockKeys[i], parent, sequence.Tokens.Slice(i * size, size).ToArray());
-            if (blocks.Register(block, entry))
-                tiers?.WriteThrough(block, entry, pins.TtlFor(sequence.Request.Request.CacheTtl));
-            _inFlight.Done(entry.Key, sequence);
-            if (sequence.Request.Request.Pin && (i + 1) * size <= sequence.PromptLength)
-                pins.Pin(blocks, block, sequence.Request.Request.CacheTtl);
-        }
-    }
-
-    /// <summary>
-    /// Preempts the newest running sequences until <paramref name="sequence"/> can grow by <paramref name="count"/>
-    /// tokens. Returns false if <paramref name="sequence"/> itself had to go.
-    /// </summary>
-    private bool MakeRoom(Sequence sequence, int count, ref int index)
-    {
-        while (!blocks.CanReserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count))
+        while (!cache.CanGrow(sequence, count))
         {
             var victim = _running[^1];
             Preempt(victim);
             if (victim == sequence)
-            {
-                index--;
                 return false;
-            }
         }
         return true;
     }
@@ -227,10 +142,78 @@ internal sealed class Scheduler(BlockManager blocks, int maxBatchedTokens, int m
     private void Preempt(Sequence victim)
     {
         _running.Remove(victim);
-        _inFlight.Release(victim);
-        blocks.Free(victim.Table);
-        victim.ComputedCount = 0;
-        _waiting.AddFirst(victim);
+        cache.Release(victim);
+        Insert(_waiting, victim);
         Preemptions++;
+    }
+
+    /// <summary>The drafts to verify with a chunk that reaches the sequence's end: as many as the budget allows, none if their blocks would need a preemption.</summary>
+    private IReadOnlyList<int> DraftsFor(Sequence sequence, int count, int spare)
+    {
+        var drafts = sequence.Drafts;
+        if (drafts.Count == 0 || count != sequence.PendingCount || sequence.Forks.Count > 0)
+            return [];
+        var take = Math.Min(drafts.Count, spare);
+        if (take == 0 || !cache.CanGrow(sequence, count + take))
+            return [];
+        return take == drafts.Count ? drafts : drafts.Take(take).ToArray();
+    }
+
+    /// <summary>The choices that fork from a chunk that finishes the prompt.</summary>
+    private static IReadOnlyList<Sequence> ForksOf(Sequence sequence, int count) =>
+        sequence.Forks.Count > 0 && sequence.ComputedCount + count == sequence.Length ? sequence.Forks : [];
+
+    /// <summary>How many of a chunk's drafts the step accepted: the tokens it appended, less the one sampled after them.</summary>
+    private static int AcceptedDrafts(ScheduledChunk chunk)
+    {
+        var sequence = chunk.Sequence;
+        var accepted = sequence.Length - (chunk.Start + chunk.Count) - 1;
+        if (accepted < 0 || accepted > chunk.Drafts.Count)
+            throw new InvalidOperationException($"the step returned {accepted + 1} tokens for {sequence}, which had {chunk.Drafts.Count} drafts");
+        for (var i = 0; i < accepted; i++)
+        {
+            if (sequence.Tokens[chunk.Start + chunk.Count + i] != chunk.Drafts[i])
+                throw new InvalidOperationException($"the step accepted token {sequence.Tokens[chunk.Start + chunk.Count + i]} for {sequence} where draft {i} was {chunk.Drafts[i]}");
+        }
+        return accepted;
+    }
+
+    /// <summary>
+    /// Starts another choice of a request whose prompt just finished, from the prompt's blocks. Over the cap on running
+    /// sequences it waits instead, holding no blocks, and is admitted later like any other (its prompt blocks are then
+    /// found in the prefix cache).
+    /// </summary>
+    private void PlaceFork(Sequence parent, Sequence fork)
+    {
+        fork.CachedPromptTokens = parent.CachedPromptTokens;
+        if (_running.Count < maxSequences)
+        {
+            cache.Fork(parent, fork);
+            Insert(_running, fork);
+        }
+        else
+        {
+            Insert(_waiting, fork);
+        }
+    }
+
+    /// <summary>Inserts in <paramref name="order"/>, after equals; arrivals come last, so the search starts there.</summary>
+    private void Insert(LinkedList<Sequence> list, Sequence sequence)
+    {
+        var node = list.Last;
+        while (node is not null && order.Compare(node.Value, sequence) > 0)
+            node = node.Previous;
+        if (node is null)
+            list.AddFirst(sequence);
+        else
+            list.AddAfter(node, sequence);
+    }
+
+    private void Insert(List<Sequence> list, Sequence sequence)
+    {
+        var at = list.Count;
+        while (at > 0 && order.Compare(list[at - 1], sequence) > 0)
+            at--;
+        list.Insert(at, sequence);
     }
 }

@@ -1,42 +1,44 @@
+using System.Runtime.InteropServices;
 using Strata.Engine.Caching;
-using Strata.Engine.Generation;
-using Strata.Engine.Requests;
-using Strata.Engine.Sampling;
 using Strata.KvCache;
 using Strata.KvCache.Prefix;
 
 namespace Strata.Engine.Scheduling;
 
 /// <summary>
-/// One choice of a request as it moves through the engine: its tokens (prompt then generated), how many of them
-/// already have K/V in the cache, the blocks holding that cache, and its sampler and detokenizer.
+/// One sequence as the scheduler and the cache see it: its tokens (prompt then generated), how many of them already
+/// have K/V in the cache, the blocks holding that cache, and when and how urgently it arrived. It is made of token ids
+/// alone; what becomes of its output (sampler, text, the client's channel) is kept elsewhere under its
+/// <see cref="Id"/>.
 /// </summary>
 internal sealed class Sequence
 {
     private readonly List<int> _tokens;
 
-    public Sequence(SequenceId id, RequestState request, int choice, IEnumerable<int> tokens, Sampler sampler, OutputDetokenizer output)
+    public Sequence(SequenceId id, ReadOnlySpan<int> prompt, SequenceCaching caching, long arrival, int priority = 0)
     {
         Id = id;
-        Request = request;
-        Choice = choice;
-        _tokens = [.. tokens];
-        PromptLength = request.Request.PromptTokens.Length;
-        Sampler = sampler;
-        Output = output;
+        _tokens = [.. prompt];
+        PromptLength = prompt.Length;
+        Caching = caching;
+        Arrival = arrival;
+        Priority = priority;
     }
 
     public SequenceId Id { get; }
 
-    public RequestState Request { get; }
-
-    public int Choice { get; }
-
     public int PromptLength { get; }
 
-    public BlockTable Table { get; private set; } = new();
+    /// <summary>Where its keys chain from and how long its blocks should be kept.</summary>
+    public SequenceCaching Caching { get; }
 
-    public Sampler Sampler { get; }
+    /// <summary>When the request arrived, as a timestamp of the engine's clock; earlier arrivals are served first.</summary>
+    public long Arrival { get; }
+
+    /// <summary>How urgent the request is; the default first-come-first-served order does not use it.</summary>
+    public int Priority { get; }
+
+    public BlockTable Table { get; private set; } = new();
 
     /// <summary>Content keys of the sequence's full blocks so far (they depend only on the tokens, so they survive preemption).</summary>
     public List<BlockKey> BlockKeys { get; } = [];
@@ -44,10 +46,20 @@ internal sealed class Sequence
     /// <summary>Cached blocks being loaded from lower tiers before the sequence can be admitted.</summary>
     public PrefixFetch? Fetch { get; set; }
 
-    public OutputDetokenizer Output { get; }
+    /// <summary>Prompt tokens that came from the cache when the request was first admitted; null until then.</summary>
+    public int? CachedPromptTokens { get; set; }
 
     /// <summary>Tokens whose keys and values are in the cache (positions 0..ComputedCount-1).</summary>
     public int ComputedCount { get; set; }
+
+    /// <summary>
+    /// Tokens proposed to follow the known ones (speculative decoding): the next step may run them with the last known
+    /// token and keep the ones the model agrees with. Cleared once a step has verified them.
+    /// </summary>
+    public IReadOnlyList<int> Drafts { get; set; } = [];
+
+    /// <summary>The other choices of an <c>n &gt; 1</c> request: they draw their first token from this sequence's last prompt logits and then share its prompt blocks.</summary>
+    public List<Sequence> Forks { get; } = [];
 
     public int Length => _tokens.Count;
 
@@ -56,9 +68,7 @@ internal sealed class Sequence
     /// <summary>Known tokens still to be run through the model: the rest of the prompt, or the last sampled token.</summary>
     public int PendingCount => _tokens.Count - ComputedCount;
 
-    public bool IsFinished { get; private set; }
-
-    public ReadOnlySpan<int> Tokens => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_tokens);
+    public ReadOnlySpan<int> Tokens => CollectionsMarshal.AsSpan(_tokens);
 
     public ReadOnlySpan<int> Prompt => Tokens[..PromptLength];
 
@@ -72,8 +82,6 @@ internal sealed class Sequence
         Table = table;
         ComputedCount = computed;
     }
-
-    public void MarkFinished() => IsFinished = true;
 
     public override string ToString() => $"{Id} ({Length} tokens, {ComputedCount} computed)";
 }

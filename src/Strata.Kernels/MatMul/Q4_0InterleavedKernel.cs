@@ -58,19 +58,7 @@ internal static unsafe class Q4_0InterleavedKernel
         var acc1 = Vector512<float>.Zero;
         var acc2 = Vector512<float>.Zero;
         var acc3 = Vector512<float>.Zero;
-        var n = TTile.Count;
-        var q0 = a.Quants(t);
-        var q1 = a.Quants(t + Math.Min(1, n - 1));
-        var q2 = a.Quants(t + Math.Min(2, n - 1));
-        var q3 = a.Quants(t + n - 1);
-        var d0 = a.Scales(t);
-        var d1 = a.Scales(t + Math.Min(1, n - 1));
-        var d2 = a.Scales(t + Math.Min(2, n - 1));
-        var d3 = a.Scales(t + n - 1);
-        var s0 = a.Sums(t);
-        var s1 = a.Sums(t + Math.Min(1, n - 1));
-        var s2 = a.Sums(t + Math.Min(2, n - 1));
-        var s3 = a.Sums(t + n - 1);
+        var x = new TileActivations(a, t, TTile.Count);
         var low = Vector512.Create((byte)0x0F);
         for (var b = 0; b < group.Blocks; b++)
         {
@@ -91,12 +79,12 @@ internal static unsafe class Q4_0InterleavedKernel
             var w7 = (c3.AsUInt16() >> 4).AsByte() & low;
             var dw = HalfConversion.ToSingle(Vector256.Load(PackedMatrix.Q4_0Scales(group.Data, b)));
             var offset = b * 32;
-            acc0 = Block512(acc0, w0, w1, w2, w3, w4, w5, w6, w7, q0 + offset, s0[b], dw * d0[b]);
+            acc0 = Block512(acc0, w0, w1, w2, w3, w4, w5, w6, w7, x.Q0 + offset, x.S0[b], dw * x.D0[b]);
             if (TTile.Count > 1)
             {
-                acc1 = Block512(acc1, w0, w1, w2, w3, w4, w5, w6, w7, q1 + offset, s1[b], dw * d1[b]);
-                acc2 = Block512(acc2, w0, w1, w2, w3, w4, w5, w6, w7, q2 + offset, s2[b], dw * d2[b]);
-                acc3 = Block512(acc3, w0, w1, w2, w3, w4, w5, w6, w7, q3 + offset, s3[b], dw * d3[b]);
+                acc1 = Block512(acc1, w0, w1, w2, w3, w4, w5, w6, w7, x.Q1 + offset, x.S1[b], dw * x.D1[b]);
+                acc2 = Block512(acc2, w0, w1, w2, w3, w4, w5, w6, w7, x.Q2 + offset, x.S2[b], dw * x.D2[b]);
+                acc3 = Block512(acc3, w0, w1, w2, w3, w4, w5, w6, w7, x.Q3 + offset, x.S3[b], dw * x.D3[b]);
             }
         }
         output.Write(t, group.Row, group.Count, acc0);
@@ -133,19 +121,7 @@ internal static unsafe class Q4_0InterleavedKernel
         var acc1 = Vector256<float>.Zero;
         var acc2 = Vector256<float>.Zero;
         var acc3 = Vector256<float>.Zero;
-        var n = TTile.Count;
-        var q0 = a.Quants(t);
-        var q1 = a.Quants(t + Math.Min(1, n - 1));
-        var q2 = a.Quants(t + Math.Min(2, n - 1));
-        var q3 = a.Quants(t + n - 1);
-        var d0 = a.Scales(t);
-        var d1 = a.Scales(t + Math.Min(1, n - 1));
-        var d2 = a.Scales(t + Math.Min(2, n - 1));
-        var d3 = a.Scales(t + n - 1);
-        var s0 = a.Sums(t);
-        var s1 = a.Sums(t + Math.Min(1, n - 1));
-        var s2 = a.Sums(t + Math.Min(2, n - 1));
-        var s3 = a.Sums(t + n - 1);
+        var x = new TileActivations(a, t, TTile.Count);
         var low = Vector256.Create((byte)0x0F);
         for (var b = 0; b < group.Blocks; b++)
         {
@@ -164,12 +140,12 @@ internal static unsafe class Q4_0InterleavedKernel
             var w7 = (c3.AsUInt16() >> 4).AsByte() & low;
             var dw = HalfConversion.ToSingle(Vector128.Load(PackedMatrix.Q4_0Scales(group.Data, b) + 8 * half));
             var offset = b * 32;
-            acc0 = Block256(acc0, w0, w1, w2, w3, w4, w5, w6, w7, q0 + offset, s0[b], dw * d0[b]);
+            acc0 = Block256(acc0, w0, w1, w2, w3, w4, w5, w6, w7, x.Q0 + offset, x.S0[b], dw * x.D0[b]);
             if (TTile.Count > 1)
             {
-                acc1 = Block256(acc1, w0, w1, w2, w3, w4, w5, w6, w7, q1 + offset, s1[b], dw * d1[b]);
-                acc2 = Block256(acc2, w0, w1, w2, w3, w4, w5, w6, w7, q2 + offset, s2[b], dw * d2[b]);
-                acc3 = Block256(acc3, w0, w1, w2, w3, w4, w5, w6, w7, q3 + offset, s3[b], dw * d3[b]);
+                acc1 = Block256(acc1, w0, w1, w2, w3, w4, w5, w6, w7, x.Q1 + offset, x.S1[b], dw * x.D1[b]);
+                acc2 = Block256(acc2, w0, w1, w2, w3, w4, w5, w6, w7, x.Q2 + offset, x.S2[b], dw * x.D2[b]);
+                acc3 = Block256(acc3, w0, w1, w2, w3, w4, w5, w6, w7, x.Q3 + offset, x.S3[b], dw * x.D3[b]);
             }
         }
         var row = group.Row + 8 * half;

@@ -62,15 +62,7 @@ internal static unsafe class Q4_0RowsKernel
         var acc1 = Vector512<float>.Zero;
         var acc2 = Vector512<float>.Zero;
         var acc3 = Vector512<float>.Zero;
-        var n = TTile.Count;
-        var q0 = a.Quants(t);
-        var q1 = a.Quants(t + Math.Min(1, n - 1));
-        var q2 = a.Quants(t + Math.Min(2, n - 1));
-        var q3 = a.Quants(t + n - 1);
-        var d0 = a.Scales(t);
-        var d1 = a.Scales(t + Math.Min(1, n - 1));
-        var d2 = a.Scales(t + Math.Min(2, n - 1));
-        var d3 = a.Scales(t + n - 1);
+        var x = new TileActivations(a, t, TTile.Count);
         for (var b = 0; b < blocks; b++)
         {
             var block0 = row0 + b * BlockBytes;
@@ -80,12 +72,12 @@ internal static unsafe class Q4_0RowsKernel
             var negative = Vector512.LessThan(weights, Vector512<sbyte>.Zero);
             var dw = Avx512F.InsertVector256(Vector512.Create(HalfConversion.ToSingle(*(ushort*)block0)), Vector256.Create(HalfConversion.ToSingle(*(ushort*)block1)), 1);
             var offset = b * 32;
-            acc0 = Lanes512(acc0, magnitudes, negative, q0 + offset, dw * d0[b]);
+            acc0 = Lanes512(acc0, magnitudes, negative, x.Q0 + offset, dw * x.D0[b]);
             if (TTile.Count > 1)
             {
-                acc1 = Lanes512(acc1, magnitudes, negative, q1 + offset, dw * d1[b]);
-                acc2 = Lanes512(acc2, magnitudes, negative, q2 + offset, dw * d2[b]);
-                acc3 = Lanes512(acc3, magnitudes, negative, q3 + offset, dw * d3[b]);
+                acc1 = Lanes512(acc1, magnitudes, negative, x.Q1 + offset, dw * x.D1[b]);
+                acc2 = Lanes512(acc2, magnitudes, negative, x.Q2 + offset, dw * x.D2[b]);
+                acc3 = Lanes512(acc3, magnitudes, negative, x.Q3 + offset, dw * x.D3[b]);
             }
         }
         WritePair(output, t, row, pair, acc0);
@@ -120,15 +112,7 @@ internal static unsafe class Q4_0RowsKernel
         var acc1 = Vector256<float>.Zero;
         var acc2 = Vector256<float>.Zero;
         var acc3 = Vector256<float>.Zero;
-        var n = TTile.Count;
-        var q0 = a.Quants(t);
-        var q1 = a.Quants(t + Math.Min(1, n - 1));
-        var q2 = a.Quants(t + Math.Min(2, n - 1));
-        var q3 = a.Quants(t + n - 1);
-        var d0 = a.Scales(t);
-        var d1 = a.Scales(t + Math.Min(1, n - 1));
-        var d2 = a.Scales(t + Math.Min(2, n - 1));
-        var d3 = a.Scales(t + n - 1);
+        var x = new TileActivations(a, t, TTile.Count);
         for (var b = 0; b < blocks; b++)
         {
             var block = row0 + b * BlockBytes;
@@ -136,12 +120,12 @@ internal static unsafe class Q4_0RowsKernel
             var magnitudes = Avx2.Sign(weights, weights).AsByte();
             var dw = HalfConversion.ToSingle(*(ushort*)block);
             var offset = b * 32;
-            acc0 = Lanes256(acc0, magnitudes, weights, q0 + offset, dw * d0[b]);
+            acc0 = Lanes256(acc0, magnitudes, weights, x.Q0 + offset, dw * x.D0[b]);
             if (TTile.Count > 1)
             {
-                acc1 = Lanes256(acc1, magnitudes, weights, q1 + offset, dw * d1[b]);
-                acc2 = Lanes256(acc2, magnitudes, weights, q2 + offset, dw * d2[b]);
-                acc3 = Lanes256(acc3, magnitudes, weights, q3 + offset, dw * d3[b]);
+                acc1 = Lanes256(acc1, magnitudes, weights, x.Q1 + offset, dw * x.D1[b]);
+                acc2 = Lanes256(acc2, magnitudes, weights, x.Q2 + offset, dw * x.D2[b]);
+                acc3 = Lanes256(acc3, magnitudes, weights, x.Q3 + offset, dw * x.D3[b]);
             }
         }
         output.Write(t, row, HorizontalSum(acc0));

@@ -7,7 +7,7 @@ namespace Strata.KvCache.Host;
 /// dropped first, optionally as int8 with per-group scales. Thread-safe: the engine stores on eviction while
 /// prefetches read it from other threads.
 /// </summary>
-public sealed class HostBlockStore(long capacityBytes, KvBlockShape shape, bool int8)
+public sealed class HostBlockStore(long capacityBytes, KvLayout shape, bool int8)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<BlockKey, LinkedListNode<Entry>> _entries = [];
@@ -19,8 +19,6 @@ public sealed class HostBlockStore(long capacityBytes, KvBlockShape shape, bool 
     private long _evictions;
     private long _bytesRead;
     private long _bytesWritten;
-
-    public bool IsInt8 => int8;
 
     public HostStoreStats Stats
     {

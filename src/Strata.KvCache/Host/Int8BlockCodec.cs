@@ -11,20 +11,20 @@ namespace Strata.KvCache.Host;
 /// </summary>
 internal static class Int8BlockCodec
 {
-    public static int EncodedBytes(KvBlockShape shape) =>
-        shape.Layers * (2 * shape.ValuesPerTensor + (KeyGroups(shape).Count + ValueGroups(shape).Count) * sizeof(ushort));
+    public static int EncodedBytes(KvLayout shape) =>
+        shape.LayerCount * (2 * shape.BlockElements + (KeyGroups(shape).Count + ValueGroups(shape).Count) * sizeof(ushort));
 
-    public static void Encode(ReadOnlySpan<byte> payload, KvBlockShape shape, Span<byte> encoded)
+    public static void Encode(ReadOnlySpan<byte> payload, KvLayout shape, Span<byte> encoded)
     {
         var values = Widen(payload, shape);
         var offset = 0;
-        for (var tensor = 0; tensor < 2 * shape.Layers; tensor++)
+        for (var tensor = 0; tensor < 2 * shape.LayerCount; tensor++)
         {
             var groups = tensor % 2 == 0 ? KeyGroups(shape) : ValueGroups(shape);
             var scales = encoded.Slice(offset, groups.Count * sizeof(ushort));
-            var quants = MemoryMarshal.Cast<byte, sbyte>(encoded.Slice(offset + scales.Length, shape.ValuesPerTensor));
+            var quants = MemoryMarshal.Cast<byte, sbyte>(encoded.Slice(offset + scales.Length, shape.BlockElements));
             offset += scales.Length + quants.Length;
-            var tensorValues = values.AsSpan(tensor * shape.ValuesPerTensor, shape.ValuesPerTensor);
+            var tensorValues = values.AsSpan(tensor * shape.BlockElements, shape.BlockElements);
             for (var g = 0; g < groups.Count; g++)
             {
                 var max = 0f;
@@ -42,14 +42,14 @@ internal static class Int8BlockCodec
         }
     }
 
-    public static void Decode(ReadOnlySpan<byte> encoded, KvBlockShape shape, Span<byte> payload)
+    public static void Decode(ReadOnlySpan<byte> encoded, KvLayout shape, Span<byte> payload)
     {
         var offset = 0;
-        for (var tensor = 0; tensor < 2 * shape.Layers; tensor++)
+        for (var tensor = 0; tensor < 2 * shape.LayerCount; tensor++)
         {
             var groups = tensor % 2 == 0 ? KeyGroups(shape) : ValueGroups(shape);
             var scales = encoded.Slice(offset, groups.Count * sizeof(ushort));
-            var quants = MemoryMarshal.Cast<byte, sbyte>(encoded.Slice(offset + scales.Length, shape.ValuesPerTensor));
+            var quants = MemoryMarshal.Cast<byte, sbyte>(encoded.Slice(offset + scales.Length, shape.BlockElements));
             offset += scales.Length + quants.Length;
             for (var g = 0; g < groups.Count; g++)
             {
@@ -57,22 +57,22 @@ internal static class Int8BlockCodec
                 for (var i = 0; i < groups.Length; i++)
                 {
                     var index = groups.Index(g, i);
-                    Store(payload, shape, tensor * shape.ValuesPerTensor + index, quants[index] * scale);
+                    Store(payload, shape, tensor * shape.BlockElements + index, quants[index] * scale);
                 }
             }
         }
     }
 
     /// <summary>Key groups: one channel of one head across the block's tokens.</summary>
-    private static Groups KeyGroups(KvBlockShape s) => new(s, Keys: true);
+    private static Groups KeyGroups(KvLayout s) => new(s, Keys: true);
 
     /// <summary>Value groups: one token of one head across its channels.</summary>
-    private static Groups ValueGroups(KvBlockShape s) => new(s, Keys: false);
+    private static Groups ValueGroups(KvLayout s) => new(s, Keys: false);
 
     /// <summary>The groups sharing a scale within one [kvHeads, blockSize, headDim] tensor.</summary>
-    private readonly record struct Groups(KvBlockShape Shape, bool Keys)
+    private readonly record struct Groups(KvLayout Shape, bool Keys)
     {
-        public int Count => Shape.KvHeads * (Keys ? Shape.HeadDim : Shape.BlockSize);
+        public int Count => Shape.KvHeadCount * (Keys ? Shape.HeadDim : Shape.BlockSize);
 
         public int Length => Keys ? Shape.BlockSize : Shape.HeadDim;
 
@@ -82,7 +82,7 @@ internal static class Int8BlockCodec
             : g * Shape.HeadDim + i;
     }
 
-    private static float[] Widen(ReadOnlySpan<byte> payload, KvBlockShape shape)
+    private static float[] Widen(ReadOnlySpan<byte> payload, KvLayout shape)
     {
         var values = new float[payload.Length / shape.ElementBytes];
         if (shape.ElementBytes == 2)
@@ -98,7 +98,7 @@ internal static class Int8BlockCodec
         return values;
     }
 
-    private static void Store(Span<byte> payload, KvBlockShape shape, int index, float value)
+    private static void Store(Span<byte> payload, KvLayout shape, int index, float value)
     {
         if (shape.ElementBytes == 2)
             MemoryMarshal.Cast<byte, Half>(payload)[index] = (Half)value;

@@ -11,8 +11,6 @@ public sealed class PrefixIndex(int blockCount)
 
     public int Count => _blockOf.Count;
 
-    public CachedBlock? EntryOf(int block) => _entries[block];
-
     /// <summary>Records that <paramref name="block"/> holds <paramref name="entry"/>; false if another block already holds that key.</summary>
     public bool TryRegister(int block, CachedBlock entry)
     {

@@ -1,3 +1,4 @@
+using Strata.KvCache;
 using System.Numerics.Tensors;
 using Strata.Kernels.Ops;
 using Strata.Kernels.Simd;

@@ -1,4 +1,5 @@
 using Strata.Kernels.Memory;
+using Strata.KvCache;
 
 namespace Strata.Models.Kv;
 
@@ -7,7 +8,7 @@ namespace Strata.Models.Kv;
 /// out [kvHead, slot, headDim] so that one head's keys in a block are contiguous for attention. Which block
 /// belongs to which sequence is decided elsewhere (the block manager); the model only follows block tables.
 /// </summary>
-public sealed unsafe class KvBuffer : IDisposable
+public sealed unsafe class KvBuffer : IBlockMemory, IDisposable
 {
     private readonly NativeBuffer<byte>[] _keys;
     private readonly NativeBuffer<byte>[] _values;

@@ -2,6 +2,7 @@ using Strata.Kernels.Attention;
 using Strata.Kernels.Memory;
 using Strata.Kernels.Simd;
 using Strata.Kernels.Threading;
+using Strata.KvCache;
 using Strata.Models.Kv;
 
 namespace Strata.Models.Llama;

@@ -1,6 +1,7 @@
 using Strata.Kernels.MatMul;
 using Strata.Kernels.Simd;
 using Strata.Kernels.Threading;
+using Strata.KvCache;
 using Strata.Models.Gguf;
 using Strata.Models.Kv;
 

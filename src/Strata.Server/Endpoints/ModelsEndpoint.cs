@@ -23,7 +23,7 @@ internal sealed class ModelsEndpoint(EngineHost host)
             json.WriteString("object", "model");
             json.WriteNumber("created", _created);
             json.WriteString("owned_by", "strata");
-            json.WriteNumber("max_model_len", host.Engine.MaxModelLength);
+            json.WriteNumber("max_model_len", host.MaxModelLength);
             json.WriteEndObject();
             json.WriteEndArray();
             json.WriteEndObject();

@@ -49,7 +49,7 @@ internal sealed class TokenizeEndpoint(EngineHost host, ChatPromptBuilder prompt
             }
             json.WriteEndArray();
             json.WriteNumber("count", tokens.Length);
-            json.WriteNumber("max_model_len", host.Engine.MaxModelLength);
+            json.WriteNumber("max_model_len", host.MaxModelLength);
         });
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Strata.Engine;
+using Strata.Engine.Guard;
 using Strata.Engine.Requests;
 using Strata.Models.Tokenizers;
 using Strata.Server.Http;
@@ -22,13 +23,20 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
     private readonly LogprobFormatter _logprobs = new(engine.Model.Tokenizer);
     private readonly GrammarCache _grammars = new(engine.Model.Tokenizer);
 
-    public InferenceEngine Engine => engine;
-
     public string ModelName => engine.Model.Name;
 
     public Tokenizer Tokenizer => engine.Model.Tokenizer;
 
     public int VocabSize => engine.Model.Config.VocabSize;
+
+    /// <summary>Longest sequence (prompt plus output) the engine accepts.</summary>
+    public int MaxModelLength => engine.MaxModelLength;
+
+    /// <summary>The engine's counters, for the metrics endpoint.</summary>
+    public EngineStats Stats => engine.Stats;
+
+    /// <summary>The content guard the engine enforces, if any, for its metrics.</summary>
+    public ContentGuard? Guard => engine.Options.Guard;
 
     /// <param name="defaultMaxTokens">The token limit when the client set none; it is capped to the context left.</param>
     /// <param name="promptParam">The request field the prompt came from, for errors about it.</param>
@@ -56,7 +64,8 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
                 // best_of ranks choices by their tokens' log-probabilities, so the engine reports them.
                 Logprobs = fields.Logprobs || choices > fields.Choices,
                 TopLogprobs = fields.TopLogprobs,
-                CacheSalt = $"{tenant}\n{fields.CacheSalt}",
+                Tenant = tenant,
+                CacheSalt = fields.CacheSalt,
                 CacheTtl = fields.CacheTtl,
                 Pin = fields.Pin,
                 Grammar = grammar,

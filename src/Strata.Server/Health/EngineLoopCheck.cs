@@ -1,19 +1,19 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Strata.Server.Generation;
+using Strata.Engine;
 
 namespace Strata.Server.Health;
 
 /// <summary>
-/// Not ready when the engine loop has stalled: a no-op queued onto the loop thread must run within the stall timeout.
-/// The loop picks it up between steps (or at once when idle), so only a step or a wait that hangs fails this.
+/// Not ready when the engine loop has stalled: it must turn within the stall timeout. The loop turns between steps (or
+/// at once when idle), so only a step or a wait that hangs fails this.
 /// </summary>
-internal sealed class EngineLoopCheck(EngineHost host, ServerOptions options) : IHealthCheck
+internal sealed class EngineLoopCheck(InferenceEngine engine, ServerOptions options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await host.Engine.RunOnLoopAsync(() => true).WaitAsync(options.LoopStallTimeout, cancellationToken);
+            await engine.WaitForLoopTurnAsync().WaitAsync(options.LoopStallTimeout, cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (TimeoutException)

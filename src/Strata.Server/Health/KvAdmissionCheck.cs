@@ -1,17 +1,17 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Strata.Server.Generation;
+using Strata.Engine;
 
 namespace Strata.Server.Health;
 
 /// <summary>Not ready while a new request could not be admitted: the wait queue is full, or requests wait with no KV block free.</summary>
-internal sealed class KvAdmissionCheck(EngineHost host) : IHealthCheck
+internal sealed class KvAdmissionCheck(InferenceEngine engine) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var stats = host.Engine.Stats;
+        var stats = engine.Stats;
         var result = stats switch
         {
-            _ when stats.WaitingSequences >= host.Engine.Options.MaxQueue => HealthCheckResult.Unhealthy($"the wait queue is full ({stats.WaitingSequences} requests)"),
+            _ when stats.WaitingSequences >= engine.Options.MaxQueue => HealthCheckResult.Unhealthy($"the wait queue is full ({stats.WaitingSequences} requests)"),
             { WaitingSequences: > 0, KvBlocksFree: 0 } => HealthCheckResult.Unhealthy($"the KV pool is full and {stats.WaitingSequences} requests wait"),
             _ => HealthCheckResult.Healthy(),
         };

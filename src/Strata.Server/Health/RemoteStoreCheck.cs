@@ -1,17 +1,16 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Strata.KvCache.Remote;
-using Strata.Server.Generation;
+using Strata.Engine;
 
 namespace Strata.Server.Health;
 
 /// <summary>
-/// Degraded, never unhealthy, while the remote KV store is unreachable: the node still serves, it only recomputes
-/// what the store would have supplied.
+/// Degraded, never unhealthy, while the remote KV store is unreachable (its circuit breaker is open): the node still
+/// serves, it only recomputes what the store would have supplied.
 /// </summary>
-internal sealed class RemoteStoreCheck(EngineHost host) : IHealthCheck
+internal sealed class RemoteStoreCheck(InferenceEngine engine) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(host.Engine.RemoteCacheStats is { Breaker: not BreakerState.Closed }
+        Task.FromResult(engine.Stats.Tier("remote")?.Detail("breaker_open") > 0
             ? HealthCheckResult.Degraded("the remote KV store is unreachable: prefixes are recomputed, not fetched")
             : HealthCheckResult.Healthy());
 }

@@ -56,17 +56,16 @@ internal static class RequestTracing
 
     private static void AddTimeline(Activity parent, RequestTimeline timeline)
     {
-        var clock = new Clock(Stopwatch.GetTimestamp(), DateTime.UtcNow);
-        if (timeline.Admitted != 0)
+        if (timeline.Admitted is not { } admitted)
+            return;
+        var clock = new Clock(timeline, timeline.SubmittedUtc());
+        Child(parent, "strata.queued", clock, timeline.Submitted, admitted);
+        parent.AddEvent(new ActivityEvent("strata.prefix_match", clock.At(admitted), new ActivityTagsCollection
         {
-            Child(parent, "strata.queued", clock, timeline.Submitted, timeline.Admitted);
-            parent.AddEvent(new ActivityEvent("strata.prefix_match", clock.At(timeline.Admitted), new ActivityTagsCollection
-            {
-                ["strata.cached_tokens"] = timeline.CachedTokens,
-                ["strata.cached_blocks.pool"] = timeline.PoolBlocks,
-                ["strata.cached_blocks.loaded"] = timeline.LoadedBlocks,
-            }));
-        }
+            ["strata.cached_tokens"] = timeline.CachedTokens,
+            ["strata.cached_blocks.pool"] = timeline.PoolBlocks,
+            ["strata.cached_blocks.loaded"] = timeline.LoadedBlocks,
+        }));
         foreach (var load in timeline.Loads)
             Child(parent, "strata.tier_load", clock, load.Start, load.End, [new("strata.tier", load.Tier ?? "none"), new("strata.blocks", load.Blocks)]);
         foreach (var chunk in timeline.Prefill)
@@ -86,9 +85,9 @@ internal static class RequestTracing
         span.SetEndTime(clock.At(end));
     }
 
-    /// <summary>Turns Stopwatch timestamps into UTC times by one reading of both clocks.</summary>
-    private readonly record struct Clock(long Timestamp, DateTime Utc)
+    /// <summary>Turns the engine's timestamps into UTC times from one reading of its clock.</summary>
+    private readonly record struct Clock(RequestTimeline Timeline, DateTime SubmittedUtc)
     {
-        public DateTime At(long timestamp) => Utc - Stopwatch.GetElapsedTime(timestamp, Timestamp);
+        public DateTime At(long timestamp) => SubmittedUtc + Timeline.Elapsed(Timeline.Submitted, timestamp);
     }
 }

@@ -7,10 +7,18 @@ internal sealed record Completion(string[] Texts, int[][] Tokens, FinishReason[]
 {
     public static async Task<Completion> CollectAsync(GenerationHandle handle, int choices = 1)
     {
+        var events = new List<GenerationEvent>();
+        await foreach (var e in handle.Events.ReadAllAsync())
+            events.Add(e);
+        return Of(events, choices);
+    }
+
+    public static Completion Of(IEnumerable<GenerationEvent> events, int choices)
+    {
         var texts = Enumerable.Range(0, choices).Select(_ => new System.Text.StringBuilder()).ToArray();
         var tokens = Enumerable.Range(0, choices).Select(_ => new List<int>()).ToArray();
         var reasons = new FinishReason[choices];
-        await foreach (var e in handle.Events.ReadAllAsync())
+        foreach (var e in events)
         {
             switch (e)
             {

@@ -33,7 +33,7 @@ public sealed class DiskTierTests(EngineFixture fixture) : IClassFixture<EngineF
 
         Assert.Equal((prompt.Length - 1) / BlockSize * BlockSize, handle.CachedTokens);
         Assert.Equal(uncached.Tokens[0], completion.Tokens[0]);
-        Assert.True(restarted.DiskCacheStats!.Hits >= handle.CachedTokens / BlockSize);
+        Assert.True(restarted.Stats.Tier("disk")!.Hits >= handle.CachedTokens / BlockSize);
         await restarted.CheckIntegrityAsync();
     }
 
@@ -45,7 +45,7 @@ public sealed class DiskTierTests(EngineFixture fixture) : IClassFixture<EngineF
 
         await engine.FlushCacheAsync();
 
-        Assert.True(engine.DiskCacheStats!.Blocks >= 3);
+        Assert.True(engine.Stats.Tier("disk")!.Blocks >= 3);
     }
 
     public void Dispose()

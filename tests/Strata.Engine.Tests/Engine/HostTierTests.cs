@@ -1,5 +1,5 @@
 using Strata.Engine.Requests;
-using Strata.Models.Kv;
+using Strata.KvCache;
 
 namespace Strata.Engine.Tests.Engine;
 
@@ -52,7 +52,7 @@ public sealed class HostTierTests(EngineFixture fixture) : IClassFixture<EngineF
 
         Assert.Equal((prompt.Length - 1) / BlockSize * BlockSize, again.CachedTokens);
         Assert.Equal(first.Tokens[0], second.Tokens[0]);
-        Assert.True(engine.HostCacheStats!.Hits >= again.CachedTokens / BlockSize);
+        Assert.True(engine.Stats.Tier("host")!.Hits >= again.CachedTokens / BlockSize);
         await engine.CheckIntegrityAsync();
     }
 

@@ -119,6 +119,34 @@ public sealed class InferenceEngineTests(EngineFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Submit_ChoicesBeyondMaxSequences_ExtraChoicesWaitWithTheSameOutput()
+    {
+        var request = new GenerationRequest
+        {
+            PromptTokens = fixture.Tokens("Once upon a time, in a big forest"),
+            Sampling = new SamplingParams { Temperature = 1.2f, MaxTokens = 20, Seed = 7 },
+            Choices = 3,
+        };
+        using var roomy = fixture.Start();
+        var together = await Completion.CollectAsync(roomy.Submit(request), 3);
+
+        using var capped = fixture.Start(new EngineOptions { KvCacheBytes = 64L << 20, Threads = 2, MaxBatchedTokens = 256, MaxSequences = 1 });
+        var handle = capped.Submit(request);
+        var running = new List<int>();
+        var reading = Completion.CollectAsync(handle, 3);
+        while (!reading.IsCompleted)
+        {
+            running.Add(capped.Stats.RunningSequences);
+            await Task.Delay(1);
+        }
+        var oneAtATime = await reading;
+
+        Assert.Equal(together.Texts, oneAtATime.Texts);
+        Assert.All(running, count => Assert.InRange(count, 0, 1));
+        await capped.CheckIntegrityAsync();
+    }
+
+    [Fact]
     public async Task Submit_StopString_CutsBeforeItAndFinishesWithStop()
     {
         using var engine = fixture.Start();

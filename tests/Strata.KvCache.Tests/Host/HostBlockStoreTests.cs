@@ -6,12 +6,12 @@ namespace Strata.KvCache.Tests.Host;
 
 public sealed class HostBlockStoreTests
 {
-    private static readonly KvBlockShape Shape = new(Layers: 2, KvHeads: 2, BlockSize: 16, HeadDim: 16, ElementBytes: 2);
+    private static readonly KvLayout Shape = new(LayerCount: 2, KvHeadCount: 2, HeadDim: 16, BlockSize: 16, DataType: KvDataType.F16);
 
     private static (CachedBlock Block, byte[] Payload) RandomBlock(int seed)
     {
         var random = new Random(seed);
-        var values = new Half[Shape.PayloadBytes / 2];
+        var values = new Half[Shape.BlockBytes / 2];
         for (var i = 0; i < values.Length; i++)
             values[i] = (Half)((random.NextSingle() - 0.5f) * (i % 16 == 3 ? 40f : 2f)); // channel 3 is an outlier
         var tokens = Enumerable.Range(seed, Shape.BlockSize).ToArray();
@@ -35,7 +35,7 @@ public sealed class HostBlockStoreTests
     [Fact]
     public void Store_OverCapacity_DropsLeastRecentlyUsed()
     {
-        var store = new HostBlockStore(2 * Shape.PayloadBytes, Shape, int8: false);
+        var store = new HostBlockStore(2 * Shape.BlockBytes, Shape, int8: false);
         var (a, pa) = RandomBlock(1);
         var (b, pb) = RandomBlock(2);
         var (c, pc) = RandomBlock(3);
@@ -49,7 +49,7 @@ public sealed class HostBlockStoreTests
         Assert.False(store.Contains(b.Key));
         Assert.True(store.Contains(c.Key));
         Assert.Equal(1, store.Stats.Evictions);
-        Assert.True(store.Stats.Bytes <= 2 * Shape.PayloadBytes);
+        Assert.True(store.Stats.Bytes <= 2 * Shape.BlockBytes);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class HostBlockStoreTests
         {
             // Keys are scaled per channel, so ordinary key channels are not coarsened by the outlier channel;
             // values are scaled per token, whose largest element is in the outlier channel.
-            var isKey = i / (Shape.PayloadBytes / 2 / (2 * Shape.Layers)) % 2 == 0;
+            var isKey = i / (Shape.BlockBytes / 2 / (2 * Shape.LayerCount)) % 2 == 0;
             var groupMax = isKey && i % 16 != 3 ? 1f : 20f;
             Assert.InRange(Math.Abs((float)original[i] - (float)decoded[i]), 0, groupMax / 127 / 2 * 1.02f + 1e-3f);
         }

@@ -20,18 +20,4 @@ public sealed class ChecksumTests
     [Fact]
     public void HashSlot_HashTag_HashesOnlyTheTag() =>
         Assert.Equal(HashSlot.Of("bar"u8), HashSlot.Of("foo{bar}zap"u8));
-
-    [Fact]
-    public void Crc32C_CheckValue_MatchesCastagnoli() => Assert.Equal(0xE3069283u, Crc32C.Compute("123456789"u8));
-
-    [Fact]
-    public void Crc32C_Append_EqualsWholeAndPortablePath()
-    {
-        var data = new byte[1000];
-        new Random(7).NextBytes(data);
-        var whole = Crc32C.Compute(data);
-
-        Assert.Equal(whole, Crc32C.Append(Crc32C.Compute(data.AsSpan(0, 333)), data.AsSpan(333)));
-        Assert.Equal(whole, ~Crc32C.UpdatePortable(~0u, data));
-    }
 }

@@ -1,4 +1,4 @@
-using Strata.Models.Kv;
+using Strata.KvCache;
 
 namespace Strata.Models.Tests.Llama;
 

@@ -1,5 +1,6 @@
 using Strata.Kernels.Simd;
 using Strata.Kernels.Threading;
+using Strata.KvCache;
 using Strata.Models.Gguf;
 using Strata.Models.Kv;
 using Strata.Models.Llama;

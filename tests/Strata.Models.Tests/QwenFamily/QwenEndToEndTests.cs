@@ -1,3 +1,4 @@
+using Strata.KvCache;
 using System.Globalization;
 using Strata.Kernels.Quant;
 using Strata.Kernels.Threading;

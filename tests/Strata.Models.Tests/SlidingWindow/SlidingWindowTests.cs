@@ -1,4 +1,5 @@
 using Strata.Kernels.Threading;
+using Strata.KvCache;
 using Strata.Models.Gguf;
 using Strata.Models.Kv;
 using Strata.Models.Llama;

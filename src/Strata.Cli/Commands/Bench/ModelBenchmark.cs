@@ -1,3 +1,4 @@
+using Strata.KvCache;
 using System.Diagnostics;
 using Strata.Kernels.Diagnostics;
 using Strata.Kernels.Simd;

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+
+namespace Strata.Cli.Commands;
+
+/// <summary>The range checks the verbs share, so every bad value is refused in the same words.</summary>
+internal static class OptionRules
+{
+    /// <summary>Refuses values below 1 when the command line is parsed.</summary>
+    public static Option<int> MustBePositive(this Option<int> option) => option.MustBe(v => v >= 1, "must be at least 1");
+
+    /// <summary>Refuses negative values when the command line is parsed.</summary>
+    public static Option<int> MustNotBeNegative(this Option<int> option) => option.MustBe(v => v >= 0, "must not be negative");
+
+    /// <summary>
+    /// Refuses values outside <paramref name="valid"/> when the command line is parsed, in the words
+    /// <c>--name RULE, got VALUE</c>. A value that is not a number at all is already an error of the parser's own.
+    /// </summary>
+    public static Option<int> MustBe(this Option<int> option, Func<int, bool> valid, string rule)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens is [var token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var value) && !valid(value))
+                r.AddError($"{option.Name} {rule}, got {value}");
+        });
+        return option;
+    }
+
+    /// <summary>For values checked after parsing (parts of a list, options that apply to one mode only).</summary>
+    public static T Positive<T>(T value, string name) where T : INumber<T> =>
+        value > T.Zero ? value : throw new ArgumentException($"{name} must be positive, got {value}");
+}

@@ -1,0 +1,173 @@
+using Microsoft.Extensions.Logging;
+using Strata.Engine.Caching;
+using Strata.Engine.Requests;
+using Strata.Engine.Running;
+using Strata.Engine.Scheduling;
+
+namespace Strata.Engine.Core;
+
+/// <summary>
+/// The engine as a synchronous machine: requests are admitted, and each <see cref="Step"/> schedules a batch, runs it
+/// through the step runner and applies what it produced. It owns no thread, reads time only from the clock it is given
+/// and needs no model (the runner may be a cost model), so a simulator can drive it in virtual time; the threaded host
+/// (<see cref="InferenceEngine"/>) drives it for the server. Not thread-safe.
+/// </summary>
+internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IStepRunner runner, OutputProcessor outputs, TimeProvider clock, ILogger logger)
+{
+    private readonly List<RequestState> _active = [];
+    private long _nextSequence;
+
+    public Scheduler Scheduler => scheduler;
+
+    public CacheCoordinator Cache => cache;
+
+    /// <summary>Sequences queued or running (a request with nothing runnable yet still counts).</summary>
+    public bool HasWork => scheduler.HasWork;
+
+    public long Steps { get; private set; }
+
+    /// <summary>Tokens computed by prefill chunks: prompts, and whatever preemption made a sequence recompute.</summary>
+    public long PromptTokensComputed { get; private set; }
+
+    public long GeneratedTokens { get; private set; }
+
+    /// <summary>Queues a request: one sequence per choice, the first scheduled at once, the others forking from its prompt.</summary>
+    public void Admit(RequestState request)
+    {
+        var r = request.Request;
+        request.Timeline.Clock = clock;
+        var caching = new SequenceCaching(cache.Root(r.Tenant, r.CacheSalt), r.Pin, r.CacheTtl);
+        Sequence? first = null;
+        for (var choice = 0; choice < r.Choices; choice++)
+        {
+            var sequence = new Sequence(new SequenceId(++_nextSequence), r.PromptTokens, caching, request.Arrival, r.Priority);
+            outputs.Open(request, choice, sequence);
+            if (first is null)
+                first = sequence;
+            else
+                first.Forks.Add(sequence);
+        }
+        scheduler.Enqueue(first!);
+        _active.Add(request);
+    }
+
+    /// <summary>Ends every unfinished choice of a request and frees its blocks.</summary>
+    public void Abort(RequestState request, FinishReason reason)
+    {
+        outputs.Abort(request, reason);
+        _active.Remove(request);
+    }
+
+    public void AbortAll(FinishReason reason)
+    {
+        foreach (var request in _active)
+            outputs.Abort(request, reason);
+        _active.Clear();
+    }
+
+    /// <summary>Runs one step; null when nothing was runnable (only sequences waiting for cached blocks to load, or none).</summary>
+    public StepRecord? Step()
+    {
+        AbortCancelled();
+        cache.ExpirePins();
+        var plan = scheduler.Schedule();
+        if (plan.IsEmpty)
+            return null;
+        var started = clock.GetTimestamp();
+        StepResult result;
+        try
+        {
+            result = runner.Run(plan);
+        }
+        catch (Exception ex)
+        {
+            var failed = plan.Chunks.Select(c => outputs[c.Sequence.Id].Request).Distinct().ToList();
+            logger.LogError(ex, "The engine step failed; its {Requests} requests end with an error", failed.Count);
+            foreach (var request in failed)
+                Abort(request, FinishReason.Error);
+            return null;
+        }
+        RecordTimelines(plan, started, clock.GetTimestamp());
+        var record = Describe(plan, result, started);
+        scheduler.Commit(plan, result);
+        outputs.Process(result);
+        _active.RemoveAll(r => r.UnfinishedChoices == 0);
+        Steps++;
+        GeneratedTokens += result.Tokens.Count;
+        PromptTokensComputed += record.PrefillTokens;
+        return record;
+    }
+
+    /// <summary>The engine's counters now; the host adds what only it knows (requests not yet admitted, the tiers).</summary>
+    public EngineStats Snapshot() => new()
+    {
+        RunningSequences = scheduler.RunningCount,
+        WaitingSequences = scheduler.WaitingCount,
+        KvBlocksUsed = cache.UsedBlocks,
+        KvBlocksFree = cache.FreeBlocks,
+        Preemptions = scheduler.Preemptions,
+        PromptTokensComputed = PromptTokensComputed,
+        GeneratedTokens = GeneratedTokens,
+        Steps = Steps,
+        AdmittedPromptTokens = cache.AdmittedPromptTokens,
+        CachedPromptTokens = cache.CachedPromptTokens,
+        CachedBlocks = cache.CachedBlocks,
+        CacheEvictions = cache.Evictions,
+        Prefetches = cache.Tiers?.Prefetches ?? 0,
+        PrefetchSeconds = cache.Tiers?.PrefetchSeconds ?? 0,
+    };
+
+    private void AbortCancelled()
+    {
+        for (var i = _active.Count - 1; i >= 0; i--)
+        {
+            if (!_active[i].IsCancelled)
+                continue;
+            outputs.Abort(_active[i], FinishReason.Cancelled);
+            _active.RemoveAt(i);
+        }
+    }
+
+    /// <summary>
+    /// Notes the step in the timeline of each request it ran: admissions (with the prefix match and any tier load they
+    /// waited for) for every choice, prefill chunks and decode steps by the request's first choice only.
+    /// </summary>
+    private void RecordTimelines(SchedulerPlan plan, long started, long finished)
+    {
+        foreach (var (sequence, match) in plan.Admissions)
+        {
+            var timeline = outputs[sequence.Id].Request.Timeline;
+            if (match.Load is { } load)
+                timeline.OnTierLoad(load.Started, started, match.Loaded.Count, match.Loaded.Count > 0 ? match.Loaded[0].Tier : null);
+            if (timeline.Admitted is null)
+                timeline.OnAdmitted(started, match.Start, match.Cached.Count, match.Loaded.Count);
+        }
+        foreach (var chunk in plan.Chunks)
+        {
+            var output = outputs[chunk.Sequence.Id];
+            if (output.Choice != 0)
+                continue;
+            if (chunk.IsDecode)
+                output.Request.Timeline.OnDecode(started, finished);
+            else
+                output.Request.Timeline.OnPrefill(started, finished, chunk.Count);
+        }
+    }
+
+    /// <summary>The step's record, taken before its tokens are committed (a decode is still one known token then).</summary>
+    private StepRecord Describe(SchedulerPlan plan, StepResult result, long started)
+    {
+        int prefill = 0, decodes = 0, drafts = 0;
+        long context = 0;
+        foreach (var chunk in plan.Chunks)
+        {
+            if (chunk.IsDecode)
+                decodes++;
+            else
+                prefill += chunk.Count;
+            drafts += chunk.Drafts.Count;
+            context += chunk.Start + chunk.TokenCount;
+        }
+        return new StepRecord(Steps + 1, started, clock.GetElapsedTime(started).TotalSeconds, plan.Chunks.Count, prefill, decodes, drafts, context, result.Tokens.Count);
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Logging;
+using Strata.Engine.Caching;
+using Strata.Engine.Core;
+using Strata.Engine.Running;
+using Strata.Engine.Scheduling;
+using Strata.Kernels.Threading;
+using Strata.KvCache;
+using Strata.KvCache.Disk;
+using Strata.KvCache.Host;
+using Strata.KvCache.Prefix;
+using Strata.Models;
+using Strata.Models.Kv;
+using Strata.Models.Tokenizers;
+
+namespace Strata.Engine;
+
+/// <summary>
+/// The engine's wiring, kept apart from running it: sizes the KV pool from the options, measures the step budget,
+/// derives the cache identity, opens the tiers and assembles the core. <see cref="BuildCore"/> needs no model, so tests
+/// (and a simulator) assemble the very same core around a step runner of their own.
+/// </summary>
+internal static class EngineBuilder
+{
+    /// <param name="loaded">Called from a loading thread when cached blocks have come up from a lower tier.</param>
+    /// <param name="kvEvents">Told of every block stored into or removed from the working pool or a tier (null: nobody listens).</param>
+    public static EngineParts Build(LoadedModel model, EngineOptions options, TimeProvider clock, Action loaded, ILoggerFactory loggers, Action<KvEvent>? kvEvents)
+    {
+        var pool = new ComputePool(options.Threads > 0 ? options.Threads : ComputePool.DefaultThreadCount);
+        KvBuffer? kv = null;
+        try
+        {
+            var layout = model.Model.KvLayout(options.BlockSize, options.KvDataType);
+            var blockCount = (int)Math.Min(int.MaxValue, options.KvCacheBytes / layout.BlockBytes);
+            if (blockCount < 1)
+                throw new ArgumentException($"KV cache memory of {options.KvCacheBytes} bytes holds no {layout.BlockBytes}-byte block");
+            kv = new KvBuffer(layout, blockCount);
+            var contextLength = options.MaxModelLength > 0 ? options.MaxModelLength : model.Config.ContextLength;
+            // A sequence must always fit alone, or preemption could never make room for it.
+            var maxModelLength = Math.Min(contextLength, blockCount * options.BlockSize);
+            var maxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.Measure(model.Model, kv, pool, options);
+            var identity = new CacheIdentity(ModelFingerprint.Compute(model.File), options.KvDataType, options.BlockSize);
+            // One category for the engine and its tiers, which an operator filters as one component.
+            var logger = loggers.CreateLogger("Strata.Engine");
+            var tiers = OpenTiers(options, identity, kv, clock, TaskScheduler.Default, loaded, logger, kvEvents);
+            var buffer = kv;
+            var core = BuildCore(options, blockCount, maxBatchedTokens, maxModelLength, identity, tiers, model.Tokenizer,
+                outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents);
+            return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens);
+        }
+        catch
+        {
+            kv?.Dispose();
+            pool.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The synchronous core over <paramref name="blockCount"/> blocks; <paramref name="runner"/> gets the outputs, whose samplers it uses.</summary>
+    public static EngineCore BuildCore(EngineOptions options, int blockCount, int maxBatchedTokens, int maxModelLength, CacheIdentity identity,
+        KvTierList? tiers, Tokenizer? tokenizer, Func<OutputProcessor, IStepRunner> runner, TimeProvider clock, ILogger logger, Action<KvEvent>? kvEvents = null)
+    {
+        var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
+        var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), options.CacheTtl, options.MaxCacheTtl, clock);
+        var cache = new CacheCoordinator(blocks, identity, pins, tiers, kvEvents);
+        var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, ArrivalOrder.Instance);
+        var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength, options.Guard);
+        return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger);
+    }
+
+    /// <summary>The tiers the options ask for, top to bottom (host memory, disk, the remote store); null when there are none.</summary>
+    public static KvTierList? OpenTiers(EngineOptions options, CacheIdentity identity, IBlockMemory memory, TimeProvider clock, TaskScheduler loads, Action loaded,
+        ILogger logger, Action<KvEvent>? kvEvents)
+    {
+        if (!options.PrefixCaching)
+            return null;
+        var tiers = new List<IKvTier>();
+        try
+        {
+            if (options.HostCacheBytes > 0)
+                tiers.Add(new HostTier(new HostBlockStore(options.HostCacheBytes, memory.Layout, options.HostCacheInt8)));
+            if (options.DiskCacheDirectory is { } directory)
+                tiers.Add(new DiskTier(DiskBlockStore.Open(new DiskStoreOptions { Directory = directory, MaxBytes = options.DiskCacheBytes, DefaultTtl = options.CacheTtl })));
+            if (RemoteTier.FromUrl(options.RemoteCacheUrl, identity.Fingerprint, options.CacheTtl, message => logger.LogWarning("{Message}", message)) is { } remote)
+                tiers.Add(remote);
+        }
+        catch
+        {
+            foreach (var tier in tiers)
+                tier.Dispose();
+            throw;
+        }
+        return tiers.Count == 0 ? null : new KvTierList(tiers, memory, clock, loads, loaded, kvEvents);
+    }
+}

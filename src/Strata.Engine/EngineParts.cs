@@ -1,0 +1,31 @@
+using Strata.Engine.Caching;
+using Strata.Engine.Core;
+using Strata.Kernels.Threading;
+using Strata.KvCache.Prefix;
+using Strata.Models.Kv;
+
+namespace Strata.Engine;
+
+/// <summary>An engine as <see cref="EngineBuilder"/> assembles it for a model: the core and the resources it runs on.</summary>
+internal sealed class EngineParts(EngineCore core, CacheIdentity identity, KvBuffer kv, ComputePool pool, KvTierList? tiers, int maxModelLength, int maxBatchedTokens) : IDisposable
+{
+    public EngineCore Core { get; } = core;
+
+    public CacheIdentity Identity { get; } = identity;
+
+    public KvTierList? Tiers { get; } = tiers;
+
+    public int BlockCount => kv.BlockCount;
+
+    public int MaxModelLength { get; } = maxModelLength;
+
+    public int MaxBatchedTokens { get; } = maxBatchedTokens;
+
+    /// <summary>Drains the tiers' pending writes, then frees the KV memory and the compute threads.</summary>
+    public void Dispose()
+    {
+        Tiers?.Dispose();
+        kv.Dispose();
+        pool.Dispose();
+    }
+}

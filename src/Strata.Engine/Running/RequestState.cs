@@ -1,0 +1,41 @@
+using System.Threading.Channels;
+using Strata.Engine.Requests;
+
+namespace Strata.Engine.Running;
+
+/// <summary>The engine's bookkeeping for one submitted request: its choices' outputs and the channel their events go to.</summary>
+internal sealed class RequestState(string id, long arrival, GenerationRequest request, ulong seed, CancellationToken cancellation)
+{
+    private readonly Channel<GenerationEvent> _events = Channel.CreateUnbounded<GenerationEvent>(
+        new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+
+    public string Id { get; } = id;
+
+    /// <summary>When the request was submitted, as a timestamp of the engine's clock.</summary>
+    public long Arrival { get; } = arrival;
+
+    public GenerationRequest Request { get; } = request;
+
+    /// <summary>The seed of choice 0's random stream; choice c uses seed + c.</summary>
+    public ulong Seed { get; } = seed;
+
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>One output per choice, in choice order.</summary>
+    public List<ChoiceOutput> Choices { get; } = [];
+
+    /// <summary>Where the request spends its time, as its first choice runs.</summary>
+    public RequestTimeline Timeline { get; } = new(arrival);
+
+    public GenerationHandle Handle { get; private set; } = null!;
+
+    public int UnfinishedChoices { get; set; } = request.Choices;
+
+    public bool IsCancelled => Cancellation.IsCancellationRequested;
+
+    public GenerationHandle CreateHandle() => Handle = new GenerationHandle(Id, Request.PromptTokens.Length, _events.Reader, Timeline);
+
+    public void Publish(GenerationEvent e) => _events.Writer.TryWrite(e);
+
+    public void Complete() => _events.Writer.TryComplete();
+}

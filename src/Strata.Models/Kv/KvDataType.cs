@@ -1,8 +1,0 @@
-namespace Strata.Models.Kv;
-
-/// <summary>Element type of cached keys and values.</summary>
-public enum KvDataType
-{
-    F16,
-    F32,
-}

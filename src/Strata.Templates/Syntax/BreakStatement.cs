@@ -1,3 +1,0 @@
-namespace Strata.Templates.Syntax;
-
-internal sealed record BreakStatement(int Line) : Statement(Line);

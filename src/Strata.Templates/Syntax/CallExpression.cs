@@ -1,3 +1,0 @@
-namespace Strata.Templates.Syntax;
-
-internal sealed record CallExpression(int Line, Expression Callee, CallArguments Arguments) : Expression(Line);

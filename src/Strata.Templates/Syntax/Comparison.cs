@@ -1,3 +1,0 @@
-namespace Strata.Templates.Syntax;
-
-internal sealed record Comparison(CompareOperator Operator, Expression Operand);

@@ -1,3 +1,0 @@
-namespace Strata.Templates.Syntax;
-
-internal sealed record ContinueStatement(int Line) : Statement(Line);

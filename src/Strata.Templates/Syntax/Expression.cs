@@ -1,3 +1,0 @@
-namespace Strata.Templates.Syntax;
-
-internal abstract record Expression(int Line) : Node(Line);

@@ -1,3 +1,0 @@
-namespace Strata.Templates.Syntax;
-
-internal sealed record MacroParameter(string Name, Expression? Default);

@@ -1,3 +1,0 @@
-namespace Strata.Templates.Syntax;
-
-internal sealed record NameExpression(int Line, string Name) : Expression(Line);

@@ -1,4 +1,0 @@
-namespace Strata.Templates.Syntax;
-
-/// <summary><c>{{ expression }}</c>.</summary>
-internal sealed record OutputStatement(int Line, Expression Expression) : Statement(Line);

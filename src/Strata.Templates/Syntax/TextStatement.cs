@@ -1,3 +1,0 @@
-namespace Strata.Templates.Syntax;
-
-internal sealed record TextStatement(int Line, string Text) : Statement(Line);

@@ -1,3 +1,0 @@
-namespace Strata.Templates.Syntax;
-
-internal sealed record TupleExpression(int Line, IReadOnlyList<Expression> Items) : Expression(Line);

@@ -1,8 +1,0 @@
-namespace Strata.Templates.Syntax;
-
-internal enum UnaryOperator
-{
-    Negate,
-    Plus,
-    Not,
-}
