@@ -31,8 +31,9 @@ public sealed class StrataServer : IAsyncDisposable
     private readonly ServingState _state;
     private readonly ILogger _logger;
 
-    private StrataServer(WebApplication app, ServerOptions options, Uri baseAddress)
+    private StrataServer(WebApplication app, ServerOptions options, Uri baseAddress, Task loaded)
     {
+        Loaded = loaded;
         _app = app;
         _options = options;
         _state = app.Services.GetRequiredService<ServingState>();
@@ -45,8 +46,22 @@ public sealed class StrataServer : IAsyncDisposable
     /// <summary>The address the server listens on, such as <c>http://127.0.0.1:8000/</c>.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>Completes once the engine has loaded and API requests are served; faults if loading failed.</summary>
+    public Task Loaded { get; }
+
     /// <summary>Binds the port and starts answering requests.</summary>
     public static async Task<StrataServer> StartAsync(InferenceEngine engine, ServerOptions options, CancellationToken cancellation = default)
+    {
+        var server = await StartAsync(Task.FromResult(engine), options, cancellation);
+        await server.Loaded;
+        return server;
+    }
+
+    /// <summary>
+    /// Binds the port and answers the probes while <paramref name="engine"/> is still loading: <c>/health</c> says alive,
+    /// <c>/health/ready</c> not ready, and every other route 503 until the engine is there (see <see cref="Loaded"/>).
+    /// </summary>
+    public static async Task<StrataServer> StartAsync(Task<InferenceEngine> engine, ServerOptions options, CancellationToken cancellation = default)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(StrataServer).Assembly.GetName().Name });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -70,24 +85,22 @@ public sealed class StrataServer : IAsyncDisposable
         builder.Services
             .AddSingleton(options)
             .AddSingleton<ServingState>()
-            .AddSingleton(engine)
-            .AddSingleton(engine.Model)
-            .AddSingleton<ServerMetrics>()
-            .AddSingleton<EngineMetrics>()
-            .AddSingleton<CacheMetrics>()
-            .AddSingleton<GuardMetrics>()
-            .AddSingleton<EngineHost>()
-            .AddSingleton<ChatPromptBuilder>()
+            // Made only once the engine has loaded (the gate holds every route that needs it until then). The engine and
+            // the model are passed to them, not registered, so that the container never disposes what the caller owns.
+            .AddSingleton(services => ServingState.WithEngine<EngineHost>(services))
+            .AddSingleton(services => ActivatorUtilities.CreateInstance<ChatPromptBuilder>(services, services.GetRequiredService<ServingState>().LoadedEngine.Model))
             .AddSingleton<CompletionsEndpoint>()
             .AddSingleton<ChatCompletionsEndpoint>()
             .AddSingleton<ModelsEndpoint>()
             .AddSingleton<TokenizeEndpoint>();
+        ServerInstruments.Add(builder.Services);
         ServerTelemetry.Add(builder.Services, options);
 
         var app = builder.Build();
         app.UseMiddleware<RequestCounter>();
         app.UseMiddleware<AccessLog>();
         app.UseMiddleware<DrainGate>();
+        app.UseMiddleware<LoadingGate>();
         app.UseMiddleware<ErrorBoundary>();
         if (options.ApiKeys.Count > 0)
             app.UseMiddleware<ApiKeyCheck>(options.ApiKeys);
@@ -95,20 +108,24 @@ public sealed class StrataServer : IAsyncDisposable
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAliveAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapPrometheusScrapingEndpoint("/metrics");
-        // The engine's observable instruments exist once these are made; nothing else asks for them.
-        app.Services.GetRequiredService<EngineMetrics>();
-        app.Services.GetRequiredService<CacheMetrics>();
-        app.Services.GetRequiredService<GuardMetrics>();
-        // Built eagerly so that a model without a chat template is reported at startup, not on the first chat request.
-        app.Services.GetRequiredService<ChatPromptBuilder>();
 
         await app.StartAsync(cancellation);
         var address = new Uri(app.Urls.First());
-        var logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
-        logger.LogInformation(
+        return new StrataServer(app, options, address, ServeWhenLoadedAsync(app, engine, address));
+    }
+
+    /// <summary>Once the engine is there: its instruments, the chat template, then API requests.</summary>
+    private static async Task ServeWhenLoadedAsync(WebApplication app, Task<InferenceEngine> loading, Uri address)
+    {
+        var engine = await loading;
+        var state = app.Services.GetRequiredService<ServingState>();
+        state.Loaded(engine);
+        ServerInstruments.ObserveEngine(app.Services);
+        // Built eagerly so that a model without a chat template is reported at startup, not on the first chat request.
+        app.Services.GetRequiredService<ChatPromptBuilder>();
+        app.Services.GetRequiredService<ILogger<StrataServer>>().LogInformation(
             "Serving {Model} at {Url}: {KvCache}, step budget {Budget} tokens, max model length {MaxModelLength}",
             engine.Model.Name, address, engine.KvCacheSummary, engine.MaxBatchedTokens, engine.MaxModelLength);
-        return new StrataServer(app, options, address);
     }
 
     /// <summary>

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Strata.Engine;
-using Strata.Engine.Guard;
 using Strata.KvCache;
-using Strata.Models;
 using Strata.Server;
 using Microsoft.Extensions.Logging;
 
@@ -95,35 +93,26 @@ internal static class ServeCommand
             if (serverOptions.DrainTimeout > MaxDrain)
                 throw new ArgumentException($"--drain-timeout must be at most {MaxDrain.TotalSeconds} s, got {serverOptions.DrainTimeout.TotalSeconds} s");
 
-            var logger = loggerFactory.CreateLogger("Strata.Cli.Serve");
             var modelPath = ModelOption.Resolve(result.GetValue(model));
-            logger.LogInformation("Loading {Model}", modelPath);
-            using var loaded = LoadedModel.Load(modelPath);
-            using var contentGuard = result.GetValue(guard) is { } guardPath ? LoadGuard(guardPath, loaded) : null;
-            engineOptions = engineOptions with
+            // The server answers its probes while the model loads: alive, not ready.
+            var loading = Task.Run(() => ServedModel.Load(modelPath, result.GetValue(guard), engineOptions, result.GetValue(kvMemory), loggerFactory), cancellation);
+            try
             {
-                Guard = contentGuard,
-                KvCacheBytes = result.GetValue(kvMemory) ?? EngineSizing.DefaultKvCacheBytes(loaded, engineOptions),
-            };
-            using var engine = InferenceEngine.Start(loaded, engineOptions, loggerFactory);
-            await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
-            await server.WaitForShutdownAsync(cancellation);
+                await using var server = await StrataServer.StartAsync(EngineOf(loading), serverOptions, cancellation);
+                await server.Loaded.WaitAsync(cancellation);
+                await server.WaitForShutdownAsync(cancellation);
+            }
+            finally
+            {
+                if (loading.IsCompletedSuccessfully)
+                    loading.Result.Dispose();
+            }
             return 0;
         }));
         return command;
     }
 
-    private static ContentGuard LoadGuard(string path, LoadedModel model)
-    {
-        try
-        {
-            return ContentGuard.Load(path, model.Tokenizer);
-        }
-        catch (Exception ex) when (ex is FormatException or IOException)
-        {
-            throw new ArgumentException($"--guard {path}: {ex.Message}", ex);
-        }
-    }
+    private static async Task<InferenceEngine> EngineOf(Task<ServedModel> loading) => (await loading).Engine;
 
     private static Option<long?> SizeOption(string name, string description) => new(name)
     {

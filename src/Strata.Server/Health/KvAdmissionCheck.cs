@@ -1,13 +1,16 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Strata.Engine;
+using Strata.Server.Hosting;
 
 namespace Strata.Server.Health;
 
 /// <summary>Not ready while a new request could not be admitted: the wait queue is full, or requests wait with no KV block free.</summary>
-internal sealed class KvAdmissionCheck(InferenceEngine engine) : IHealthCheck
+internal sealed class KvAdmissionCheck(ServingState state) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // Before the model has loaded the engine-loop check answers.
+        if (state.Engine is not { } engine)
+            return Task.FromResult(HealthCheckResult.Healthy());
         var stats = engine.Stats;
         var result = stats switch
         {

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Strata.Engine;
+using Strata.Server.Hosting;
 
 namespace Strata.Server.Health;
 
@@ -7,10 +7,10 @@ namespace Strata.Server.Health;
 /// Degraded, never unhealthy, while the remote KV store is unreachable (its circuit breaker is open): the node still
 /// serves, it only recomputes what the store would have supplied.
 /// </summary>
-internal sealed class RemoteStoreCheck(InferenceEngine engine) : IHealthCheck
+internal sealed class RemoteStoreCheck(ServingState state) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(engine.Stats.Tier("remote")?.Detail("breaker_open") > 0
+        Task.FromResult(state.Engine?.Stats.Tier("remote")?.Detail("breaker_open") > 0
             ? HealthCheckResult.Degraded("the remote KV store is unreachable: prefixes are recomputed, not fetched")
             : HealthCheckResult.Healthy());
 }
