@@ -11,6 +11,8 @@ internal static class Program
         var bench = BenchCommand.Create();
         bench.Subcommands.Add(BenchServeCommand.Create());
         bench.Subcommands.Add(BenchCacheCommand.Create());
+        bench.Subcommands.Add(BenchSoakCommand.Create());
+        bench.Subcommands.Add(BenchFuzzCommand.Create());
         var serve = ServeCommand.Create();
         var root = new RootCommand("Strata: an LLM inference engine for GGUF models on the CPU")
         {

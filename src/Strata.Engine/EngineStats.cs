@@ -4,6 +4,10 @@ namespace Strata.Engine;
 public sealed record EngineStats
 {
     public int RunningSequences { get; init; }
+
+    /// <summary>The most sequences that were running after any step since the engine started (at most its cap).</summary>
+    public int PeakRunningSequences { get; init; }
+
     public int WaitingSequences { get; init; }
     public int KvBlocksUsed { get; init; }
     public int KvBlocksFree { get; init; }

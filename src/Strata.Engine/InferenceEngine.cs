@@ -51,8 +51,9 @@ public sealed class InferenceEngine : IDisposable
 
     public int KvBlockCount => _parts.BlockCount;
 
-    /// <summary>The working pool in a few words, like <c>1638 KV blocks of 16 tokens (F16)</c>.</summary>
-    public string KvCacheSummary => $"{KvBlockCount} KV blocks of {Options.BlockSize} tokens ({Options.KvDataType})";
+    /// <summary>The working pool in a few words, like <c>1638 KV blocks of 16 tokens (F16, 4096 bytes per token)</c>.</summary>
+    public string KvCacheSummary =>
+        $"{KvBlockCount} KV blocks of {Options.BlockSize} tokens ({Options.KvDataType}, {Model.Config.KvLayout(Options.BlockSize, Options.KvDataType).BytesPerToken} bytes per token)";
 
     /// <summary>The engine's counters as of its last step, and each tier's as of now.</summary>
     public EngineStats Stats => _stats with { Tiers = _parts.Tiers?.Stats ?? [] };

@@ -17,6 +17,12 @@ public sealed record ServerOptions
     /// </summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
+    /// <summary>
+    /// The largest request body taken; larger ones are refused with 413 before they are read. Null picks
+    /// <see cref="DefaultMaxRequestBytes"/> for the served context.
+    /// </summary>
+    public long? MaxRequestBytes { get; init; }
+
     /// <summary>The least severe log messages written to stderr.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
@@ -37,4 +43,10 @@ public sealed record ServerOptions
 
     /// <summary>The engine loop is reported stalled (not ready) when it does not turn within this time.</summary>
     public TimeSpan LoopStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// 1 MiB, or 32 bytes per token of context when that is more: room for the longest prompt the model can take, as
+    /// text or as token ids, with JSON around it, and no more, so a request costs a bounded multiple of what it may use.
+    /// </summary>
+    public static long DefaultMaxRequestBytes(int maxModelLength) => Math.Max(1L << 20, 32L * maxModelLength);
 }

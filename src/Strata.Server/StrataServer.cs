@@ -67,6 +67,9 @@ public sealed class StrataServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Until the engine has loaded (and its context says how much a request may hold), only the probes are served.
+            // Then RequestBodyLimit sets each request's limit.
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes ?? ServerOptions.DefaultMaxRequestBytes(0);
             Listen(kestrel, options);
         });
         builder.Services.AddRoutingCore();
@@ -89,6 +92,7 @@ public sealed class StrataServer : IAsyncDisposable
             // the model are passed to them, not registered, so that the container never disposes what the caller owns.
             .AddSingleton(services => ServingState.WithEngine<EngineHost>(services))
             .AddSingleton(services => ActivatorUtilities.CreateInstance<ChatPromptBuilder>(services, services.GetRequiredService<ServingState>().LoadedEngine.Model))
+            .AddSingleton(services => PromptTokenizerFor(services.GetRequiredService<ServingState>().LoadedEngine))
             .AddSingleton<CompletionsEndpoint>()
             .AddSingleton<ChatCompletionsEndpoint>()
             .AddSingleton<ModelsEndpoint>()
@@ -101,31 +105,29 @@ public sealed class StrataServer : IAsyncDisposable
         app.UseMiddleware<AccessLog>();
         app.UseMiddleware<DrainGate>();
         app.UseMiddleware<LoadingGate>();
+        app.UseMiddleware<RequestBodyLimit>();
         app.UseMiddleware<ErrorBoundary>();
         if (options.ApiKeys.Count > 0)
             app.UseMiddleware<ApiKeyCheck>(options.ApiKeys);
         ApiRoutes.Map(app);
-        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAliveAsync });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
-        app.MapPrometheusScrapingEndpoint("/metrics");
 
         await app.StartAsync(cancellation);
         var address = new Uri(app.Urls.First());
-        return new StrataServer(app, options, address, ServeWhenLoadedAsync(app, engine, address));
+        return new StrataServer(app, options, address, ServeWhenLoadedAsync(app, options, engine, address));
     }
 
     /// <summary>Once the engine is there: its instruments, the chat template, then API requests.</summary>
-    private static async Task ServeWhenLoadedAsync(WebApplication app, Task<InferenceEngine> loading, Uri address)
+    private static async Task ServeWhenLoadedAsync(WebApplication app, ServerOptions options, Task<InferenceEngine> loading, Uri address)
     {
         var engine = await loading;
-        var state = app.Services.GetRequiredService<ServingState>();
-        state.Loaded(engine);
+        var maxRequestBytes = options.MaxRequestBytes ?? ServerOptions.DefaultMaxRequestBytes(engine.MaxModelLength);
+        app.Services.GetRequiredService<ServingState>().Loaded(engine, maxRequestBytes);
         ServerInstruments.ObserveEngine(app.Services);
         // Built eagerly so that a model without a chat template is reported at startup, not on the first chat request.
         app.Services.GetRequiredService<ChatPromptBuilder>();
         app.Services.GetRequiredService<ILogger<StrataServer>>().LogInformation(
-            "Serving {Model} at {Url}: {KvCache}, step budget {Budget} tokens, max model length {MaxModelLength}",
-            engine.Model.Name, address, engine.KvCacheSummary, engine.MaxBatchedTokens, engine.MaxModelLength);
+            "Serving {Model} at {Url}: {KvCache}, step budget {Budget} tokens, max model length {MaxModelLength}, request bodies up to {MaxRequestBytes} bytes",
+            engine.Model.Name, address, engine.KvCacheSummary, engine.MaxBatchedTokens, engine.MaxModelLength, maxRequestBytes);
     }
 
     /// <summary>
@@ -154,12 +156,16 @@ public sealed class StrataServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    private static PromptTokenizer PromptTokenizerFor(InferenceEngine engine) =>
+        new(text => engine.Model.Tokenizer.Encode(text, addSpecial: true, parseSpecial: true), engine.MaxModelLength,
+            lanes: Math.Max(1, Environment.ProcessorCount / 2));
+
     private static void Listen(KestrelServerOptions kestrel, ServerOptions options)
     {
         if (options.Host == "localhost")
-            kestrel.ListenLocalhost(options.Port);
+            kestrel.ListenLocalhost(options.Port, RejectionBodies.Use);
         else if (IPAddress.TryParse(options.Host, out var address))
-            kestrel.Listen(address, options.Port);
+            kestrel.Listen(address, options.Port, RejectionBodies.Use);
         else
             throw new ArgumentException($"--host must be an IP address or localhost, got '{options.Host}'");
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -9,14 +10,36 @@ namespace Strata.Cli.Tests;
 internal sealed partial class ServeProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly StringBuilder _log = new();
+    private readonly Task _logReader;
 
     private ServeProcess(Process process, Uri address)
     {
         _process = process;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        _logReader = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync() is { } line)
+            {
+                lock (_log)
+                    _log.AppendLine(line);
+            }
+        });
     }
 
     public HttpClient Http { get; }
+
+    public Uri Address => Http.BaseAddress!;
+
+    /// <summary>What the server has logged since it started listening.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+                return _log.ToString();
+        }
+    }
 
     public int ExitCode => _process.ExitCode;
 
@@ -67,7 +90,11 @@ internal sealed partial class ServeProcess : IDisposable
     }
 
     /// <summary>What the process wrote to stderr after its listening line, once it has exited.</summary>
-    public string RemainingStderr() => _process.StandardError.ReadToEnd();
+    public string RemainingStderr()
+    {
+        _logReader.Wait(TimeSpan.FromSeconds(10));
+        return Log;
+    }
 
     /// <summary>SIGKILL: the server gets no chance to shut down or drain anything.</summary>
     public void Kill()
@@ -81,6 +108,7 @@ internal sealed partial class ServeProcess : IDisposable
     {
         Http.Dispose();
         Kill();
+        _logReader.Wait(TimeSpan.FromSeconds(5));
         _process.Dispose();
     }
 

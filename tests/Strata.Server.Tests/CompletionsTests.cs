@@ -199,6 +199,14 @@ public sealed class CompletionsTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Completions_TopPBelowSinglePrecision_KeepsOnlyTheMostLikelyToken()
+    {
+        var (text, _) = await CompleteAsync(new { prompt = "Once upon a time", max_tokens = 8, temperature = 1.5, seed = 3, top_p = 1e-300 }, stream: false);
+
+        Assert.Equal(", there was a little girl", text);
+    }
+
+    [Fact]
     public async Task Completions_EverySamplingParameter_Accepted()
     {
         var answer = await Server.PostOkAsync("/v1/completions", new

@@ -29,6 +29,20 @@ public sealed class ConcurrencyTests
         await server.Engine.CheckIntegrityAsync();
     }
 
+    [Fact]
+    public async Task Completions_ChoicesOfConcurrentRequests_NeverRunBeyondMaxNumSeqs()
+    {
+        await using var server = await RunningServer.StartAsync(RunningServer.SmallEngine with { MaxSequences = 2 });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(i =>
+            server.PostOkAsync("/v1/completions", new { prompt = Prompts.Stories[i], max_tokens = 12, n = 4, temperature = 0.8, seed = i })));
+
+        Assert.All(responses, r => Assert.Equal(4, r.GetProperty("choices").GetArrayLength()));
+        Assert.Equal(2, await server.MetricAsync("strata_sequences_running_peak"));
+        await server.WaitForIdleAsync();
+        await server.Engine.CheckIntegrityAsync();
+    }
+
     private static async Task<string> GreedyAsync(RunningServer server, string prompt, int maxTokens, bool stream)
     {
         if (!stream)

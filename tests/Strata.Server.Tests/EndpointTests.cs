@@ -49,12 +49,17 @@ public sealed class EndpointTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.True(await Server.MetricAsync("strata_prompt_tokens_total") >= 5);
         Assert.True(await Server.MetricAsync("strata_generation_tokens_total") >= 8);
         Assert.Equal(Server.Engine.KvBlockCount, await Server.MetricAsync("strata_kv_blocks_free") + await Server.MetricAsync("strata_kv_blocks_used"));
+        Assert.InRange(await Server.MetricAsync("strata_sequences_running_peak"), 1, Server.Engine.Options.MaxSequences);
+        Assert.Equal(Server.Engine.Options.MaxSequences, await Server.MetricAsync("strata_sequences_max"));
+        Assert.Equal(1, await Server.MetricAsync("strata_kv_integrity_ok"));
+        Assert.InRange(await Server.MetricAsync("process_resident_memory_bytes"), 1 << 20, 1L << 40);
         foreach (var family in new[]
         {
             "strata_requests_total counter", "strata_time_to_first_token_seconds histogram", "strata_time_per_output_token_seconds histogram",
             "strata_e2e_request_latency_seconds histogram", "strata_sequences_running gauge", "strata_sequences_waiting gauge",
             "strata_kv_blocks_used gauge", "strata_kv_blocks_free gauge", "strata_preemptions_total counter",
-            "strata_prompt_tokens_total counter", "strata_generation_tokens_total counter",
+            "strata_prompt_tokens_total counter", "strata_generation_tokens_total counter", "strata_sequences_running_peak gauge",
+            "strata_sequences_max gauge", "strata_kv_integrity_ok gauge", "process_resident_memory_bytes gauge",
         })
         {
             Assert.Contains($"# TYPE {family}\n", text);

@@ -10,6 +10,7 @@ public sealed class ErrorTests(ServerFixture fixture) : IClassFixture<ServerFixt
     private const string Completions = "/v1/completions";
     private const string Chat = "/v1/chat/completions";
     private const string Hi = """[{"role":"user","content":"Hi"}]""";
+    private static readonly string SeventeenStops = "[" + string.Join(", ", Enumerable.Range(0, 17).Select(i => $"\"s{i}\"")) + "]";
 
     public static TheoryData<string, string, int, string?, string?> BadRequests => new()
     {
@@ -59,6 +60,23 @@ public sealed class ErrorTests(ServerFixture fixture) : IClassFixture<ServerFixt
         { Chat, $$"""{"messages": {{Hi}}, "logprobs": true, "top_logprobs": 21}""", 400, "top_logprobs", null },
         { Chat, $$"""{"messages": {{Hi}}, "top_logprobs": 2}""", 400, "top_logprobs", null },
         { Chat, $$"""{"messages": {{Hi}}, "max_completion_tokens": 0}""", 400, "max_completion_tokens", null },
+        { Completions, """{"prompt": "Once", "cache_ttl": 1e12}""", 400, "cache_ttl", null },
+        { Completions, """{"prompt": "Once", "cache_ttl": 9.3e11, "pin": true}""", 400, "cache_ttl", null },
+        { Completions, """{"prompt": "Once", "cache_ttl": 0}""", 400, "cache_ttl", null },
+        { Completions, """{"prompt": "Once", "temperature": 1e300}""", 400, "temperature", null },
+        { Completions, """{"prompt": "Once", "repetition_penalty": 1e39}""", 400, "repetition_penalty", null },
+        { Completions, """{"prompt": "Once", "temperature": 1e999}""", 400, "temperature", null },
+        { Completions, """{"prompt": "Once", "seed": 1e30}""", 400, "seed", null },
+        { Completions, """{"prompt": "Once", "n": 4294967296}""", 400, "n", null },
+        { Completions, $$"""{"prompt": "Once", "stop": {{SeventeenStops}}}""", 400, "stop", null },
+        { Completions, $$"""{"prompt": "Once", "stop": "{{new string('x', 257)}}"}""", 400, "stop", null },
+        { Chat, $$$"""{"messages": {{{Hi}}}, "chat_template_kwargs": {"messages": [{"role": "user", "content": 5}]}}""", 400, "chat_template_kwargs.messages", null },
+        { Chat, $$$"""{"messages": {{{Hi}}}, "chat_template_kwargs": {"add_generation_prompt": false}}""", 400, "chat_template_kwargs.add_generation_prompt", null },
+        { Chat, $$"""{"messages": {{Hi}}, "chat_template_kwargs": [1]}""", 400, "chat_template_kwargs", null },
+        // Names given twice: which one counts would depend on who reads the body.
+        { Completions, """{"prompt": "Once", "max_tokens": 3, "max_tokens": 4}""", 400, null, null },
+        { Chat, """{"messages": [{"role": "user", "role": "system", "content": "Hi"}]}""", 400, null, null },
+        { Chat, $$$"""{"messages": {{{Hi}}}, "chat_template_kwargs": {"a": 1, "a": 2}}""", 400, null, null },
         // Missing or empty inputs, and what the server cannot do.
         { Completions, """{"max_tokens": 5}""", 400, "prompt", null },
         { Completions, """{"prompt": null}""", 400, "prompt", null },
@@ -95,6 +113,16 @@ public sealed class ErrorTests(ServerFixture fixture) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Post_MaxTokensAtInt32Max_ContextErrorCountsWithoutOverflow()
+    {
+        using var response = await fixture.Server.PostRawAsync(Completions, """{"prompt": "Once", "max_tokens": 2147483647}""");
+
+        var error = await ReadErrorAsync(response, 400);
+        Assert.Equal("max_tokens", error.GetProperty("param").GetString());
+        Assert.Contains("you requested 2147483649 tokens (2 in the prompt, 2147483647 for the completion)", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Post_LoneSurrogateInPrompt_BadRequestNotServerError()
     {
         using var response = await fixture.Server.PostRawAsync(Completions, """{"prompt": "Once \ud800 upon"}""");
@@ -120,6 +148,28 @@ public sealed class ErrorTests(ServerFixture fixture) : IClassFixture<ServerFixt
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/metrics")).StatusCode);
         await server.AssertHealthyAsync();
         Assert.Equal(2, await server.MetricAsync("strata_requests_total{status=\"401\"}"));
+    }
+
+    [Theory]
+    [InlineData("bearer sesame", 200)]
+    [InlineData("BEARER sesame", 200)]
+    [InlineData("Bearer   sesame", 200)]
+    [InlineData("Basic sesame", 401)]
+    [InlineData("Bearersesame", 401)]
+    [InlineData("sesame", 401)]
+    [InlineData("Bearer sesame2", 401)]
+    public async Task Get_ApiKeySchemeInAnyCase_AcceptedAndMalformedRefused(string authorization, int status)
+    {
+        await using var server = await RunningServer.StartAsync(apiKey: "sesame");
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+
+        using var response = await client.GetAsync("/v1/models");
+
+        if (status == 200)
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        else
+            await ReadErrorAsync(response, status);
     }
 
     [Fact]

@@ -37,13 +37,14 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public string ModelName => _model.Name;
 
+    /// <param name="serverOptions">Defaults to errors logged; the port is always a free one and <paramref name="apiKey"/> is added to its keys.</param>
     public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null, ServerOptions? serverOptions = null)
     {
         var model = LoadedModel.Load(modelPath ?? ModelFiles.Stories);
         // The engine logs where the server does, as `strata serve` wires them.
         var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine, serverOptions?.LoggerFactory);
-        var options = (serverOptions ?? new ServerOptions { LogLevel = LogLevel.Error }) with { Port = 0, ApiKeys = apiKey is null ? [] : [apiKey] };
-        var server = await StrataServer.StartAsync(engine, options);
+        var options = serverOptions ?? new ServerOptions { LogLevel = LogLevel.Error };
+        var server = await StrataServer.StartAsync(engine, options with { Port = 0, ApiKeys = apiKey is null ? options.ApiKeys : [.. options.ApiKeys, apiKey] });
         return new RunningServer(model, engine, server, apiKey);
     }
 

@@ -23,7 +23,7 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "IP address to listen on, or localhost", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8000 }.MustBe(v => v is >= 0 and <= 65535, "must be in [0, 65535]");
         var threads = ThreadsOption.Create();
-        var kvMemory = SizeOption("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: --max-num-seqs full-length sequences, at most 2GiB]");
+        var kvMemory = SizeOption.Create("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: --max-num-seqs full-length sequences, at most 2GiB]");
         var blockSize = new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize }.MustBePositive();
         var kvType = new Option<string>("--kv-cache-dtype") { Description = "Element type of the KV cache", DefaultValueFactory = _ => "f16" };
         kvType.AcceptOnlyFromAmong("f16", "f32");
@@ -37,11 +37,11 @@ internal static class ServeCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var noPrefixCache = new Option<bool>("--no-prefix-cache") { Description = "Do not reuse the KV of cached prompt prefixes" };
-        var hostCache = SizeOption("--host-cache-memory", "Host memory for blocks evicted from the KV cache, like 8GiB [default: none]");
+        var hostCache = SizeOption.Create("--host-cache-memory", "Host memory for blocks evicted from the KV cache, like 8GiB [default: none]");
         var hostDtype = new Option<string>("--host-cache-dtype") { Description = "Element type in the host tier: as the KV cache, or int8", DefaultValueFactory = _ => "native" };
         hostDtype.AcceptOnlyFromAmong("native", "int8");
         var diskDirectory = new Option<string?>("--disk-cache-dir") { Description = "Directory of the disk tier (blocks survive restarts) [default: none]" };
-        var diskSize = SizeOption("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
+        var diskSize = SizeOption.Create("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
         var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis[s]://[[user]:password@]host:port[,host:port…] (rediss: TLS; the password is sent with AUTH)" };
@@ -54,11 +54,12 @@ internal static class ServeCommand
             Description = "On Ctrl-C or SIGTERM, how long running requests may finish (readiness is false, new requests get 503) before they are cancelled [default: 10s]",
             CustomParser = ParseDuration,
         };
+        var maxRequestBytes = SizeOption.Create("--max-request-bytes", "Largest request body taken; larger ones get 413 [default: 1MiB, or 32 bytes per token of context if more]");
         var config = ServeConfiguration.CreateOption();
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, logFormat, logLevel, drainTimeout, config,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, logFormat, logLevel, drainTimeout, maxRequestBytes, config,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
@@ -89,6 +90,7 @@ internal static class ServeCommand
                 ApiKeys = result.GetValue(apiKeys) ?? [],
                 LoggerFactory = loggerFactory,
                 DrainTimeout = result.GetValue(drainTimeout) ?? new ServerOptions().DrainTimeout,
+                MaxRequestBytes = result.GetValue(maxRequestBytes),
             };
             if (serverOptions.DrainTimeout > MaxDrain)
                 throw new ArgumentException($"--drain-timeout must be at most {MaxDrain.TotalSeconds} s, got {serverOptions.DrainTimeout.TotalSeconds} s");
@@ -113,20 +115,6 @@ internal static class ServeCommand
     }
 
     private static async Task<InferenceEngine> EngineOf(Task<ServedModel> loading) => (await loading).Engine;
-
-    private static Option<long?> SizeOption(string name, string description) => new(name)
-    {
-        Description = description,
-        HelpName = "size",
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Single().Value;
-            if (ByteSize.TryParse(text, out var bytes) && bytes > 0)
-                return bytes;
-            result.AddError($"{name} must be a size like 2GiB, 512MiB, 1G or a number of bytes, got '{text}'");
-            return null;
-        },
-    };
 
     /// <summary>Parses durations like 24h, 30m, 90s, 7d, or hh:mm:ss.</summary>
     private static TimeSpan? ParseDuration(ArgumentResult result)

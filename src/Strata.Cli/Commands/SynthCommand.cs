@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Strata.Kernels.Experts;
 using Strata.Kernels.Quant;
 using Strata.Models.Synth;
 
@@ -13,16 +14,30 @@ internal static class SynthCommand
         var dims = new Option<string?>("--dims") { Description = "Explicit shape: embd,layers,heads,kv_heads,ffn" };
         var context = new Option<int?>("--ctx") { Description = "Context length written to the metadata (default 2048)" };
         var type = new Option<string>("--type") { Description = "Weight type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k … q6_k", Required = true };
-        var arch = new Option<string>("--arch") { Description = "llama (SentencePiece vocabulary), qwen2 (BPE vocabulary, QKV biases) or qwen3 (BPE vocabulary, q/k norms)", DefaultValueFactory = _ => "llama" };
+        var arch = new Option<string>("--arch")
+        {
+            Description = "llama (SentencePiece vocabulary), qwen2 (BPE vocabulary, QKV biases), qwen3 (BPE vocabulary, q/k norms), "
+                + "or sparse: mixtral (llama with experts), qwen2moe, qwen3moe, deepseek2 (latent attention, shared experts)",
+            DefaultValueFactory = _ => "llama",
+        };
         var headDim = new Option<int?>("--head-dim") { Description = "Attention head width (default: embd / heads)" };
+        var experts = new Option<int?>("--experts") { Description = "Sparse architectures: routed experts per layer (default 8); ffn is one expert's width" };
+        var used = new Option<int?>("--experts-used") { Description = "Sparse architectures: experts per token (default 2)" };
+        var shared = new Option<int?>("--shared-experts") { Description = "Shared experts of the routed width (default: qwen2moe 1, deepseek2 2, else 0)" };
+        var denseLayers = new Option<int?>("--dense-layers") { Description = "deepseek2: leading layers with a dense feed-forward network (default 1)" };
+        var gating = new Option<string?>("--expert-gating") { Description = "deepseek2: softmax (default) or sigmoid (with a selection bias, normalised weights scaled by 2.5)" };
+        var queryRank = new Option<int?>("--q-lora-rank") { Description = "deepseek2: rank of the compressed query (default embd / 2; 0: a direct query projection, which llama.cpp loads only with 26 or 27 layers)" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
         var vocab = new Option<string?>("--vocab")
         {
-            Description = "GGUF whose tokenizer is copied (a vocab-only file is enough) [default: ggml-vocab-llama-spm.gguf or ggml-vocab-gpt-2.gguf "
-                + "where the default model is searched for, else a built-in vocabulary]",
+            Description = "GGUF whose tokenizer is copied (a vocab-only file is enough) [default: the family's vocab-only file "
+                + "(ggml-vocab-llama-spm, -gpt-2 or -deepseek-llm.gguf) where the default model is searched for, else a built-in vocabulary]",
         };
         var output = new Option<string>("--output", "-o") { Description = "Output GGUF path", Required = true };
-        var command = new Command("synth", "Write a random-weight GGUF model of a real shape and vocabulary") { shape, dims, context, type, arch, headDim, seed, vocab, output };
+        var command = new Command("synth", "Write a random-weight GGUF model of a real shape and vocabulary")
+        {
+            shape, dims, context, type, arch, headDim, experts, used, shared, denseLayers, gating, queryRank, vocab, seed, output,
+        };
         command.SetAction(result => CliRunner.Run(() =>
         {
             var contextLength = result.GetValue(context) ?? 2048;
@@ -37,13 +52,28 @@ internal static class SynthCommand
             if (result.GetValue(headDim) is { } width)
                 chosen = width > 0 ? chosen with { HeadDim = width } : throw new ArgumentException("--head-dim must be positive");
             var architecture = result.GetValue(arch)!;
+            if (!SyntheticModelWriter.Architectures.Contains(architecture))
+                throw new ArgumentException($"unknown --arch '{architecture}' (known: {string.Join(", ", SyntheticModelWriter.Architectures)})");
+            var defaults = SyntheticExperts.For(architecture);
             var writer = new SyntheticModelWriter
             {
                 Architecture = architecture,
                 Shape = chosen,
                 WeightType = ParseType(result.GetValue(type)!),
-                VocabularyFile = result.GetValue(vocab) ?? SharedModels.Find(architecture == "llama" ? "ggml-vocab-llama-spm.gguf" : "ggml-vocab-gpt-2.gguf"),
+                VocabularyFile = result.GetValue(vocab) ?? SharedModels.Find(SyntheticModelWriter.VocabularyFor(architecture)),
                 Seed = result.GetValue(seed),
+                Experts = new SyntheticExperts(
+                    result.GetValue(experts) ?? defaults.Count,
+                    result.GetValue(used) ?? defaults.Used,
+                    result.GetValue(shared) ?? defaults.Shared,
+                    result.GetValue(denseLayers) ?? defaults.LeadingDenseLayers,
+                    result.GetValue(gating) switch
+                    {
+                        null or "softmax" => ExpertGating.Softmax,
+                        "sigmoid" => ExpertGating.Sigmoid,
+                        var other => throw new ArgumentException($"unknown --expert-gating '{other}' (softmax or sigmoid)"),
+                    }),
+                QueryRank = result.GetValue(queryRank) is not { } rank || rank >= 0 ? result.GetValue(queryRank) : throw new ArgumentException("--q-lora-rank must not be negative"),
             };
             var path = result.GetValue(output)!;
             writer.Write(path);

@@ -6,7 +6,8 @@ namespace Strata.Cli.ServeBenchmark;
 
 /// <summary>
 /// A minimal client of any OpenAI-compatible server: it lists models and sends streamed requests, turning every
-/// failure of a request (HTTP errors, refused connections, broken streams) into a failed <see cref="RequestRecord"/>.
+/// failure of a request (HTTP errors, refused connections, broken streams) into a failed <see cref="RequestRecord"/>;
+/// and for the soak and fuzz runs it sends any body and reads any page (<c>/metrics</c>, <c>/health</c>) whole.
 /// </summary>
 internal sealed class OpenAiClient : IDisposable
 {
@@ -86,7 +87,36 @@ internal sealed class OpenAiClient : IDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="body"/> as JSON to <paramref name="path"/> and reads the whole answer, streamed or not.</summary>
+    public Task<ApiResponse> PostAsync(string path, byte[] body, CancellationToken cancellation) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, baseUrl + path)
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        }, cancellation);
+
+    /// <summary>GETs <paramref name="path"/> (such as <c>/metrics</c>) and reads the whole answer.</summary>
+    public Task<ApiResponse> GetAsync(string path, CancellationToken cancellation) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, baseUrl + path), cancellation);
+
     public void Dispose() => http.Dispose();
+
+    /// <summary>Only cancellation escapes as an exception; a request that got no answer comes back with its transport error.</summary>
+    private async Task<ApiResponse> SendAsync(HttpRequestMessage message, CancellationToken cancellation)
+    {
+        using (message)
+        {
+            try
+            {
+                using var response = await http.SendAsync(message, cancellation);
+                var body = await response.Content.ReadAsStringAsync(cancellation);
+                return new ApiResponse((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, null);
+            }
+            catch (Exception ex) when (!cancellation.IsCancellationRequested)
+            {
+                return new ApiResponse(null, null, "", ErrorMessage.Describe(ex));
+            }
+        }
+    }
 
     private static string EndpointPath(ApiEndpoint endpoint) => endpoint switch
     {

@@ -31,6 +31,9 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
 
     public long GeneratedTokens { get; private set; }
 
+    /// <summary>The most sequences running after any step so far (a fork placed over the cap would show here).</summary>
+    public int PeakRunningSequences { get; private set; }
+
     /// <summary>Queues a request: one sequence per choice, the first scheduled at once, the others forking from its prompt.</summary>
     public void Admit(RequestState request)
     {
@@ -93,6 +96,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         outputs.Process(result);
         _active.RemoveAll(r => r.UnfinishedChoices == 0);
         Steps++;
+        PeakRunningSequences = Math.Max(PeakRunningSequences, scheduler.RunningCount);
         GeneratedTokens += result.Tokens.Count;
         PromptTokensComputed += record.PrefillTokens;
         return record;
@@ -102,6 +106,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     public EngineStats Snapshot() => new()
     {
         RunningSequences = scheduler.RunningCount,
+        PeakRunningSequences = PeakRunningSequences,
         WaitingSequences = scheduler.WaitingCount,
         KvBlocksUsed = cache.UsedBlocks,
         KvBlocksFree = cache.FreeBlocks,

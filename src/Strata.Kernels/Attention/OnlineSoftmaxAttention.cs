@@ -161,8 +161,9 @@ public static unsafe class OnlineSoftmaxAttention
 
     /// <summary>
     /// The running sums of <paramref name="rows"/> rows over keys first..last, key by key: sum = sum·correction +
-    /// weight (a multiply by exactly 1 where no key raised the maximum). Four rows go together so their chains of
-    /// dependent multiply-adds overlap.
+    /// weight, rounded once (a multiply by exactly 1 where no key raised the maximum): GCC contracts ggml's
+    /// <c>S = S*ms + vs</c> into a fused multiply-add, which differs from two roundings where a key raises the
+    /// maximum. Four rows go together so their chains of dependent multiply-adds overlap.
     /// </summary>
     /// <param name="corrections">[rows, 16]</param>
     /// <param name="weights">[rows, 16]</param>
@@ -176,10 +177,10 @@ public static unsafe class OnlineSoftmaxAttention
             float s0 = sum[r], s1 = sum[r + 1], s2 = sum[r + 2], s3 = sum[r + 3];
             for (var j = first; j <= last; j++)
             {
-                s0 = s0 * c[j] + w[j];
-                s1 = s1 * c[KeyGroup + j] + w[KeyGroup + j];
-                s2 = s2 * c[2 * KeyGroup + j] + w[2 * KeyGroup + j];
-                s3 = s3 * c[3 * KeyGroup + j] + w[3 * KeyGroup + j];
+                s0 = MathF.FusedMultiplyAdd(s0, c[j], w[j]);
+                s1 = MathF.FusedMultiplyAdd(s1, c[KeyGroup + j], w[KeyGroup + j]);
+                s2 = MathF.FusedMultiplyAdd(s2, c[2 * KeyGroup + j], w[2 * KeyGroup + j]);
+                s3 = MathF.FusedMultiplyAdd(s3, c[3 * KeyGroup + j], w[3 * KeyGroup + j]);
             }
             (sum[r], sum[r + 1], sum[r + 2], sum[r + 3]) = (s0, s1, s2, s3);
         }
@@ -187,7 +188,7 @@ public static unsafe class OnlineSoftmaxAttention
         {
             var total = sum[r];
             for (var j = first; j <= last; j++)
-                total = total * corrections[r * KeyGroup + j] + weights[r * KeyGroup + j];
+                total = MathF.FusedMultiplyAdd(total, corrections[r * KeyGroup + j], weights[r * KeyGroup + j]);
             sum[r] = total;
         }
     }
@@ -248,7 +249,7 @@ public static unsafe class OnlineSoftmaxAttention
             var weight = isRaised ? 1f : arguments[j];
             corrections[j] = correction;
             weights[j] = weight;
-            total = total * correction + weight;
+            total = MathF.FusedMultiplyAdd(total, correction, weight);
         }
         *sum = total;
     }

@@ -77,6 +77,14 @@ public sealed unsafe class PackedMatrix : IDisposable
         return new PackedMatrix(source, layout, buffer, stride);
     }
 
+    /// <summary>
+    /// Binds <paramref name="source"/> the way ggml multiplies a weight it does not repack (it repacks 2-D weights
+    /// and the 3-D expert stacks of MUL_MAT_ID, not the slices of a 3-D tensor in a plain matmul, such as latent
+    /// attention's per-head absorptions): Q4_0 stays in rows and sums in the eight-lane order.
+    /// </summary>
+    public static PackedMatrix CreateUnrepacked(WeightMatrix source) =>
+        LayoutFor(source) == MatrixLayout.Q4_0Interleaved ? new PackedMatrix(source, MatrixLayout.Q4_0Rows, null, 0) : Create(source);
+
     public void Dispose() => _repacked?.Dispose();
 
     private static MatrixLayout LayoutFor(WeightMatrix source) => source.Type switch

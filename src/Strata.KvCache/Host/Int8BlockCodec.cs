@@ -7,20 +7,22 @@ namespace Strata.KvCache.Host;
 /// Stores a block's keys and values as int8 with a half-precision scale per group (symmetric, absmax/127). Keys are
 /// grouped per channel across the block's tokens and values per token across channels (as KIVI does): key outliers
 /// live in a few channels, so per-channel scales keep the other channels precise. About 56% of the bytes of F16.
-/// Encoded layout: for each layer, key scales, key quants, value scales, value quants.
+/// Encoded layout: for each layer, key scales, key quants, value scales, value quants. A keys-only block (a latent
+/// cache, whose latent is both key and value) is grouped like keys.
 /// </summary>
 internal static class Int8BlockCodec
 {
     public static int EncodedBytes(KvLayout shape) =>
-        shape.LayerCount * (2 * shape.BlockElements + (KeyGroups(shape).Count + ValueGroups(shape).Count) * sizeof(ushort));
+        shape.LayerCount * (shape.TensorsPerLayer * shape.BlockElements
+            + (KeyGroups(shape).Count + (shape.KeysOnly ? 0 : ValueGroups(shape).Count)) * sizeof(ushort));
 
     public static void Encode(ReadOnlySpan<byte> payload, KvLayout shape, Span<byte> encoded)
     {
         var values = Widen(payload, shape);
         var offset = 0;
-        for (var tensor = 0; tensor < 2 * shape.LayerCount; tensor++)
+        for (var tensor = 0; tensor < shape.TensorsPerLayer * shape.LayerCount; tensor++)
         {
-            var groups = tensor % 2 == 0 ? KeyGroups(shape) : ValueGroups(shape);
+            var groups = GroupsOf(shape, tensor);
             var scales = encoded.Slice(offset, groups.Count * sizeof(ushort));
             var quants = MemoryMarshal.Cast<byte, sbyte>(encoded.Slice(offset + scales.Length, shape.BlockElements));
             offset += scales.Length + quants.Length;
@@ -45,9 +47,9 @@ internal static class Int8BlockCodec
     public static void Decode(ReadOnlySpan<byte> encoded, KvLayout shape, Span<byte> payload)
     {
         var offset = 0;
-        for (var tensor = 0; tensor < 2 * shape.LayerCount; tensor++)
+        for (var tensor = 0; tensor < shape.TensorsPerLayer * shape.LayerCount; tensor++)
         {
-            var groups = tensor % 2 == 0 ? KeyGroups(shape) : ValueGroups(shape);
+            var groups = GroupsOf(shape, tensor);
             var scales = encoded.Slice(offset, groups.Count * sizeof(ushort));
             var quants = MemoryMarshal.Cast<byte, sbyte>(encoded.Slice(offset + scales.Length, shape.BlockElements));
             offset += scales.Length + quants.Length;
@@ -62,6 +64,10 @@ internal static class Int8BlockCodec
             }
         }
     }
+
+    /// <summary>The payload's tensors are, layer by layer, keys then values (or keys alone).</summary>
+    private static Groups GroupsOf(KvLayout shape, int tensor) =>
+        tensor % shape.TensorsPerLayer == 0 ? KeyGroups(shape) : ValueGroups(shape);
 
     /// <summary>Key groups: one channel of one head across the block's tokens.</summary>
     private static Groups KeyGroups(KvLayout s) => new(s, Keys: true);

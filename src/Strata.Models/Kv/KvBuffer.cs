@@ -4,14 +4,15 @@ using Strata.KvCache;
 namespace Strata.Models.Kv;
 
 /// <summary>
-/// The memory of the paged KV cache: for every layer, K and V for <see cref="BlockCount"/> blocks, each block laid
-/// out [kvHead, slot, headDim] so that one head's keys in a block are contiguous for attention. Which block
-/// belongs to which sequence is decided elsewhere (the block manager); the model only follows block tables.
+/// The memory of the paged KV cache: for every layer, K and V (or, for a <see cref="KvLayout.KeysOnly"/> layout,
+/// the keys alone) for <see cref="BlockCount"/> blocks, each block laid out [kvHead, slot, headDim] so that one
+/// head's keys in a block are contiguous for attention. Which block belongs to which sequence is decided
+/// elsewhere (the block manager); the model only follows block tables.
 /// </summary>
 public sealed unsafe class KvBuffer : IBlockMemory, IDisposable
 {
     private readonly NativeBuffer<byte>[] _keys;
-    private readonly NativeBuffer<byte>[] _values;
+    private readonly NativeBuffer<byte>[]? _values;
 
     public KvBuffer(KvLayout layout, int blockCount)
     {
@@ -20,11 +21,12 @@ public sealed unsafe class KvBuffer : IBlockMemory, IDisposable
         BlockCount = blockCount;
         var bytes = (long)layout.BlockBytesPerLayer * blockCount;
         _keys = new NativeBuffer<byte>[layout.LayerCount];
-        _values = new NativeBuffer<byte>[layout.LayerCount];
+        _values = layout.KeysOnly ? null : new NativeBuffer<byte>[layout.LayerCount];
         for (var l = 0; l < layout.LayerCount; l++)
         {
             _keys[l] = new NativeBuffer<byte>(bytes);
-            _values[l] = new NativeBuffer<byte>(bytes);
+            if (_values is not null)
+                _values[l] = new NativeBuffer<byte>(bytes);
         }
     }
 
@@ -38,46 +40,49 @@ public sealed unsafe class KvBuffer : IBlockMemory, IDisposable
     public byte* Keys(int layer, int block) => BlockStart(_keys[layer], block);
 
     /// <summary>Start of one block's values for a layer, laid out like <see cref="Keys"/>.</summary>
-    public byte* Values(int layer, int block) => BlockStart(_values[layer], block);
+    public byte* Values(int layer, int block) => _values is null
+        ? throw new InvalidOperationException("a keys-only KV layout stores no values")
+        : BlockStart(_values[layer], block);
 
-    /// <summary>Copies one block (every layer, K then V) into <paramref name="destination"/> of <see cref="KvLayout.BlockBytes"/> bytes.</summary>
+    /// <summary>
+    /// Copies one block (every layer, K then V, or K alone) into <paramref name="destination"/> of
+    /// <see cref="KvLayout.BlockBytes"/> bytes.
+    /// </summary>
     public void ReadBlock(int block, Span<byte> destination)
     {
         var size = Layout.BlockBytesPerLayer;
-        for (var l = 0; l < Layout.LayerCount; l++)
-        {
-            new ReadOnlySpan<byte>(Keys(l, block), size).CopyTo(destination.Slice(2 * l * size, size));
-            new ReadOnlySpan<byte>(Values(l, block), size).CopyTo(destination.Slice((2 * l + 1) * size, size));
-        }
+        for (var i = 0; i < Tensors; i++)
+            new ReadOnlySpan<byte>(Tensor(i, block), size).CopyTo(destination.Slice(i * size, size));
     }
 
     /// <summary>Overwrites one block with bytes produced by <see cref="ReadBlock"/>.</summary>
     public void WriteBlock(int block, ReadOnlySpan<byte> source)
     {
         var size = Layout.BlockBytesPerLayer;
-        for (var l = 0; l < Layout.LayerCount; l++)
-        {
-            source.Slice(2 * l * size, size).CopyTo(new Span<byte>(Keys(l, block), size));
-            source.Slice((2 * l + 1) * size, size).CopyTo(new Span<byte>(Values(l, block), size));
-        }
+        for (var i = 0; i < Tensors; i++)
+            source.Slice(i * size, size).CopyTo(new Span<byte>(Tensor(i, block), size));
     }
 
     /// <summary>Copies one block's contents onto another (copy-on-write of a shared block).</summary>
     public void CopyBlock(int source, int destination)
     {
         var size = Layout.BlockBytesPerLayer;
-        for (var l = 0; l < Layout.LayerCount; l++)
-        {
-            Buffer.MemoryCopy(Keys(l, source), Keys(l, destination), size, size);
-            Buffer.MemoryCopy(Values(l, source), Values(l, destination), size, size);
-        }
+        for (var i = 0; i < Tensors; i++)
+            Buffer.MemoryCopy(Tensor(i, source), Tensor(i, destination), size, size);
     }
 
     public void Dispose()
     {
-        foreach (var buffer in _keys.Concat(_values))
+        foreach (var buffer in _keys.Concat(_values ?? []))
             buffer.Dispose();
     }
+
+    private int Tensors => Layout.TensorsPerLayer * Layout.LayerCount;
+
+    /// <summary>The i-th tensor of a block in payload order: layer by layer, keys then values.</summary>
+    private byte* Tensor(int i, int block) => i % Layout.TensorsPerLayer == 0
+        ? Keys(i / Layout.TensorsPerLayer, block)
+        : Values(i / Layout.TensorsPerLayer, block);
 
     private byte* BlockStart(NativeBuffer<byte> buffer, int block)
     {

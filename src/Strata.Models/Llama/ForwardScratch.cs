@@ -3,8 +3,9 @@ using Strata.Kernels.Memory;
 namespace Strata.Models.Llama;
 
 /// <summary>
-/// Activation buffers of one forward pass, sized for a number of tokens (and, separately, of logit rows, which are
-/// large: [rows, vocab]) and regrown only when a batch is larger.
+/// The activation buffers every layer shares, sized for a number of tokens (and, separately, of logit rows, which
+/// are large: [rows, vocab]) and regrown only when a batch is larger. Each kind of block keeps its own buffers in
+/// its workspace.
 /// </summary>
 internal sealed class ForwardScratch : IDisposable
 {
@@ -18,16 +19,8 @@ internal sealed class ForwardScratch : IDisposable
 
     /// <summary>Residual stream [tokens, embedding].</summary>
     public NativeBuffer<float> Hidden { get; private set; } = new(0);
-    /// <summary>Normalised input of the current sub-layer [tokens, embedding].</summary>
+    /// <summary>Normalised input of the current block [tokens, embedding].</summary>
     public NativeBuffer<float> Normed { get; private set; } = new(0);
-    public NativeBuffer<float> Query { get; private set; } = new(0);
-    public NativeBuffer<float> Key { get; private set; } = new(0);
-    public NativeBuffer<float> Value { get; private set; } = new(0);
-    /// <summary>Attention output before the output projection [tokens, queryDim].</summary>
-    public NativeBuffer<float> Attention { get; private set; } = new(0);
-    /// <summary>Gate projection, then SwiGLU(gate, up) in place [tokens, ffn].</summary>
-    public NativeBuffer<float> Gate { get; private set; } = new(0);
-    public NativeBuffer<float> Up { get; private set; } = new(0);
     /// <summary>RoPE cos and sin per token [tokens, ropeDims / 2].</summary>
     public NativeBuffer<float> Cos { get; private set; } = new(0);
     public NativeBuffer<float> Sin { get; private set; } = new(0);
@@ -52,12 +45,6 @@ internal sealed class ForwardScratch : IDisposable
         Capacity = Math.Max(tokens, 16);
         Hidden = new(Capacity * (long)c.EmbeddingLength);
         Normed = new(Capacity * (long)c.EmbeddingLength);
-        Query = new(Capacity * (long)c.QueryDim);
-        Key = new(Capacity * (long)c.KvDim);
-        Value = new(Capacity * (long)c.KvDim);
-        Attention = new(Capacity * (long)c.QueryDim);
-        Gate = new(Capacity * (long)c.FeedForwardLength);
-        Up = new(Capacity * (long)c.FeedForwardLength);
         Cos = new(Capacity * (long)c.RopeDimensions / 2);
         Sin = new(Capacity * (long)c.RopeDimensions / 2);
     }
@@ -71,7 +58,7 @@ internal sealed class ForwardScratch : IDisposable
 
     private void DisposeTokenBuffers()
     {
-        foreach (var buffer in new[] { Hidden, Normed, Query, Key, Value, Attention, Gate, Up, Cos, Sin })
+        foreach (var buffer in new[] { Hidden, Normed, Cos, Sin })
             buffer.Dispose();
     }
 }

@@ -1,18 +1,26 @@
 using Strata.Kernels.MatMul;
-using Strata.Kernels.Quant;
+using Strata.Kernels.Simd;
 using Strata.Models.Gguf;
+using Strata.Models.Llama.Attention;
+using Strata.Models.Llama.FeedForward;
 
 namespace Strata.Models.Llama;
 
-/// <summary>Every weight of a Llama-family model, bound to the tensors of a mapped GGUF file and checked for shape.</summary>
-internal sealed unsafe class ModelWeights : IDisposable
+/// <summary>
+/// Every weight of a Llama-family model, bound to the tensors of a mapped GGUF file and checked for shape, with the
+/// workspaces the layers' blocks share.
+/// </summary>
+internal sealed class ModelWeights : IDisposable
 {
-    private ModelWeights(WeightMatrix tokenEmbedding, float[] outputNorm, PackedMatrix output, LayerWeights[] layers)
+    private readonly IDisposable[] _workspaces;
+
+    private ModelWeights(WeightMatrix tokenEmbedding, float[] outputNorm, PackedMatrix output, Layer[] layers, IDisposable[] workspaces)
     {
         TokenEmbedding = tokenEmbedding;
         OutputNorm = outputNorm;
         Output = output;
         Layers = layers;
+        _workspaces = workspaces;
     }
 
     /// <summary>[vocab, embedding]: row t is token t's embedding.</summary>
@@ -23,36 +31,31 @@ internal sealed unsafe class ModelWeights : IDisposable
     /// <summary>[vocab, embedding]; the token embedding itself when the model ties them.</summary>
     public PackedMatrix Output { get; }
 
-    public LayerWeights[] Layers { get; }
+    public Layer[] Layers { get; }
 
-    public static ModelWeights Bind(GgufFile file, ModelConfig c)
+    public static ModelWeights Bind(GgufFile file, ModelConfig c, SimdLevel level)
     {
-        var binder = new Binder(file);
+        var binder = new TensorBinder(file);
         var embedding = binder.Matrix("token_embd.weight", c.VocabSize, c.EmbeddingLength);
         var output = PackedMatrix.Create(file.FindTensor("output.weight") is null ? embedding : binder.Matrix("output.weight", c.VocabSize, c.EmbeddingLength));
-        var layers = new LayerWeights[c.LayerCount];
+        var attention = new AttentionWorkspace(c);
+        var latent = c.LatentAttention is null ? null : new LatentAttentionWorkspace(c, level);
+        var feedForward = new FeedForwardWorkspace();
+        var experts = c.Experts is { } e ? new ExpertWorkspace(c, e, level) : null;
+        var layers = new Layer[c.LayerCount];
         for (var i = 0; i < layers.Length; i++)
         {
-            string N(string name) => $"blk.{i}.{name}";
-            layers[i] = new LayerWeights
-            {
-                AttentionNorm = binder.Vector(N("attn_norm.weight"), c.EmbeddingLength),
-                Query = binder.Packed(N("attn_q.weight"), c.QueryDim, c.EmbeddingLength),
-                Key = binder.Packed(N("attn_k.weight"), c.KvDim, c.EmbeddingLength),
-                Value = binder.Packed(N("attn_v.weight"), c.KvDim, c.EmbeddingLength),
-                Output = binder.Packed(N("attn_output.weight"), c.EmbeddingLength, c.QueryDim),
-                QueryBias = binder.OptionalVector(N("attn_q.bias"), c.QueryDim),
-                KeyBias = binder.OptionalVector(N("attn_k.bias"), c.KvDim),
-                ValueBias = binder.OptionalVector(N("attn_v.bias"), c.KvDim),
-                QueryNorm = binder.OptionalVector(N("attn_q_norm.weight"), c.HeadDim),
-                KeyNorm = binder.OptionalVector(N("attn_k_norm.weight"), c.HeadDim),
-                FeedForwardNorm = binder.Vector(N("ffn_norm.weight"), c.EmbeddingLength),
-                Gate = binder.Packed(N("ffn_gate.weight"), c.FeedForwardLength, c.EmbeddingLength),
-                Up = binder.Packed(N("ffn_up.weight"), c.FeedForwardLength, c.EmbeddingLength),
-                Down = binder.Packed(N("ffn_down.weight"), c.EmbeddingLength, c.FeedForwardLength),
-            };
+            IFeedForwardBlock ffn = experts is not null && i >= c.Experts!.LeadingDenseLayers
+                ? MixtureOfExperts.Bind(binder, c, i, experts, feedForward)
+                : DenseFeedForward.Bind(binder, c, i, c.FeedForwardLength, feedForward);
+            layers[i] = new Layer(
+                binder.Vector($"blk.{i}.attn_norm.weight", c.EmbeddingLength),
+                latent is null ? GroupedQueryAttention.Bind(binder, c, i, attention) : LatentAttention.Bind(binder, c, i, latent),
+                binder.Vector($"blk.{i}.ffn_norm.weight", c.EmbeddingLength),
+                ffn);
         }
-        return new ModelWeights(embedding, binder.Vector("output_norm.weight", c.EmbeddingLength), output, layers);
+        IDisposable[] workspaces = [attention, feedForward, .. new IDisposable?[] { experts, latent }.OfType<IDisposable>()];
+        return new ModelWeights(embedding, binder.Vector("output_norm.weight", c.EmbeddingLength), output, layers, workspaces);
     }
 
     public void Dispose()
@@ -60,32 +63,7 @@ internal sealed unsafe class ModelWeights : IDisposable
         Output.Dispose();
         foreach (var layer in Layers)
             layer.Dispose();
-    }
-
-    private sealed class Binder(GgufFile file)
-    {
-        public PackedMatrix Packed(string name, int rows, int cols) => PackedMatrix.Create(Matrix(name, rows, cols));
-
-        public WeightMatrix Matrix(string name, int rows, int cols)
-        {
-            var t = file.GetTensor(name);
-            if (t.Dimensions.Count != 2 || t.Dimensions[0] != cols || t.Dimensions[1] != rows)
-                throw new GgufFormatException($"{file.Path}: tensor '{name}' has shape {t.Shape}, expected [{cols}, {rows}]");
-            return new WeightMatrix(file.TensorData(t), t.Type, rows, cols);
-        }
-
-        public float[] Vector(string name, int length) =>
-            OptionalVector(name, length) ?? throw new GgufFormatException($"{file.Path}: tensor '{name}' not found");
-
-        public float[]? OptionalVector(string name, int length)
-        {
-            if (file.FindTensor(name) is not { } t)
-                return null;
-            if (t.ElementCount != length)
-                throw new GgufFormatException($"{file.Path}: tensor '{name}' has shape {t.Shape}, expected [{length}]");
-            var values = new float[length];
-            Dequantizer.DequantizeRow(t.Type, file.TensorRows(t, 0, 1), values);
-            return values;
-        }
+        foreach (var workspace in _workspaces)
+            workspace.Dispose();
     }
 }

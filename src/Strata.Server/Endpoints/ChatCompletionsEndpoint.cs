@@ -9,7 +9,7 @@ using Strata.Server.Structured;
 namespace Strata.Server.Endpoints;
 
 /// <summary><c>POST /v1/chat/completions</c>: answers a conversation rendered through the model's chat template.</summary>
-internal sealed class ChatCompletionsEndpoint(EngineHost host, ChatPromptBuilder prompts)
+internal sealed class ChatCompletionsEndpoint(EngineHost host, ChatPromptBuilder prompts, PromptTokenizer tokenizer)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -26,7 +26,7 @@ internal sealed class ChatCompletionsEndpoint(EngineHost host, ChatPromptBuilder
             var gbnf = StructuredOutput.ToolGrammar(format, tools.Required, tools.Parallel);
             generation = generation with { Grammar = new OutputGrammar(gbnf, "tools") };
         }
-        var prompt = prompts.Build(request);
+        var prompt = await tokenizer.EncodeAsync(prompts.PromptText(request), "messages", context.RequestAborted);
         // Chat replies run until the model ends its turn or the context is full, unless the client caps them.
         using var active = host.Start(prompt, generation, int.MaxValue, "messages", Tenant.Of(context), context.RequestAborted,
             request.Tools is { MayCall: true } ? format : null);

@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Http;
 using Strata.Server.Generation;
 using Strata.Server.Http;
+using Strata.Server.Prompts;
 using Strata.Server.Protocol;
 using Strata.Server.Responses;
 
 namespace Strata.Server.Endpoints;
 
 /// <summary><c>POST /v1/completions</c>: completes a text prompt (or token ids).</summary>
-internal sealed class CompletionsEndpoint(EngineHost host)
+internal sealed class CompletionsEndpoint(EngineHost host, PromptTokenizer tokenizer)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -15,7 +16,9 @@ internal sealed class CompletionsEndpoint(EngineHost host)
         using (var body = await JsonBody.ReadObjectAsync(context.Request))
             request = CompletionRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
         // Like llama.cpp and vLLM, a text prompt gets the model's BOS and may spell special tokens by name.
-        var prompts = request.Prompts.Select(p => p.Tokens ?? host.Tokenizer.Encode(p.Text!, addSpecial: true, parseSpecial: true)).ToList();
+        var prompts = new List<int[]>(request.Prompts.Count);
+        foreach (var prompt in request.Prompts)
+            prompts.Add(prompt.Tokens ?? await tokenizer.EncodeAsync(prompt.Text!, "prompt", context.RequestAborted));
         var echo = request.Echo ? request.Prompts.Zip(prompts, (p, tokens) => p.Text ?? host.Tokenizer.Decode(tokens)).ToList() : null;
         using var generation = host.Start(prompts, request.Generation, CompletionRequest.DefaultMaxTokens, "prompt", Tenant.Of(context), context.RequestAborted,
             echo: echo);

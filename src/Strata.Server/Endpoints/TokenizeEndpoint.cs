@@ -13,7 +13,7 @@ namespace Strata.Server.Endpoints;
 /// text (<c>content</c> or <c>prompt</c>) or a conversation (<c>messages</c>, rendered by the chat template) to token
 /// ids, token ids back to text, and a conversation to its rendered prompt.
 /// </summary>
-internal sealed class TokenizeEndpoint(EngineHost host, ChatPromptBuilder prompts)
+internal sealed class TokenizeEndpoint(EngineHost host, ChatPromptBuilder prompts, PromptTokenizer tokenizer)
 {
     public async Task TokenizeAsync(HttpContext context)
     {
@@ -23,13 +23,15 @@ internal sealed class TokenizeEndpoint(EngineHost host, ChatPromptBuilder prompt
         int[] tokens;
         if (fields.Find("messages") is not null)
         {
-            tokens = prompts.Build(ChatRequest.Parse(body.RootElement, host.ModelName, host.VocabSize));
+            var prompt = prompts.PromptText(ChatRequest.Parse(body.RootElement, host.ModelName, host.VocabSize));
+            tokens = await tokenizer.RunAsync(prompt, text => host.Tokenizer.Encode(text, addSpecial: true, parseSpecial: true), context.RequestAborted);
         }
         else
         {
             var text = fields.String("content") ?? fields.String("prompt") ?? throw ApiException.BadRequest("Missing required parameter: 'content' (or 'prompt', or 'messages').", "content");
             var addSpecial = fields.Boolean("add_special") ?? fields.Boolean("add_special_tokens") ?? true;
-            tokens = host.Tokenizer.Encode(text, addSpecial, parseSpecial: fields.Boolean("parse_special") ?? true);
+            var parseSpecial = fields.Boolean("parse_special") ?? true;
+            tokens = await tokenizer.RunAsync(text, whole => host.Tokenizer.Encode(whole, addSpecial, parseSpecial), context.RequestAborted);
         }
         var withPieces = fields.Boolean("with_pieces") ?? false;
         await WriteAsync(context, json =>

@@ -35,6 +35,12 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
     /// <summary>The engine's counters, for the metrics endpoint.</summary>
     public EngineStats Stats => engine.Stats;
 
+    /// <summary>The cap on running sequences (<c>--max-num-seqs</c>), for the metrics beside the peak reached.</summary>
+    public int MaxSequences => engine.Options.MaxSequences;
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> unless every KV block is referenced exactly by the live sequences.</summary>
+    public Task CheckIntegrityAsync() => engine.CheckIntegrityAsync();
+
     /// <summary>The content guard the engine enforces, if any, for its metrics.</summary>
     public ContentGuard? Guard => engine.Options.Guard;
 
@@ -133,7 +139,7 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
         if (requested > room)
         {
             throw ApiException.BadRequest(
-                $"This model's maximum context length is {context} tokens. However, you requested {promptLength + requested} tokens ({promptLength} in the prompt, {requested} for the completion). Please reduce the length of the prompt or of the completion.",
+                $"This model's maximum context length is {context} tokens. However, you requested {(long)promptLength + requested} tokens ({promptLength} in the prompt, {requested} for the completion). Please reduce the length of the prompt or of the completion.",
                 fields.MaxTokensParam, "context_length_exceeded");
         }
         return requested;

@@ -18,11 +18,18 @@ internal sealed class ServingState
 
     public InferenceEngine LoadedEngine => _engine ?? throw new InvalidOperationException("the engine has not loaded yet");
 
+    /// <summary>The largest request body taken, once the model has loaded (its context bounds the default).</summary>
+    public long MaxRequestBytes { get; private set; }
+
     public bool Draining => _draining;
 
     public int RunningRequests => Volatile.Read(ref _running);
 
-    public void Loaded(InferenceEngine engine) => _engine = engine;
+    public void Loaded(InferenceEngine engine, long maxRequestBytes)
+    {
+        MaxRequestBytes = maxRequestBytes;
+        _engine = engine;
+    }
 
     public void BeginDrain() => _draining = true;
 

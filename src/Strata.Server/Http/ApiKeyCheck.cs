@@ -11,8 +11,10 @@ namespace Strata.Server.Http;
 /// </summary>
 internal sealed class ApiKeyCheck(RequestDelegate next, IReadOnlyList<string> apiKeys)
 {
+    private const string Scheme = "Bearer";
+
     private readonly (byte[] Expected, string Tenant)[] _keys = apiKeys
-        .Select(key => (Encoding.UTF8.GetBytes("Bearer " + key), Tenant.FromApiKey(key)))
+        .Select(key => (Encoding.UTF8.GetBytes(key), Tenant.FromApiKey(key)))
         .ToArray();
 
     public Task InvokeAsync(HttpContext context)
@@ -30,7 +32,11 @@ internal sealed class ApiKeyCheck(RequestDelegate next, IReadOnlyList<string> ap
 
     private string? TenantOf(HttpRequest request)
     {
-        var given = Encoding.UTF8.GetBytes(request.Headers.Authorization.ToString());
+        // The scheme is case-insensitive and may be followed by more than one space (RFC 9110, section 11).
+        var credentials = request.Headers.Authorization.ToString().AsSpan();
+        if (!credentials.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || credentials.Length == Scheme.Length || credentials[Scheme.Length] != ' ')
+            return null;
+        var given = Encoding.UTF8.GetBytes(credentials[Scheme.Length..].TrimStart(' ').ToString());
         string? tenant = null;
         // Every key is compared in constant time, so response timing reveals nothing about a guess.
         foreach (var (expected, keyTenant) in _keys)

@@ -6,7 +6,8 @@ namespace Strata.Server.Http;
 
 /// <summary>
 /// Turns every exception into an OpenAI error response: <see cref="ApiException"/>s carry their own status, bad HTTP
-/// (an oversized body, say) keeps Kestrel's status, and anything unexpected is logged and answered with a 500.
+/// (an oversized body, or one cut short by the client's FIN) keeps Kestrel's status, a client that went away otherwise
+/// (a reset, say) is counted as such and logged at debug level, and anything unexpected is logged and answered with a 500.
 /// </summary>
 internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary> logger)
 {
@@ -16,9 +17,13 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
         {
             await next(context);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ex is not (ApiException or BadHttpRequestException) && ClientAbort.Explains(ex, context))
         {
-            // The client left; there is no one to answer.
+            logger.LogDebug("{Method} {Path}: the client went away ({Reason})", context.Request.Method, context.Request.Path, ex.Message);
+            if (!context.Response.HasStarted)
+                context.Response.StatusCode = ClientAbort.Status;
+            // Ends the connection now, before Kestrel tries to drain a body the reset left half-read (and logs that as its failure).
+            context.Abort();
         }
         catch (Exception ex)
         {

@@ -1,22 +1,34 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Strata.Server.Protocol;
 
 namespace Strata.Server.Http;
 
-/// <summary>Reads a request body that must be one JSON object whose strings are all valid Unicode.</summary>
+/// <summary>Reads a request body that must be one JSON object, without repeated names, whose strings are all valid Unicode.</summary>
 internal static class JsonBody
 {
+    // A repeated name would be read as one value by this server and as another by a proxy in front of it.
+    private static readonly JsonDocumentOptions Options = new() { AllowDuplicateProperties = false };
+
     public static async Task<JsonDocument> ReadObjectAsync(HttpRequest request)
     {
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
+            // No cancellation token: a read cancelled mid-way would still be pending when Kestrel drains the body after
+            // the request, which it reports as its own failure. A client that leaves ends the read anyway.
+            document = await JsonDocument.ParseAsync(request.Body, Options);
         }
         catch (JsonException ex)
         {
             throw ApiException.BadRequest($"We could not parse the JSON body of your request: {ex.Message}");
+        }
+        catch (IOException ex) when (ex is not (BadHttpRequestException or ConnectionResetException) && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel reports most broken framing as a BadHttpRequestException (with its status), but some (a chunk
+            // size that overflows) as a plain I/O error; either way it is the client's.
+            throw ApiException.BadRequest($"The request body is not valid HTTP/1.1 framing: {ex.Message}");
         }
         try
         {

@@ -14,7 +14,8 @@ internal static class ServerInstruments
         .AddSingleton<ServerMetrics>()
         .AddSingleton(ServingState.WithEngine<EngineMetrics>)
         .AddSingleton(ServingState.WithEngine<CacheMetrics>)
-        .AddSingleton(ServingState.WithEngine<GuardMetrics>);
+        .AddSingleton(ServingState.WithEngine<GuardMetrics>)
+        .AddSingleton(ServingState.WithEngine<KvIntegrityMetrics>);
 
     /// <summary>Creates the observed instruments, once the engine has loaded (nothing else asks for them).</summary>
     public static void ObserveEngine(IServiceProvider services)
@@ -22,5 +23,6 @@ internal static class ServerInstruments
         services.GetRequiredService<EngineMetrics>();
         services.GetRequiredService<CacheMetrics>();
         services.GetRequiredService<GuardMetrics>();
+        services.GetRequiredService<KvIntegrityMetrics>();
     }
 }

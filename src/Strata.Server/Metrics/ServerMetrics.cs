@@ -6,7 +6,9 @@ namespace Strata.Server.Metrics;
 /// <summary>
 /// What the server measures per request, on the <see cref="MeterName"/> meter: API requests by status, and each
 /// request's latencies twice, under the <c>strata_*</c> names the Prometheus scrape has always had and under the
-/// OpenTelemetry GenAI names (<c>gen_ai.server.*</c>) that dashboards built for any model server read.
+/// OpenTelemetry GenAI names (<c>gen_ai.server.*</c>) that dashboards built for any model server read. Also the
+/// process's resident memory under the name Prometheus' own process collectors give it, from the start (a model loading
+/// is when it grows most).
 /// </summary>
 internal sealed class ServerMetrics
 {
@@ -23,7 +25,8 @@ internal sealed class ServerMetrics
     public ServerMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _requests = meter.CreateCounter<long>("strata_requests_total", description: "API requests answered, by HTTP status.");
+        meter.CreateObservableGauge("process_resident_memory_bytes", () => Environment.WorkingSet, description: "Resident memory of the server process.");
+        _requests = meter.CreateCounter<long>("strata_requests_total", description: "API requests answered, by HTTP status (499: the client went away first).");
         _timeToFirstToken = Seconds(meter, "strata_time_to_first_token_seconds", "Time from submitting a request to its first generated token.",
             [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80]);
         _timePerOutputToken = Seconds(meter, "strata_time_per_output_token_seconds", "Mean time between generated tokens after the first, per request.",

@@ -9,9 +9,8 @@ using Strata.Templates;
 namespace Strata.Server.Prompts;
 
 /// <summary>
-/// Builds a chat request's prompt tokens: the model's chat template (ChatML when it has none) renders the
-/// conversation, and the text is tokenized with special-token parsing so markers like <c>&lt;|im_start|&gt;</c>
-/// become single tokens.
+/// Builds a chat request's prompt text: the model's chat template (ChatML when it has none) renders the conversation,
+/// ready to be tokenized with special-token parsing so markers like <c>&lt;|im_start|&gt;</c> become single tokens.
 /// </summary>
 internal sealed class ChatPromptBuilder
 {
@@ -45,7 +44,8 @@ internal sealed class ChatPromptBuilder
     /// <summary>How the model writes tool calls, as its template shows them.</summary>
     public ToolCallFormat ToolFormat => ToolCallFormat.ForTemplate(_source);
 
-    public int[] Build(ChatRequest request) => Tokenize(Render(request));
+    /// <summary>The text to tokenize as the request's prompt: the rendered conversation, its BOS and EOS left to the tokenizer.</summary>
+    public string PromptText(ChatRequest request) => WithoutSpecialEnds(Render(request));
 
     /// <summary>The conversation as the template renders it, tools included (unless the client chose none).</summary>
     public string Render(ChatRequest request)
@@ -75,13 +75,13 @@ internal sealed class ChatPromptBuilder
 
     // Templates usually write the BOS text themselves while the tokenizer adds BOS too; as llama.cpp does, the
     // rendered copy is dropped so the prompt starts with exactly one BOS (likewise EOS at the end).
-    private int[] Tokenize(string text)
+    private string WithoutSpecialEnds(string text)
     {
         if (_tokenizer.AddBos && _bos is { Length: > 0 } && text.StartsWith(_bos, StringComparison.Ordinal))
             text = text[_bos.Length..];
         if (_tokenizer.AddEos && _eos is { Length: > 0 } && text.EndsWith(_eos, StringComparison.Ordinal))
             text = text[..^_eos.Length];
-        return _tokenizer.Encode(text, addSpecial: true, parseSpecial: true);
+        return text;
     }
 
     private string? SpecialText(int id) => id == Tokenizer.NoToken ? null : _tokenizer.TokenText(id);

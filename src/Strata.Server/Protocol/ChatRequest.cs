@@ -30,8 +30,26 @@ internal sealed record ChatRequest(JsonArray Messages, IReadOnlyDictionary<strin
         return new ChatRequest(messages, ParseTemplateVariables(fields), generation, ToolRequest.Parse(fields));
     }
 
-    private static Dictionary<string, JsonNode?> ParseTemplateVariables(JsonFields fields) =>
-        fields.Object("chat_template_kwargs") is { } kwargs
-            ? kwargs.EnumerateObject().ToDictionary(p => p.Name, p => JsonNode.Parse(p.Value.GetRawText()))
-            : [];
+    // The variables the server itself passes to the template: a keyword argument could otherwise replace the
+    // validated messages with anything at all.
+    private static readonly HashSet<string> ServerVariables = ["messages", "tools", "add_generation_prompt", "bos_token", "eos_token"];
+
+    private static Dictionary<string, JsonNode?> ParseTemplateVariables(JsonFields fields)
+    {
+        const string param = "chat_template_kwargs";
+        if (fields.Object(param) is not { } kwargs)
+            return [];
+        var variables = new Dictionary<string, JsonNode?>();
+        foreach (var kwarg in kwargs.EnumerateObject())
+        {
+            if (ServerVariables.Contains(kwarg.Name))
+            {
+                throw ApiException.BadRequest(
+                    $"Invalid '{param}.{kwarg.Name}': {string.Join(", ", ServerVariables)} come from the request itself and cannot be set here.",
+                    $"{param}.{kwarg.Name}");
+            }
+            variables[kwarg.Name] = JsonNode.Parse(kwarg.Value.GetRawText());
+        }
+        return variables;
+    }
 }

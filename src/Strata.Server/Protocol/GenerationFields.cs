@@ -13,6 +13,16 @@ internal sealed record GenerationFields
     public const int MaxChoices = 128;
     public const int MaxTopLogprobs = 20;
 
+    /// <summary>
+    /// Every stop string is looked for after every token on the engine thread, so their number and length bound the
+    /// work a request adds to every step (OpenAI allows 4).
+    /// </summary>
+    public const int MaxStopStrings = 16;
+    public const int MaxStopLength = 256;
+
+    /// <summary>The longest <c>cache_ttl</c> a request may ask for (a year); the server keeps blocks for at most its own limit anyway.</summary>
+    public const double MaxCacheTtlSeconds = 366 * 86400;
+
     public required SamplingParams Sampling { get; init; }
 
     /// <summary>The token limit the client asked for, if any.</summary>
@@ -66,7 +76,7 @@ internal sealed record GenerationFields
             Choices = Require.Within(fields.Int32("n") ?? 1, 1, MaxChoices, "n"),
             Stream = stream,
             CacheSalt = fields.String("cache_salt") ?? "",
-            CacheTtl = fields.Number("cache_ttl") is { } ttl ? TimeSpan.FromSeconds(Require.AboveZero(ttl, "cache_ttl")) : null,
+            CacheTtl = fields.Number("cache_ttl") is { } ttl ? TimeSpan.FromSeconds(Require.AboveZeroUpTo(ttl, MaxCacheTtlSeconds, "cache_ttl")) : null,
             Pin = fields.Boolean("pin") ?? false,
             Grammar = StructuredOutput.Parse(fields),
             GuardCategories = ParseStrings(fields, "guard_categories"),
@@ -79,14 +89,14 @@ internal sealed record GenerationFields
         var topK = Require.AtLeast(fields.Int32("top_k") ?? 0, -1, "top_k");
         return new SamplingParams
         {
-            Temperature = (float)Require.AtLeast(fields.Number("temperature") ?? 1, 0, "temperature"),
-            TopP = (float)Require.AboveZeroUpToOne(fields.Number("top_p") ?? 1, "top_p"),
+            Temperature = Require.Single(Require.AtLeast(fields.Number("temperature") ?? 1, 0, "temperature"), "temperature"),
+            TopP = Require.Single(Require.AboveZeroUpToOne(fields.Number("top_p") ?? 1, "top_p"), "top_p"),
             // vLLM spells "no top-k" as -1; the engine as 0.
             TopK = Math.Max(topK, 0),
-            MinP = (float)Require.Within(fields.Number("min_p") ?? 0, 0, 1, "min_p"),
-            RepetitionPenalty = (float)Require.AboveZero(fields.Number("repetition_penalty") ?? 1, "repetition_penalty"),
-            PresencePenalty = (float)Require.Within(fields.Number("presence_penalty") ?? 0, -2, 2, "presence_penalty"),
-            FrequencyPenalty = (float)Require.Within(fields.Number("frequency_penalty") ?? 0, -2, 2, "frequency_penalty"),
+            MinP = Require.Single(Require.Within(fields.Number("min_p") ?? 0, 0, 1, "min_p"), "min_p"),
+            RepetitionPenalty = Require.Single(Require.AboveZero(fields.Number("repetition_penalty") ?? 1, "repetition_penalty"), "repetition_penalty"),
+            PresencePenalty = Require.Single(Require.Within(fields.Number("presence_penalty") ?? 0, -2, 2, "presence_penalty"), "presence_penalty"),
+            FrequencyPenalty = Require.Single(Require.Within(fields.Number("frequency_penalty") ?? 0, -2, 2, "frequency_penalty"), "frequency_penalty"),
             LogitBias = ParseLogitBias(fields, vocabSize),
             Seed = fields.Int64("seed") is { } seed ? unchecked((ulong)seed) : null,
             Stop = ParseStop(fields),
@@ -115,8 +125,10 @@ internal sealed record GenerationFields
                 .ToArray(),
             { } other => throw JsonFields.WrongType(param, "a string or an array of strings", other),
         };
-        if (stops.Any(s => s.Length == 0))
-            throw ApiException.BadRequest("Invalid 'stop': stop strings must not be empty.", param);
+        if (stops.Length > MaxStopStrings)
+            throw ApiException.BadRequest($"Invalid 'stop': at most {MaxStopStrings} stop strings are allowed, got {stops.Length}.", param);
+        if (stops.Any(s => s.Length is 0 or > MaxStopLength))
+            throw ApiException.BadRequest($"Invalid 'stop': stop strings must be 1 to {MaxStopLength} characters long.", param);
         return stops;
     }
 
@@ -132,7 +144,7 @@ internal sealed record GenerationFields
                 throw ApiException.BadRequest($"Invalid 'logit_bias': '{entry.Name}' is not a token id in [0, {vocabSize}).", param);
             if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetDouble(out var value))
                 throw JsonFields.WrongType(param, "numbers as values", entry.Value);
-            bias[token] = (float)Require.Within(value, -100, 100, param);
+            bias[token] = Require.Single(Require.Within(value, -100, 100, param), param);
         }
         return bias;
     }

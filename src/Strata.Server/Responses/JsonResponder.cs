@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Strata.Engine.Requests;
 using Strata.Server.Generation;
+using Strata.Server.Http;
 using Strata.Server.Protocol;
 
 namespace Strata.Server.Responses;
@@ -8,8 +9,6 @@ namespace Strata.Server.Responses;
 /// <summary>Waits for every choice to finish and answers with one JSON completion object, usage included.</summary>
 internal static class JsonResponder
 {
-    private const int ClientClosedRequest = 499;
-
     /// <summary>Per prompt, the <c>n</c> choices whose tokens are most likely together, numbered afresh.</summary>
     private static List<ChoiceOutput> BestOf(ChoiceOutput[] choices, ActiveGeneration generation)
     {
@@ -31,8 +30,7 @@ internal static class JsonResponder
         }
         if (generation.ClientGone)
         {
-            // Nobody reads this answer; nginx's "client closed request" keeps such requests apart in the metrics.
-            response.StatusCode = ClientClosedRequest;
+            response.StatusCode = ClientAbort.Status;
             return;
         }
         if (choices.Any(c => c.Finish == FinishReason.Error))

@@ -69,7 +69,7 @@ internal static unsafe class PerKeyReferenceAttention
                     weight = MathF.Exp(scores[j] - m);
                 }
                 MultiplyAdd(acc, values + j * headDim, weight, headDim, halfPrecision, level);
-                s = s * correction + weight;
+                s = MathF.FusedMultiplyAdd(s, correction, weight); // ggml's S = S*ms + vs, contracted by GCC
             }
             max[h] = m;
             sum[h] = s;
@@ -134,7 +134,7 @@ internal static unsafe class PerKeyReferenceAttention
                 }
                 corrections[h * count + j] = correction;
                 weights[h * count + j] = weight;
-                s = s * correction + weight;
+                s = MathF.FusedMultiplyAdd(s, correction, weight); // ggml's S = S*ms + vs, contracted by GCC
             }
             max[h] = m;
             sum[h] = s;

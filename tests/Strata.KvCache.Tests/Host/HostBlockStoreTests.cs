@@ -73,4 +73,31 @@ public sealed class HostBlockStoreTests
         }
         Assert.True(store.Stats.Bytes < payload.Length * 0.6);
     }
+
+    [Fact]
+    public void Int8_KeysOnlyBlock_RoundTripsEveryLayerGroupedPerChannel()
+    {
+        // A latent-attention block: one tensor per layer (1 head × 16 slots × 48 channels), no values.
+        var shape = new KvLayout(LayerCount: 3, KvHeadCount: 1, HeadDim: 48, BlockSize: 16, DataType: KvDataType.F16, KeysOnly: true);
+        Assert.Equal(3 * 16 * 48 * 2, shape.BlockBytes);
+        var random = new Random(11);
+        var values = new Half[shape.BlockBytes / 2];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = (Half)((random.NextSingle() - 0.5f) * (i % 48 == 5 ? 40f : 2f)); // channel 5 is an outlier
+        var payload = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+        var tokens = Enumerable.Range(0, 16).ToArray();
+        var block = new CachedBlock(BlockKey.Chain(default, tokens), default, tokens);
+        var store = new HostBlockStore(1 << 20, shape, int8: true);
+        store.Store(block, payload);
+
+        var read = new byte[payload.Length];
+        Assert.True(store.TryRead(block.Key, tokens, read, out _));
+        var decoded = MemoryMarshal.Cast<byte, Half>(read);
+        for (var i = 0; i < values.Length; i++)
+        {
+            var groupMax = i % 48 == 5 ? 20f : 1f;
+            Assert.InRange(Math.Abs((float)values[i] - (float)decoded[i]), 0, groupMax / 127 / 2 * 1.02f + 1e-3f);
+        }
+        Assert.True(store.Stats.Bytes < payload.Length * 0.6);
+    }
 }

@@ -5,13 +5,15 @@ using Strata.Kernels.Threading;
 using Strata.KvCache;
 using Strata.Models.Kv;
 
-namespace Strata.Models.Llama;
+namespace Strata.Models.Llama.Attention;
 
 /// <summary>
 /// Causal attention for every token of a batch, reading keys and values through each sequence's block table. The
 /// work items are (tile, KV head) pairs: a tile is up to <see cref="TileTokens"/> consecutive tokens of one
 /// sequence, which read the same blocks, so each block is widened once for all of them and all their query heads of
-/// the group. Each query still takes its keys one at a time in position order, up to its own position, with the
+/// the group. Latent attention is one KV head shared by all query heads, whose cached row is both key and value
+/// (the value is its first <c>KvRank</c> elements); there an item takes a few of the heads, so a single sequence's
+/// step still spreads over the workers. Each query still takes its keys one at a time in position order, up to its own position, with the
 /// same operations whatever else is in its tile, so the result does not depend on how the batch or the threads are
 /// arranged. Items are dealt out round-robin: in a prompt later tiles see more keys, and striding keeps the
 /// workers' shares even.
@@ -21,7 +23,11 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
     /// <summary>Tokens per tile: enough to share each widened block widely, few enough for the tile's state to stay in L1.</summary>
     private const int TileTokens = 8;
 
+    /// <summary>Query heads per item in latent attention: enough to share each widened block, few enough to spread a decode step.</summary>
+    private const int LatentHeadsPerItem = 4;
+
     private readonly ModelConfig _config;
+    private readonly int _headsPerItem;
     private readonly SimdLevel _level;
     private readonly WorkerScratch[] _scratch;
     private int[] _tileStarts = new int[16];
@@ -37,6 +43,7 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
     {
         _config = config;
         _level = level;
+        _headsPerItem = config.LatentAttention is null || config.GroupSize % LatentHeadsPerItem != 0 ? config.GroupSize : LatentHeadsPerItem;
         _scratch = new WorkerScratch[workers];
         for (var i = 0; i < workers; i++)
             _scratch[i] = new WorkerScratch(config, layout.BlockSize);
@@ -57,9 +64,9 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
 
     public void Execute(int worker, int workerCount)
     {
-        var kvHeads = _config.KvHeadCount;
-        for (var item = worker; item < _tileCount * kvHeads; item += workerCount)
-            Attend(_scratch[worker], _tileStarts[item / kvHeads], _tileLengths[item / kvHeads], item % kvHeads);
+        var parts = _config.KvHeadCount * (_config.GroupSize / _headsPerItem);
+        for (var item = worker; item < _tileCount * parts; item += workerCount)
+            Attend(_scratch[worker], _tileStarts[item / parts], _tileLengths[item / parts], item % parts * _headsPerItem);
     }
 
     public void Dispose()
@@ -91,12 +98,14 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
         }
     }
 
-    private void Attend(WorkerScratch s, int firstToken, int tokens, int kvHead)
+    /// <summary>Query heads firstHead .. firstHead + <see cref="_headsPerItem"/> − 1 (of one KV head's group) of a tile.</summary>
+    private void Attend(WorkerScratch s, int firstToken, int tokens, int firstHead)
     {
         var c = _config;
         var layout = _kv.Layout;
         var blockSize = layout.BlockSize;
-        var heads = c.GroupSize;
+        var kvHead = firstHead / c.GroupSize;
+        var heads = _headsPerItem;
         var headDim = c.HeadDim;
         var groupLength = heads * headDim;
         var table = _batch.BlockTable(_batch.SequenceOf[firstToken]);
@@ -111,14 +120,14 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
             s.Positions.Pointer[t] = new KeyRange(first, position);
             spanFirst = Math.Min(spanFirst, first);
             spanLast = Math.Max(spanLast, position);
-            var groupOffset = (long)(firstToken + t) * c.QueryDim + kvHead * groupLength;
+            var groupOffset = (long)(firstToken + t) * c.QueryDim + firstHead * headDim;
             Buffer.MemoryCopy(_query + groupOffset, s.Queries.Pointer + t * groupLength, groupLength * sizeof(float), groupLength * sizeof(float));
         }
 
         var half = layout.DataType == KvDataType.F16;
         var rows = tokens * heads;
         OnlineSoftmaxAttention.Begin(s.Queries.Pointer, rows, headDim, half, s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, _level);
-        var scale = 1f / MathF.Sqrt(headDim);
+        var scale = c.AttentionScale;
         for (var blockIndex = spanFirst / blockSize; blockIndex <= spanLast / blockSize; blockIndex++)
         {
             var blockStart = blockIndex * blockSize;
@@ -134,14 +143,19 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
             var block = table[blockIndex];
             var count = to - from + 1;
             KvBlockReader.Read(_kv.Keys(_layer, block), layout, kvHead, from - blockStart, count, s.Keys.Pointer, _level);
-            KvBlockReader.Read(_kv.Values(_layer, block), layout, kvHead, from - blockStart, count, s.Values.Pointer, _level);
-            OnlineSoftmaxAttention.Accumulate(s.Queries.Pointer, tokens, heads, s.Ranges.Pointer, s.Keys.Pointer, s.Values.Pointer, count, headDim,
+            var values = s.Keys.Pointer;
+            if (!layout.KeysOnly)
+            {
+                values = s.Values.Pointer;
+                KvBlockReader.Read(_kv.Values(_layer, block), layout, kvHead, from - blockStart, count, values, _level);
+            }
+            OnlineSoftmaxAttention.Accumulate(s.Queries.Pointer, tokens, heads, s.Ranges.Pointer, s.Keys.Pointer, values, count, headDim,
                 scale, half, s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, s.Scratch.Pointer, _level);
         }
         for (var t = 0; t < tokens; t++)
         {
             OnlineSoftmaxAttention.End(s.Sum.Pointer + t * heads, s.Accumulator.Pointer + t * groupLength, heads, headDim,
-                _output + (long)(firstToken + t) * c.QueryDim + kvHead * groupLength);
+                _output + (long)(firstToken + t) * c.QueryDim + firstHead * headDim);
         }
     }
 
