@@ -11,9 +11,9 @@ internal static class EngineSizing
     public const long DefaultKvCacheCap = 2L << 30;
 
     /// <summary>Engine settings for the one-prompt verbs: just enough KV memory for one full-context sequence.</summary>
-    public static EngineOptions ForOneSequence(LoadedModel model, int threads)
+    public static EngineOptions ForOneSequence(LoadedModel model, int threads, KvDataType kvType = KvDataType.F16)
     {
-        var options = new EngineOptions { Threads = threads, MaxSequences = 1 };
+        var options = new EngineOptions { Threads = threads, MaxSequences = 1, KvDataType = kvType };
         return options with { KvCacheBytes = FullSequencesBytes(model, options, 1), MaxBatchedTokens = 512 };
     }
 

@@ -23,6 +23,10 @@ internal static class Program
             SynthCommand.Create(),
             ChatTemplateCommand.Create(),
             serve,
+            RouterCommand.Create(),
+            ClusterCommand.Create(),
+            ProfileCommand.Create(),
+            SimCommand.Create(),
         };
         // A graceful stop drains running requests (up to 90 s) and the disk tier's pending writes: more than the default 2 s before a forced exit.
         var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromMinutes(2) };

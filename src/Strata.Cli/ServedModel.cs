@@ -14,7 +14,8 @@ internal sealed class ServedModel(LoadedModel model, ContentGuard? guard, Infere
     public InferenceEngine Engine { get; } = engine;
 
     /// <param name="kvCacheBytes">The KV pool's size, or null to size it from the model (<see cref="EngineSizing.DefaultKvCacheBytes"/>).</param>
-    public static ServedModel Load(string path, string? guardPath, EngineOptions options, long? kvCacheBytes, ILoggerFactory loggers)
+    /// <param name="kvEvents">Receives the engine's KV events (a cluster node streams them to routers).</param>
+    public static ServedModel Load(string path, string? guardPath, EngineOptions options, long? kvCacheBytes, ILoggerFactory loggers, Action<KvEvent> kvEvents)
     {
         loggers.CreateLogger("Strata.Cli.Serve").LogInformation("Loading {Model}", path);
         var model = LoadedModel.Load(path);
@@ -23,7 +24,7 @@ internal sealed class ServedModel(LoadedModel model, ContentGuard? guard, Infere
         {
             guard = guardPath is null ? null : LoadGuard(guardPath, model);
             options = options with { Guard = guard, KvCacheBytes = kvCacheBytes ?? EngineSizing.DefaultKvCacheBytes(model, options) };
-            return new ServedModel(model, guard, InferenceEngine.Start(model, options, loggers));
+            return new ServedModel(model, guard, InferenceEngine.Start(model, options, loggers, kvEvents));
         }
         catch
         {

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Strata.Engine.Caching;
+using Strata.Engine.Control;
 using Strata.Engine.Core;
 using Strata.Engine.Running;
 using Strata.Engine.Scheduling;
+using Strata.Engine.Speculation;
 using Strata.Kernels.Threading;
 using Strata.KvCache;
 using Strata.KvCache.Disk;
@@ -37,7 +39,9 @@ internal static class EngineBuilder
             var contextLength = options.MaxModelLength > 0 ? options.MaxModelLength : model.Config.ContextLength;
             // A sequence must always fit alone, or preemption could never make room for it.
             var maxModelLength = Math.Min(contextLength, blockCount * options.BlockSize);
-            var maxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.Measure(model.Model, kv, pool, options);
+            // The measured prefill also calibrates the service-time predictor before any step is seen.
+            var (fixedSeconds, secondsPerToken) = StepBudget.Measure(model.Model, kv, pool);
+            var maxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.For(secondsPerToken, options);
             var identity = new CacheIdentity(ModelFingerprint.Compute(model.File), options.KvDataType, options.BlockSize);
             // One category for the engine and its tiers, which an operator filters as one component.
             var logger = loggers.CreateLogger("Strata.Engine");
@@ -45,7 +49,8 @@ internal static class EngineBuilder
             var buffer = kv;
             var core = BuildCore(options, blockCount, maxBatchedTokens, maxModelLength, identity, tiers, model.Tokenizer,
                 outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents);
-            return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens);
+            var admission = Admission(options, maxBatchedTokens, new StepCost(fixedSeconds, secondsPerToken, secondsPerToken, 0));
+            return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens, admission);
         }
         catch
         {
@@ -62,10 +67,19 @@ internal static class EngineBuilder
         var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
         var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), options.CacheTtl, options.MaxCacheTtl, clock);
         var cache = new CacheCoordinator(blocks, identity, pins, tiers, kvEvents);
-        var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, ArrivalOrder.Instance);
+        var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, Policy(options.ServiceLevels, clock));
         var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength, options.Guard);
-        return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger);
+        var speculator = options.Speculation is { } speculation ? new Speculator(speculation, maxModelLength) : null;
+        return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger, speculator);
     }
+
+    /// <summary>Early rejection and the service-time predictor behind it, starting from <paramref name="calibration"/>.</summary>
+    public static AdmissionControl Admission(EngineOptions options, int maxBatchedTokens, StepCost calibration) =>
+        new(options.ServiceLevels, new ServiceTimePredictor(maxBatchedTokens, options.MaxSequences, options.ServiceLevels.TierScheduling), new Control.StepCostModel(calibration));
+
+    /// <summary>The order the scheduler serves sequences in, as the options ask.</summary>
+    public static ISchedulingPolicy Policy(ServiceLevels levels, TimeProvider clock) =>
+        levels.TierScheduling ? new TierOrder(clock, levels.AgingStep) : ArrivalOrder.Instance;
 
     /// <summary>The tiers the options ask for, top to bottom (host memory, disk, the remote store); null when there are none.</summary>
     public static KvTierList? OpenTiers(EngineOptions options, CacheIdentity identity, IBlockMemory memory, TimeProvider clock, TaskScheduler loads, Action loaded,
@@ -73,6 +87,8 @@ internal static class EngineBuilder
     {
         if (!options.PrefixCaching)
             return null;
+        if (options.HostCacheInt8 && options.HostCacheBytes > 0 && memory.Layout.IsQuantized)
+            throw new ArgumentException($"an int8 host tier re-encodes F16 or F32 blocks; a {options.KvDataType} cache's blocks are stored as they are");
         var tiers = new List<IKvTier>();
         try
         {

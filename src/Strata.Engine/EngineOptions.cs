@@ -1,4 +1,6 @@
+using Strata.Engine.Control;
 using Strata.Engine.Guard;
+using Strata.Engine.Speculation;
 using Strata.KvCache;
 
 namespace Strata.Engine;
@@ -58,6 +60,12 @@ public sealed record EngineOptions
 
     /// <summary>The content guard every sequence's output passes through (null: none). The caller owns and disposes it.</summary>
     public ContentGuard? Guard { get; init; }
+
+    /// <summary>Service tiers: scheduling order, latency targets per tier and early rejection.</summary>
+    public ServiceLevels ServiceLevels { get; init; } = new();
+
+    /// <summary>Speculative decoding (null: off): draft tokens from a proposer, verified in the batched step.</summary>
+    public SpeculationOptions? Speculation { get; init; }
 
     /// <summary>How long a step should take at most when it carries prefill work, so streams stay smooth.</summary>
     public TimeSpan TargetStepTime { get; init; } = TimeSpan.FromMilliseconds(100);

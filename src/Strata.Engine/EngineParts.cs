@@ -1,4 +1,5 @@
 using Strata.Engine.Caching;
+using Strata.Engine.Control;
 using Strata.Engine.Core;
 using Strata.Kernels.Threading;
 using Strata.KvCache.Prefix;
@@ -7,7 +8,8 @@ using Strata.Models.Kv;
 namespace Strata.Engine;
 
 /// <summary>An engine as <see cref="EngineBuilder"/> assembles it for a model: the core and the resources it runs on.</summary>
-internal sealed class EngineParts(EngineCore core, CacheIdentity identity, KvBuffer kv, ComputePool pool, KvTierList? tiers, int maxModelLength, int maxBatchedTokens) : IDisposable
+internal sealed class EngineParts(EngineCore core, CacheIdentity identity, KvBuffer kv, ComputePool pool, KvTierList? tiers, int maxModelLength, int maxBatchedTokens,
+    AdmissionControl admission) : IDisposable
 {
     public EngineCore Core { get; } = core;
 
@@ -20,6 +22,9 @@ internal sealed class EngineParts(EngineCore core, CacheIdentity identity, KvBuf
     public int MaxModelLength { get; } = maxModelLength;
 
     public int MaxBatchedTokens { get; } = maxBatchedTokens;
+
+    /// <summary>The service-time predictor and early rejection, fed with the core's steps.</summary>
+    public AdmissionControl Admission { get; } = admission;
 
     /// <summary>Drains the tiers' pending writes, then frees the KV memory and the compute threads.</summary>
     public void Dispose()

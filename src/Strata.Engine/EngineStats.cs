@@ -1,3 +1,5 @@
+using Strata.Engine.Speculation;
+
 namespace Strata.Engine;
 
 /// <summary>A snapshot of the engine's state, published after every step.</summary>
@@ -28,8 +30,17 @@ public sealed record EngineStats
     public int Prefetches { get; init; }
     public double PrefetchSeconds { get; init; }
 
+    /// <summary>Speculative decoding's drafts and acceptance (null when it is off).</summary>
+    public SpeculationStats? Speculation { get; init; }
+
     /// <summary>The tiers below the working pool, top to bottom (empty when there are none).</summary>
     public IReadOnlyList<TierStats> Tiers { get; init; } = [];
+
+    /// <summary>Sequences waiting and running per service tier.</summary>
+    public Control.QueueSnapshot Queue { get; init; } = Control.QueueSnapshot.Empty;
+
+    /// <summary>The step cost law as fitted so far.</summary>
+    public Control.StepCost? StepCost { get; init; }
 
     /// <summary>The tier named <paramref name="name"/>, or null when the engine has none of that name.</summary>
     public TierStats? Tier(string name) => Tiers.FirstOrDefault(t => t.Name == name);

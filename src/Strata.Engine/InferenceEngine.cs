@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Strata.Engine.Control;
 using Strata.Engine.Core;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
@@ -26,6 +27,8 @@ public sealed class InferenceEngine : IDisposable
     private readonly EngineCore _core;
     private readonly Thread _loop;
     private EngineStats _stats;
+    private volatile QueueSnapshot _queue = QueueSnapshot.Empty;
+    private readonly ResidentBlocks _resident;
     private volatile bool _stopping;
     private long _nextRequest;
 
@@ -33,7 +36,13 @@ public sealed class InferenceEngine : IDisposable
     {
         Model = model;
         Options = options;
-        _parts = EngineBuilder.Build(model, options, _clock, () => _wake.Set(), loggers, kvEvents);
+        // The pool's blocks are tracked for predictions; no step runs (and no event comes) before the identity is known.
+        _parts = EngineBuilder.Build(model, options, _clock, () => _wake.Set(), loggers, e =>
+        {
+            _resident?.Observe(e);
+            kvEvents?.Invoke(e);
+        });
+        _resident = new ResidentBlocks(_parts.Identity);
         _core = _parts.Core;
         _stats = _core.Snapshot();
         _loop = new Thread(Loop) { IsBackground = true, Name = "strata-engine" };
@@ -81,11 +90,20 @@ public sealed class InferenceEngine : IDisposable
         ObjectDisposedException.ThrowIf(_stopping, this);
         Validate(request);
         if (_core.Scheduler.WaitingCount + _incoming.Count >= Options.MaxQueue)
-            throw new RequestRejectedException($"the server is busy: {Options.MaxQueue} requests are already waiting", overloaded: true);
+            throw new RequestRejectedException($"the server is busy: {Options.MaxQueue} requests are already waiting", overloaded: true, RequestRejectedException.QueueFull);
+        var uncached = request.PromptTokens.Length - _resident.CachedTokens(request.Tenant, request.CacheSalt, request.PromptTokens);
+        var (prediction, retryAfter) = _parts.Admission.Decide(_queue, Submitted(), request.Tier, uncached, request.Sampling.MaxTokens);
+        if (retryAfter is not null)
+        {
+            throw new RequestRejectedException(
+                $"the server cannot serve a {Tiers.Name(request.Tier)} request within its time-to-first-token target now (predicted {prediction.TimeToFirstToken.TotalSeconds:0.0} s, target {Options.ServiceLevels.For(request.Tier).TimeToFirstToken.TotalSeconds:0.###} s)",
+                overloaded: true, RequestRejectedException.PredictedLate, retryAfter);
+        }
         var id = Interlocked.Increment(ref _nextRequest);
         var seed = request.Sampling.Seed ?? (ulong)Random.Shared.NextInt64();
         var state = new RequestState($"req-{id}", _clock.GetTimestamp(), request, seed, cancellation);
         var handle = state.CreateHandle();
+        handle.PredictedTimeToFirstToken = prediction.BeyondHorizon ? null : prediction.TimeToFirstToken;
         _incoming.Enqueue(state);
         cancellation.Register(() => _wake.Set());
         _wake.Set();
@@ -125,6 +143,11 @@ public sealed class InferenceEngine : IDisposable
         _parts.Dispose();
         _wake.Dispose();
     }
+
+    /// <summary>Requests accepted but not yet admitted by the engine thread, as the predictor sees them.</summary>
+    private IEnumerable<SequenceLoad> Submitted() => _incoming.SelectMany(state => Enumerable.Repeat(
+        new SequenceLoad(state.Request.Tier, state.Request.PromptTokens.Length, state.Request.Sampling.MaxTokens, state.Request.PromptTokens.Length, Decoding: false),
+        state.Request.Choices));
 
     /// <summary>Runs <paramref name="action"/> on the engine thread between steps.</summary>
     internal Task<T> RunOnLoopAsync<T>(Func<T> action)
@@ -172,10 +195,20 @@ public sealed class InferenceEngine : IDisposable
         {
             while (_onLoop.TryDequeue(out var action))
                 action();
+            var admitted = false;
             while (_incoming.TryDequeue(out var request))
+            {
                 _core.Admit(request);
+                admitted = true;
+            }
+            // Admitted requests leave the submitted queue: publish them before the step, which may take a while.
+            if (admitted)
+                _queue = _core.Queue();
             var step = _core.Step();
-            _stats = _core.Snapshot() with { WaitingSequences = _core.Scheduler.WaitingCount + _incoming.Count };
+            if (step is not null)
+                _parts.Admission.Costs.Observe(step);
+            _queue = _core.Queue();
+            _stats = _core.Snapshot() with { WaitingSequences = _core.Scheduler.WaitingCount + _incoming.Count, Queue = _queue, StepCost = _parts.Admission.Costs.Current };
             if (step is null)
                 _wake.WaitOne(_core.HasWork ? IdlePoll : Timeout.InfiniteTimeSpan); // a finished load or a submit wakes us
         }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace Strata.Server;
 
-/// <summary>The one logging setup of <c>strata serve</c>: every line to stderr, as text or JSON.</summary>
+/// <summary>The one logging setup of <c>strata serve</c> and <c>strata router</c>: every line to stderr, as text or JSON.</summary>
 public static class ServerLogging
 {
     /// <summary>A logger factory for whatever runs beside the server (the CLI, the engine), set up as the server's own.</summary>
@@ -16,6 +16,8 @@ public static class ServerLogging
         logging.SetMinimumLevel(level);
         // ASP.NET Core's own information messages (every request, "Now listening on") would drown the server's.
         logging.AddFilter("Microsoft", LogLevel.Warning);
+        // A router logs a failed node once in its own words; YARP would add a stack trace per forwarding failure.
+        logging.AddFilter("Yarp", LogLevel.Error);
         if (format == LogFormat.Json)
         {
             logging.AddJsonConsole(json =>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Strata.Server.Cluster;
 
 namespace Strata.Server;
 
@@ -16,6 +17,15 @@ public sealed record ServerOptions
     /// a tenant: requests under different keys never share cached KV blocks.
     /// </summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
+    /// <summary>When set, the server is a cluster node: it serves <c>/cluster/node</c> and <c>/cluster/kv-events</c> for routers.</summary>
+    public NodeIdentity? Node { get; init; }
+
+    /// <summary>
+    /// Tenants with their own API keys, default service tier and limits (see <see cref="TenantSettings.Parse"/>); their
+    /// keys are accepted besides <see cref="ApiKeys"/>.
+    /// </summary>
+    public IReadOnlyList<TenantSettings> Tenants { get; init; } = [];
 
     /// <summary>
     /// The largest request body taken; larger ones are refused with 413 before they are read. Null picks

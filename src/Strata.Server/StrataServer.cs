@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Strata.Engine;
+using Strata.Server.Cluster;
 using Strata.Server.Endpoints;
 using Strata.Server.Generation;
 using Strata.Server.Health;
@@ -70,7 +71,7 @@ public sealed class StrataServer : IAsyncDisposable
             // Until the engine has loaded (and its context says how much a request may hold), only the probes are served.
             // Then RequestBodyLimit sets each request's limit.
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes ?? ServerOptions.DefaultMaxRequestBytes(0);
-            Listen(kestrel, options);
+            Listen(kestrel, options.Host, options.Port);
         });
         builder.Services.AddRoutingCore();
         ServerTelemetry.AddStandardVariables(builder.Configuration);
@@ -99,6 +100,8 @@ public sealed class StrataServer : IAsyncDisposable
             .AddSingleton<TokenizeEndpoint>();
         ServerInstruments.Add(builder.Services);
         ServerTelemetry.Add(builder.Services, options);
+        if (options.Node is { } node)
+            builder.Services.AddNode(node);
 
         var app = builder.Build();
         app.UseMiddleware<RequestCounter>();
@@ -107,9 +110,11 @@ public sealed class StrataServer : IAsyncDisposable
         app.UseMiddleware<LoadingGate>();
         app.UseMiddleware<RequestBodyLimit>();
         app.UseMiddleware<ErrorBoundary>();
-        if (options.ApiKeys.Count > 0)
-            app.UseMiddleware<ApiKeyCheck>(options.ApiKeys);
+        if (options.ApiKeys.Count > 0 || options.Tenants.Count > 0)
+            app.UseMiddleware<ApiKeyCheck>(options.ApiKeys, options.Tenants.Select(t => new TenantLimiter(t, TimeProvider.System)).ToList());
         ApiRoutes.Map(app);
+        if (options.Node is not null)
+            NodeRoutes.Map(app);
 
         await app.StartAsync(cancellation);
         var address = new Uri(app.Urls.First());
@@ -160,14 +165,13 @@ public sealed class StrataServer : IAsyncDisposable
         new(text => engine.Model.Tokenizer.Encode(text, addSpecial: true, parseSpecial: true), engine.MaxModelLength,
             lanes: Math.Max(1, Environment.ProcessorCount / 2));
 
-    private static void Listen(KestrelServerOptions kestrel, ServerOptions options)
+    internal static void Listen(KestrelServerOptions kestrel, string host, int port)
     {
-        if (options.Host == "localhost")
-            kestrel.ListenLocalhost(options.Port, RejectionBodies.Use);
-        else if (IPAddress.TryParse(options.Host, out var address))
-            kestrel.Listen(address, options.Port, RejectionBodies.Use);
+        if (host == "localhost")
+            kestrel.ListenLocalhost(port, RejectionBodies.Use);
+        else if (IPAddress.TryParse(host, out var address))
+            kestrel.Listen(address, port, RejectionBodies.Use);
         else
-            throw new ArgumentException($"--host must be an IP address or localhost, got '{options.Host}'");
+            throw new ArgumentException($"--host must be an IP address or localhost, got '{host}'");
     }
-
 }

@@ -30,6 +30,24 @@ public sealed partial class GenerateCommandTests
         Assert.Equal(", there was a little girl", result.Stdout);
     }
 
+    [Theory]
+    [InlineData("q8_0")]
+    [InlineData("q4_0")]
+    public void Generate_QuantizedKvCache_EqualsLlamaCppGreedyTokens(string kvType)
+    {
+        // llama.cpp's greedy tokens for this model and cache type (see Strata.Models.Tests/QuantizedKv/Data).
+        var model = SharedData.Model("quant-reference/synth-tiny-q8_0.gguf");
+        var golden = File.ReadLines(Path.Combine(SharedData.RepoRoot, "tests", "Strata.Models.Tests", "QuantizedKv", "Data", $"tiny-q8_0-kv{kvType}.greedy.txt"))
+            .Skip(1).Take(8).Select(line => int.Parse(line.Split(' ')[0])).ToArray();
+        using var file = GgufFile.Open(model);
+        var expected = Models.Tokenizers.Tokenizer.FromGguf(file.Metadata).Decode(golden);
+
+        var result = CliProcess.Run("generate", "-m", model, "-p", "Once upon a time", "-n", "8", "--temp", "0", "--kv-cache-dtype", kvType);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(expected, result.Stdout);
+    }
+
     [Fact]
     public void Generate_SameSeed_SameOutput()
     {
@@ -46,11 +64,13 @@ public sealed partial class GenerateCommandTests
     [InlineData("zero-tokens")]
     [InlineData("negative-tokens")]
     [InlineData("prompt-too-long")]
+    [InlineData("kv-type-too-coarse")]
     public void Generate_BadInput_OneLineErrorAndNonZeroExit(string problem)
     {
         var model = SharedData.Model("tinyllamas-stories-260k-f32.gguf");
         var prompt = "Once upon a time";
         var tokens = "8";
+        var kvType = "f16";
         switch (problem)
         {
             case "missing": model = "/nonexistent/model.gguf"; break;
@@ -61,9 +81,10 @@ public sealed partial class GenerateCommandTests
             case "zero-tokens": tokens = "0"; break;
             case "negative-tokens": tokens = "-3"; break;
             case "prompt-too-long": prompt = string.Concat(Enumerable.Repeat("Once upon a time there was a dog. ", 80)); break;
+            case "kv-type-too-coarse": kvType = "q8_0"; break; // heads of 8 cannot be quantized in blocks of 32 (llama.cpp refuses too)
         }
 
-        var result = CliProcess.Run("generate", "-m", model, "-p", prompt, "-n", tokens);
+        var result = CliProcess.Run("generate", "-m", model, "-p", prompt, "-n", tokens, "--kv-cache-dtype", kvType);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Equal("", result.Stdout);

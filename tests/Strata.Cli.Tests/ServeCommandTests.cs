@@ -41,6 +41,7 @@ public sealed class ServeCommandTests
     [Theory]
     [InlineData("--kv-cache-memory", "lots")]
     [InlineData("--kv-cache-dtype", "q4")]
+    [InlineData("--kv-cache-dtype", "q5_1")]
     [InlineData("--port", "70000")]
     [InlineData("--max-queue", "0")]
     [InlineData("--host", "example.com")]

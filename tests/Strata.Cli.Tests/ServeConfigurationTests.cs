@@ -28,7 +28,7 @@ public sealed class ServeConfigurationTests : IDisposable
             """);
         _environment["STRATA_PORT"] = "8002";
         _environment["STRATA_MAX_NUM_SEQS"] = "9";
-        _environment["STRATA_API_KEY"] = "env-a, env-b";
+        _environment["STRATA_API_KEY"] = "env-a; env-b";
 
         var fileOnly = Parse("--config", _config, "--port", "8003");
 
@@ -39,6 +39,14 @@ public sealed class ServeConfigurationTests : IDisposable
         Assert.True(fileOnly.GetValue<bool>("--no-prefix-cache"));
         Assert.Equal(["env-a", "env-b"], fileOnly.GetValue<string[]>("--api-key")!);
         Assert.Equal(["cli"], Parse("--config", _config, "--api-key", "cli").GetValue<string[]>("--api-key")!);
+    }
+
+    [Fact]
+    public void Apply_RepeatedOptionFromVariable_SplitsAtSemicolonsOnly()
+    {
+        _environment["STRATA_SLO"] = "priority:ttft=1s,tpot=200ms;flex:ttft=30s";
+
+        Assert.Equal(["priority:ttft=1s,tpot=200ms", "flex:ttft=30s"], Parse().GetValue<string[]>("--slo")!);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 
 namespace Strata.Cli.Tests;
 
-/// <summary>A <c>strata serve</c> child process on a free port, with helpers for its completions and metrics.</summary>
+/// <summary>A <c>strata serve</c> (or <c>strata router</c>) child process on a free port, with helpers for its completions and metrics.</summary>
 internal sealed partial class ServeProcess : IDisposable
 {
     private readonly Process _process;
@@ -43,6 +43,8 @@ internal sealed partial class ServeProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Sends SIGTERM and waits for the process to exit; false if it did not in time.</summary>
     public bool Terminate(TimeSpan timeout)
     {
@@ -51,6 +53,9 @@ internal sealed partial class ServeProcess : IDisposable
     }
 
     public static Task<ServeProcess> StartAsync(params string[] args) => StartAsync(CliProcess.StartInfo(["serve", "--port", "0", .. args]));
+
+    /// <summary>A <c>strata router</c> in front of the given nodes.</summary>
+    public static Task<ServeProcess> StartRouterAsync(params string[] args) => StartAsync(CliProcess.StartInfo(["router", "--port", "0", .. args]));
 
     /// <summary>Starts a server as <paramref name="start"/> says (it must listen on a free port) and waits until it listens.</summary>
     public static async Task<ServeProcess> StartAsync(ProcessStartInfo start)
@@ -123,6 +128,6 @@ internal sealed partial class ServeProcess : IDisposable
         throw new InvalidOperationException("strata serve exited before it was listening");
     }
 
-    [GeneratedRegex(@"Serving \S+ at (http://\S+):")]
+    [GeneratedRegex(@"(?:Serving|Routing) \S+ at (http://[^\s/]+/)")]
     private static partial Regex ListeningLine();
 }

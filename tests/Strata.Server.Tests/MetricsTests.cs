@@ -1,3 +1,4 @@
+using Strata.Engine.Speculation;
 using Strata.TestSupport.Stores;
 
 namespace Strata.Server.Tests;
@@ -47,6 +48,21 @@ public sealed class MetricsTests : IDisposable
         "strata_kv_remote_dropped_publishes_total counter",
         "strata_kv_remote_read_seconds_total counter",
         "strata_kv_remote_breaker_open gauge",
+        // Service tiers: latencies, attainment, refusals, queues, the predictor and the step cost law it fits.
+        "strata_tier_time_to_first_token_seconds histogram",
+        "strata_tier_time_per_output_token_seconds histogram",
+        "strata_slo_requests_total counter",
+        "strata_slo_met_total counter",
+        "strata_rejections_total counter",
+        "strata_queue_depth gauge",
+        "strata_tier_sequences_running gauge",
+        "strata_predicted_ttft_seconds histogram",
+        "strata_predicted_ttft_relative_error histogram",
+        "strata_step_cost_seconds gauge",
+        // Speculative decoding (when it is on).
+        "strata_spec_draft_tokens_total counter",
+        "strata_spec_accepted_tokens_total counter",
+        "strata_spec_accepted_drafts_per_verification histogram",
         // The OpenTelemetry GenAI server metrics.
         "gen_ai_server_time_to_first_token_seconds histogram",
         "gen_ai_server_time_per_output_token_seconds histogram",
@@ -70,8 +86,10 @@ public sealed class MetricsTests : IDisposable
             HostCacheBytes = 4L << 20,
             DiskCacheDirectory = _disk,
             RemoteCacheUrl = store.Url,
+            Speculation = new SpeculationOptions { Method = SpeculativeMethod.Ngram, CostAware = false },
         });
-        await server.GreedyTextAsync("Once upon a time there was a little girl named Lily. She loved to play outside.", 8);
+        // Repeating itself, so that prompt lookup drafts tokens.
+        await server.GreedyTextAsync("Lily saw a big red ball in the park. She wanted to play with the ball. Lily saw a big red ball", 24);
 
         var text = await server.Http.GetStringAsync("/metrics");
 
@@ -81,6 +99,11 @@ public sealed class MetricsTests : IDisposable
         Assert.Contains("strata_kv_tier_bytes{tier=\"disk\"} ", text);
         Assert.Contains("gen_ai_server_time_to_first_token_seconds_count{gen_ai_operation_name=\"text_completion\",gen_ai_request_model=\"" + server.ModelName + "\"} 1", text);
         Assert.Equal(1, await server.MetricAsync("strata_requests_total{status=\"200\"}"));
+        Assert.Equal(1, await server.MetricAsync("strata_slo_requests_total{tier=\"default\"}"));
+        Assert.Contains("strata_tier_time_to_first_token_seconds_count{tier=\"default\"} 1", text);
+        Assert.Contains("strata_rejections_total{reason=\"queue_full\",tier=\"flex\"} 0", text);
+        Assert.Equal(await server.MetricAsync("strata_spec_accepted_tokens_total{method=\"ngram\"}"),
+            await server.MetricAsync("strata_spec_accepted_drafts_per_verification_sum{method=\"ngram\"}"));
         Assert.Equal(server.Engine.KvBlockCount, await server.MetricAsync("strata_kv_blocks_free") + await server.MetricAsync("strata_kv_blocks_used"));
     }
 

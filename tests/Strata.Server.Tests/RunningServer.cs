@@ -38,13 +38,21 @@ internal sealed class RunningServer : IAsyncDisposable
     public string ModelName => _model.Name;
 
     /// <param name="serverOptions">Defaults to errors logged; the port is always a free one and <paramref name="apiKey"/> is added to its keys.</param>
-    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null, ServerOptions? serverOptions = null)
+    /// <param name="tenants">Tenants the server knows; <paramref name="apiKey"/> may be one of theirs (then it is not added as a plain key).</param>
+    public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null, ServerOptions? serverOptions = null,
+        IReadOnlyList<TenantSettings>? tenants = null)
     {
         var model = LoadedModel.Load(modelPath ?? ModelFiles.Stories);
         // The engine logs where the server does, as `strata serve` wires them.
         var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine, serverOptions?.LoggerFactory);
         var options = serverOptions ?? new ServerOptions { LogLevel = LogLevel.Error };
-        var server = await StrataServer.StartAsync(engine, options with { Port = 0, ApiKeys = apiKey is null ? options.ApiKeys : [.. options.ApiKeys, apiKey] });
+        var plainKey = apiKey is not null && tenants is null;
+        var server = await StrataServer.StartAsync(engine, options with
+        {
+            Port = 0,
+            ApiKeys = plainKey ? [.. options.ApiKeys, apiKey!] : options.ApiKeys,
+            Tenants = tenants ?? options.Tenants,
+        });
         return new RunningServer(model, engine, server, apiKey);
     }
 

@@ -26,10 +26,11 @@ internal static class BenchCommand
         var threads = ThreadsOption.Create();
         var repetitions = new Option<int>("--repetitions", "-r") { Description = "Timed repetitions of each test", DefaultValueFactory = _ => 3 }.MustBePositive();
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
+        var kvType = KvCacheTypeOption.Create();
         var plot = new Option<string?>("--plot") { Description = "Also draw PNG charts into this directory: single-sequence speeds, batched decode", HelpName = "dir" };
         var command = new Command("bench", "Measure prefill, decode and batched decode speed of a model")
         {
-            model, prompt, gen, depth, batch, batchPrompt, threads, repetitions, json, plot,
+            model, prompt, gen, depth, batch, batchPrompt, threads, repetitions, json, kvType, plot,
         };
         command.SetAction(result => CliRunner.Run(() =>
         {
@@ -44,6 +45,7 @@ internal static class BenchCommand
                 BatchedPrompt = result.GetValue(batchPrompt),
                 Threads = result.GetValue(threads),
                 Repetitions = result.GetValue(repetitions),
+                KvType = result.GetValue(kvType),
             };
             var report = Measure(options);
             Print(report);
@@ -89,6 +91,7 @@ internal static class BenchCommand
         foreach (var b in r.Batched)
             table.AddRow($"batched decode ×{b.Batch}", F(b.DecodeTokS), $"prefill {F(b.PrefillTokS)} tok/s");
         table.AddRow("int8 peak", $"{r.Int8PeakGmacs:F0} GMAC/s", "vpmaddubsw+vpmaddwd, all threads");
+        table.AddRow($"KV cache {r.KvType}", $"{r.KvBytesPerToken / 1024.0:F1} KiB/token", $"{(1L << 30) / (4096 * r.KvBytesPerToken)} sequences of 4096 tokens per GiB");
         table.AddRow("GC", $"{r.GcCount}", $"{r.GcPauseMs:F1} ms paused");
         AnsiConsole.Write(table);
     }

@@ -48,10 +48,12 @@ internal static class BenchServeCommand
         var json = new Option<string?>("--json") { Description = "Also write settings, summary and per-request results to this JSON file" };
         var plot = new Option<string?>("--plot") { Description = "Also draw PNG charts into this directory: TTFT and inter-token latency CDFs, throughput over time", HelpName = "dir" };
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token (default: $OPENAI_API_KEY)" };
+        var tierMix = new Option<string?>("--tier-mix") { Description = "Send service tiers in these shares, e.g. priority=0.2,default=0.5,flex=0.3, and report attainment per tier" };
+        var slo = SloOption.Create(new Strata.Engine.Control.ServiceLevels());
         var command = new Command("serve", "Benchmark an OpenAI-compatible server with a stream of requests")
         {
             url, endpoint, model, dataset, numPrompts, requestRate, burstiness, maxConcurrency, inputLength, outputLength, rangeRatio,
-            groups, prefixLength, questions, questionLength, ignoreEos, temperature, logitBias, seed, goodput, json, plot, apiKey,
+            groups, prefixLength, questions, questionLength, ignoreEos, temperature, logitBias, seed, goodput, json, plot, apiKey, tierMix, slo,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
@@ -84,7 +86,9 @@ internal static class BenchServeCommand
                 IgnoreEos = result.GetValue(ignoreEos),
                 LogitBias = result.GetValue(logitBias) is { } bias ? ParseLogitBias(bias) : null,
                 Seed = result.GetValue(seed),
-                Goodput = result.GetValue(goodput) is { } slo ? GoodputSlo.Parse(slo) : null,
+                Goodput = result.GetValue(goodput) is { } objectives ? GoodputSlo.Parse(objectives) : null,
+                TierMix = result.GetValue(tierMix) is { } mix ? TierMix.Parse(mix) : null,
+                Slo = SloOption.Apply(new Strata.Engine.Control.ServiceLevels(), result.GetValue(slo) ?? []),
             };
 
             var outcome = await ServeBenchmarkSession.RunAsync(settings, result.InvocationConfiguration.Error, cancellation);
@@ -105,7 +109,7 @@ internal static class BenchServeCommand
         return command;
     }
 
-    private static double ParseRate(ArgumentResult result)
+    internal static double ParseRate(ArgumentResult result)
     {
         var text = result.Tokens.Single().Value;
         if (text.Equals("inf", StringComparison.OrdinalIgnoreCase))
@@ -116,7 +120,7 @@ internal static class BenchServeCommand
         return 0;
     }
 
-    private static LengthRange Lengths(int target, string name, double rangeRatio)
+    internal static LengthRange Lengths(int target, string name, double rangeRatio)
     {
         if (rangeRatio is < 0 or >= 1)
             throw new ArgumentException($"--random-range-ratio must be in [0, 1), got {rangeRatio}");

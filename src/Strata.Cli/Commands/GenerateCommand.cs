@@ -25,10 +25,14 @@ internal static class GenerateCommand
         var repeatPenalty = new Option<float>("--repeat-penalty") { Description = "Penalty for recently seen tokens; 1 disables", DefaultValueFactory = _ => 1f };
         var seed = new Option<ulong?>("--seed", "-s") { Description = "Random seed (default: random)" };
         var threads = ThreadsOption.Create();
+        var kvType = KvCacheTypeOption.Create();
         var command = new Command("generate", "Complete a prompt and print the generated text")
         {
-            model, prompt, tokens, temperature, topK, topP, minP, repeatPenalty, seed, threads,
+            model, prompt, tokens, temperature, topK, topP, minP, repeatPenalty, seed, threads, kvType,
         };
+        var speculative = new SpeculativeOptions();
+        foreach (var option in speculative.All)
+            command.Options.Add(option);
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
             var text = result.GetValue(prompt)!;
@@ -48,9 +52,10 @@ internal static class GenerateCommand
                 MaxTokens = count,
             };
             sampling.Validate();
+            var speculation = speculative.Resolve(result);
 
             using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
-            using var engine = InferenceEngine.Start(loaded, EngineSizing.ForOneSequence(loaded, result.GetValue(threads)));
+            using var engine = InferenceEngine.Start(loaded, EngineSizing.ForOneSequence(loaded, result.GetValue(threads), result.GetValue(kvType)) with { Speculation = speculation });
             var promptTokens = loaded.Tokenizer.Encode(text, addSpecial: true, parseSpecial: true);
             var clock = Stopwatch.StartNew();
             var handle = engine.Submit(new GenerationRequest { PromptTokens = promptTokens, Sampling = sampling }, cancellation);
@@ -76,6 +81,8 @@ internal static class GenerateCommand
             var decodeRate = generated > 1 ? (generated - 1) / (total - firstToken).TotalSeconds : 0;
             Console.Error.WriteLine();
             Console.Error.WriteLine($"prompt: {promptTokens.Length} tokens, first token after {firstToken.TotalMilliseconds:F0} ms; generated {generated} tokens at {decodeRate:F1} tok/s");
+            if (engine.Stats.Speculation is { } spec)
+                Console.Error.WriteLine($"speculative ({spec.Method}): {spec.AcceptedTokens} of {spec.DraftTokens} drafts accepted in {engine.Stats.Steps} steps");
             return 0;
         }));
         return command;

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Microsoft.Extensions.Logging;
 using Strata.Engine;
 using Strata.KvCache;
 using Strata.Server;
-using Microsoft.Extensions.Logging;
+using Strata.Server.Cluster;
 
 namespace Strata.Cli.Commands;
 
@@ -21,12 +22,11 @@ internal static class ServeCommand
         var defaults = new EngineOptions();
         var model = ModelOption.Create();
         var host = new Option<string>("--host") { Description = "IP address to listen on, or localhost", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "TCP port to listen on", DefaultValueFactory = _ => 8000 }.MustBe(v => v is >= 0 and <= 65535, "must be in [0, 65535]");
+        var port = PortOption.Create(8000);
         var threads = ThreadsOption.Create();
         var kvMemory = SizeOption.Create("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: --max-num-seqs full-length sequences, at most 2GiB]");
         var blockSize = new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize }.MustBePositive();
-        var kvType = new Option<string>("--kv-cache-dtype") { Description = "Element type of the KV cache", DefaultValueFactory = _ => "f16" };
-        kvType.AcceptOnlyFromAmong("f16", "f32");
+        var kvType = KvCacheTypeOption.Create();
         var batchedTokens = new Option<int>("--max-num-batched-tokens") { Description = "Token budget of one engine step (default: measured for a ~100 ms step, at least 64)" }.MustNotBeNegative();
         var sequences = new Option<int>("--max-num-seqs") { Description = "Sequences that may run at once", DefaultValueFactory = _ => defaults.MaxSequences }.MustBePositive();
         var queue = new Option<int>("--max-queue") { Description = "Requests that may wait; more are refused with 503", DefaultValueFactory = _ => defaults.MaxQueue }.MustBePositive();
@@ -38,13 +38,15 @@ internal static class ServeCommand
         };
         var noPrefixCache = new Option<bool>("--no-prefix-cache") { Description = "Do not reuse the KV of cached prompt prefixes" };
         var hostCache = SizeOption.Create("--host-cache-memory", "Host memory for blocks evicted from the KV cache, like 8GiB [default: none]");
-        var hostDtype = new Option<string>("--host-cache-dtype") { Description = "Element type in the host tier: as the KV cache, or int8", DefaultValueFactory = _ => "native" };
+        var hostDtype = new Option<string>("--host-cache-dtype") { Description = "Element type in the host tier: as the KV cache, or int8 (F16 and F32 caches)", DefaultValueFactory = _ => "native" };
         hostDtype.AcceptOnlyFromAmong("native", "int8");
         var diskDirectory = new Option<string?>("--disk-cache-dir") { Description = "Directory of the disk tier (blocks survive restarts) [default: none]" };
         var diskSize = SizeOption.Create("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
         var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis[s]://[[user]:password@]host:port[,host:port…] (rediss: TLS; the password is sent with AUTH)" };
+        var role = new Option<string>("--role") { Description = "This node's role in a cluster (its router reads it at /cluster/node)", DefaultValueFactory = _ => "both" };
+        role.AcceptOnlyFromAmong("both", "prefill", "decode");
         var logFormat = new Option<string>("--log-format") { Description = "Log lines on stderr as text or as JSON objects", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
         var logLevel = new Option<string>("--log-level") { Description = "Least severe messages logged", DefaultValueFactory = _ => "information" };
@@ -55,19 +57,40 @@ internal static class ServeCommand
             CustomParser = ParseDuration,
         };
         var maxRequestBytes = SizeOption.Create("--max-request-bytes", "Largest request body taken; larger ones get 413 [default: 1MiB, or 32 bytes per token of context if more]");
+        var levels = defaults.ServiceLevels;
+        var slo = SloOption.Create(levels);
+        var scheduling = new Option<string>("--scheduling") { Description = "Order of service: by tier (then tenant round-robin, then arrival), or first come first served", DefaultValueFactory = _ => "tier" };
+        scheduling.AcceptOnlyFromAmong("tier", "fcfs");
+        var aging = new Option<TimeSpan?>("--aging") { Description = $"A waiting request rises one tier per this long waited [default: {levels.AgingStep.TotalSeconds:0}s]", CustomParser = r => ParseDuration(r, "--aging") };
+        var rejection = new Option<bool>("--early-rejection") { Description = "Refuse at once (429 for flex, 503 otherwise) a request predicted to miss its tier's time-to-first-token target" };
+        var margin = new Option<double>("--rejection-margin") { Description = "Refuse a request predicted to miss its TTFT target by more than this fraction of it", DefaultValueFactory = _ => levels.RejectionMargin };
+        margin.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 and var value) r.AddError($"--rejection-margin must not be negative, got {value}"); });
+        var tenants = new Option<string?>("--tenants") { Description = "Tenants file (JSON array: api_key, name, default_tier, max_concurrent, tokens_per_minute)", HelpName = "file" };
         var config = ServeConfiguration.CreateOption();
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, logFormat, logLevel, drainTimeout, maxRequestBytes, config,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, maxRequestBytes, role,
+            slo, scheduling, aging, rejection, margin, tenants, logFormat, logLevel, drainTimeout, config,
         };
+        var speculative = new SpeculativeOptions();
+        foreach (var option in speculative.All)
+            command.Options.Add(option);
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
+            var serviceLevels = SloOption.Apply(levels, result.GetValue(slo) ?? []) with
+            {
+                TierScheduling = result.GetValue(scheduling) == "tier",
+                AgingStep = result.GetValue(aging) ?? levels.AgingStep,
+                EarlyRejection = result.GetValue(rejection),
+                RejectionMargin = result.GetValue(margin),
+            };
+            var tenantList = result.GetValue(tenants) is { } tenantsPath ? LoadTenants(tenantsPath) : [];
             var engineOptions = new EngineOptions
             {
                 Threads = result.GetValue(threads),
                 BlockSize = result.GetValue(blockSize),
-                KvDataType = result.GetValue(kvType) == "f32" ? KvDataType.F32 : KvDataType.F16,
+                KvDataType = result.GetValue(kvType),
                 MaxBatchedTokens = result.GetValue(batchedTokens),
                 MaxSequences = result.GetValue(sequences),
                 MaxQueue = result.GetValue(queue),
@@ -79,6 +102,8 @@ internal static class ServeCommand
                 DiskCacheBytes = result.GetValue(diskSize) ?? defaults.DiskCacheBytes,
                 CacheTtl = result.GetValue(cacheTtl) ?? defaults.CacheTtl,
                 RemoteCacheUrl = result.GetValue(remoteCache),
+                ServiceLevels = serviceLevels,
+                Speculation = speculative.Resolve(result),
             };
             var format = result.GetValue(logFormat) == "json" ? LogFormat.Json : LogFormat.Text;
             var level = Enum.Parse<LogLevel>(result.GetValue(logLevel)!, ignoreCase: true);
@@ -90,14 +115,18 @@ internal static class ServeCommand
                 ApiKeys = result.GetValue(apiKeys) ?? [],
                 LoggerFactory = loggerFactory,
                 DrainTimeout = result.GetValue(drainTimeout) ?? new ServerOptions().DrainTimeout,
+                Tenants = tenantList,
                 MaxRequestBytes = result.GetValue(maxRequestBytes),
             };
             if (serverOptions.DrainTimeout > MaxDrain)
                 throw new ArgumentException($"--drain-timeout must be at most {MaxDrain.TotalSeconds} s, got {serverOptions.DrainTimeout.TotalSeconds} s");
 
             var modelPath = ModelOption.Resolve(result.GetValue(model));
+            var events = new KvEventFeed();
+            serverOptions = serverOptions with { Node = new NodeIdentity { Role = Enum.Parse<NodeRole>(result.GetValue(role)!, ignoreCase: true), Events = events } };
             // The server answers its probes while the model loads: alive, not ready.
-            var loading = Task.Run(() => ServedModel.Load(modelPath, result.GetValue(guard), engineOptions, result.GetValue(kvMemory), loggerFactory), cancellation);
+            var loading = Task.Run(() => ServedModel.Load(modelPath, result.GetValue(guard), engineOptions, result.GetValue(kvMemory), loggerFactory,
+                e => events.Publish(e.Kind, e.Key.ToString(), e.Tier)), cancellation);
             try
             {
                 await using var server = await StrataServer.StartAsync(EngineOf(loading), serverOptions, cancellation);
@@ -115,6 +144,27 @@ internal static class ServeCommand
     }
 
     private static async Task<InferenceEngine> EngineOf(Task<ServedModel> loading) => (await loading).Engine;
+
+    private static IReadOnlyList<TenantSettings> LoadTenants(string path)
+    {
+        try
+        {
+            return TenantSettings.Parse(File.ReadAllText(path));
+        }
+        catch (Exception ex) when (ex is FormatException or IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--tenants {path}: {ex.Message}", ex);
+        }
+    }
+
+    private static TimeSpan? ParseDuration(ArgumentResult result, string name)
+    {
+        var text = result.Tokens.Single().Value;
+        if (SloOption.ParseDuration(text) is { } duration)
+            return duration;
+        result.AddError($"{name} must be a duration like 30s, 500ms or 2m, got '{text}'");
+        return null;
+    }
 
     /// <summary>Parses durations like 24h, 30m, 90s, 7d, or hh:mm:ss.</summary>
     private static TimeSpan? ParseDuration(ArgumentResult result)

@@ -10,7 +10,8 @@ namespace Strata.Cli.Commands;
 /// set by the variable <c>STRATA_SOME_NAME</c> and by the key <c>"some-name"</c> of a JSON config file
 /// (<c>--config FILE</c> or <c>STRATA_CONFIG</c>). The command line wins over the environment, which wins over the
 /// file, which wins over the defaults. A repeatable option (<c>--api-key</c>) takes a JSON array in the file and
-/// comma-separated values in its variable, and the list from the strongest source replaces the others whole.
+/// semicolon-separated values in its variable (as <c>ASPNETCORE_URLS</c>; an <c>--slo</c> value holds commas), and the
+/// list from the strongest source replaces the others whole.
 /// </summary>
 internal sealed class ServeConfiguration
 {
@@ -60,7 +61,7 @@ internal sealed class ServeConfiguration
             var variable = VariableName(option);
             if (NonEmpty(environment(variable)) is { } text)
             {
-                var values = option.Arity.MaximumNumberOfValues > 1 ? text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [text];
+                var values = option.Arity.MaximumNumberOfValues > 1 ? text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [text];
                 settings.AddRange(values.Select(v => new Setting(option, v, variable)));
             }
             else if (file.TryGetValue(KeyName(option), out var fromFile))

@@ -13,7 +13,11 @@ internal static class SynthCommand
         var shape = new Option<string?>("--shape") { Description = "A named shape: 1b (852M parameters) or 300m" };
         var dims = new Option<string?>("--dims") { Description = "Explicit shape: embd,layers,heads,kv_heads,ffn" };
         var context = new Option<int?>("--ctx") { Description = "Context length written to the metadata (default 2048)" };
-        var type = new Option<string>("--type") { Description = "Weight type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k … q6_k", Required = true };
+        var type = new Option<string>("--type")
+        {
+            Description = "Weight type of every matrix (f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q2_k … q6_k) or a llama-quantize mix (q4_k_m, q5_k_m, q3_k_m, q2_k_mix)",
+            Required = true,
+        };
         var arch = new Option<string>("--arch")
         {
             Description = "llama (SentencePiece vocabulary), qwen2 (BPE vocabulary, QKV biases), qwen3 (BPE vocabulary, q/k norms), "
@@ -55,11 +59,14 @@ internal static class SynthCommand
             if (!SyntheticModelWriter.Architectures.Contains(architecture))
                 throw new ArgumentException($"unknown --arch '{architecture}' (known: {string.Join(", ", SyntheticModelWriter.Architectures)})");
             var defaults = SyntheticExperts.For(architecture);
+            var typeName = result.GetValue(type)!;
+            var mix = QuantizationMix.Named(typeName);
             var writer = new SyntheticModelWriter
             {
                 Architecture = architecture,
                 Shape = chosen,
-                WeightType = ParseType(result.GetValue(type)!),
+                WeightType = mix?.BaseType ?? ParseType(typeName),
+                Mix = mix,
                 VocabularyFile = result.GetValue(vocab) ?? SharedModels.Find(SyntheticModelWriter.VocabularyFor(architecture)),
                 Seed = result.GetValue(seed),
                 Experts = new SyntheticExperts(

@@ -39,7 +39,7 @@ internal static class RequestSchema
         foreach (var name in new[]
         {
             "model", "max_tokens", "temperature", "top_p", "top_k", "min_p", "seed", "stop", "n", "stream", "stream_options",
-            "presence_penalty", "frequency_penalty", "repetition_penalty", "logit_bias", "ignore_eos", "user", "cache_salt", "cache_ttl",
+            "presence_penalty", "frequency_penalty", "repetition_penalty", "logit_bias", "ignore_eos", "user", "cache_salt", "cache_ttl", "speculative",
             "guard_categories", "response_format", "grammar",
         })
         {

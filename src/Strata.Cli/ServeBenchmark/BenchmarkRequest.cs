@@ -5,4 +5,5 @@ namespace Strata.Cli.ServeBenchmark;
 /// <param name="Prompt">The user's part of the prompt.</param>
 /// <param name="TargetPromptTokens">The prompt length the dataset aimed for; counted when the server reports no usage.</param>
 /// <param name="MaxTokens">Tokens to generate (exactly this many with <c>ignore_eos</c>).</param>
-internal sealed record BenchmarkRequest(string? SystemPrompt, string Prompt, int TargetPromptTokens, int MaxTokens);
+/// <param name="Tier">The service tier to ask for (<c>--tier-mix</c>); null sends none.</param>
+internal sealed record BenchmarkRequest(string? SystemPrompt, string Prompt, int TargetPromptTokens, int MaxTokens, Strata.Engine.Requests.ServiceTier? Tier = null);

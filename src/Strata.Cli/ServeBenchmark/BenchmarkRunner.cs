@@ -47,7 +47,7 @@ internal static class BenchmarkRunner
             try
             {
                 var sentAt = Stopwatch.GetElapsedTime(start);
-                var record = await client.StreamAsync(settings, request, cancellation) with { SentAt = sentAt };
+                var record = await client.StreamAsync(settings, request, cancellation) with { SentAt = sentAt, Tier = request.Tier };
                 onFinished(record);
                 return record;
             }

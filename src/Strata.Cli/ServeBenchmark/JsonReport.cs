@@ -15,6 +15,7 @@ internal static class JsonReport
         json.WriteString("date", DateTimeOffset.UtcNow);
         WriteSettings(json, settings, outcome);
         WriteSummary(json, outcome.Summary);
+        WriteTiers(json, outcome.Tiers);
         json.WriteStartArray("requests");
         foreach (var record in outcome.Run.Records)
             WriteRecord(json, record);
@@ -75,7 +76,7 @@ internal static class JsonReport
         json.WriteEndObject();
     }
 
-    private static void WriteSummary(Utf8JsonWriter json, BenchmarkSummary s)
+    internal static void WriteSummary(Utf8JsonWriter json, BenchmarkSummary s)
     {
         json.WriteNumber("duration_s", s.Duration.TotalSeconds);
         json.WriteNumber("completed", s.Completed);
@@ -103,6 +104,31 @@ internal static class JsonReport
         json.WriteEndArray();
     }
 
+    private static void WriteTiers(Utf8JsonWriter json, IReadOnlyList<TierSummary> tiers)
+    {
+        if (tiers.Count == 0)
+            return;
+        json.WriteStartObject("tiers");
+        foreach (var t in tiers)
+        {
+            json.WriteStartObject(Strata.Engine.Control.Tiers.Name(t.Tier));
+            json.WriteNumber("ttft_target_s", t.Target.TimeToFirstToken.TotalSeconds);
+            json.WriteNumber("tpot_target_s", t.Target.TimePerOutputToken.TotalSeconds);
+            json.WriteNumber("sent", t.Sent);
+            json.WriteNumber("completed", t.Completed);
+            json.WriteNumber("refused", t.Refused);
+            json.WriteNumber("met", t.Met);
+            json.WriteNumber("attainment", t.Attainment);
+            json.WriteNumber("served_attainment", t.ServedAttainment);
+            json.WriteNumber("goodput", t.Goodput);
+            WriteLatency(json, "ttft_ms", t.Ttft);
+            WriteLatency(json, "tpot_ms", t.Tpot);
+            WriteLatency(json, "refusal_ms", t.RefusalLatency);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+    }
+
     private static void WriteLatency(Utf8JsonWriter json, string name, LatencyStats stats)
     {
         json.WriteStartObject(name);
@@ -113,7 +139,7 @@ internal static class JsonReport
         json.WriteEndObject();
     }
 
-    private static void WriteRecord(Utf8JsonWriter json, RequestRecord record)
+    internal static void WriteRecord(Utf8JsonWriter json, RequestRecord record)
     {
         json.WriteStartObject();
         json.WriteNumber("sent_at_ms", record.SentAt.TotalMilliseconds);

@@ -75,7 +75,11 @@ internal sealed class OpenAiClient : IDisposable
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellation);
-                return RequestRecord.Failure($"HTTP {(int)response.StatusCode}: {ErrorMessage.FromBody(body)}");
+                return RequestRecord.Failure($"HTTP {(int)response.StatusCode}: {ErrorMessage.FromBody(body)}") with
+                {
+                    Status = (int)response.StatusCode,
+                    EndToEnd = Stopwatch.GetElapsedTime(start),
+                };
             }
             await using var stream = await response.Content.ReadAsStreamAsync(cancellation);
             return await ResponseStreamReader.ReadAsync(stream, start, request.TargetPromptTokens, cancellation);

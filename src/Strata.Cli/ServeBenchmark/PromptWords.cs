@@ -42,6 +42,19 @@ internal static class PromptWords
     /// <summary>Every word once, in a fixed order.</summary>
     public static IReadOnlyList<string> All => Words;
 
+    /// <summary>
+    /// The words <see cref="Text"/> would draw from the same random state, as token ids (a word's index plus one), for a
+    /// simulation that has no tokenizer and counts one token per word.
+    /// </summary>
+    public static int[] TokenIds(int wordCount, Random random)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(wordCount);
+        var ids = new int[wordCount];
+        for (var i = 0; i < wordCount; i++)
+            ids[i] = 1 + random.Next(Words.Length);
+        return ids;
+    }
+
     public static string Text(int wordCount, Random random)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(wordCount);

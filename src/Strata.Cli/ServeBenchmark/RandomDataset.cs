@@ -28,4 +28,13 @@ internal sealed record RandomDataset : BenchmarkDataset
         }
         return requests;
     }
+
+    public override IEnumerable<DatasetPrompt> TokenPrompts(Random random)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            var prompt = PromptWords.TokenIds(Input.Next(random), random);
+            yield return new DatasetPrompt(prompt, Output.Next(random));
+        }
+    }
 }

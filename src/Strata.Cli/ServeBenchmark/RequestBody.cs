@@ -17,6 +17,8 @@ internal static class RequestBody
             else
                 json.WriteString("prompt", request.SystemPrompt is null ? request.Prompt : request.SystemPrompt + "\n" + request.Prompt);
             json.WriteNumber("max_tokens", request.MaxTokens);
+            if (request.Tier is { } tier)
+                json.WriteString("service_tier", Strata.Engine.Control.Tiers.Name(tier));
             json.WriteNumber("temperature", settings.Temperature);
             if (settings.IgnoreEos)
                 json.WriteBoolean("ignore_eos", true);

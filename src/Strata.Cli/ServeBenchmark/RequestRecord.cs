@@ -9,6 +9,12 @@ internal sealed record RequestRecord
     /// <summary>Why the request failed; null when it succeeded.</summary>
     public string? Error { get; init; }
 
+    /// <summary>The HTTP status of a refused request (null when it succeeded or never got an answer).</summary>
+    public int? Status { get; init; }
+
+    /// <summary>The service tier the request asked for, if any.</summary>
+    public Strata.Engine.Requests.ServiceTier? Tier { get; init; }
+
     public int PromptTokens { get; init; }
 
     public int OutputTokens { get; init; }

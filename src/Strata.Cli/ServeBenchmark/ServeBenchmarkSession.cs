@@ -29,13 +29,16 @@ internal static class ServeBenchmarkSession
             : FormattableString.Invariant($"Prompt words cost {estimate.TokensPerWord:F2} tokens each plus {estimate.OverheadTokens:F0} per prompt."));
         // Separate random streams, so that changing the dataset's shape does not move the arrivals.
         var requests = settings.Dataset.Create(estimate ?? TokenEstimate.OneTokenPerWord, new Random(settings.Seed));
+        if (settings.TierMix is { } mix)
+            requests = mix.Assign(requests, new Random(settings.Seed + 2));
         var sendTimes = ArrivalSchedule.SendTimes(requests.Length, settings.RequestRate, settings.Burstiness, new Random(settings.Seed + 1));
 
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Sending {requests.Length} requests at {RateText(settings.RequestRate)} req/s (burstiness {settings.Burstiness}), max concurrency {settings.MaxConcurrency?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}"));
         var progress = new ProgressLog(log, requests.Length);
         var run = await BenchmarkRunner.RunAsync(client, requestSettings, requests, sendTimes, settings.MaxConcurrency, progress.Report, cancellation);
-        return new BenchmarkOutcome(model, endpointUrl, estimate, run, BenchmarkSummary.From(run.Records, run.Duration, settings.Goodput));
+        var tiers = settings.TierMix is null ? [] : TierSummary.From(run.Records, run.Duration, settings.Slo);
+        return new BenchmarkOutcome(model, endpointUrl, estimate, run, BenchmarkSummary.From(run.Records, run.Duration, settings.Goodput)) { Tiers = tiers };
     }
 
     private static string RateText(double rate) =>

@@ -33,4 +33,10 @@ internal sealed record ServeBenchmarkSettings
     public int Seed { get; init; }
 
     public GoodputSlo? Goodput { get; init; }
+
+    /// <summary>The share of requests in each service tier; null sends no tier.</summary>
+    public TierMix? TierMix { get; init; }
+
+    /// <summary>The tiers' targets, against which attainment is counted.</summary>
+    public Strata.Engine.Control.ServiceLevels Slo { get; init; } = new();
 }

@@ -47,4 +47,16 @@ internal sealed record SharedPrefixDataset : BenchmarkDataset
         }
         return requests;
     }
+
+    public override IEnumerable<DatasetPrompt> TokenPrompts(Random random)
+    {
+        var prefixes = new int[Groups][];
+        for (var g = 0; g < Groups; g++)
+            prefixes[g] = PromptWords.TokenIds(PrefixTokens, random);
+        for (var q = 0; q < QuestionsPerGroup; q++)
+        {
+            for (var g = 0; g < Groups; g++)
+                yield return new DatasetPrompt([.. prefixes[g], .. PromptWords.TokenIds(QuestionTokens, random)], OutputTokens);
+        }
+    }
 }

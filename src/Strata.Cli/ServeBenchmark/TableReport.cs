@@ -29,6 +29,8 @@ internal static class TableReport
         Latency(output, "Time per Output Token (excl. 1st token)", "TPOT", s.Tpot);
         Latency(output, "Inter-token Latency", "ITL", s.Itl);
         Latency(output, "End-to-end Latency", "E2EL", s.E2e);
+        foreach (var tier in outcome.Tiers)
+            Tier(output, tier);
         if (s.Errors.Count > 0)
         {
             output.WriteLine(Title("Failures", '-'));
@@ -36,6 +38,18 @@ internal static class TableReport
                 output.WriteLine($"{error.Count,6} × {error.Message}");
         }
         output.WriteLine(new string('=', Width));
+    }
+
+    private static void Tier(TextWriter output, TierSummary t)
+    {
+        output.WriteLine(Title($"Tier {Strata.Engine.Control.Tiers.Name(t.Tier)} ({t.Target})", '-'));
+        Row(output, "Sent / served / refused:", $"{t.Sent} / {t.Completed} / {t.Refused}");
+        Row(output, "SLO attainment, all sent (%):", Number(100 * t.Attainment));
+        Row(output, "SLO attainment, served (%):", Number(100 * t.ServedAttainment));
+        Row(output, "Goodput (req/s):", Number(t.Goodput));
+        Row(output, "P50 / P99 TTFT (ms):", $"{Number(t.Ttft.P50)} / {Number(t.Ttft.P99)}");
+        Row(output, "P50 / P99 TPOT (ms):", $"{Number(t.Tpot.P50)} / {Number(t.Tpot.P99)}");
+        Row(output, "P50 / P99 refusal latency (ms):", $"{Number(t.RefusalLatency.P50)} / {Number(t.RefusalLatency.P99)}");
     }
 
     private static void Latency(TextWriter output, string title, string metric, LatencyStats stats)

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Strata.Engine.Caching;
+using Strata.Engine.Control;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
 using Strata.Engine.Scheduling;
+using Strata.Engine.Speculation;
 
 namespace Strata.Engine.Core;
 
@@ -12,7 +14,9 @@ namespace Strata.Engine.Core;
 /// and needs no model (the runner may be a cost model), so a simulator can drive it in virtual time; the threaded host
 /// (<see cref="InferenceEngine"/>) drives it for the server. Not thread-safe.
 /// </summary>
-internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IStepRunner runner, OutputProcessor outputs, TimeProvider clock, ILogger logger)
+/// <param name="speculator">Proposes drafts for decoding sequences before each step (null: no speculative decoding).</param>
+internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IStepRunner runner, OutputProcessor outputs, TimeProvider clock, ILogger logger,
+    Speculator? speculator = null)
 {
     private readonly List<RequestState> _active = [];
     private long _nextSequence;
@@ -43,7 +47,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         Sequence? first = null;
         for (var choice = 0; choice < r.Choices; choice++)
         {
-            var sequence = new Sequence(new SequenceId(++_nextSequence), r.PromptTokens, caching, request.Arrival, r.Priority);
+            var sequence = new Sequence(new SequenceId(++_nextSequence), r.PromptTokens, caching, request.Arrival, r.Tier, r.Tenant);
             outputs.Open(request, choice, sequence);
             if (first is null)
                 first = sequence;
@@ -73,6 +77,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     {
         AbortCancelled();
         cache.ExpirePins();
+        speculator?.Propose(_active);
         var plan = scheduler.Schedule();
         if (plan.IsEmpty)
             return null;
@@ -93,6 +98,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         RecordTimelines(plan, started, clock.GetTimestamp());
         var record = Describe(plan, result, started);
         scheduler.Commit(plan, result);
+        speculator?.Verified(plan, record);
         outputs.Process(result);
         _active.RemoveAll(r => r.UnfinishedChoices == 0);
         Steps++;
@@ -120,7 +126,18 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         CacheEvictions = cache.Evictions,
         Prefetches = cache.Tiers?.Prefetches ?? 0,
         PrefetchSeconds = cache.Tiers?.PrefetchSeconds ?? 0,
+        Speculation = speculator?.Stats,
     };
+
+    /// <summary>What every sequence still asks of the engine, running and waiting, in service order (for predictions).</summary>
+    public QueueSnapshot Queue() => new(scheduler.Running.Select(Load).ToArray(), scheduler.Waiting.Select(Load).ToArray());
+
+    private SequenceLoad Load(Sequence sequence)
+    {
+        var decoding = sequence.GeneratedCount > 0 && sequence.PendingCount == 1;
+        var remaining = outputs[sequence.Id].Request.Request.Sampling.MaxTokens - sequence.GeneratedCount;
+        return new SequenceLoad(sequence.Tier, sequence.PendingCount, remaining, sequence.Length, decoding);
+    }
 
     private void AbortCancelled()
     {

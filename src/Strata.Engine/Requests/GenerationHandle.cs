@@ -24,4 +24,7 @@ public sealed class GenerationHandle
 
     /// <summary>Where the request spent its time; complete once <see cref="Events"/> has completed.</summary>
     public RequestTimeline Timeline { get; }
+
+    /// <summary>The time to first token predicted when the request was submitted (null when none was made).</summary>
+    public TimeSpan? PredictedTimeToFirstToken { get; internal set; }
 }

@@ -24,8 +24,11 @@ public sealed record GenerationRequest
     /// <summary>Every choice's output must be a sentence of this grammar (structured output); null leaves it free.</summary>
     public TokenGrammar? Grammar { get; init; }
 
-    /// <summary>How urgent the request is (lower first); the default first-come-first-served order does not use it.</summary>
-    public int Priority { get; init; }
+    /// <summary>Let the engine's speculative decoding draft tokens for this request (when it has a method); false turns it off.</summary>
+    public bool Speculative { get; init; } = true;
+
+    /// <summary>The request's class of service: its scheduling rank and latency targets.</summary>
+    public ServiceTier Tier { get; init; } = ServiceTier.Default;
 
     /// <summary>Who asks (a digest of the API key); tenants never share KV blocks.</summary>
     public string Tenant { get; init; } = "";

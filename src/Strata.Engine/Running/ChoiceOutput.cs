@@ -1,6 +1,7 @@
 using Strata.Engine.Generation;
 using Strata.Engine.Sampling;
 using Strata.Engine.Scheduling;
+using Strata.Engine.Speculation;
 
 namespace Strata.Engine.Running;
 
@@ -20,6 +21,9 @@ internal sealed class ChoiceOutput(RequestState request, int choice, Sequence se
     public Sampler Sampler { get; } = sampler;
 
     public OutputDetokenizer? Text { get; } = text;
+
+    /// <summary>Its draft proposer and adaptive draft length, once it decodes with speculation on.</summary>
+    public SequenceSpeculation? Speculation { get; set; }
 
     /// <summary>Tokens published so far.</summary>
     public int Emitted { get; set; }

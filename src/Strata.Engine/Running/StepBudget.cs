@@ -17,20 +17,39 @@ internal static class StepBudget
     private const int Minimum = 64;
     private const int Maximum = 4096;
 
-    public static int Measure(LlamaModel model, KvBuffer kv, ComputePool pool, EngineOptions options)
+    /// <summary>The budget whose prefill takes <see cref="EngineOptions.TargetStepTime"/> at <paramref name="secondsPerToken"/>.</summary>
+    public static int For(double secondsPerToken, EngineOptions options) =>
+        (int)Math.Clamp(options.TargetStepTime.TotalSeconds / secondsPerToken, Minimum, Maximum);
+
+    /// <summary>
+    /// Times a 64-token prefill (after a warm-up one) and a one-token step: the seconds per token of the first, and
+    /// what a step costs beyond its tokens (reading every weight once, which dominates a small decode step), the
+    /// start-up calibration of the service-time predictor.
+    /// </summary>
+    public static (double FixedSeconds, double SecondsPerToken) Measure(LlamaModel model, KvBuffer kv, ComputePool pool)
     {
         var tokens = Math.Min(ProbeTokens, kv.BlockCount * kv.Layout.BlockSize);
+        var prefill = Time(model, kv, pool, tokens, repeat: 2);
+        var single = Time(model, kv, pool, 1, repeat: 1);
+        var perToken = prefill / tokens;
+        return (Math.Max(0, single - perToken), perToken);
+    }
+
+    /// <summary>Seconds of the last of <paramref name="repeat"/> forward passes over <paramref name="tokens"/> tokens of one sequence.</summary>
+    private static double Time(LlamaModel model, KvBuffer kv, ComputePool pool, int tokens, int repeat)
+    {
         var table = Enumerable.Range(0, (tokens + kv.Layout.BlockSize - 1) / kv.Layout.BlockSize).ToArray();
         var batch = new ForwardBatch();
         var sequence = batch.AddSequence(table);
         for (var i = 0; i < tokens; i++)
             batch.AddToken(sequence, i % model.Config.VocabSize, i, wantLogits: i == tokens - 1);
-
-        model.Forward(batch, kv, pool);
-        var clock = Stopwatch.StartNew();
-        model.Forward(batch, kv, pool);
-        var secondsPerToken = clock.Elapsed.TotalSeconds / tokens;
-        var budget = (int)(options.TargetStepTime.TotalSeconds / secondsPerToken);
-        return Math.Clamp(budget, Minimum, Maximum);
+        var seconds = 0.0;
+        for (var i = 0; i < repeat; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            model.Forward(batch, kv, pool);
+            seconds = clock.Elapsed.TotalSeconds;
+        }
+        return seconds;
     }
 }

@@ -5,16 +5,18 @@ namespace Strata.Engine.Scheduling;
 
 /// <summary>
 /// Continuous batching, as policy only: which sequences run, in what order, under a token budget and a cap on running
-/// sequences; the KV path behind each decision belongs to the <see cref="CacheCoordinator"/>. Each step takes the
-/// running sequences in order (a decode needs one token plus any drafts, a prompt mid-prefill a chunk) and then
-/// admits waiting ones in order while the budget and the free blocks allow. Both lists are kept in
-/// <paramref name="order"/> (first come, first served by default), so when blocks run out the last running sequence
-/// is preempted: its blocks are freed and it waits in its place to be recomputed — no request fails because others
-/// are running. A sequence whose cached prefix is still loading is passed over, never waited for.
+/// sequences; the KV path behind each decision belongs to the <see cref="CacheCoordinator"/>. Each step puts both lists
+/// in the <paramref name="policy"/>'s order, takes the running sequences in that order (a decode needs one token plus
+/// any drafts, a prompt mid-prefill a chunk) and then admits waiting ones while the budget and the free blocks allow.
+/// A waiting sequence that outranks a running one (a higher service tier) is admitted before it, preempting the
+/// lowest-ranked running sequences if it needs their blocks or slots. When blocks run out for growth, the last running
+/// sequence is preempted: its blocks are freed (full ones stay cached, and move down to the host tier if the pool needs
+/// them, so they come back without recompute) and it waits in its place — no request fails because others are
+/// running. A sequence whose cached prefix is still loading is passed over, never waited for.
 /// </summary>
-internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, int maxSequences, IComparer<Sequence> order)
+internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, int maxSequences, ISchedulingPolicy policy)
 {
-    private readonly LinkedList<Sequence> _waiting = new();
+    private readonly List<Sequence> _waiting = [];
     private readonly List<Sequence> _running = [];
     private readonly SchedulerPlan _plan = new();
 
@@ -24,20 +26,52 @@ internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, in
 
     public long Preemptions { get; private set; }
 
+    /// <summary>Preemptions made so that a waiting sequence of a higher rank could run.</summary>
+    public long RankPreemptions { get; private set; }
+
     public bool HasWork => _waiting.Count > 0 || _running.Count > 0;
+
+    public ISchedulingPolicy Policy => policy;
 
     /// <summary>Every sequence the scheduler holds, running first.</summary>
     public IEnumerable<Sequence> Sequences => _running.Concat(_waiting);
 
-    public void Enqueue(Sequence sequence) => Insert(_waiting, sequence);
+    public IReadOnlyList<Sequence> Waiting => _waiting;
+
+    public IReadOnlyList<Sequence> Running => _running;
+
+    public void Enqueue(Sequence sequence) => _waiting.Add(sequence);
 
     public SchedulerPlan Schedule()
     {
         _plan.Clear();
+        policy.Sort(_running);
+        policy.Sort(_waiting);
         var budget = maxBatchedTokens;
         var preempted = false;
+        var next = 0; // the first waiting sequence not yet considered
+        var queued = _waiting.Count; // sequences preempted during the step go after these and wait for the next one
         for (var i = 0; i < _running.Count && budget > 0; i++)
         {
+            // Waiting sequences that outrank this one go first, in its place.
+            while (budget > 0 && next < queued && policy.Outranks(_waiting[next], _running[i]))
+            {
+                var admission = TryAdmitAhead(_waiting[next], i, ref budget);
+                if (admission == Admission.NoRoom)
+                    break;
+                if (admission == Admission.Admitted)
+                {
+                    _running.Insert(i++, _waiting[next]);
+                    _waiting.RemoveAt(next);
+                    queued--;
+                }
+                else
+                {
+                    next++;
+                }
+            }
+            if (i >= _running.Count || budget == 0)
+                break;
             var sequence = _running[i];
             var count = Math.Min(sequence.PendingCount, budget);
             if (count == 0)
@@ -55,18 +89,21 @@ internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, in
 
         // Admitting new work in a step that had to preempt would only thrash. A sequence still loading its cached
         // prefix is passed over, not waited for.
-        for (var node = _waiting.First; !preempted && budget > 0 && node is not null && _running.Count < maxSequences;)
+        while (!preempted && budget > 0 && next < queued && _running.Count < maxSequences)
         {
-            var next = node.Next;
-            var admission = TryAdmit(node.Value, ref budget);
+            var admission = TryAdmit(_waiting[next], ref budget);
             if (admission == Admission.NoRoom)
                 break;
             if (admission == Admission.Admitted)
             {
-                _waiting.Remove(node);
-                Insert(_running, node.Value);
+                _running.Add(_waiting[next]);
+                _waiting.RemoveAt(next);
+                queued--;
             }
-            node = next;
+            else
+            {
+                next++;
+            }
         }
         return _plan;
     }
@@ -119,11 +156,35 @@ internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, in
         var count = Math.Min(sequence.Length - match.Start, budget);
         if (!cache.CanAdmit(match, count))
             return Admission.NoRoom;
+        if (sequence.CachedPromptTokens is null)
+            policy.Admitted(sequence);
         cache.Admit(sequence, match, count, _plan);
         _plan.Admissions.Add((sequence, match));
         _plan.Add(sequence, count, [], ForksOf(sequence, count));
         budget -= count;
         return Admission.Admitted;
+    }
+
+    /// <summary>
+    /// Admits a waiting sequence ahead of the running one at <paramref name="position"/>, which it outranks: running
+    /// sequences it outranks, from the last, are preempted while it lacks a slot or blocks for its first chunk.
+    /// </summary>
+    private Admission TryAdmitAhead(Sequence sequence, int position, ref int budget)
+    {
+        while (true)
+        {
+            if (_running.Count < maxSequences)
+            {
+                var admission = TryAdmit(sequence, ref budget);
+                if (admission != Admission.NoRoom)
+                    return admission;
+            }
+            var victim = _running[^1];
+            if (_running.Count - 1 < position || !policy.Outranks(sequence, victim))
+                return Admission.NoRoom;
+            Preempt(victim);
+            RankPreemptions++;
+        }
     }
 
     /// <summary>Preempts the last running sequences until <paramref name="sequence"/> can grow; false if it had to go itself.</summary>
@@ -143,7 +204,7 @@ internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, in
     {
         _running.Remove(victim);
         cache.Release(victim);
-        Insert(_waiting, victim);
+        _waiting.Add(victim);
         Preemptions++;
     }
 
@@ -189,31 +250,11 @@ internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, in
         if (_running.Count < maxSequences)
         {
             cache.Fork(parent, fork);
-            Insert(_running, fork);
+            _running.Add(fork);
         }
         else
         {
-            Insert(_waiting, fork);
+            _waiting.Add(fork);
         }
-    }
-
-    /// <summary>Inserts in <paramref name="order"/>, after equals; arrivals come last, so the search starts there.</summary>
-    private void Insert(LinkedList<Sequence> list, Sequence sequence)
-    {
-        var node = list.Last;
-        while (node is not null && order.Compare(node.Value, sequence) > 0)
-            node = node.Previous;
-        if (node is null)
-            list.AddFirst(sequence);
-        else
-            list.AddAfter(node, sequence);
-    }
-
-    private void Insert(List<Sequence> list, Sequence sequence)
-    {
-        var at = list.Count;
-        while (at > 0 && order.Compare(list[at - 1], sequence) > 0)
-            at--;
-        list.Insert(at, sequence);
     }
 }

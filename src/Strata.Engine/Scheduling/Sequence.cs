@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Strata.Engine.Caching;
+using Strata.Engine.Requests;
 using Strata.KvCache;
 using Strata.KvCache.Prefix;
 
@@ -15,14 +16,15 @@ internal sealed class Sequence
 {
     private readonly List<int> _tokens;
 
-    public Sequence(SequenceId id, ReadOnlySpan<int> prompt, SequenceCaching caching, long arrival, int priority = 0)
+    public Sequence(SequenceId id, ReadOnlySpan<int> prompt, SequenceCaching caching, long arrival, ServiceTier tier = ServiceTier.Default, string tenant = "")
     {
         Id = id;
         _tokens = [.. prompt];
         PromptLength = prompt.Length;
         Caching = caching;
         Arrival = arrival;
-        Priority = priority;
+        Tier = tier;
+        Tenant = tenant;
     }
 
     public SequenceId Id { get; }
@@ -35,8 +37,11 @@ internal sealed class Sequence
     /// <summary>When the request arrived, as a timestamp of the engine's clock; earlier arrivals are served first.</summary>
     public long Arrival { get; }
 
-    /// <summary>How urgent the request is; the default first-come-first-served order does not use it.</summary>
-    public int Priority { get; }
+    /// <summary>The request's class of service; the first-come-first-served order does not use it.</summary>
+    public ServiceTier Tier { get; }
+
+    /// <summary>Who asked (a digest of the API key), for fairness between tenants.</summary>
+    public string Tenant { get; }
 
     public BlockTable Table { get; private set; } = new();
 

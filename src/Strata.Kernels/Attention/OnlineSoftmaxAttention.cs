@@ -42,6 +42,29 @@ public static unsafe class OnlineSoftmaxAttention
     }
 
     /// <summary>
+    /// Prepares the running state of <paramref name="rows"/> query rows for a quantized K cache: the queries are
+    /// quantized to Q8_0 as ggml's x86 backend does before its quantized dot products (headDim a multiple of 32).
+    /// </summary>
+    /// <param name="queries">[rows, headDim], rotated in place first when <paramref name="rotation"/> is not 0.</param>
+    /// <param name="quantized">room for [rows, headDim] quants and [rows, headDim / 32] scales.</param>
+    /// <param name="rotation">The keys' Hadamard rotation (chunk size), which the queries must share; 0 for none.</param>
+    public static void BeginQuantized(float* queries, int rows, int headDim, Q8_0Queries quantized, int rotation, float* max, float* sum, float* accumulator, SimdLevel level)
+    {
+        var blocks = headDim / 32;
+        var blockSums = stackalloc int[blocks];
+        if (rotation > 0)
+            Hadamard.Rotate(queries, rows * headDim, rotation, level);
+        for (var r = 0; r < rows; r++)
+        {
+            MatMul.ActivationQuantizer.QuantizeQ8_0(queries + (long)r * headDim, headDim, quantized.Quants + (long)r * headDim,
+                quantized.Scales + (long)r * blocks, blockSums, level);
+        }
+        new Span<float>(max, rows).Fill(float.NegativeInfinity);
+        new Span<float>(sum, rows).Clear();
+        new Span<float>(accumulator, rows * headDim).Clear();
+    }
+
+    /// <summary>
     /// Folds keys and values into the running state of <paramref name="tokens"/> × <paramref name="heads"/> query
     /// rows; token t takes keys <c>ranges[t]</c> only, in order.
     /// </summary>
@@ -54,14 +77,33 @@ public static unsafe class OnlineSoftmaxAttention
     /// <param name="accumulator">[tokens, heads, headDim] running Σ exp(score − max)·value.</param>
     /// <param name="scratch">[<see cref="ScratchLength"/>(tokens · heads)]</param>
     public static void Accumulate(float* queries, int tokens, int heads, KeyRange* ranges, float* keys, float* values, int count, int headDim,
+        float scale, bool halfPrecision, float* max, float* sum, float* accumulator, float* scratch, SimdLevel level) =>
+        Accumulate(new FloatKeyScores(queries, keys, headDim), tokens, heads, ranges, values, count, headDim, scale, halfPrecision,
+            max, sum, accumulator, scratch, level);
+
+    /// <summary>
+    /// <see cref="Accumulate(float*, int, int, KeyRange*, float*, float*, int, int, float, bool, float*, float*, float*, float*, SimdLevel)"/>
+    /// for a quantized cache, as ggml's flash attention runs it: scores from the Q8_0 queries and quantized keys
+    /// (<see cref="Q8_0KeyScores"/>), values dequantized to float and summed in single precision.
+    /// </summary>
+    /// <param name="queries">[tokens, heads] rows, as prepared by <see cref="BeginQuantized"/>.</param>
+    /// <param name="keys">count keys.</param>
+    /// <param name="values">[count, headDim], dequantized.</param>
+    public static void AccumulateQuantized(Q8_0Queries queries, int tokens, int heads, KeyRange* ranges, Q8_0Keys keys, float* values, int count, int headDim,
+        float scale, float* max, float* sum, float* accumulator, float* scratch, SimdLevel level) =>
+        Accumulate(new Q8_0KeyScores(queries, keys, headDim), tokens, heads, ranges, values, count, headDim, scale, halfPrecision: false,
+            max, sum, accumulator, scratch, level);
+
+    private static void Accumulate<TScores>(in TScores keyScores, int tokens, int heads, KeyRange* ranges, float* values, int count, int headDim,
         float scale, bool halfPrecision, float* max, float* sum, float* accumulator, float* scratch, SimdLevel level)
+        where TScores : struct, IKeyScores
     {
         var rows = tokens * heads;
         // scratch: corrections [rows, KeyGroup], weights [rows, KeyGroup], exp arguments [KeyGroup]
         var corrections = scratch;
         var weights = corrections + rows * KeyGroup;
         var arguments = weights + rows * KeyGroup;
-        var treeScores = level == SimdLevel.Avx512 && headDim % ScoreTree.Step == 0;
+        var treeScores = keyScores.HasSixteen(level);
         for (var group = 0; group < count; group += KeyGroup)
         {
             var groupKeys = Math.Min(KeyGroup, count - group);
@@ -73,15 +115,14 @@ public static unsafe class OnlineSoftmaxAttention
                 any = true;
                 for (var r = t * heads; r < (t + 1) * heads; r++)
                 {
-                    var query = queries + (long)r * headDim;
                     if (treeScores)
                     {
-                        var scores = ScoreTree.Scores(query, keys + (long)group * headDim, groupKeys, headDim) * scale;
+                        var scores = keyScores.Sixteen(r, group, groupKeys) * scale;
                         Softmax512(scores, first, last, max + r, corrections + r * KeyGroup, weights + r * KeyGroup);
                     }
                     else
                     {
-                        Softmax(query, keys + (long)group * headDim, first, last, headDim, scale, max + r, sum + r,
+                        Softmax(keyScores, r, group, first, last, scale, max + r, sum + r,
                             corrections + r * KeyGroup, weights + r * KeyGroup, arguments, level);
                     }
                 }
@@ -112,8 +153,11 @@ public static unsafe class OnlineSoftmaxAttention
         }
     }
 
-    /// <summary>Writes the normalised outputs [rows, headDim]: the accumulator times 1/sum, as ggml scales it.</summary>
-    public static void End(float* sum, float* accumulator, int rows, int headDim, float* output)
+    /// <summary>
+    /// Writes the normalised outputs [rows, headDim]: the accumulator times 1/sum, as ggml scales it, then rotated back
+    /// when the values were stored rotated (<paramref name="rotation"/> their chunk size, 0 for none).
+    /// </summary>
+    public static void End(float* sum, float* accumulator, int rows, int headDim, float* output, int rotation = 0, SimdLevel level = SimdLevel.Scalar)
     {
         for (var r = 0; r < rows; r++)
         {
@@ -121,6 +165,8 @@ public static unsafe class OnlineSoftmaxAttention
             for (var i = 0; i < headDim; i++)
                 output[r * headDim + i] = accumulator[r * headDim + i] * inverse;
         }
+        if (rotation > 0)
+            Hadamard.Rotate(output, rows * headDim, rotation, level);
     }
 
     /// <summary>The keys of <paramref name="range"/> inside the group starting at <paramref name="group"/>, relative to it.</summary>
@@ -199,20 +245,20 @@ public static unsafe class OnlineSoftmaxAttention
         Avx512F.AlignRight32(v.AsInt32(), Vector512.Create(float.NegativeInfinity).AsInt32(), alignment).AsSingle();
 
     /// <summary>
-    /// <see cref="Softmax512"/> for any level and head size: scores one at a time (<see cref="DotProduct.Widened(float*, float*, int, SimdLevel)"/>),
-    /// the maximum key by key, the exponentials in vectors of the level's width.
+    /// <see cref="Softmax512"/> for any level and head size: scores one at a time (<see cref="IKeyScores.One"/>), the
+    /// maximum key by key, the exponentials in vectors of the level's width; keys group + first .. group + last.
     /// </summary>
-    /// <param name="keys">[16, headDim], of which keys first..last are read.</param>
     /// <param name="arguments">scratch [16]</param>
-    private static void Softmax(float* query, float* keys, int first, int last, int headDim, float scale, float* max, float* sum,
+    private static void Softmax<TScores>(in TScores keyScores, int row, int group, int first, int last, float scale, float* max, float* sum,
         float* corrections, float* weights, float* arguments, SimdLevel level)
+        where TScores : struct, IKeyScores
     {
         new Span<float>(arguments, KeyGroup).Clear();
         var m = *max;
         var raised = 0u;
         for (var j = first; j <= last; j++)
         {
-            var score = DotProduct.Widened(query, keys + (long)j * headDim, headDim, level) * scale;
+            var score = keyScores.One(row, group + j, level) * scale;
             if (score > m)
             {
                 arguments[j] = m - score;

@@ -34,6 +34,17 @@ internal static unsafe class ScoreTree
         var h5 = Halves(query, keys, count, headDim, 10);
         var h6 = Halves(query, keys, count, headDim, 12);
         var h7 = Halves(query, keys, count, headDim, 14);
+        return FromEightLanes(h0, h1, h2, h3, h4, h5, h6, h7);
+    }
+
+    /// <summary>
+    /// Lane j = the eight-lane sum of key j, in the order of ggml's hsum_float_8 (lanes l + 4 added first, then
+    /// (0 + 2) + (1 + 3)), from eight vectors holding keys 2p (lanes 0-7) and 2p + 1 (lanes 8-15) of pair p.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> FromEightLanes(Vector512<float> h0, Vector512<float> h1, Vector512<float> h2, Vector512<float> h3,
+        Vector512<float> h4, Vector512<float> h5, Vector512<float> h6, Vector512<float> h7)
+    {
         // Level 2 (quarters): 128-bit lane i of w_n holds key 4n + i.
         var w0 = Quarters(h0, h1);
         var w1 = Quarters(h2, h3);

@@ -187,11 +187,26 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
             case MatrixLayout.Q8_0Grouped:
                 Q8_0GroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
-            case MatrixLayout.F32Rows or MatrixLayout.F16Rows or MatrixLayout.BF16Rows:
-                FloatRowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _scratch[worker].Pointer, _level);
+            case MatrixLayout.F32Rows:
+                FloatRowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
-            case MatrixLayout.Q4_KRows or MatrixLayout.Q5_KRows or MatrixLayout.Q6_KRows:
-                KQuantRowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+            case MatrixLayout.F16Rows:
+                F16RowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _scratch[worker].Pointer, _level);
+                break;
+            case MatrixLayout.BF16Rows:
+                BF16RowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+                break;
+            case MatrixLayout.Q4_KInterleaved:
+                Q4_KInterleavedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+                break;
+            case MatrixLayout.Q6_KGrouped:
+                Q6_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+                break;
+            case MatrixLayout.Q3_KGrouped:
+                Q3_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+                break;
+            case MatrixLayout.Q5_KGrouped:
+                Q5_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _scratch[worker].Pointer, _level);
                 break;
             default:
                 GenericRowsKernel.Run(w, groupStart, groupEnd, a, segment.Output);
@@ -199,17 +214,22 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
         }
     }
 
-    /// <summary>Per-worker room for one widened weight row (F16 and BF16 kernels).</summary>
+    /// <summary>Per-worker room for a widened F16 row group or a token tile's Q5_K min sums.</summary>
     private void EnsureScratch(int workers)
     {
-        var cols = _segments[0].Matrix.Cols;
-        if (_scratch.Length >= workers && _scratch[0].Length >= cols)
+        var floats = (long)Q5_KGroupedKernel.ScratchFloats;
+        for (var i = 0; i < _segmentCount; i++)
+        {
+            if (_segments[i].Matrix.Layout == MatrixLayout.F16Rows)
+                floats = Math.Max(floats, F16RowsKernel.ScratchFloats(_segments[i].Matrix.Cols));
+        }
+        if (_scratch.Length >= workers && _scratch[0].Length >= floats)
             return;
         foreach (var scratch in _scratch)
             scratch.Dispose();
         _scratch = new NativeBuffer<float>[workers];
         for (var i = 0; i < workers; i++)
-            _scratch[i] = new NativeBuffer<float>(Math.Max(cols, 4096));
+            _scratch[i] = new NativeBuffer<float>(floats);
     }
 
     private readonly record struct Segment(PackedMatrix Matrix, MatMulOutput Output, QuantizedActivations Activations, int FirstGroup);

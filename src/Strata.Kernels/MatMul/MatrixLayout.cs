@@ -18,12 +18,37 @@ public enum MatrixLayout
     /// </summary>
     Q8_0Grouped,
 
+    /// <summary>F32 rows as stored, llamafile's tinyBLAS order for whole 16-lane rows.</summary>
     F32Rows,
+
+    /// <summary>F16 rows as stored, widened a row group at a time; ggml's vec_dot_f16 order.</summary>
     F16Rows,
+
+    /// <summary>BF16 rows as stored; the order of ggml's vec_dot_bf16 with AVX512-BF16 (vdpbf16ps pairs).</summary>
     BF16Rows,
-    Q4_KRows,
-    Q5_KRows,
-    Q6_KRows,
+    /// <summary>
+    /// Q4_K with a row count divisible by 8, repacked into groups of 16 rows interleaved four quants at a time with the
+    /// scales of the group side by side: the order of ggml's repacked q4_K_8x8 GEMV, which llama.cpp uses for these.
+    /// </summary>
+    Q4_KInterleaved,
+
+    /// <summary>
+    /// Q3_K regrouped into 16-row groups like <see cref="Q6_KGrouped"/> (its scales unpacked to int8, 4 bytes a row and
+    /// super-block more than stored), eight integer lanes per output like ggml's AVX2 vec_dot.
+    /// </summary>
+    Q3_KGrouped,
+
+    /// <summary>
+    /// Q5_K regrouped into 16-row groups (per super-block, row pairs' quants side by side, scales after all quants),
+    /// eight integer lanes per output like ggml's AVX2 vec_dot, which llama.cpp uses for Q5_K.
+    /// </summary>
+    Q5_KGrouped,
+
+    /// <summary>
+    /// Q6_K regrouped into 16-row groups (per super-block, row pairs' quants side by side, scales after all quants),
+    /// eight integer lanes per output like ggml's AVX2 vec_dot, which llama.cpp uses for Q6_K.
+    /// </summary>
+    Q6_KGrouped,
 
     /// <summary>Any other type: the scalar reference dot product per output.</summary>
     GenericRows,

@@ -58,21 +58,46 @@ public sealed unsafe class PackedMatrix : IDisposable
     public static PackedMatrix Create(WeightMatrix source)
     {
         var layout = LayoutFor(source);
-        if (layout is not (MatrixLayout.Q4_0Interleaved or MatrixLayout.Q8_0Grouped))
+        var blocks = source.Cols / TensorTypeInfo.BlockElements(source.Type);
+        long groupBytes = layout switch
+        {
+            MatrixLayout.Q4_0Interleaved => (long)(blocks + 1) / 2 * Q4_0BlockPairBytes,
+            MatrixLayout.Q8_0Grouped => (long)blocks * (Q8_0GroupQuantBytes + Q8_0GroupScaleBytes),
+            MatrixLayout.Q4_KInterleaved => (long)blocks * Q4_KInterleavedKernel.SuperBlockBytes,
+            MatrixLayout.Q3_KGrouped => Q3_KGroupedKernel.GroupBytes(blocks),
+            MatrixLayout.Q5_KGrouped => Q5_KGroupedKernel.GroupBytes(blocks),
+            MatrixLayout.Q6_KGrouped => Q6_KGroupedKernel.GroupBytes(blocks),
+            _ => 0,
+        };
+        if (groupBytes == 0)
             return new PackedMatrix(source, layout, null, 0);
-        var blocks = source.Cols / TensorTypeInfo.Block;
-        var groupBytes = layout == MatrixLayout.Q4_0Interleaved
-            ? (long)(blocks + 1) / 2 * Q4_0BlockPairBytes
-            : (long)blocks * (Q8_0GroupQuantBytes + Q8_0GroupScaleBytes);
         var stride = AlignUp(groupBytes, NativeBuffer<byte>.Alignment);
         var groups = (source.Rows + GroupRows - 1) / GroupRows;
         var buffer = new NativeBuffer<byte>(stride * groups);
         for (var g = 0; g < groups; g++)
         {
-            if (layout == MatrixLayout.Q4_0Interleaved)
-                InterleaveQ4_0Group(source, g, blocks, buffer.Pointer + g * stride);
-            else
-                GroupQ8_0(source, g, blocks, buffer.Pointer + g * stride);
+            var destination = buffer.Pointer + g * stride;
+            switch (layout)
+            {
+                case MatrixLayout.Q4_0Interleaved:
+                    InterleaveQ4_0Group(source, g, blocks, destination);
+                    break;
+                case MatrixLayout.Q8_0Grouped:
+                    GroupQ8_0(source, g, blocks, destination);
+                    break;
+                case MatrixLayout.Q4_KInterleaved:
+                    Q4_KInterleavedKernel.Pack(source, g, destination);
+                    break;
+                case MatrixLayout.Q3_KGrouped:
+                    Q3_KGroupedKernel.Pack(source, g, destination);
+                    break;
+                case MatrixLayout.Q5_KGrouped:
+                    Q5_KGroupedKernel.Pack(source, g, destination);
+                    break;
+                default:
+                    Q6_KGroupedKernel.Pack(source, g, destination);
+                    break;
+            }
         }
         return new PackedMatrix(source, layout, buffer, stride);
     }
@@ -96,9 +121,12 @@ public sealed unsafe class PackedMatrix : IDisposable
         TensorType.F32 => MatrixLayout.F32Rows,
         TensorType.F16 => MatrixLayout.F16Rows,
         TensorType.BF16 => MatrixLayout.BF16Rows,
-        TensorType.Q4_K => MatrixLayout.Q4_KRows,
-        TensorType.Q5_K => MatrixLayout.Q5_KRows,
-        TensorType.Q6_K => MatrixLayout.Q6_KRows,
+        // Like Q4_0: ggml repacks Q4_K matrices whose row count is a multiple of 8 (others take its vec_dot, and here
+        // the scalar reference).
+        TensorType.Q4_K when source.Rows % 8 == 0 => MatrixLayout.Q4_KInterleaved,
+        TensorType.Q3_K => MatrixLayout.Q3_KGrouped,
+        TensorType.Q5_K => MatrixLayout.Q5_KGrouped,
+        TensorType.Q6_K => MatrixLayout.Q6_KGrouped,
         _ => MatrixLayout.GenericRows,
     };
 

@@ -92,7 +92,7 @@ internal static unsafe class Q4_0RowsKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Lanes512(Vector512<float> acc, Vector512<byte> magnitudes, Vector512<sbyte> negative, sbyte* a, Vector512<float> d)
     {
-        var activations = Avx512F.BroadcastVector256ToVector512((long*)a).AsSByte();
+        var activations = Broadcast256.Load(a);
         var signed = Avx512BW.BlendVariable(activations, -activations, negative);
         var sums = Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitudes, signed), Vector512<short>.One);
         return Vector512.FusedMultiplyAdd(d, Avx512F.ConvertToVector512Single(sums), acc);

@@ -79,10 +79,10 @@ internal static unsafe class Q8_0GroupedKernel
         var d2 = a.Scales(t + 2);
         var d3 = a.Scales(t + 3);
         // Lanes 0-7 take row 2p's scale, lanes 8-15 row 2p+1's.
-        var spread0 = SpreadIndex(8 * half);
-        var spread1 = SpreadIndex(8 * half + 2);
-        var spread2 = SpreadIndex(8 * half + 4);
-        var spread3 = SpreadIndex(8 * half + 6);
+        var spread0 = RowPairs.Spread(4 * half);
+        var spread1 = RowPairs.Spread(4 * half + 1);
+        var spread2 = RowPairs.Spread(4 * half + 2);
+        var spread3 = RowPairs.Spread(4 * half + 3);
         for (var b = 0; b < group.Blocks; b++)
         {
             var quants = (sbyte*)group.Quants + b * BlockBytes + 256 * half;
@@ -105,25 +105,25 @@ internal static unsafe class Q8_0GroupedKernel
             var dw3 = Avx512F.PermuteVar16x32(scales, spread3);
             var offset = b * 32;
 
-            var x = Activations(q0 + offset);
+            var x = RowPairs.Activations(q0 + offset);
             var da = d0[b];
             acc00 = Lanes(acc00, m0, n0, x, dw0 * da);
             acc10 = Lanes(acc10, m1, n1, x, dw1 * da);
             acc20 = Lanes(acc20, m2, n2, x, dw2 * da);
             acc30 = Lanes(acc30, m3, n3, x, dw3 * da);
-            x = Activations(q1 + offset);
+            x = RowPairs.Activations(q1 + offset);
             da = d1[b];
             acc01 = Lanes(acc01, m0, n0, x, dw0 * da);
             acc11 = Lanes(acc11, m1, n1, x, dw1 * da);
             acc21 = Lanes(acc21, m2, n2, x, dw2 * da);
             acc31 = Lanes(acc31, m3, n3, x, dw3 * da);
-            x = Activations(q2 + offset);
+            x = RowPairs.Activations(q2 + offset);
             da = d2[b];
             acc02 = Lanes(acc02, m0, n0, x, dw0 * da);
             acc12 = Lanes(acc12, m1, n1, x, dw1 * da);
             acc22 = Lanes(acc22, m2, n2, x, dw2 * da);
             acc32 = Lanes(acc32, m3, n3, x, dw3 * da);
-            x = Activations(q3 + offset);
+            x = RowPairs.Activations(q3 + offset);
             da = d3[b];
             acc03 = Lanes(acc03, m0, n0, x, dw0 * da);
             acc13 = Lanes(acc13, m1, n1, x, dw1 * da);
@@ -132,10 +132,10 @@ internal static unsafe class Q8_0GroupedKernel
         }
         var row = group.Row + 8 * half;
         var count = Math.Min(8, group.Count - 8 * half);
-        WritePairs(output, t, row, count, acc00, acc10, acc20, acc30);
-        WritePairs(output, t + 1, row, count, acc01, acc11, acc21, acc31);
-        WritePairs(output, t + 2, row, count, acc02, acc12, acc22, acc32);
-        WritePairs(output, t + 3, row, count, acc03, acc13, acc23, acc33);
+        RowPairs.Write(output, t, row, count, acc00, acc10, acc20, acc30);
+        RowPairs.Write(output, t + 1, row, count, acc01, acc11, acc21, acc31);
+        RowPairs.Write(output, t + 2, row, count, acc02, acc12, acc22, acc32);
+        RowPairs.Write(output, t + 3, row, count, acc03, acc13, acc23, acc33);
     }
 
     /// <summary>All 16 rows (eight pairs) of the group for one token: the decode GEMV, reading the group front to back.</summary>
@@ -145,19 +145,19 @@ internal static unsafe class Q8_0GroupedKernel
         Vector512<float> acc4 = default, acc5 = default, acc6 = default, acc7 = default;
         var quantsOfToken = a.Quants(t);
         var scalesOfToken = a.Scales(t);
-        var spread0 = SpreadIndex(0);
-        var spread1 = SpreadIndex(2);
-        var spread2 = SpreadIndex(4);
-        var spread3 = SpreadIndex(6);
-        var spread4 = SpreadIndex(8);
-        var spread5 = SpreadIndex(10);
-        var spread6 = SpreadIndex(12);
-        var spread7 = SpreadIndex(14);
+        var spread0 = RowPairs.Spread(0);
+        var spread1 = RowPairs.Spread(1);
+        var spread2 = RowPairs.Spread(2);
+        var spread3 = RowPairs.Spread(3);
+        var spread4 = RowPairs.Spread(4);
+        var spread5 = RowPairs.Spread(5);
+        var spread6 = RowPairs.Spread(6);
+        var spread7 = RowPairs.Spread(7);
         for (var b = 0; b < group.Blocks; b++)
         {
             var quants = (sbyte*)group.Quants + b * BlockBytes;
             CacheLines.Prefetch(quants + PrefetchDistance, BlockBytes);
-            var x = Activations(quantsOfToken + b * 32);
+            var x = RowPairs.Activations(quantsOfToken + b * 32);
             var scales = HalfConversion.ToSingle(Vector256.Load(group.Scales + b * Rows)) * scalesOfToken[b];
             acc0 = Lanes(acc0, Vector512.Load(quants), x, Avx512F.PermuteVar16x32(scales, spread0));
             acc1 = Lanes(acc1, Vector512.Load(quants + 64), x, Avx512F.PermuteVar16x32(scales, spread1));
@@ -168,18 +168,14 @@ internal static unsafe class Q8_0GroupedKernel
             acc6 = Lanes(acc6, Vector512.Load(quants + 384), x, Avx512F.PermuteVar16x32(scales, spread6));
             acc7 = Lanes(acc7, Vector512.Load(quants + 448), x, Avx512F.PermuteVar16x32(scales, spread7));
         }
-        WritePairs(output, t, group.Row, Math.Min(8, group.Count), acc0, acc1, acc2, acc3);
+        RowPairs.Write(output, t, group.Row, Math.Min(8, group.Count), acc0, acc1, acc2, acc3);
         if (group.Count > 8)
-            WritePairs(output, t, group.Row + 8, group.Count - 8, acc4, acc5, acc6, acc7);
+            RowPairs.Write(output, t, group.Row + 8, group.Count - 8, acc4, acc5, acc6, acc7);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Lanes(Vector512<float> acc, Vector512<sbyte> weights, Vector512<sbyte> activations, Vector512<float> d) =>
         Lanes(acc, Vector512.Abs(weights).AsByte(), Vector512.LessThan(weights, Vector512<sbyte>.Zero), activations, d);
-
-    /// <summary>One token's 32 quants in both halves of a vector.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<sbyte> Activations(sbyte* quants) => Avx512F.BroadcastVector256ToVector512((long*)quants).AsSByte();
 
     /// <summary>acc (two rows × eight lanes) += d · (lane sums of |w| × a·sign(w)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -188,21 +184,6 @@ internal static unsafe class Q8_0GroupedKernel
         var signed = Avx512BW.BlendVariable(activations, -activations, negative);
         var sums = Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitudes, signed), Vector512<short>.One);
         return Vector512.FusedMultiplyAdd(d, Avx512F.ConvertToVector512Single(sums), acc);
-    }
-
-    private static Vector512<int> SpreadIndex(int firstRow) =>
-        Avx512F.InsertVector256(Vector512.Create(firstRow), Vector256.Create(firstRow + 1), 1);
-
-    private static void WritePairs(MatMulOutput output, int t, int row, int count,
-        Vector512<float> pair0, Vector512<float> pair1, Vector512<float> pair2, Vector512<float> pair3)
-    {
-        Span<float> sums =
-        [
-            HorizontalSum(pair0.GetLower()), HorizontalSum(pair0.GetUpper()), HorizontalSum(pair1.GetLower()), HorizontalSum(pair1.GetUpper()),
-            HorizontalSum(pair2.GetLower()), HorizontalSum(pair2.GetUpper()), HorizontalSum(pair3.GetLower()), HorizontalSum(pair3.GetUpper()),
-        ];
-        for (var i = 0; i < count; i++)
-            output.Write(t, row + i, sums[i]);
     }
 
     private static float Row256(in Group group, int row, QuantizedActivations a, int t)
@@ -219,7 +200,7 @@ internal static unsafe class Q8_0GroupedKernel
             var d = HalfConversion.ToSingle(group.Scales[b * Rows + row]) * scales[b];
             acc = Vector256.FusedMultiplyAdd(Vector256.Create(d), Avx.ConvertToVector256Single(sums), acc);
         }
-        return HorizontalSum(acc);
+        return RowPairs.HorizontalSum(acc);
     }
 
     private static float RowScalar(in Group group, int row, QuantizedActivations a, int t)
@@ -240,15 +221,7 @@ internal static unsafe class Q8_0GroupedKernel
                 lanes[l] = MathF.FusedMultiplyAdd(d, sum, lanes[l]);
             }
         }
-        return ((lanes[4] + lanes[0]) + (lanes[6] + lanes[2])) + ((lanes[5] + lanes[1]) + (lanes[7] + lanes[3]));
-    }
-
-    /// <summary>ggml's hsum_float_8: the two halves added lane-wise, then (0 + 2) + (1 + 3).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float HorizontalSum(Vector256<float> v)
-    {
-        var quarter = v.GetUpper() + v.GetLower();
-        return (quarter.GetElement(0) + quarter.GetElement(2)) + (quarter.GetElement(1) + quarter.GetElement(3));
+        return RowPairs.HorizontalSum(new ReadOnlySpan<float>(lanes, 8));
     }
 
     /// <summary>One row group: quants [blocks][16 rows][32] and scales [blocks][16 rows].</summary>

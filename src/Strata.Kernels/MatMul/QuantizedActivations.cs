@@ -14,6 +14,10 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     private NativeBuffer<float> _floats = new(0);
     private NativeBuffer<int> _sums = new(0);
     private NativeBuffer<byte> _blocks = new(0);
+    private NativeBuffer<short> _groupSums = new(0);
+    private const int GroupSumElements = 16;
+    private const int PairSumsPerSuperBlock = 4;
+
     private float* _input;
 
     public QuantizedActivations(ActivationFormat format) => Format = format;
@@ -24,7 +28,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
 
     public int Batch { get; private set; }
 
-    /// <summary>Q8_0: bytes between the quants of consecutive rows (cols rounded up to a cache line).</summary>
+    /// <summary>Q8_0 and Q8_K: bytes between the quants of consecutive rows (cols rounded up to a cache line).</summary>
     public int QuantStride { get; private set; }
 
     /// <summary>Blocks: bytes per row in ggml's block layout.</summary>
@@ -36,7 +40,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         MatrixLayout.F32Rows => ActivationFormat.Float,
         MatrixLayout.F16Rows => ActivationFormat.Half,
         MatrixLayout.BF16Rows => ActivationFormat.BFloat,
-        MatrixLayout.Q4_KRows or MatrixLayout.Q5_KRows or MatrixLayout.Q6_KRows => ActivationFormat.Q8_KBlocks,
+        MatrixLayout.Q3_KGrouped or MatrixLayout.Q4_KInterleaved or MatrixLayout.Q5_KGrouped or MatrixLayout.Q6_KGrouped => ActivationFormat.Q8_K,
         _ => VecDot.ActivationType(type) switch
         {
             TensorType.Q8_0 => ActivationFormat.Q8_0Blocks,
@@ -63,6 +67,13 @@ internal sealed unsafe class QuantizedActivations : IDisposable
                 Grow(ref _floats, (long)batch * (cols / TensorTypeInfo.Block));
                 Grow(ref _sums, (long)batch * (cols / TensorTypeInfo.Block));
                 break;
+            case ActivationFormat.Q8_K:
+                QuantStride = (cols + 63) & ~63;
+                Grow(ref _quants, (long)batch * QuantStride);
+                Grow(ref _floats, (long)batch * (cols / TensorTypeInfo.SuperBlock));
+                Grow(ref _groupSums, (long)batch * (cols / GroupSumElements));
+                Grow(ref _sums, (long)batch * (cols / TensorTypeInfo.SuperBlock) * PairSumsPerSuperBlock);
+                break;
             case ActivationFormat.Half or ActivationFormat.BFloat:
                 Grow(ref _floats, (long)batch * cols);
                 break;
@@ -85,13 +96,14 @@ internal sealed unsafe class QuantizedActivations : IDisposable
                 case ActivationFormat.Q8_0:
                     ActivationQuantizer.QuantizeQ8_0(x, Cols, Quants(t), _floats.Pointer + (long)t * blocks, _sums.Pointer + (long)t * blocks, level);
                     break;
+                case ActivationFormat.Q8_K:
+                    ActivationQuantizer.QuantizeQ8_K(x, Cols, Quants(t), SuperBlockScales(t), GroupSums(t), PairSums(t), level);
+                    break;
                 case ActivationFormat.Half:
-                    for (var i = 0; i < Cols; i++)
-                        _floats.Pointer[(long)t * Cols + i] = (float)(Half)x[i];
+                    RoundToHalf(x, _floats.Pointer + (long)t * Cols, Cols);
                     break;
                 case ActivationFormat.BFloat:
-                    for (var i = 0; i < Cols; i++)
-                        _floats.Pointer[(long)t * Cols + i] = Bf16.ToSingle(Bf16.FromSingle(x[i]));
+                    RoundToBFloatSplit(x, _floats.Pointer + (long)t * Cols, Cols);
                     break;
                 case ActivationFormat.Q8_0Blocks or ActivationFormat.Q8_1Blocks or ActivationFormat.Q8_KBlocks:
                     ActivationQuantizer.QuantizeRow(BlockType, new ReadOnlySpan<float>(x, Cols), new Span<byte>(Block(t), BlockRowBytes));
@@ -100,7 +112,39 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         }
     }
 
-    /// <summary>Row t as floats: the input itself, or its rounded copy.</summary>
+    /// <summary>x[cols] rounded to half precision (ties to even, overflow to ∞, as F16C converts) and widened back.</summary>
+    private static void RoundToHalf(float* x, float* destination, int cols)
+    {
+        const int chunk = 1024;
+        Span<Half> halves = stackalloc Half[chunk];
+        for (var i = 0; i < cols; i += chunk)
+        {
+            var n = Math.Min(chunk, cols - i);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(x + i, n), halves[..n]);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(halves[..n], new Span<float>(destination + i, n));
+        }
+    }
+
+    /// <summary>
+    /// Rounds x[cols] to bf16 and stores it as floats with each 32 elements of the whole 64-element steps split into
+    /// their odd lanes (x[2j + 1], 16 floats) and then their even lanes (x[2j]); the tail stays in order.
+    /// </summary>
+    private static void RoundToBFloatSplit(float* x, float* destination, int cols)
+    {
+        var split = cols / 64 * 64;
+        for (var i = 0; i < split; i += 32)
+        {
+            for (var j = 0; j < 16; j++)
+            {
+                destination[i + j] = Bf16.ToSingle(Bf16.FromSingle(x[i + 2 * j + 1]));
+                destination[i + 16 + j] = Bf16.ToSingle(Bf16.FromSingle(x[i + 2 * j]));
+            }
+        }
+        for (var i = split; i < cols; i++)
+            destination[i] = Bf16.ToSingle(Bf16.FromSingle(x[i]));
+    }
+
+    /// <summary>Row t as floats: the input itself, or its rounded copy (BFloat: split, see <see cref="RoundToBFloatSplit"/>).</summary>
     public float* Floats(int t) => Format == ActivationFormat.Float ? _input + (long)t * Cols : _floats.Pointer + (long)t * Cols;
 
     /// <summary>Q8_0: row t's quants, sbyte[cols].</summary>
@@ -112,6 +156,18 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     /// <summary>Q8_0: row t's block quant sums, int[cols / 32].</summary>
     public int* Sums(int t) => _sums.Pointer + (long)t * (Cols / TensorTypeInfo.Block);
 
+    /// <summary>Q8_K: row t's scales, float[cols / 256].</summary>
+    public float* SuperBlockScales(int t) => _floats.Pointer + (long)t * (Cols / TensorTypeInfo.SuperBlock);
+
+    /// <summary>Q8_K: row t's sums of each 16 quants, short[cols / 16] (ggml's bsums).</summary>
+    public short* GroupSums(int t) => _groupSums.Pointer + (long)t * (Cols / GroupSumElements);
+
+    /// <summary>
+    /// Q8_K: row t's sums s_g of the eight groups of 32 quants of each super-block, int[cols / 256 * 4]: four int16 pairs
+    /// (s0, s2), (s1, s3), (s4, s6), (s5, s7) per super-block, the order in which the K-quant kernels unpack their mins.
+    /// </summary>
+    public int* PairSums(int t) => _sums.Pointer + (long)t * (Cols / TensorTypeInfo.SuperBlock) * PairSumsPerSuperBlock;
+
     /// <summary>Blocks formats: row t in ggml's layout, byte[BlockRowBytes].</summary>
     public byte* Block(int t) => _blocks.Pointer + (long)t * BlockRowBytes;
 
@@ -121,6 +177,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         _floats.Dispose();
         _sums.Dispose();
         _blocks.Dispose();
+        _groupSums.Dispose();
     }
 
     private TensorType BlockType => Format switch

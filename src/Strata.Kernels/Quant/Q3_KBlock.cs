@@ -121,7 +121,7 @@ internal static class Q3_KBlock
     }
 
     /// <summary>The signed 6-bit scale of group g (-32..31).</summary>
-    private static int GroupScale(ReadOnlySpan<byte> packed, int g)
+    internal static int GroupScale(ReadOnlySpan<byte> packed, int g)
     {
         var low4 = g < 8 ? packed[g] & 0xF : packed[g - 8] >> 4;
         var high2 = (packed[8 + g % 4] >> (2 * (g / 4))) & 3;

@@ -12,7 +12,7 @@ namespace Strata.KvCache.Prefix;
 public sealed class CacheIdentity
 {
     /// <summary>The block payload format and the numerics that produce it; changing it retires every stored block.</summary>
-    public const string Format = "strata-kv-1";
+    public const string Format = "strata-kv-2";
 
     /// <param name="modelFingerprint">The digest of the model file (<c>ModelFingerprint.Compute</c>).</param>
     public CacheIdentity(ReadOnlySpan<byte> modelFingerprint, KvDataType dataType, int blockSize)

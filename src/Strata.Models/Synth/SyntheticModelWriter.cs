@@ -24,6 +24,10 @@ public sealed class SyntheticModelWriter
     public required string Architecture { get; init; }
     public required SyntheticShape Shape { get; init; }
     public required TensorType WeightType { get; init; }
+
+    /// <summary>llama-quantize's choice of type per matrix; without one every matrix is <see cref="WeightType"/>.</summary>
+    public QuantizationMix? Mix { get; init; }
+
     /// <summary>
     /// A GGUF whose <c>tokenizer.*</c> metadata is copied (a vocab-only file is enough); null writes a
     /// <see cref="SyntheticVocabulary"/> of the architecture's family.
@@ -66,7 +70,7 @@ public sealed class SyntheticModelWriter
         if (!WeightTypes.Contains(WeightType))
             throw new ArgumentException($"synth cannot write {WeightType} weights");
         var s = Shape;
-        if (s.EmbeddingLength % TensorTypeInfo.BlockElements(WeightType) != 0 || s.FeedForwardLength % TensorTypeInfo.BlockElements(WeightType) != 0)
+        if (Mix is null && (s.EmbeddingLength % TensorTypeInfo.BlockElements(WeightType) != 0 || s.FeedForwardLength % TensorTypeInfo.BlockElements(WeightType) != 0))
             throw new ArgumentException($"{WeightType} needs embd and ffn to be multiples of {TensorTypeInfo.BlockElements(WeightType)}");
         var experts = IsSparse ? Experts ?? SyntheticExperts.For(Architecture) : null;
         if (experts is not null)
@@ -88,12 +92,12 @@ public sealed class SyntheticModelWriter
             writer.Add("tokenizer.ggml.pre", pre);
 
         var tensorSeed = Seed * 1_000_003;
-        void Matrix(string name, int rows, int cols) => AddMatrix(writer, name, [cols, rows], tensorSeed++);
+        void Matrix(string name, MatrixRole role, int rows, int cols) => AddMatrix(writer, name, [cols, rows], tensorSeed++, MixType(role, 0, cols));
         void Ones(string name, int length) => writer.AddTensor(name, TensorType.F32, [length], s => WriteConstant(s, length, 1f));
 
-        Matrix("token_embd.weight", vocabSize, s.EmbeddingLength);
+        Matrix("token_embd.weight", MatrixRole.TokenEmbedding, vocabSize, s.EmbeddingLength);
         Ones("output_norm.weight", s.EmbeddingLength);
-        Matrix("output.weight", vocabSize, s.EmbeddingLength);
+        Matrix("output.weight", MatrixRole.Output, vocabSize, s.EmbeddingLength);
         for (var l = 0; l < s.LayerCount; l++)
         {
             Ones($"blk.{l}.attn_norm.weight", s.EmbeddingLength);
@@ -153,9 +157,9 @@ public sealed class SyntheticModelWriter
         var s = Shape;
         var queryDim = s.HeadCount * s.HeadDim;
         var kvDim = s.KvHeadCount * s.HeadDim;
-        AddMatrix(writer, $"blk.{l}.attn_q.weight", [s.EmbeddingLength, queryDim], tensorSeed++);
-        AddMatrix(writer, $"blk.{l}.attn_k.weight", [s.EmbeddingLength, kvDim], tensorSeed++);
-        AddMatrix(writer, $"blk.{l}.attn_v.weight", [s.EmbeddingLength, kvDim], tensorSeed++);
+        AddMatrix(writer, $"blk.{l}.attn_q.weight", [s.EmbeddingLength, queryDim], tensorSeed++, MixType(MatrixRole.Query, l, s.EmbeddingLength));
+        AddMatrix(writer, $"blk.{l}.attn_k.weight", [s.EmbeddingLength, kvDim], tensorSeed++, MixType(MatrixRole.Key, l, s.EmbeddingLength));
+        AddMatrix(writer, $"blk.{l}.attn_v.weight", [s.EmbeddingLength, kvDim], tensorSeed++, MixType(MatrixRole.Value, l, s.EmbeddingLength));
         if (Architecture is "qwen2" or "qwen2moe")
         {
             AddVector(writer, $"blk.{l}.attn_q.bias", queryDim, tensorSeed++);
@@ -167,7 +171,7 @@ public sealed class SyntheticModelWriter
             writer.AddTensor($"blk.{l}.attn_q_norm.weight", TensorType.F32, [s.HeadDim], x => WriteConstant(x, s.HeadDim, 1f));
             writer.AddTensor($"blk.{l}.attn_k_norm.weight", TensorType.F32, [s.HeadDim], x => WriteConstant(x, s.HeadDim, 1f));
         }
-        AddMatrix(writer, $"blk.{l}.attn_output.weight", [queryDim, s.EmbeddingLength], tensorSeed++);
+        AddMatrix(writer, $"blk.{l}.attn_output.weight", [queryDim, s.EmbeddingLength], tensorSeed++, MixType(MatrixRole.AttentionOutput, l, queryDim));
     }
 
     /// <summary>DeepSeek-V2's attention with the absorbed form's split tensors (attn_k_b, attn_v_b), as llama.cpp converts it.</summary>
@@ -194,12 +198,16 @@ public sealed class SyntheticModelWriter
         AddMatrix(writer, $"blk.{l}.attn_output.weight", [s.HeadCount * value, s.EmbeddingLength], tensorSeed++);
     }
 
+    /// <summary>The type a llama-quantize mix gives the matrix, or null (the model's type) without a mix.</summary>
+    private TensorType? MixType(MatrixRole role, int layer, int cols) =>
+        Mix?.TypeFor(role, layer, Shape.LayerCount, Shape.HeadCount / Shape.KvHeadCount, cols);
+
     private void AddFeedForward(GgufWriter writer, int l, string suffix, int width, ref int tensorSeed)
     {
         var embedding = Shape.EmbeddingLength;
-        AddMatrix(writer, $"blk.{l}.ffn_gate{suffix}.weight", [embedding, width], tensorSeed++);
-        AddMatrix(writer, $"blk.{l}.ffn_up{suffix}.weight", [embedding, width], tensorSeed++);
-        AddMatrix(writer, $"blk.{l}.ffn_down{suffix}.weight", [width, embedding], tensorSeed++);
+        AddMatrix(writer, $"blk.{l}.ffn_gate{suffix}.weight", [embedding, width], tensorSeed++, MixType(MatrixRole.Gate, l, embedding));
+        AddMatrix(writer, $"blk.{l}.ffn_up{suffix}.weight", [embedding, width], tensorSeed++, MixType(MatrixRole.Up, l, embedding));
+        AddMatrix(writer, $"blk.{l}.ffn_down{suffix}.weight", [width, embedding], tensorSeed++, MixType(MatrixRole.Down, l, width));
     }
 
     /// <summary>
@@ -240,7 +248,7 @@ public sealed class SyntheticModelWriter
             .Add($"{a}.attention.key_length", GgufValue.Of((uint)(latent ? KvRank + RopeDim : s.HeadDim)))
             .Add($"{a}.attention.value_length", GgufValue.Of((uint)(latent ? KvRank : s.HeadDim)))
             .Add($"{a}.attention.layer_norm_rms_epsilon", GgufValue.Of(UsesQwenVocabulary || latent ? 1e-6f : 1e-5f))
-            .Add("general.file_type", GgufValue.Of((uint)FileType(WeightType)));
+            .Add("general.file_type", GgufValue.Of((uint)(Mix?.FileType ?? FileType(WeightType))));
         if (latent)
         {
             w.Add($"{a}.attention.kv_lora_rank", GgufValue.Of((uint)KvRank))

@@ -29,7 +29,7 @@ internal sealed class ChatCompletionsEndpoint(EngineHost host, ChatPromptBuilder
         var prompt = await tokenizer.EncodeAsync(prompts.PromptText(request), "messages", context.RequestAborted);
         // Chat replies run until the model ends its turn or the context is full, unless the client caps them.
         using var active = host.Start(prompt, generation, int.MaxValue, "messages", Tenant.Of(context), context.RequestAborted,
-            request.Tools is { MayCall: true } ? format : null);
+            request.Tools is { MayCall: true } ? format : null, Tenant.LimiterOf(context));
         await GenerationResponse.WriteAsync(context, active, generation, ChatFormat.Instance, host.ModelName);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class CompletionsEndpoint(EngineHost host, PromptTokenizer token
             prompts.Add(prompt.Tokens ?? await tokenizer.EncodeAsync(prompt.Text!, "prompt", context.RequestAborted));
         var echo = request.Echo ? request.Prompts.Zip(prompts, (p, tokens) => p.Text ?? host.Tokenizer.Decode(tokens)).ToList() : null;
         using var generation = host.Start(prompts, request.Generation, CompletionRequest.DefaultMaxTokens, "prompt", Tenant.Of(context), context.RequestAborted,
-            echo: echo);
+            echo: echo, limits: Tenant.LimiterOf(context));
         await GenerationResponse.WriteAsync(context, generation, request.Generation, CompletionFormat.Instance, host.ModelName);
     }
 }

@@ -10,7 +10,7 @@ internal static class GenerationResponse
 {
     public static Task WriteAsync(HttpContext context, ActiveGeneration generation, GenerationFields fields, IResponseFormat format, string model)
     {
-        var header = ResponseHeader.Create(format.IdPrefix, model);
+        var header = ResponseHeader.Create(format.IdPrefix, model, generation.Tier);
         return fields.Stream
             ? StreamResponder.WriteAsync(context.Response, generation, format, header, fields.IncludeUsage)
             : JsonResponder.WriteAsync(context.Response, generation, format, header);

@@ -56,6 +56,12 @@ internal sealed class ActiveGeneration : IDisposable
     /// <summary>Choices returned per prompt (<c>n</c>): the most likely of <see cref="ChoicesPerPrompt"/> when fewer.</summary>
     public int ReturnedPerPrompt { get; init; }
 
+    /// <summary>The service tier the request was served in (echoed as <c>service_tier</c>).</summary>
+    public ServiceTier Tier { get; init; } = ServiceTier.Default;
+
+    /// <summary>The tenant's concurrency slot, given back when the generation ends.</summary>
+    public IDisposable? Lease { get; init; }
+
     public int PromptTokens => _handles.Sum(h => h.PromptTokens);
 
     public int CachedTokens => _handles.Sum(h => h.CachedTokens);
@@ -106,6 +112,7 @@ internal sealed class ActiveGeneration : IDisposable
         if (_unfinished > 0)
             _cancellation.Cancel();
         _cancellation.Dispose();
+        Lease?.Dispose();
     }
 
     private ChoiceUpdate OnToken(TokenEvent token)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Strata.Engine;
-using Strata.Engine.Guard;
 using Strata.Engine.Requests;
 using Strata.Models.Tokenizers;
 using Strata.Server.Http;
@@ -18,7 +17,7 @@ namespace Strata.Server.Generation;
 /// The endpoints' door to the engine: fits a request's token limit into the context, submits it with a cancellation
 /// that fires when the client disconnects or the server shuts down, and turns refusals into API errors.
 /// </summary>
-internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, IHostApplicationLifetime lifetime, IHttpContextAccessor http)
+internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, SloMetrics slo, IHostApplicationLifetime lifetime, IHttpContextAccessor http)
 {
     private readonly LogprobFormatter _logprobs = new(engine.Model.Tokenizer);
     private readonly GrammarCache _grammars = new(engine.Model.Tokenizer);
@@ -32,32 +31,22 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
     /// <summary>Longest sequence (prompt plus output) the engine accepts.</summary>
     public int MaxModelLength => engine.MaxModelLength;
 
-    /// <summary>The engine's counters, for the metrics endpoint.</summary>
-    public EngineStats Stats => engine.Stats;
-
-    /// <summary>The cap on running sequences (<c>--max-num-seqs</c>), for the metrics beside the peak reached.</summary>
-    public int MaxSequences => engine.Options.MaxSequences;
-
-    /// <summary>Throws <see cref="InvalidOperationException"/> unless every KV block is referenced exactly by the live sequences.</summary>
-    public Task CheckIntegrityAsync() => engine.CheckIntegrityAsync();
-
-    /// <summary>The content guard the engine enforces, if any, for its metrics.</summary>
-    public ContentGuard? Guard => engine.Options.Guard;
-
     /// <param name="defaultMaxTokens">The token limit when the client set none; it is capped to the context left.</param>
     /// <param name="promptParam">The request field the prompt came from, for errors about it.</param>
     /// <param name="tenant">Who is asking (see <see cref="Http.Tenant"/>); tenants never share cached blocks.</param>
     /// <param name="tools">How to read tool calls from the output; null when the request offers no tools.</param>
+    /// <param name="limits">The tenant's limits and default tier, when it is one from the tenants file.</param>
     public ActiveGeneration Start(int[] prompt, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant, CancellationToken clientAborted,
-        ToolCallFormat? tools = null) => Start([prompt], fields, defaultMaxTokens, promptParam, tenant, clientAborted, tools);
+        ToolCallFormat? tools = null, TenantLimiter? limits = null) => Start([prompt], fields, defaultMaxTokens, promptParam, tenant, clientAborted, tools, limits: limits);
 
     /// <summary>Submits one engine request per prompt (a batch of prompts, as the completions API takes them).</summary>
     /// <param name="echo">Per prompt, text each choice's output starts with (<c>echo</c>).</param>
     public ActiveGeneration Start(IReadOnlyList<int[]> prompts, GenerationFields fields, int defaultMaxTokens, string promptParam, string tenant,
-        CancellationToken clientAborted, ToolCallFormat? tools = null, IReadOnlyList<string>? echo = null)
+        CancellationToken clientAborted, ToolCallFormat? tools = null, IReadOnlyList<string>? echo = null, TenantLimiter? limits = null)
     {
         var grammar = fields.Grammar is { } spec ? _grammars.Get(spec) : null;
         var choices = fields.BestOf ?? fields.Choices;
+        var tier = fields.Tier ?? limits?.Settings.DefaultTier ?? ServiceTier.Default;
         var requests = prompts.Select(prompt =>
         {
             if (prompt.Length == 0)
@@ -70,26 +59,35 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
                 // best_of ranks choices by their tokens' log-probabilities, so the engine reports them.
                 Logprobs = fields.Logprobs || choices > fields.Choices,
                 TopLogprobs = fields.TopLogprobs,
+                Tier = tier,
                 Tenant = tenant,
                 CacheSalt = fields.CacheSalt,
                 CacheTtl = fields.CacheTtl,
                 Pin = fields.Pin,
+                Speculative = fields.Speculative,
                 Grammar = grammar,
                 GuardCategories = fields.GuardCategories,
             };
         }).ToList();
+        var lease = limits?.Acquire(requests.Sum(r => (long)r.PromptTokens.Length + (long)r.Sampling.MaxTokens * r.Choices));
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, lifetime.ApplicationStopping);
         var context = http.HttpContext;
         var operation = context?.Request.Path.StartsWithSegments("/v1/chat") == true ? "chat" : "text_completion";
         var activity = RequestTracing.Start(operation, ModelName, requests.Max(r => r.Sampling.MaxTokens), choices * requests.Count);
+        var handles = new List<GenerationHandle>();
         try
         {
-            var timer = new RequestTimer(metrics, new TagList { { "gen_ai.operation.name", operation }, { "gen_ai.request.model", ModelName } });
-            var handles = requests.Select(request => Submit(request, cancellation.Token, promptParam)).ToList();
+            var genAi = new TagList { { "gen_ai.operation.name", operation }, { "gen_ai.request.model", ModelName } };
+            var timer = new RequestTimer(metrics, slo, genAi, tier, engine.Options.ServiceLevels.For(tier));
+            foreach (var request in requests)
+                handles.Add(Submit(request, cancellation.Token, promptParam));
+            timer.Predicted = handles.Max(h => h.PredictedTimeToFirstToken);
             var generation = new ActiveGeneration(handles, choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null, tools, echo)
             {
                 ReturnedPerPrompt = fields.Choices,
                 Activity = activity,
+                Tier = tier,
+                Lease = lease,
             };
             context?.Features.Get<RequestLog>()?.Generation = generation;
             return generation;
@@ -98,7 +96,10 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             activity?.Stop();
+            // The prompts of a batch already submitted are cancelled with it.
+            cancellation.Cancel();
             cancellation.Dispose();
+            lease?.Dispose();
             throw;
         }
     }
@@ -111,7 +112,10 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
         }
         catch (RequestRejectedException ex)
         {
-            throw ex.Overloaded ? Unavailable(ex.Message, "overloaded") : ApiException.BadRequest(ex.Message, promptParam);
+            if (!ex.Overloaded)
+                throw ApiException.BadRequest(ex.Message, promptParam);
+            slo.CountRejection(request.Tier, ex.Reason);
+            throw Refused(ex, request.Tier);
         }
         catch (ArgumentException ex)
         {
@@ -143,6 +147,20 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
                 fields.MaxTokensParam, "context_length_exceeded");
         }
         return requested;
+    }
+
+    /// <summary>
+    /// An overloaded engine's refusal: a flex request gets 429 (like OpenAI's flex processing when resources are
+    /// short), the others 503, both with <c>Retry-After</c>.
+    /// </summary>
+    private static ApiException Refused(RequestRejectedException ex, ServiceTier tier)
+    {
+        var retryAfter = ex.RetryAfter ?? TimeSpan.FromSeconds(1);
+        if (ex.Reason == RequestRejectedException.QueueFull)
+            return new(new ApiError(StatusCodes.Status503ServiceUnavailable, ex.Message, ApiError.ServerError, null, "overloaded", retryAfter));
+        return tier == ServiceTier.Flex
+            ? new(new ApiError(StatusCodes.Status429TooManyRequests, ex.Message, ApiError.RateLimit, "service_tier", "resource_unavailable", retryAfter))
+            : new(new ApiError(StatusCodes.Status503ServiceUnavailable, ex.Message, ApiError.ServerError, "service_tier", "slo_unattainable", retryAfter));
     }
 
     private static ApiException Unavailable(string message, string code) =>

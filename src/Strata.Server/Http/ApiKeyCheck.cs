@@ -7,14 +7,16 @@ namespace Strata.Server.Http;
 
 /// <summary>
 /// Requires <c>Authorization: Bearer KEY</c> with one of the configured keys on the API (<c>/v1/…</c>; health and
-/// metrics stay open for probes) and records which key it was as the request's tenant.
+/// metrics stay open for probes) and records which key it was as the request's tenant — with its limits and default
+/// tier when the key is a tenant's from the tenants file.
 /// </summary>
-internal sealed class ApiKeyCheck(RequestDelegate next, IReadOnlyList<string> apiKeys)
+internal sealed class ApiKeyCheck(RequestDelegate next, IReadOnlyList<string> apiKeys, IReadOnlyList<TenantLimiter> tenants)
 {
     private const string Scheme = "Bearer";
 
-    private readonly (byte[] Expected, string Tenant)[] _keys = apiKeys
-        .Select(key => (Encoding.UTF8.GetBytes(key), Tenant.FromApiKey(key)))
+    private readonly (byte[] Expected, string Tenant, TenantLimiter? Limiter)[] _keys = apiKeys
+        .Select(key => (Encoding.UTF8.GetBytes(key), Tenant.FromApiKey(key), (TenantLimiter?)null))
+        .Concat(tenants.Select(t => (Encoding.UTF8.GetBytes(t.Settings.ApiKey), Tenant.FromApiKey(t.Settings.ApiKey), (TenantLimiter?)t)))
         .ToArray();
 
     public Task InvokeAsync(HttpContext context)
@@ -23,26 +25,28 @@ internal sealed class ApiKeyCheck(RequestDelegate next, IReadOnlyList<string> ap
             return next(context);
         if (TenantOf(context.Request) is { } tenant)
         {
-            Tenant.Set(context, tenant);
+            Tenant.Set(context, tenant.Tenant);
+            if (tenant.Limiter is { } limiter)
+                Tenant.SetLimiter(context, limiter);
             return next(context);
         }
         return ErrorResponse.WriteAsync(context.Response, new ApiError(StatusCodes.Status401Unauthorized,
             "Incorrect or missing API key. Send it as 'Authorization: Bearer YOUR_KEY'.", ApiError.InvalidRequest, null, "invalid_api_key"));
     }
 
-    private string? TenantOf(HttpRequest request)
+    private (string Tenant, TenantLimiter? Limiter)? TenantOf(HttpRequest request)
     {
         // The scheme is case-insensitive and may be followed by more than one space (RFC 9110, section 11).
         var credentials = request.Headers.Authorization.ToString().AsSpan();
         if (!credentials.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || credentials.Length == Scheme.Length || credentials[Scheme.Length] != ' ')
             return null;
         var given = Encoding.UTF8.GetBytes(credentials[Scheme.Length..].TrimStart(' ').ToString());
-        string? tenant = null;
+        (string, TenantLimiter?)? tenant = null;
         // Every key is compared in constant time, so response timing reveals nothing about a guess.
-        foreach (var (expected, keyTenant) in _keys)
+        foreach (var (expected, keyTenant, limiter) in _keys)
         {
             if (CryptographicOperations.FixedTimeEquals(given, expected))
-                tenant = keyTenant;
+                tenant = (keyTenant, limiter);
         }
         return tenant;
     }

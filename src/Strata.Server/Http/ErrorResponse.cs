@@ -12,6 +12,8 @@ internal static class ErrorResponse
     {
         response.StatusCode = error.Status;
         response.ContentType = "application/json";
+        if (error.RetryAfter is { } retryAfter)
+            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using (var json = new Utf8JsonWriter(response.BodyWriter, JsonOutput.Options))
             error.Write(json);
         await response.BodyWriter.FlushAsync();

@@ -11,6 +11,7 @@ namespace Strata.Server.Http;
 internal static class Tenant
 {
     private const string ItemKey = "strata.tenant";
+    private const string LimiterKey = "strata.tenant.limits";
 
     public static string FromApiKey(string apiKey) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)))[..16];
@@ -18,4 +19,10 @@ internal static class Tenant
     public static void Set(HttpContext context, string tenant) => context.Items[ItemKey] = tenant;
 
     public static string Of(HttpContext context) => context.Items.TryGetValue(ItemKey, out var tenant) ? (string)tenant! : "";
+
+    /// <summary>Records the limits and default tier of a tenant from the tenants file.</summary>
+    public static void SetLimiter(HttpContext context, TenantLimiter limiter) => context.Items[LimiterKey] = limiter;
+
+    /// <summary>The tenant's limits, or null for a key given without a tenants file (or no key at all).</summary>
+    public static TenantLimiter? LimiterOf(HttpContext context) => context.Items.TryGetValue(LimiterKey, out var limiter) ? (TenantLimiter)limiter! : null;
 }

@@ -15,7 +15,9 @@ internal static class ServerInstruments
         .AddSingleton(ServingState.WithEngine<EngineMetrics>)
         .AddSingleton(ServingState.WithEngine<CacheMetrics>)
         .AddSingleton(ServingState.WithEngine<GuardMetrics>)
-        .AddSingleton(ServingState.WithEngine<KvIntegrityMetrics>);
+        .AddSingleton(ServingState.WithEngine<KvIntegrityMetrics>)
+        .AddSingleton(ServingState.WithEngine<SloMetrics>)
+        .AddSingleton(ServingState.WithEngine<SpeculationMetrics>);
 
     /// <summary>Creates the observed instruments, once the engine has loaded (nothing else asks for them).</summary>
     public static void ObserveEngine(IServiceProvider services)
@@ -24,5 +26,7 @@ internal static class ServerInstruments
         services.GetRequiredService<CacheMetrics>();
         services.GetRequiredService<GuardMetrics>();
         services.GetRequiredService<KvIntegrityMetrics>();
+        services.GetRequiredService<SloMetrics>();
+        services.GetRequiredService<SpeculationMetrics>();
     }
 }

@@ -61,6 +61,7 @@ internal sealed class ServerMetrics
         }
     }
 
-    private static Histogram<double> Seconds(Meter meter, string name, string description, double[] boundaries) =>
+    /// <summary>A histogram of seconds with the given bucket boundaries (the exporters' defaults suit milliseconds).</summary>
+    public static Histogram<double> Seconds(Meter meter, string name, string description, double[] boundaries) =>
         meter.CreateHistogram(name, "s", description, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = boundaries });
 }

@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Http;
 namespace Strata.Server.Protocol;
 
 /// <summary>An error in OpenAI's shape: <c>{"error": {"message", "type", "param", "code"}}</c> with its HTTP status.</summary>
-internal sealed record ApiError(int Status, string Message, string Type, string? Param = null, string? Code = null)
+/// <remarks>A refusal that may be retried carries <see cref="RetryAfter"/>, sent as the <c>Retry-After</c> header in whole seconds.</remarks>
+internal sealed record ApiError(int Status, string Message, string Type, string? Param = null, string? Code = null, TimeSpan? RetryAfter = null)
 {
     public const string InvalidRequest = "invalid_request_error";
     public const string ServerError = "server_error";
+    public const string RateLimit = "rate_limit_error";
 
     public static ApiError BadRequest(string message, string? param = null, string? code = null) =>
         new(StatusCodes.Status400BadRequest, message, InvalidRequest, param, code);

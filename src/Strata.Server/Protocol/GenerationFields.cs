@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Strata.Engine.Control;
+using Strata.Engine.Requests;
 using Strata.Engine.Sampling;
 using Strata.Server.Structured;
 
@@ -54,8 +56,14 @@ internal sealed record GenerationFields
     /// <summary>Keep the prompt's cached blocks resident for <see cref="CacheTtl"/> (<c>pin</c>).</summary>
     public bool Pin { get; init; }
 
+    /// <summary>Whether the server's speculative decoding may draft for this request (<c>speculative</c>; default true).</summary>
+    public bool Speculative { get; init; } = true;
+
     /// <summary>Opt-in content guard categories the client asks to be enforced (<c>guard_categories</c>).</summary>
     public IReadOnlyCollection<string> GuardCategories { get; init; } = [];
+
+    /// <summary>The class of service asked for (<c>service_tier</c>); null for <c>auto</c> or none: the tenant's default.</summary>
+    public ServiceTier? Tier { get; init; }
 
     /// <summary>The grammar the output must follow (<c>response_format</c>, <c>grammar</c>, or a required tool call).</summary>
     public OutputGrammar? Grammar { get; init; }
@@ -75,9 +83,11 @@ internal sealed record GenerationFields
             MaxTokens = maxTokens is { } limit ? Require.AtLeast(limit, 1, "max_tokens") : null,
             Choices = Require.Within(fields.Int32("n") ?? 1, 1, MaxChoices, "n"),
             Stream = stream,
+            Tier = ParseTier(fields),
             CacheSalt = fields.String("cache_salt") ?? "",
             CacheTtl = fields.Number("cache_ttl") is { } ttl ? TimeSpan.FromSeconds(Require.AboveZeroUpTo(ttl, MaxCacheTtlSeconds, "cache_ttl")) : null,
             Pin = fields.Boolean("pin") ?? false,
+            Speculative = fields.Boolean("speculative") ?? true,
             Grammar = StructuredOutput.Parse(fields),
             GuardCategories = ParseStrings(fields, "guard_categories"),
             IncludeUsage = streamOptions is { } options && (new JsonFields(options, "stream_options.").Boolean("include_usage") ?? false),
@@ -102,6 +112,17 @@ internal sealed record GenerationFields
             Stop = ParseStop(fields),
             IgnoreEos = fields.Boolean("ignore_eos") ?? false,
         };
+    }
+
+    private static ServiceTier? ParseTier(JsonFields fields)
+    {
+        const string param = "service_tier";
+        var name = fields.String(param);
+        if (name is null or "auto")
+            return null;
+        if (Tiers.TryParse(name, out var tier))
+            return tier;
+        throw ApiException.BadRequest($"Invalid 'service_tier': '{name}'. Expected one of: 'auto', 'default', 'flex', 'priority'.", param);
     }
 
     private static string[] ParseStrings(JsonFields fields, string param) => fields.Find(param) switch

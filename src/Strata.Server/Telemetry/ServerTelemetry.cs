@@ -34,22 +34,14 @@ internal static class ServerTelemetry
             .Where(variable => ((string)variable.Key).StartsWith("OTEL_", StringComparison.Ordinal))
             .Select(variable => new KeyValuePair<string, string?>((string)variable.Key, (string?)variable.Value)));
 
+    /// <summary>True when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names a collector.</summary>
+    public static bool Otlp => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+
     public static void Add(IServiceCollection services, ServerOptions options)
     {
-        var otlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
-        var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("strata").AddEnvironmentVariableDetector())
-            .WithMetrics(metrics => metrics
-                .AddMeter(ServerMetrics.MeterName)
-                .AddMeter(PlatformMeters)
-                .AddPrometheusExporter(prometheus =>
-                {
-                    // Every scrape sees the present (probes poll it), and the series keep the labels they always had.
-                    prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
-                    prometheus.ScopeInfoEnabled = false;
-                }));
+        var telemetry = AddMetrics(services, "strata", ServerMetrics.MeterName);
         // Spans cost something per request, so they are made only when someone receives them.
-        if (otlp || options.ConfigureTracing is not null)
+        if (Otlp || options.ConfigureTracing is not null)
         {
             telemetry.WithTracing(tracing =>
             {
@@ -58,8 +50,27 @@ internal static class ServerTelemetry
                 options.ConfigureTracing?.Invoke(tracing);
             });
         }
-        if (otlp)
+        if (Otlp)
             telemetry.UseOtlpExporter();
+    }
+
+    /// <summary>
+    /// Metrics of the meter <paramref name="meterName"/> and the platform's, for the Prometheus scrape (map it with
+    /// <c>MapPrometheusScrapingEndpoint</c>); the server and the router (<paramref name="serviceName"/>) share this.
+    /// </summary>
+    public static OpenTelemetryBuilder AddMetrics(IServiceCollection services, string serviceName, string meterName)
+    {
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName).AddEnvironmentVariableDetector())
+            .WithMetrics(metrics => metrics
+                .AddMeter(meterName)
+                .AddMeter(PlatformMeters)
+                .AddPrometheusExporter(prometheus =>
+                {
+                    // Every scrape sees the present (probes poll it), and the series keep the labels they always had.
+                    prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+                    prometheus.ScopeInfoEnabled = false;
+                }));
         // Meters made through a container's IMeterFactory belong to that server: with several servers in one process
         // (tests), each reports only its own. Process-wide meters (the runtime's) have no scope and are kept.
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
@@ -67,5 +78,6 @@ internal static class ServerTelemetry
             var own = provider.GetRequiredService<IMeterFactory>();
             metrics.AddView(instrument => instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
         });
+        return telemetry;
     }
 }

@@ -7,9 +7,10 @@ using Strata.Kernels.Simd;
 namespace Strata.Kernels.Tests.Attention;
 
 /// <summary>
-/// The attention kernel as it was before query tiles (commit b7b2c76), kept verbatim as the reference the tiled
+/// The attention kernel as it was before query tiles (commit b7b2c76), kept as the reference the tiled
 /// kernel must equal bit for bit: one query token's heads at a time, every key's exponential from libm
-/// (<see cref="MathF.Exp"/>), scores one horizontal sum at a time.
+/// (<see cref="MathF.Exp"/>), scores one horizontal sum at a time. One change since: the running sum is updated with
+/// a fused multiply-add, as GCC compiles ggml's <c>S = S*ms + vs</c>.
 /// </summary>
 internal static unsafe class PerKeyReferenceAttention
 {

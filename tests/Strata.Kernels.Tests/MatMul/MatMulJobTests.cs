@@ -22,7 +22,8 @@ public sealed unsafe class MatMulJobTests
         { TensorType.F32, 7, 160 },   // one accumulator (a multiple of 16)
         { TensorType.F16, 11, 208 },
         { TensorType.BF16, 11, 96 },
-        { TensorType.Q4_K, 9, 512 },
+        { TensorType.Q4_K, 24, 512 },  // interleaved, last group half full
+        { TensorType.Q4_K, 9, 512 },   // 9 % 8 != 0: the scalar reference path
         { TensorType.Q5_K, 17, 256 },
         { TensorType.Q6_K, 9, 512 },
         { TensorType.Q5_0, 5, 64 },   // generic scalar path
@@ -52,13 +53,87 @@ public sealed unsafe class MatMulJobTests
         }
     }
 
+    public static TheoryData<TensorType, int, int> KQuantShapes => new()
+    {
+        { TensorType.Q4_K, 8, 256 },    // one half-full group
+        { TensorType.Q4_K, 40, 768 },
+        { TensorType.Q5_K, 13, 512 },   // an odd row: a pair with one row
+        { TensorType.Q5_K, 32, 256 },
+        { TensorType.Q6_K, 17, 768 },
+        { TensorType.Q6_K, 32, 256 },
+        { TensorType.Q3_K, 21, 512 },
+    };
+
+    /// <summary>
+    /// The repacked K-quant kernels follow ggml's x86 orders exactly (see <see cref="X86KQuantReference"/>), for token
+    /// tiles of eight and four and single tokens, at every SIMD level.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(KQuantShapes))]
+    public void Run_KQuants_EqualGgmlX86OrderBitForBit(TensorType type, int rows, int cols)
+    {
+        const int batch = 13;
+        using var weights = RandomWeights(new Random(rows + cols + (int)type), type, rows, cols);
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, type, rows, cols));
+        using var input = Gaussian(new Random(11), batch * cols);
+        var rowBytes = (int)TensorTypeInfo.RowBytes(type, cols);
+        var expected = new float[batch * rows];
+        for (var t = 0; t < batch; t++)
+        {
+            var activation = new byte[TensorTypeInfo.RowBytes(TensorType.Q8_K, cols)];
+            ActivationQuantizer.QuantizeRow(TensorType.Q8_K, new ReadOnlySpan<float>(input.Pointer + t * cols, cols), activation);
+            for (var r = 0; r < rows; r++)
+                expected[t * rows + r] = X86KQuantReference.Dot(type, weights.Slice((long)r * rowBytes, rowBytes), activation);
+        }
+
+        foreach (var level in SimdSupport.Supported)
+        {
+            var actual = Multiply(packed, input, batch, level, threads: 2);
+            for (var i = 0; i < actual.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                    $"{type} {level} token {i / rows} row {i % rows}: {actual[i]:R}, ggml's order gives {expected[i]:R}");
+        }
+    }
+
+    [Theory]
+    [InlineData(17, 96)]    // only a tail
+    [InlineData(9, 320)]    // five 64-element steps
+    [InlineData(6, 2112)]   // steps and a tail
+    public void Run_BF16_EqualsVdpbf16OrderBitForBit(int rows, int cols)
+    {
+        const int batch = 6;
+        using var weights = RandomWeights(new Random(rows + cols), TensorType.BF16, rows, cols);
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, TensorType.BF16, rows, cols));
+        using var input = Gaussian(new Random(12), batch * cols);
+        var bf16 = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(weights.Span);
+        foreach (var level in SimdSupport.Supported)
+        {
+            var actual = Multiply(packed, input, batch, level, threads: 2);
+            for (var t = 0; t < batch; t++)
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    var expected = VdpbfReference.Dot(bf16.Slice(r * cols, cols), new ReadOnlySpan<float>(input.Pointer + t * cols, cols));
+                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual[t * rows + r]),
+                        $"{level} token {t} row {r}: {actual[t * rows + r]:R}, vdpbf16ps order gives {expected:R}");
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(TensorType.Q4_0)]
     [InlineData(TensorType.Q8_0)]
     [InlineData(TensorType.F32)]
+    [InlineData(TensorType.F16)]
+    [InlineData(TensorType.BF16)]
+    [InlineData(TensorType.Q4_K)]
+    [InlineData(TensorType.Q5_K)]
+    [InlineData(TensorType.Q6_K)]
+    [InlineData(TensorType.Q3_K)]
     public void Run_TokenInAnyBatchOrThreadCount_GivesTheSameBits(TensorType type)
     {
-        const int rows = 48, cols = 128, batch = 7;
+        const int rows = 48, cols = 256, batch = 13;
         using var weights = RandomWeights(new Random(3), type, rows, cols);
         using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, type, rows, cols));
         using var input = Gaussian(new Random(4), batch * cols);
@@ -67,6 +142,55 @@ public sealed unsafe class MatMulJobTests
         {
             var alone = Multiply(packed, new NativeBufferView(input.Pointer + t * cols), 1, SimdSupport.Level, threads: 1);
             Assert.Equal(together.AsSpan(t * rows, rows).ToArray(), alone);
+        }
+    }
+
+    /// <summary>
+    /// A job reused as the engine reuses it: pooled buffers first grown by a larger batch of other values, the input
+    /// followed by NaNs, the output filled with NaNs, single tokens and a tile plus a tail, one to three threads, run
+    /// again and again. Every run must give the scalar kernel's bits: a kernel reading bytes it does not own (past a
+    /// super-block, a row group or the input) or a race between workers shows here.
+    /// </summary>
+    [Theory]
+    [InlineData(TensorType.Q4_0)]
+    [InlineData(TensorType.Q8_0)]
+    [InlineData(TensorType.F16)]
+    [InlineData(TensorType.BF16)]
+    [InlineData(TensorType.Q4_K)]
+    [InlineData(TensorType.Q5_K)]
+    [InlineData(TensorType.Q6_K)]
+    [InlineData(TensorType.Q3_K)]
+    public void Run_ReusedOverGarbage_EveryRunGivesTheScalarBits(TensorType type)
+    {
+        const int rows = 40, cols = 768, runs = 12;
+        using var weights = RandomWeights(new Random(13), type, rows, cols);
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, type, rows, cols));
+        using var warmInput = Gaussian(new Random(14), 16 * cols);
+        foreach (var batch in new[] { 1, 3, 9 })
+        {
+            using var input = new NativeBuffer<float>((long)(batch + 1) * cols);
+            QuantTestData.Gaussian(new Random(15 + batch), batch * cols).CopyTo(input.Span);
+            input.Span[(batch * cols)..].Fill(float.NaN);
+            var expected = Multiply(packed, new NativeBufferView(input.Pointer), batch, SimdLevel.Scalar, threads: 1);
+            foreach (var threads in new[] { 1, 3 })
+            {
+                using var pool = new ComputePool(threads);
+                using var job = new MatMulJob();
+                var output = new float[batch * rows];
+                var warm = new float[16 * rows];
+                fixed (float* w = warm, y = output)
+                {
+                    job.Run(pool, packed, warmInput.Pointer, 16, w);
+                    for (var run = 0; run < runs; run++)
+                    {
+                        output.AsSpan().Fill(float.NaN);
+                        job.Run(pool, packed, input.Pointer, batch, y);
+                        for (var i = 0; i < output.Length; i++)
+                            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(output[i]),
+                                $"{type} {SimdSupport.Level} batch {batch} threads {threads} run {run} token {i / rows} row {i % rows}: {output[i]:R}, scalar {expected[i]:R}");
+                    }
+                }
+            }
         }
     }
 

@@ -110,4 +110,41 @@ public sealed unsafe class SimdLevelAgreementTests
             }
         }
     }
+
+    [Fact]
+    public void QuantizeQ8_K_EveryLevel_MatchesGgmlBlocks()
+    {
+        const int n = 1024;
+        var x = QuantTestData.Gaussian(new Random(5), n);
+        Array.Clear(x, 256, 256); // an all-zero super-block
+        x[600] = 9f;              // the same magnitude twice: ggml keeps the first, so the scale is negative
+        x[700] = -9f;
+        x[800] = -7f;             // a largest value that is negative
+        var blocks = new byte[TensorTypeInfo.RowBytes(TensorType.Q8_K, n)];
+        ActivationQuantizer.QuantizeRow(TensorType.Q8_K, x, blocks);
+        foreach (var level in SimdSupport.Supported)
+        {
+            var quants = new sbyte[n];
+            var scales = new float[n / 256];
+            var groupSums = new short[n / 16];
+            var pairSums = new int[n / 256 * 4];
+            fixed (float* px = x)
+            fixed (sbyte* q = quants)
+            fixed (float* d = scales)
+            fixed (short* g = groupSums)
+            fixed (int* p = pairSums)
+                ActivationQuantizer.QuantizeQ8_K(px, n, q, d, g, p, level);
+            for (var b = 0; b < n / 256; b++)
+            {
+                var block = blocks.AsSpan(b * Q8_KBlock.Bytes, Q8_KBlock.Bytes).ToArray();
+                Assert.Equal(Q8_KBlock.Scale(block), scales[b]);
+                Assert.Equal(Q8_KBlock.Quants(block).ToArray(), quants.AsSpan(b * 256, 256).ToArray());
+                for (var i = 0; i < 16; i++)
+                    Assert.Equal(Q8_KBlock.GroupSum(block, i), groupSums[16 * b + i]);
+                int Sum32(int j) => Q8_KBlock.GroupSum(block, 2 * j) + Q8_KBlock.GroupSum(block, 2 * j + 1);
+                Assert.Equal([Sum32(0), Sum32(2), Sum32(1), Sum32(3), Sum32(4), Sum32(6), Sum32(5), Sum32(7)],
+                    pairSums.AsSpan(4 * b, 4).ToArray().SelectMany(v => new[] { (int)(short)v, v >> 16 }).ToArray());
+            }
+        }
+    }
 }

@@ -10,14 +10,14 @@ public sealed class CacheIdentityTests
     public void Keys_KnownInputs_GiveThePublishedDerivation()
     {
         // Keys outlive the process (disk tier, remote store) and are recomputed elsewhere (a router), so the
-        // derivation is pinned: SHA-256 of "strata-kv-1:F16:4:" + model fingerprint, then of that, the salt's length
+        // derivation is pinned: SHA-256 of "strata-kv-2:F16:4:" + model fingerprint, then of that, the salt's length
         // and "tenant\nsalt" for the root, then of the parent key and the block's little-endian token ids.
         var identity = new CacheIdentity(ModelFingerprint, KvDataType.F16, blockSize: 4);
 
         var keys = identity.Keys("tenant", "salt", [0, 1, 2, 3, 4, 5, 6, 7, 8]);
 
-        Assert.Equal("efff2db5b1a4f13bc6b395e59484f268", identity.Root("tenant", "salt").ToString());
-        Assert.Equal(["38005447889a2aebec1a4cb6f8e27761", "74e47a06d9caed7883a277a011582c4b"], keys.Select(k => k.ToString()));
+        Assert.Equal("c315aa0e55892b8d6c1792874048955d", identity.Root("tenant", "salt").ToString());
+        Assert.Equal(["76b441e38f35e23ba144de114ceadb98", "f4f27d82498e893c08fc0c15c78e271f"], keys.Select(k => k.ToString()));
     }
 
     [Fact]

@@ -14,6 +14,8 @@ internal sealed record ModelBenchOptions
     /// <summary>Sequences decoding together; each first gets a prompt of <see cref="BatchedPrompt"/> tokens (llama-batched-bench's npl).</summary>
     public IReadOnlyList<int> Batches { get; init; } = [1, 4, 16, 32];
     public int BatchedPrompt { get; init; } = 128;
+    /// <summary>How keys and values are cached (llama-bench's -ctk/-ctv).</summary>
+    public KvCache.KvDataType KvType { get; init; } = KvCache.KvDataType.F16;
     /// <summary>Timed repetitions of each test; the mean is reported.</summary>
     public int Repetitions { get; init; } = 3;
 }

@@ -16,6 +16,9 @@ internal sealed record ModelBenchReport
     public required double DecodeDepthTokS { get; init; }
     public required IReadOnlyList<BatchedResult> Batched { get; init; }
     public required double MemBwGbS { get; init; }
+    /// <summary>The KV cache's type and the bytes it holds per token (every layer, K and V).</summary>
+    public required string KvType { get; init; }
+    public required long KvBytesPerToken { get; init; }
     /// <summary>Bytes a decode step reads from empty context: weights (one token_embd row) plus the mean KV.</summary>
     public required long DecodeBytesPerToken { get; init; }
     /// <summary>Decode speed over the bandwidth roof (MemBw / DecodeBytesPerToken).</summary>

@@ -37,7 +37,7 @@ internal sealed class ModelBenchmark : IDisposable
         _pool = new ComputePool(options.Threads);
         var longest = Math.Max(options.Prompt, options.Depth + options.Generate);
         var blocks = Math.Max(Blocks(longest), options.Batches.Max() * Blocks(options.BatchedPrompt + options.Generate));
-        _kv = new KvBuffer(_model.KvLayout(BlockSize, KvDataType.F16), blocks);
+        _kv = new KvBuffer(_model.KvLayout(BlockSize, options.KvType), blocks);
     }
 
     /// <summary>Runs every test; <paramref name="progress"/> gets a phase name and the fraction of all work done.</summary>
@@ -69,7 +69,7 @@ internal sealed class ModelBenchmark : IDisposable
         progress("done", 1);
 
         var layout = _kv.Layout;
-        var kvBytesPerPosition = 2L * layout.LayerCount * layout.KvHeadCount * layout.HeadDim * layout.ElementBytes;
+        var kvBytesPerPosition = layout.BlockBytes / layout.BlockSize;
         var bytesPerToken = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Generate / 2);
         var bytesAtDepth = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Depth + o.Generate / 2);
         return new ModelBenchReport
@@ -85,6 +85,8 @@ internal sealed class ModelBenchmark : IDisposable
             DecodeDepthTokS = decodeAtDepth,
             Batched = batched,
             MemBwGbS = bandwidth,
+            KvType = layout.DataType.ToString().ToLowerInvariant(),
+            KvBytesPerToken = kvBytesPerPosition,
             DecodeBytesPerToken = bytesPerToken,
             DecodeRooflineFraction = decode / (bandwidth * 1e9 / bytesPerToken),
             DecodeDepthRooflineFraction = decodeAtDepth / (bandwidth * 1e9 / bytesAtDepth),

@@ -126,7 +126,10 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
 
         var half = layout.DataType == KvDataType.F16;
         var rows = tokens * heads;
-        OnlineSoftmaxAttention.Begin(s.Queries.Pointer, rows, headDim, half, s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, _level);
+        if (layout.IsQuantized)
+            OnlineSoftmaxAttention.BeginQuantized(s.Queries.Pointer, rows, headDim, s.QuantizedQueries, layout.KeyRotation, s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, _level);
+        else
+            OnlineSoftmaxAttention.Begin(s.Queries.Pointer, rows, headDim, half, s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, _level);
         var scale = c.AttentionScale;
         for (var blockIndex = spanFirst / blockSize; blockIndex <= spanLast / blockSize; blockIndex++)
         {
@@ -142,6 +145,14 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
             }
             var block = table[blockIndex];
             var count = to - from + 1;
+            if (layout.IsQuantized)
+            {
+                KvBlockReader.Read(_kv.Values(_layer, block), layout, kvHead, from - blockStart, count, s.Values.Pointer, _level);
+                KvBlockReader.ReadKeys(_kv.Keys(_layer, block), layout, kvHead, from - blockStart, count, s.QuantizedKeys);
+                OnlineSoftmaxAttention.AccumulateQuantized(s.QuantizedQueries, tokens, heads, s.Ranges.Pointer, s.QuantizedKeys, s.Values.Pointer, count,
+                    headDim, scale, s.Max.Pointer, s.Sum.Pointer, s.Accumulator.Pointer, s.Scratch.Pointer, _level);
+                continue;
+            }
             KvBlockReader.Read(_kv.Keys(_layer, block), layout, kvHead, from - blockStart, count, s.Keys.Pointer, _level);
             var values = s.Keys.Pointer;
             if (!layout.KeysOnly)
@@ -155,7 +166,7 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
         for (var t = 0; t < tokens; t++)
         {
             OnlineSoftmaxAttention.End(s.Sum.Pointer + t * heads, s.Accumulator.Pointer + t * groupLength, heads, headDim,
-                _output + (long)(firstToken + t) * c.QueryDim + firstHead * headDim);
+                _output + (long)(firstToken + t) * c.QueryDim + firstHead * headDim, layout.ValueRotation, _level);
         }
     }
 
@@ -182,6 +193,14 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
         public NativeBuffer<float> Keys { get; } = new(blockSize * c.HeadDim);
         public NativeBuffer<float> Values { get; } = new(blockSize * c.HeadDim);
         public NativeBuffer<float> Scratch { get; } = new(OnlineSoftmaxAttention.ScratchLength(TileTokens * c.GroupSize));
+        /// <summary>A quantized cache's Q8_0 queries: [TileTokens, groupSize, headDim] quants, [.., headDim / 32] scales.</summary>
+        private readonly NativeBuffer<sbyte> _queryQuants = new(TileTokens * c.GroupSize * c.HeadDim);
+        private readonly NativeBuffer<float> _queryScales = new(TileTokens * c.GroupSize * c.HeadDim / 32);
+        /// <summary>A quantized cache's keys of one block as int8 pairs.</summary>
+        private readonly NativeBuffer<sbyte> _keyQuants = new(Q8_0Keys.QuantBytes(blockSize, c.HeadDim));
+        private readonly NativeBuffer<float> _keyScales = new(Q8_0Keys.ScaleCount(blockSize, c.HeadDim));
+        public Q8_0Queries QuantizedQueries => new(_queryQuants.Pointer, _queryScales.Pointer);
+        public Q8_0Keys QuantizedKeys => new(_keyQuants.Pointer, _keyScales.Pointer);
         /// <summary>[TileTokens, groupSize]</summary>
         public NativeBuffer<float> Max { get; } = new(TileTokens * c.GroupSize);
         public NativeBuffer<float> Sum { get; } = new(TileTokens * c.GroupSize);
@@ -199,6 +218,10 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
             Max.Dispose();
             Sum.Dispose();
             Accumulator.Dispose();
+            _queryQuants.Dispose();
+            _queryScales.Dispose();
+            _keyQuants.Dispose();
+            _keyScales.Dispose();
         }
     }
 }

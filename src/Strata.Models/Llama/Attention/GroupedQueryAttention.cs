@@ -86,8 +86,8 @@ internal sealed unsafe class GroupedQueryAttention : IAttentionBlock, ITokenStag
         var position = batch.Positions[item];
         var layout = kv.Layout;
         var block = batch.BlockTable(batch.SequenceOf[item])[position / layout.BlockSize];
-        KvBlockReader.Write(kv.Keys(_layer, block), layout, position % layout.BlockSize, k);
-        KvBlockReader.Write(kv.Values(_layer, block), layout, position % layout.BlockSize, v);
+        KvBlockReader.Write(kv.Keys(_layer, block), layout, position % layout.BlockSize, k, layout.KeyRotation, _pass.Level);
+        KvBlockReader.Write(kv.Values(_layer, block), layout, position % layout.BlockSize, v, layout.ValueRotation, _pass.Level);
     }
 
     public void Dispose()

@@ -174,7 +174,7 @@ internal sealed unsafe class LatentAttention : IAttentionBlock, ITokenStage
         var layout = kv.Layout;
         var position = batch.Positions[t];
         var block = batch.BlockTable(batch.SequenceOf[t])[position / layout.BlockSize];
-        KvBlockReader.Write(kv.Keys(_layer, block), layout, position % layout.BlockSize, row);
+        KvBlockReader.Write(kv.Keys(_layer, block), layout, position % layout.BlockSize, row, rotation: 0, _pass.Level);
     }
 
     private void Assemble(int t)

@@ -1,0 +1,93 @@
+using Strata.Engine.Core;
+
+namespace Strata.Engine.Control;
+
+/// <summary>
+/// Fits the step cost law (<see cref="StepCost"/>) online from the engine's own step records, by least squares with
+/// exponential forgetting (so it follows a machine whose speed changes), regularised toward a start-up calibration so
+/// that terms the records have not exercised yet (no decodes so far, say) keep their calibrated value. The engine
+/// thread observes; <see cref="Current"/> may be read from any thread.
+/// </summary>
+internal sealed class StepCostModel
+{
+    private const int Terms = 4;
+
+    // Typical magnitudes of the terms, which scale the pull toward the calibration.
+    private static readonly double[] Scale = [1, 64, 16, 4096];
+
+    private readonly double[] _prior;
+    private readonly double _priorWeight;
+    private readonly double _forgetting;
+    private readonly double[,] _xtx = new double[Terms, Terms];
+    private readonly double[] _xty = new double[Terms];
+    private readonly double[] _x = new double[Terms];
+    private readonly double[,] _system = new double[Terms, Terms + 1];
+    private volatile StepCost _current;
+
+    /// <param name="calibration">The law before any step was seen.</param>
+    /// <param name="priorWeight">How many typical steps' worth of evidence the calibration counts for, per term: little, so a wrong calibration is soon outweighed.</param>
+    /// <param name="forgetting">Each step's weight decays by this factor per later step (0.995: a memory of about 200 steps).</param>
+    public StepCostModel(StepCost calibration, double priorWeight = 0.05, double forgetting = 0.995)
+    {
+        _current = calibration;
+        _prior = [calibration.Fixed, calibration.PerPrefillToken, calibration.PerDecode, calibration.PerContextToken];
+        _priorWeight = priorWeight;
+        _forgetting = forgetting;
+    }
+
+    public StepCost Current => _current;
+
+    public long Observed { get; private set; }
+
+    public void Observe(StepRecord step) => Observe(step.PrefillTokens + step.DraftTokens, step.DecodeSequences, step.ContextTokens, step.Seconds);
+
+    public void Observe(double prefillTokens, double decodes, double contextTokens, double seconds)
+    {
+        _x[0] = 1;
+        _x[1] = prefillTokens;
+        _x[2] = decodes;
+        _x[3] = contextTokens;
+        for (var i = 0; i < Terms; i++)
+        {
+            for (var j = 0; j < Terms; j++)
+                _xtx[i, j] = _forgetting * _xtx[i, j] + _x[i] * _x[j];
+            _xty[i] = _forgetting * _xty[i] + _x[i] * seconds;
+        }
+        Observed++;
+        _current = Solve();
+    }
+
+    /// <summary>Solves (XᵀX + Λ) c = Xᵀy + Λ c₀ by Gaussian elimination with partial pivoting; negative terms are dropped to zero.</summary>
+    private StepCost Solve()
+    {
+        var a = _system;
+        for (var i = 0; i < Terms; i++)
+        {
+            var lambda = _priorWeight * Scale[i] * Scale[i];
+            for (var j = 0; j < Terms; j++)
+                a[i, j] = _xtx[i, j] + (i == j ? lambda : 0);
+            a[i, Terms] = _xty[i] + lambda * _prior[i];
+        }
+        for (var col = 0; col < Terms; col++)
+        {
+            var pivot = col;
+            for (var row = col + 1; row < Terms; row++)
+            {
+                if (Math.Abs(a[row, col]) > Math.Abs(a[pivot, col]))
+                    pivot = row;
+            }
+            for (var j = 0; j <= Terms; j++)
+                (a[col, j], a[pivot, j]) = (a[pivot, j], a[col, j]);
+            for (var row = 0; row < Terms; row++)
+            {
+                if (row == col)
+                    continue;
+                var factor = a[row, col] / a[col, col];
+                for (var j = col; j <= Terms; j++)
+                    a[row, j] -= factor * a[col, j];
+            }
+        }
+        double Term(int i) => Math.Max(0, a[i, Terms] / a[i, i]);
+        return new StepCost(Term(0), Term(1), Term(2), Term(3));
+    }
+}

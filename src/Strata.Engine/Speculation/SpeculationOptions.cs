@@ -1,0 +1,49 @@
+namespace Strata.Engine.Speculation;
+
+/// <summary>How the engine speculates: the proposer, how many drafts a sequence may verify per step, and when a step is too full to bother.</summary>
+public sealed record SpeculationOptions
+{
+    public SpeculativeMethod Method { get; init; } = SpeculativeMethod.Ngram;
+
+    /// <summary>Most drafts one sequence verifies in a step (k); each sequence adapts below it from its recent acceptance.</summary>
+    public int NumSpeculativeTokens { get; init; } = 5;
+
+    /// <summary>Shortest suffix the n-gram proposer matches.</summary>
+    public int NgramMin { get; init; } = 1;
+
+    /// <summary>Longest suffix the n-gram proposer matches (tried first).</summary>
+    public int NgramMax { get; init; } = 4;
+
+    /// <summary>
+    /// Drafts are verified only while a step's decoding sequences plus their drafts stay within this many tokens: a CPU
+    /// step reads every weight once whatever the batch, so a few extra positions are nearly free, but a batch this
+    /// large is compute bound and a rejected draft would cost as much as a decode.
+    /// </summary>
+    public int MaxStepTokens { get; init; } = 16;
+
+    /// <summary>
+    /// Draft only where the measured step cost says a draft pays for its position (see <see cref="Speculator"/>); false
+    /// drafts up to k whenever the step limit allows, whatever the cost.
+    /// </summary>
+    public bool CostAware { get; init; } = true;
+
+    /// <summary>Longest token path the suffix tree keeps (matched context plus continuation).</summary>
+    public int SuffixDepth { get; init; } = 32;
+
+    /// <summary>Nodes the suffix tree may hold before the least recently extended request is dropped from it.</summary>
+    public int SuffixMaxNodes { get; init; } = 1 << 20;
+
+    public void Validate()
+    {
+        if (NumSpeculativeTokens < 1)
+            throw new ArgumentException($"the number of speculative tokens must be positive, got {NumSpeculativeTokens}");
+        if (NgramMin < 1 || NgramMax < NgramMin)
+            throw new ArgumentException($"n-gram sizes must satisfy 1 <= min <= max, got min {NgramMin}, max {NgramMax}");
+        if (MaxStepTokens < 2)
+            throw new ArgumentException($"the speculation step limit must be at least 2 tokens, got {MaxStepTokens}");
+        if (SuffixDepth <= NumSpeculativeTokens)
+            throw new ArgumentException($"the suffix depth ({SuffixDepth}) must exceed the number of speculative tokens ({NumSpeculativeTokens})");
+        if (SuffixMaxNodes < SuffixDepth)
+            throw new ArgumentException($"the suffix tree must hold at least {SuffixDepth} nodes, got {SuffixMaxNodes}");
+    }
+}

@@ -1,0 +1,7 @@
+namespace Strata.Engine.Speculation;
+
+/// <summary>
+/// Speculative decoding so far: drafts verified, drafts accepted, and how many sequence-steps accepted 0, 1, … k drafts
+/// (<see cref="AcceptedPerVerification"/>[a] counts verifications that accepted a drafts).
+/// </summary>
+public sealed record SpeculationStats(string Method, long DraftTokens, long AcceptedTokens, IReadOnlyList<long> AcceptedPerVerification);

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Strata.Router.Nodes;
+using Strata.Router.Routing;
+using Strata.Server.Cluster;
+
+namespace Strata.Router;
+
+/// <summary>The router's nodes, and how it reads a request into what placing it needs.</summary>
+internal sealed class ClusterView(IReadOnlyList<ClusterMember> members, PromptReader prompts)
+{
+    /// <summary>Output blocks assumed for a request that sets no limit (chat runs until the model stops).</summary>
+    private const int UnlimitedOutputTokens = 256;
+
+    /// <summary>The completions API's default output limit.</summary>
+    private const int CompletionsDefaultTokens = 16;
+
+    public IReadOnlyList<ClusterMember> Members { get; } = members;
+
+    /// <summary>The request's block keys and size; null when it cannot be read or no node's identity is known yet.</summary>
+    public RoutedRequest? Describe(JsonElement body, bool chat, string tenant)
+    {
+        var identity = Members.Select(m => m.Identity).FirstOrDefault(i => i is not null);
+        if (identity is null || prompts.Read(body, chat) is not { } prompt)
+            return null;
+        var output = prompt.MaxTokens ?? (chat ? UnlimitedOutputTokens : CompletionsDefaultTokens);
+        var promptBlocks = (prompt.Tokens.Length + identity.BlockSize - 1) / identity.BlockSize;
+        var blocks = (prompt.Tokens.Length + output + identity.BlockSize - 1) / identity.BlockSize;
+        return new RoutedRequest(identity.Keys(tenant, prompt.CacheSalt, prompt.Tokens), promptBlocks, blocks);
+    }
+}

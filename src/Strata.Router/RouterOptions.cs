@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace Strata.Router;
+
+/// <summary>Where <see cref="StrataRouter"/> listens and which nodes it sends requests to.</summary>
+public sealed record RouterOptions
+{
+    /// <summary>An IP address to listen on, or <c>localhost</c>.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The TCP port; 0 picks a free one (see <see cref="StrataRouter.BaseAddress"/>).</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>The nodes' base addresses (each a <c>strata serve</c>).</summary>
+    public required IReadOnlyList<Uri> Nodes { get; init; }
+
+    public RoutingPolicy Policy { get; init; } = RoutingPolicy.KvAware;
+
+    /// <summary>The least severe log messages written to stderr.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+}

@@ -1,0 +1,44 @@
+using Strata.Engine.Running;
+using Strata.Engine.Scheduling;
+
+namespace Strata.Simulation;
+
+/// <summary>
+/// The step runner of a simulated node: no model, no KV bytes. Every chunk that reaches its sequence's last known
+/// token yields one token (drafts are never proposed here), and the node's clock advances by what the cost says the
+/// step would have taken on the profiled machine. The requests that got tokens are collected for the node.
+/// </summary>
+internal sealed class CostModelRunner(VirtualClock clock, StepCost cost, OutputProcessor outputs) : IStepRunner
+{
+    /// <summary>The token every simulated sequence generates; with no tokenizer a choice finishes only by length.</summary>
+    private const int Token = 1;
+
+    private readonly StepResult _result = new();
+
+    /// <summary>Requests that received tokens in the last step (a request may appear once per choice).</summary>
+    public List<RequestState> Touched { get; } = [];
+
+    public StepResult Run(SchedulerPlan plan)
+    {
+        _result.Clear();
+        Touched.Clear();
+        int prefill = 0, decodes = 0;
+        long context = 0;
+        foreach (var chunk in plan.Chunks)
+        {
+            if (chunk.IsDecode)
+                decodes++;
+            else
+                prefill += chunk.Count;
+            context += chunk.Start + chunk.TokenCount;
+            if (!chunk.ProducesToken)
+                continue;
+            foreach (var fork in chunk.Forks)
+                _result.Tokens.Add(new SampledToken(fork, Token));
+            _result.Tokens.Add(new SampledToken(chunk.Sequence, Token));
+            Touched.Add(outputs[chunk.Sequence.Id].Request);
+        }
+        clock.Ticks += VirtualClock.ToTicks(cost(prefill, decodes, context, plan.Loads.Count));
+        return _result;
+    }
+}

@@ -1,0 +1,47 @@
+using Strata.Engine.Requests;
+
+namespace Strata.Simulation;
+
+/// <summary>A request in flight on a simulated node: its events are read after each step that touched it and stamped with the step's end.</summary>
+internal sealed class Flight(SimRequest request, GenerationHandle handle, long arrival)
+{
+    private const double TicksPerMs = TimeSpan.TicksPerMillisecond;
+
+    private readonly List<float> _gaps = [];
+    private long _first;
+    private long _last;
+    private int _tokens;
+
+    public SimRequest Request { get; } = request;
+
+    /// <summary>Reads what the request published in a step that ended at <paramref name="now"/>; true once it has finished.</summary>
+    /// <param name="started">Whether this step brought its first token.</param>
+    public bool Drain(long now, out bool started)
+    {
+        started = false;
+        var finished = false;
+        while (handle.Events.TryRead(out var e))
+        {
+            switch (e)
+            {
+                case TokenEvent when _tokens++ == 0:
+                    _first = now;
+                    started = true;
+                    break;
+                case TokenEvent:
+                    _gaps.Add((float)((now - _last) / TicksPerMs));
+                    break;
+                case FinishEvent:
+                    finished = true;
+                    break;
+            }
+            if (e is TokenEvent)
+                _last = now;
+        }
+        return finished;
+    }
+
+    public RequestOutcome Outcome(int node) => new(
+        Request.ArrivalSeconds, node, Request.Prompt.Length, _tokens, handle.CachedTokens,
+        VirtualClock.ToSeconds(_first - arrival), VirtualClock.ToSeconds(_last - arrival), [.. _gaps]);
+}

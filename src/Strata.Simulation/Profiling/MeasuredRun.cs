@@ -1,0 +1,50 @@
+using Strata.Engine.Core;
+using Strata.Engine.Requests;
+using Strata.Engine.Running;
+using Strata.Engine.Sampling;
+
+namespace Strata.Simulation.Profiling;
+
+/// <summary>
+/// Runs requests through a real engine core (the model runner behind it) as the server's engine thread would: all
+/// admitted at once, stepped until done, each request's tokens stamped with the time its step ended on
+/// <paramref name="clock"/>. Gives the measured side of a validation and the steps a cost law is fitted on.
+/// </summary>
+internal static class MeasuredRun
+{
+    public static (List<RequestOutcome> Outcomes, List<StepSample> Steps) Run(EngineCore core, IReadOnlyList<SimRequest> requests, TimeProvider clock)
+    {
+        var start = clock.GetTimestamp();
+        long Now() => clock.GetElapsedTime(start).Ticks;
+        var flights = new List<Flight>();
+        foreach (var request in requests)
+        {
+            var generation = new GenerationRequest
+            {
+                PromptTokens = request.Prompt,
+                Sampling = new SamplingParams { Temperature = 0, MaxTokens = request.MaxTokens, IgnoreEos = true },
+            };
+            var state = new RequestState($"measured-{flights.Count}", clock.GetTimestamp(), generation, 0, default);
+            var handle = state.CreateHandle();
+            core.Admit(state);
+            flights.Add(new Flight(request with { ArrivalSeconds = 0 }, handle, Now()));
+        }
+        var outcomes = new List<RequestOutcome>();
+        var steps = new List<StepSample>();
+        while (core.HasWork)
+        {
+            if (core.Step() is not { } record)
+                continue;
+            steps.Add(new StepSample(record.PrefillTokens, record.DecodeSequences, record.ContextTokens, record.Seconds));
+            var now = Now();
+            for (var i = flights.Count - 1; i >= 0; i--)
+            {
+                if (!flights[i].Drain(now, out _))
+                    continue;
+                outcomes.Add(flights[i].Outcome(0));
+                flights.RemoveAt(i);
+            }
+        }
+        return (outcomes, steps);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Strata.Simulation.Routing;
+
+/// <summary>Each node in turn, blind to load and cache.</summary>
+internal sealed class RoundRobinRouter : IRouter
+{
+    private int _next;
+
+    public SimNode Route(SimRequest request, IReadOnlyList<SimNode> nodes)
+    {
+        var node = nodes[_next];
+        _next = (_next + 1) % nodes.Count;
+        return node;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Strata.Simulation.Routing;
+
+public enum RouterPolicy
+{
+    RoundRobin,
+    KvAware,
+}

@@ -1,0 +1,7 @@
+namespace Strata.Simulation;
+
+/// <summary>
+/// Seconds one step takes, from what it runs: a profile's <see cref="CostModel.Seconds"/>, or a recorded run's own
+/// step times played back in order (to check the simulation's bookkeeping against the run it recorded).
+/// </summary>
+internal delegate double StepCost(int prefillTokens, int decodeSequences, long contextTokens, int blockLoads);

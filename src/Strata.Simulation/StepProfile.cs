@@ -1,0 +1,60 @@
+using System.Text.Json;
+
+namespace Strata.Simulation;
+
+/// <summary>
+/// What <c>strata profile</c> measured on this machine for one model: the step cost law and the engine settings the
+/// server would run with (step token budget, sequences, KV blocks, context), which a simulated node takes as defaults.
+/// </summary>
+internal sealed record StepProfile
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public required string Model { get; init; }
+
+    public required int Threads { get; init; }
+
+    public required CostModel Cost { get; init; }
+
+    public required int BlockSize { get; init; }
+
+    public required int MaxBatchedTokens { get; init; }
+
+    public required int MaxSequences { get; init; }
+
+    public required int KvBlocks { get; init; }
+
+    public required int MaxModelLength { get; init; }
+
+    /// <summary>Steps the fit used, and its mean absolute error relative to each step's time.</summary>
+    public required int Steps { get; init; }
+
+    public required double MeanRelativeError { get; init; }
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+
+    public static StepProfile Load(string path)
+    {
+        try
+        {
+            var profile = JsonSerializer.Deserialize<StepProfile>(File.ReadAllText(path), Json)
+                ?? throw new FormatException("the file holds null");
+            return profile.Validated();
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            throw new ArgumentException($"--profile {path} is not a profile written by strata profile: {ex.Message}", ex);
+        }
+    }
+
+    private StepProfile Validated()
+    {
+        if (BlockSize < 1 || MaxBatchedTokens < 1 || MaxSequences < 1 || KvBlocks < 1 || MaxModelLength < 1)
+            throw new FormatException("block size, step budget, sequences, KV blocks and context must be positive");
+        var c = Cost;
+        double[] terms = [c.FixedSeconds, c.PrefillTokenSeconds, c.DecodeSequenceSeconds, c.ContextTokenSeconds, c.BlockLoadSeconds];
+        if (terms.Any(t => t < 0 || !double.IsFinite(t)) || terms.Sum() <= 0)
+            throw new FormatException("cost terms must be finite, not negative, and not all zero");
+        return this;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+
+namespace Strata.Cli.Tests;
+
+public sealed class SimCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("strata-sim-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>A profile of round figures: 10 ms a step, 1 ms per prefill token, 2 ms per decoding sequence.</summary>
+    private string Profile()
+    {
+        var path = Path.Combine(_directory, "profile.json");
+        File.WriteAllText(path, """
+            {
+              "model": "round.gguf", "threads": 2,
+              "cost": { "fixed_seconds": 0.01, "prefill_token_seconds": 0.001, "decode_sequence_seconds": 0.002, "context_token_seconds": 0, "block_load_seconds": 0 },
+              "block_size": 16, "max_batched_tokens": 64, "max_sequences": 64, "kv_blocks": 1024, "max_model_length": 2048,
+              "steps": 100, "mean_relative_error": 0.05
+            }
+            """);
+        return path;
+    }
+
+    [Fact]
+    public void Sim_PrintsBenchServesTable_AndJsonInItsNames()
+    {
+        var json = Path.Combine(_directory, "out.json");
+
+        var result = CliProcess.Run("sim", "--profile", Profile(), "--nodes", "2", "--router", "kv-aware", "--dataset", "shared-prefix",
+            "--shared-prefix-groups", "2", "--shared-prefix-len", "64", "--questions-per-group", "3", "--question-len", "8",
+            "--random-output-len", "4", "--request-rate", "5", "--json", json);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Successful requests:                     6", result.Stdout);
+        Assert.Contains("P90 TTFT (ms):", result.Stdout);
+        Assert.Contains("Prefix cache hit rate", result.Stdout);
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        var root = document.RootElement;
+        Assert.Equal(6, root.GetProperty("completed").GetInt32());
+        Assert.True(root.GetProperty("cache_hit_rate").GetDouble() > 0.5);
+        Assert.True(root.GetProperty("ttft_ms").GetProperty("p50").GetDouble() > 0);
+        Assert.Equal(6, root.GetProperty("requests").GetArrayLength());
+    }
+
+    [Fact]
+    public void Sim_ReplaysAMooncakeTrace()
+    {
+        var trace = Path.Combine(_directory, "trace.jsonl");
+        File.WriteAllLines(trace, [
+            """{"timestamp": 0, "input_length": 600, "output_length": 3, "hash_ids": [1, 2]}""",
+            """{"timestamp": 2000, "input_length": 600, "output_length": 3, "hash_ids": [1, 3]}""",
+        ]);
+
+        var result = CliProcess.Run("sim", "--profile", Profile(), "--dataset", "mooncake", "--trace", trace);
+
+        Assert.Equal(0, result.ExitCode);
+        // The second prompt's first 512 tokens (hash 1) are the first's and come from the cache: a mean of 256 over the two.
+        Assert.Contains("Mean cached prompt tokens:               256.00", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("--dataset mooncake", "--trace FILE")]
+    [InlineData("--trace x.jsonl", "--trace applies only")]
+    [InlineData("--kv-blocks 0", "--kv-blocks")]
+    [InlineData("--burstiness -1", "--burstiness")]
+    public void Sim_BadFlags_AreOneErrorLine(string flags, string expected)
+    {
+        var result = CliProcess.Run(["sim", "--profile", Profile(), .. flags.Split(' ')]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+    }
+
+    [Fact]
+    public void Sim_MissingProfile_IsAnError()
+    {
+        var result = CliProcess.Run("sim", "--profile", Path.Combine(_directory, "none.json"));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.StartsWith("error:", result.Stderr);
+    }
+}

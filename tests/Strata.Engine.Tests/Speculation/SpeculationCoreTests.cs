@@ -1,0 +1,154 @@
+using Strata.Engine.Requests;
+using Strata.Engine.Sampling;
+using Strata.Engine.Speculation;
+using Strata.Engine.Tests.Core;
+
+namespace Strata.Engine.Tests.Speculation;
+
+/// <summary>Speculative decoding in the model-free core: exactness under batching and preemption, the step's draft limit, and the sampled distribution.</summary>
+public sealed class SpeculationCoreTests
+{
+    /// <summary>A "model" that mostly repeats what came five tokens earlier, deviating at every ninth position: drafts are often right, sometimes wrong.</summary>
+    private static int Echo(IReadOnlyList<int> tokens) =>
+        tokens.Count % 9 == 0 ? (tokens[^1] * 7 + tokens.Count) % ScriptedRunner.Vocabulary : tokens[^5];
+
+    private static EngineOptions Options(SpeculativeMethod method, int blockSize = 4, int maxStepTokens = 1024, int maxSequences = 64) =>
+        CoreHarness.Options(blockSize, maxSequences: maxSequences) with
+        {
+            Speculation = new SpeculationOptions { Method = method, NumSpeculativeTokens = 4, MaxStepTokens = maxStepTokens },
+        };
+
+    [Theory]
+    [InlineData(SpeculativeMethod.Ngram)]
+    [InlineData(SpeculativeMethod.Suffix)]
+    public void Step_ThirtyTwoConcurrentUnderPreemption_GreedyEqualsPlainAndNeverDraftsPastMaxTokens(SpeculativeMethod method)
+    {
+        var harness = new CoreHarness(Options(method), blocks: 60, budget: 48, runner: _ => new ScriptedRunner(new ManualClock(), Echo));
+        var requests = Enumerable.Range(0, 32).Select(i => CoreHarness.Greedy(CoreHarness.Prompt(i, 6 + i % 11), 12 + i % 9)).ToArray();
+        var handles = requests.Select(harness.Submit).ToArray();
+
+        harness.RunUntilIdle();
+
+        for (var i = 0; i < requests.Length; i++)
+            Assert.Equal(ScriptedRunner.Continue(requests[i].PromptTokens, requests[i].Sampling.MaxTokens, Echo), CoreHarness.Drain(handles[i]).Tokens[0]);
+        var stats = harness.Core.Snapshot();
+        Assert.True(stats.Preemptions > 0, "60 blocks of 4 tokens should force preemptions");
+        Assert.True(stats.Speculation!.AcceptedTokens > 0 && stats.Speculation.AcceptedTokens < stats.Speculation.DraftTokens,
+            $"{stats.Speculation.AcceptedTokens} of {stats.Speculation.DraftTokens} drafts accepted");
+        Assert.True(harness.Records.Count < requests.Sum(r => r.Sampling.MaxTokens), "accepted drafts should save steps");
+        var limits = handles.Select((_, i) => requests[i].PromptTokens.Length + requests[i].Sampling.MaxTokens).ToArray();
+        foreach (var chunk in harness.Recorder.Steps.SelectMany(s => s.Chunks))
+            Assert.True(chunk.Start + chunk.Count + chunk.Drafts.Length < limits[chunk.Sequence - 1], $"{chunk} drafts past max_tokens");
+    }
+
+    [Fact]
+    public void Step_ManyDecodingSequences_DraftsOnlyWithinTheStepLimit()
+    {
+        var harness = new CoreHarness(Options(SpeculativeMethod.Ngram, maxStepTokens: 8), blocks: 400, budget: 256,
+            runner: _ => new ScriptedRunner(new ManualClock(), Echo));
+        var alone = harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(1, 12), 30));
+        harness.RunUntilIdle();
+        Assert.True(harness.Records.Sum(r => r.DraftTokens) > 0, "a lone sequence should speculate");
+        harness.Records.Clear();
+
+        var handles = Enumerable.Range(0, 12).Select(i => harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(i, 12), 20 + 2 * i))).ToArray();
+        harness.RunUntilIdle();
+
+        Assert.All(harness.Records, r => Assert.True(r.DraftTokens == 0 || r.DecodeSequences + r.DraftTokens <= 8, $"{r.DecodeSequences} decodes with {r.DraftTokens} drafts"));
+        Assert.Contains(harness.Records, r => r.DecodeSequences == 12 && r.DraftTokens == 0);
+        Assert.Contains(harness.Records, r => r.DraftTokens > 0); // as the batch drains, speculation comes back
+        Assert.Equal(ScriptedRunner.Continue(CoreHarness.Prompt(1, 12), 30, Echo), CoreHarness.Drain(alone).Tokens[0]);
+    }
+
+    [Fact]
+    public void Step_StepsCostPerPosition_DraftsForOneSequenceButNotForAComputeBoundBatch()
+    {
+        // 5 ms a step plus 4 ms a position: for one sequence a draft pays if accepted 44% of the time, in a batch of 32
+        // only above 96%; these drafts are right about 85% of the time.
+        CoreHarness? harness = null;
+        harness = new CoreHarness(Options(SpeculativeMethod.Ngram), blocks: 2000, budget: 512,
+            runner: _ => new CostlyRunner(new ScriptedRunner(new ManualClock(), Echo), plan => harness!.Clock.Advance(
+                TimeSpan.FromMilliseconds(5 + 4 * plan.Chunks.Sum(c => c.TokenCount)))));
+        harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(1, 12), 60));
+        harness.RunUntilIdle();
+        Assert.True(harness.Records.Sum(r => r.DraftTokens) > 0, "a lone sequence should speculate");
+        harness.Records.Clear();
+
+        for (var i = 0; i < 32; i++)
+            harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(i, 12), i == 31 ? 120 : 40 + i));
+        harness.RunUntilIdle();
+
+        Assert.All(harness.Records.Where(r => r.DecodeSequences >= 24), r => Assert.Equal(0, r.DraftTokens));
+        Assert.Contains(harness.Records, r => r.DraftTokens > 0); // the last sequence, alone, speculates again
+    }
+
+    [Fact]
+    public void Step_RequestTurnsSpeculationOff_NoDraftsForIt()
+    {
+        var harness = new CoreHarness(Options(SpeculativeMethod.Ngram), blocks: 100, budget: 64, runner: _ => new ScriptedRunner(new ManualClock(), Echo));
+        harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(3, 12), 30) with { Speculative = false });
+
+        harness.RunUntilIdle();
+
+        Assert.Equal(0, harness.Records.Sum(r => r.DraftTokens));
+        Assert.Equal(30, harness.Records.Count(r => r.AcceptedTokens > 0));
+    }
+
+    /// <summary>
+    /// Sampling with drafts must keep the target distribution: the fourth token of 3000 speculative runs against 3000
+    /// plain ones (other seeds), a chi-square test of homogeneity at p = 0.001. The prompt walks the likeliest path, so
+    /// the n-gram proposer always drafts the argmax continuation — the case where a wrong acceptance rule shows most.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sample_WithDrafts_KeepsTheTargetDistributionUnlessAcceptanceIsExactMatch(bool exactMatch)
+    {
+        var plain = FourthTokens(speculate: false, exactMatch: false, firstSeed: 1);
+        var speculative = FourthTokens(speculate: true, exactMatch, firstSeed: 100_001);
+
+        var (chiSquare, degrees) = ChiSquare(plain, speculative);
+        var critical = new[] { 0, 10.83, 13.82, 16.27, 18.47, 20.52, 22.46, 24.32 }[degrees];
+        if (exactMatch)
+            Assert.True(chiSquare > critical, $"exact-match acceptance went undetected: chi-square {chiSquare:F1}, {degrees} degrees of freedom");
+        else
+            Assert.True(chiSquare < critical, $"speculation changed the distribution: chi-square {chiSquare:F1}, {degrees} degrees of freedom");
+    }
+
+    private static long[] FourthTokens(bool speculate, bool exactMatch, int firstSeed)
+    {
+        const int runs = 3000;
+        // Few sequences at once, so that the speculator's cost rule (on the runner's zero-cost steps) lets every one draft.
+        var options = speculate ? Options(SpeculativeMethod.Ngram, maxSequences: 4) : CoreHarness.Options(maxSequences: 4);
+        var harness = new CoreHarness(options, blocks: 2048, budget: 4096, runner: outputs => new MarkovRunner(outputs, exactMatch));
+        var prompt = Enumerable.Range(0, 24).Select(i => i % MarkovRunner.Vocabulary).ToArray();
+        var handles = Enumerable.Range(firstSeed, runs).Select(seed => harness.Submit(new GenerationRequest
+        {
+            PromptTokens = prompt,
+            Sampling = new SamplingParams { Temperature = 1, MaxTokens = 4, Seed = (ulong)seed },
+        })).ToArray();
+        harness.RunUntilIdle();
+
+        if (speculate)
+            Assert.True(harness.Core.Snapshot().Speculation!.DraftTokens > runs, "the n-gram proposer should have drafted");
+        var counts = new long[MarkovRunner.Vocabulary];
+        foreach (var handle in handles)
+            counts[CoreHarness.Drain(handle).Tokens[0][3]]++;
+        return counts;
+    }
+
+    /// <summary>Pearson's chi-square for two samples of equal size over the same categories, and its degrees of freedom.</summary>
+    private static (double ChiSquare, int Degrees) ChiSquare(long[] a, long[] b)
+    {
+        double sum = 0;
+        var categories = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] + b[i] == 0)
+                continue;
+            categories++;
+            sum += (double)(a[i] - b[i]) * (a[i] - b[i]) / (a[i] + b[i]);
+        }
+        return (sum, categories - 1);
+    }
+}

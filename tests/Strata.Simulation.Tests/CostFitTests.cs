@@ -1,0 +1,71 @@
+using Strata.Simulation.Profiling;
+
+namespace Strata.Simulation.Tests;
+
+public sealed class CostFitTests
+{
+    private static readonly CostModel Truth = new(0.004, 0.0015, 0.0008, 2e-6, 0);
+
+    private static List<StepSample> Samples(Random random, double noise)
+    {
+        var samples = new List<StepSample>();
+        for (var i = 0; i < 300; i++)
+        {
+            var prefill = random.Next(2) == 0 ? 0 : random.Next(1, 128);
+            var decodes = random.Next(0, 33);
+            var context = prefill + decodes * (long)random.Next(16, 1024);
+            var seconds = Truth.Seconds(prefill, decodes, context, 0) * (1 + noise * (random.NextDouble() * 2 - 1));
+            samples.Add(new StepSample(prefill, decodes, context, seconds));
+        }
+        return samples;
+    }
+
+    [Fact]
+    public void Fit_RecoversTheCostLaw()
+    {
+        var samples = Samples(new Random(1), noise: 0.02);
+        var (cost, error) = CostFit.Fit(samples, blockLoadSeconds: 1e-6);
+
+        Assert.Equal(Truth.FixedSeconds, cost.FixedSeconds, 3);
+        Assert.Equal(Truth.PrefillTokenSeconds, cost.PrefillTokenSeconds, 1e-5);
+        Assert.Equal(Truth.DecodeSequenceSeconds, cost.DecodeSequenceSeconds, 5e-5);
+        Assert.Equal(Truth.ContextTokenSeconds, cost.ContextTokenSeconds, 2e-7);
+        Assert.Equal(1e-6, cost.BlockLoadSeconds);
+        // With an intercept, the fitted times sum to the measured ones.
+        Assert.Equal(samples.Sum(s => s.Seconds), samples.Sum(s => cost.Seconds(s.PrefillTokens, s.DecodeSequences, s.ContextTokens, 0)), 6);
+        Assert.True(error < 0.03, $"mean error {error:P1}");
+    }
+
+    [Fact]
+    public void Fit_NeverGivesANegativeCost()
+    {
+        // Steps whose time does not grow with context: the context term must come out zero, not negative.
+        var samples = Enumerable.Range(0, 60).Select(i => new StepSample(i % 7 * 10, i % 5, 100 + (i * 37) % 900, 0.01 + 0.001 * (i % 7 * 10) + 0.002 * (i % 5))).ToList();
+
+        var (cost, _) = CostFit.Fit(samples, 0);
+
+        Assert.True(cost.ContextTokenSeconds >= 0);
+        Assert.True(cost.FixedSeconds >= 0 && cost.PrefillTokenSeconds >= 0 && cost.DecodeSequenceSeconds >= 0);
+    }
+
+    [Fact]
+    public void Profile_RoundTripsThroughItsFile_AndABadFileIsRefused()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            var profile = Profiles.Of(Truth);
+            profile.Save(path);
+            Assert.Equal(profile, StepProfile.Load(path));
+
+            File.WriteAllText(path, File.ReadAllText(path).Replace("\"kv_blocks\": 1024", "\"kv_blocks\": 0"));
+            Assert.Contains("positive", Assert.Throws<ArgumentException>(() => StepProfile.Load(path)).Message);
+            File.WriteAllText(path, "{ not json");
+            Assert.Contains("not a profile", Assert.Throws<ArgumentException>(() => StepProfile.Load(path)).Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
