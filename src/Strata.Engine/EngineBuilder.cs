@@ -43,7 +43,8 @@ internal static class EngineBuilder
             var buffer = kv;
             var (maxBatchedTokens, calibration) = StepBudget.Choose(options, () => StepBudget.Measure(model.Model, buffer, pool));
             var identity = new CacheIdentity(ModelFingerprint.Compute(model.File), options.KvDataType, options.BlockSize);
-            var logger = loggers.CreateLogger<InferenceEngine>();
+            // One category for the engine and its tiers, which an operator filters as one component.
+            var logger = loggers.CreateLogger("Strata.Engine");
             var tiers = OpenTiers(options, identity, kv, clock, TaskScheduler.Default, loaded, logger, kvEvents);
             var core = BuildCore(options, blockCount, maxBatchedTokens, maxModelLength, identity, tiers, model.Tokenizer,
                 outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents);

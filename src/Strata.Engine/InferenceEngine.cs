@@ -129,6 +129,9 @@ public sealed class InferenceEngine : IDisposable
         return true;
     });
 
+    /// <summary>Completes when the engine loop next turns: between steps, or at once when idle (a liveness probe's question).</summary>
+    public Task WaitForLoopTurnAsync() => RunOnLoopAsync(() => true);
+
     public void Dispose()
     {
         if (_stopping)

@@ -1,11 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Strata.Server.Metrics;
 
 namespace Strata.Router;
 
-/// <summary>The router's own answers: <c>/health</c> (its nodes) and <c>/metrics</c> (its counters, each node's view).</summary>
-internal sealed class RouterEndpoints(ClusterView cluster, RouterMetrics metrics)
+/// <summary>The router's own <c>/health</c>: its nodes, and 503 while none is reachable.</summary>
+internal sealed class RouterEndpoints(ClusterView cluster)
 {
     public async Task HealthAsync(HttpContext context)
     {
@@ -31,28 +30,5 @@ internal sealed class RouterEndpoints(ClusterView cluster, RouterMetrics metrics
             json.WriteEndObject();
         }
         await context.Response.BodyWriter.FlushAsync();
-    }
-
-    public async Task MetricsAsync(HttpContext context)
-    {
-        var text = new PrometheusText();
-        text.Counter("strata_router_retries_total", "Requests sent to another node after a node failed before answering", metrics.Retries);
-        text.Counter("strata_router_stream_failures_total", "Streams ended with an error event because their node failed mid-stream", metrics.StreamFailures);
-        text.Counter("strata_router_prompt_blocks_total", "Prompt blocks of the routed requests", metrics.PromptBlocks);
-        text.Counter("strata_router_cached_prompt_blocks_total", "Prompt blocks the chosen node held when a request was sent (weighted by tier)", metrics.CachedBlocks);
-        PerNode(text, "strata_router_node_up", "gauge", "1 when the node's KV event stream is open", m => m.Reachable ? 1 : 0);
-        PerNode(text, "strata_router_node_requests_total", "counter", "Requests sent to the node", m => m.Requests);
-        PerNode(text, "strata_router_node_active_requests", "gauge", "Requests in flight on the node", m => m.ActiveRequests);
-        PerNode(text, "strata_router_node_active_blocks", "gauge", "Blocks of the requests in flight on the node", m => m.ActiveBlocks);
-        PerNode(text, "strata_router_node_cached_blocks", "gauge", "Blocks the node holds in any tier, as its KV events tell", m => m.Blocks.Count);
-        context.Response.ContentType = PrometheusText.ContentType;
-        await context.Response.WriteAsync(text.ToString());
-    }
-
-    private void PerNode(PrometheusText text, string name, string type, string help, Func<Nodes.ClusterMember, double> value)
-    {
-        text.Family(name, type, help);
-        foreach (var member in cluster.Members)
-            text.Sample(name, value(member), "node", member.Name);
     }
 }

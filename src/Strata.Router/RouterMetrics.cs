@@ -1,21 +1,39 @@
+using System.Diagnostics.Metrics;
+using Strata.Router.Nodes;
+
 namespace Strata.Router;
 
-/// <summary>The router's own counters (each node's figures are read live from its member).</summary>
+/// <summary>
+/// The router's metrics on the <see cref="MeterName"/> meter, read at <c>/metrics</c> (and over OTLP when configured):
+/// its own counters, and each node's figures read live from its member whenever metrics are collected.
+/// </summary>
 internal sealed class RouterMetrics
 {
+    public const string MeterName = "Strata.Router";
+
     private long _retries;
     private long _streamFailures;
     private long _promptBlocks;
     private long _cachedBlocks;
 
-    public long Retries => Interlocked.Read(ref _retries);
-
-    public long StreamFailures => Interlocked.Read(ref _streamFailures);
-
-    public long PromptBlocks => Interlocked.Read(ref _promptBlocks);
-
-    /// <summary>Prompt blocks the chosen nodes held (by tier credit) when the requests were sent.</summary>
-    public long CachedBlocks => Interlocked.Read(ref _cachedBlocks);
+    public RouterMetrics(IMeterFactory meters, ClusterView cluster)
+    {
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableCounter("strata_router_retries_total", () => Interlocked.Read(ref _retries),
+            description: "Requests sent to another node after a node failed before answering");
+        meter.CreateObservableCounter("strata_router_stream_failures_total", () => Interlocked.Read(ref _streamFailures),
+            description: "Streams ended with an error event because their node failed mid-stream");
+        meter.CreateObservableCounter("strata_router_prompt_blocks_total", () => Interlocked.Read(ref _promptBlocks),
+            description: "Prompt blocks of the routed requests");
+        meter.CreateObservableCounter("strata_router_cached_prompt_blocks_total", () => Interlocked.Read(ref _cachedBlocks),
+            description: "Prompt blocks the chosen node held when a request was sent (weighted by tier)");
+        meter.CreateObservableGauge("strata_router_node_up", () => PerNode(cluster, m => m.Reachable ? 1 : 0), description: "1 when the node's KV event stream is open");
+        meter.CreateObservableCounter("strata_router_node_requests_total", () => PerNode(cluster, m => m.Requests), description: "Requests sent to the node");
+        meter.CreateObservableGauge("strata_router_node_active_requests", () => PerNode(cluster, m => m.ActiveRequests), description: "Requests in flight on the node");
+        meter.CreateObservableGauge("strata_router_node_active_blocks", () => PerNode(cluster, m => m.ActiveBlocks), description: "Blocks of the requests in flight on the node");
+        meter.CreateObservableGauge("strata_router_node_cached_blocks", () => PerNode(cluster, m => m.Blocks.Count),
+            description: "Blocks the node holds in any tier, as its KV events tell");
+    }
 
     public void Retried() => Interlocked.Increment(ref _retries);
 
@@ -26,4 +44,7 @@ internal sealed class RouterMetrics
         Interlocked.Add(ref _promptBlocks, promptBlocks);
         Interlocked.Add(ref _cachedBlocks, (long)cachedBlocks);
     }
+
+    private static IEnumerable<Measurement<long>> PerNode(ClusterView cluster, Func<ClusterMember, long> value) =>
+        cluster.Members.Select(m => new Measurement<long>(value(m), new KeyValuePair<string, object?>("node", m.Name)));
 }

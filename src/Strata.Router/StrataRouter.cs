@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
 using Strata.Models;
 using Strata.Router.Forwarding;
 using Strata.Router.Nodes;
@@ -13,6 +14,7 @@ using Strata.Server;
 using Strata.Server.Cluster;
 using Strata.Server.Http;
 using Strata.Server.Protocol;
+using Strata.Server.Telemetry;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Strata.Router;
@@ -58,7 +60,11 @@ public sealed class StrataRouter : IAsyncDisposable
         });
         builder.Services.AddRoutingCore();
         builder.Services.AddHttpForwarder();
-        StrataServer.ConfigureLogging(builder.Logging, options.LogLevel);
+        ServerLogging.Configure(builder.Logging, LogFormat.Text, options.LogLevel);
+        ServerTelemetry.AddStandardVariables(builder.Configuration);
+        var telemetry = ServerTelemetry.AddMetrics(builder.Services, "strata-router", RouterMetrics.MeterName);
+        if (ServerTelemetry.Otlp)
+            telemetry.UseOtlpExporter();
 
         var members = options.Nodes.Select(uri => new ClusterMember(uri)).ToList();
         var forwardClient = new HttpMessageInvoker(new SocketsHttpHandler
@@ -85,7 +91,7 @@ public sealed class StrataRouter : IAsyncDisposable
         app.MapPost("/v1/chat/completions", proxy.ChatAsync);
         app.MapGet("/v1/models", proxy.AnyNodeAsync);
         app.MapGet("/health", endpoints.HealthAsync);
-        app.MapGet("/metrics", endpoints.MetricsAsync);
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFallback(context => ErrorResponse.WriteAsync(context.Response, new ApiError(StatusCodes.Status404NotFound,
             $"Unknown route: {context.Request.Method} {context.Request.Path}.", ApiError.InvalidRequest, null, "unknown_url")));
 

@@ -3,7 +3,7 @@ using Strata.Server.Cluster;
 
 namespace Strata.Server;
 
-/// <summary>Where and how <see cref="StrataServer"/> listens.</summary>
+/// <summary>Where and how <see cref="StrataServer"/> listens, logs and stops.</summary>
 public sealed record ServerOptions
 {
     /// <summary>An IP address to listen on, or <c>localhost</c>.</summary>
@@ -35,6 +35,24 @@ public sealed record ServerOptions
 
     /// <summary>The least severe log messages written to stderr.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Log lines as text or as JSON objects.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary>Where the server logs, when the program embedding it set logging up already (null: set up from the two above).</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>How long a shutdown lets running requests finish (while readiness says no and new requests get 503) before cancelling them.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// More tracing setup (another exporter, say); when given, requests are traced even without an OTLP endpoint
+    /// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, which turns tracing on by itself).
+    /// </summary>
+    public Action<OpenTelemetry.Trace.TracerProviderBuilder>? ConfigureTracing { get; init; }
+
+    /// <summary>The engine loop is reported stalled (not ready) when it does not turn within this time.</summary>
+    public TimeSpan LoopStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// 1 MiB, or 32 bytes per token of context when that is more: room for the longest prompt the model can take, as

@@ -16,6 +16,28 @@ public sealed class ServeCommandTests
         Assert.Equal(0, server.ExitCode);
     }
 
+    [Fact]
+    public async Task Serve_JsonLogsAndKeyFromEnvironment_EveryLineIsJsonAndTheKeyNeverShows()
+    {
+        var start = CliProcess.StartInfo("serve", "--port", "0", "--log-format", "json", "--max-num-batched-tokens", "64", "--threads", "1");
+        start.Environment["STRATA_API_KEY"] = "sk-from-env";
+        start.Environment["STRATA_KV_CACHE_MEMORY"] = "16MiB";
+        var stderr = new System.Text.StringBuilder();
+        using (var server = await ServeProcess.StartAsync(start))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.PostAsync("/v1/completions", new StringContent("{}"))).StatusCode);
+            server.Http.DefaultRequestHeaders.Authorization = new("Bearer", "sk-from-env");
+            Assert.Equal(", there was a little girl", (await server.CompleteAsync("Once upon a time", 8)).Text);
+            Assert.True(server.Terminate(TimeSpan.FromSeconds(10)), "strata serve did not stop on SIGTERM");
+            stderr.Append(server.RemainingStderr());
+        }
+
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.Contains("\"Category\":\"Strata.Server.Http.AccessLog\"", StringComparison.Ordinal) && l.Contains("\"Status\":200", StringComparison.Ordinal));
+        Assert.All(lines, line => System.Text.Json.JsonDocument.Parse(line).Dispose());
+        Assert.DoesNotContain("sk-from-env", stderr.ToString());
+    }
+
     [Theory]
     [InlineData("--kv-cache-memory", "lots")]
     [InlineData("--kv-cache-dtype", "q4")]

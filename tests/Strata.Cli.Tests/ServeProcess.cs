@@ -52,20 +52,14 @@ internal sealed partial class ServeProcess : IDisposable
         return _process.WaitForExit(timeout);
     }
 
-    public static Task<ServeProcess> StartAsync(params string[] args) => StartAsync("serve", args);
+    public static Task<ServeProcess> StartAsync(params string[] args) => StartAsync(CliProcess.StartInfo(["serve", "--port", "0", .. args]));
 
     /// <summary>A <c>strata router</c> in front of the given nodes.</summary>
-    public static Task<ServeProcess> StartRouterAsync(params string[] args) => StartAsync("router", args);
+    public static Task<ServeProcess> StartRouterAsync(params string[] args) => StartAsync(CliProcess.StartInfo(["router", "--port", "0", .. args]));
 
-    private static async Task<ServeProcess> StartAsync(string verb, string[] args)
+    /// <summary>Starts a server as <paramref name="start"/> says (it must listen on a free port) and waits until it listens.</summary>
+    public static async Task<ServeProcess> StartAsync(ProcessStartInfo start)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "strata.dll"));
-        start.ArgumentList.Add(verb);
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         try
         {
@@ -95,8 +89,16 @@ internal sealed partial class ServeProcess : IDisposable
     public async Task<double> MetricAsync(string sample)
     {
         var text = await Http.GetStringAsync("/metrics");
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
+        // An unlabelled sample is written "name{} value" by the OpenTelemetry exporter.
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal) || l.StartsWith(sample + "{} ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>What the process wrote to stderr after its listening line, once it has exited.</summary>
+    public string RemainingStderr()
+    {
+        _logReader.Wait(TimeSpan.FromSeconds(10));
+        return Log;
     }
 
     /// <summary>SIGKILL: the server gets no chance to shut down or drain anything.</summary>

@@ -3,6 +3,7 @@ using Strata.TestSupport.Stores;
 namespace Strata.Cli.Tests;
 
 /// <summary>Two <c>strata serve</c> processes with their own disk tiers sharing one Redis-protocol store.</summary>
+[Collection(DeadlineSensitive.Name)]
 public sealed class SharedRemoteCacheTests : IDisposable
 {
     private const int BlockSize = 16;

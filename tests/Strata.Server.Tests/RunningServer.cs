@@ -29,23 +29,27 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public InferenceEngine Engine { get; }
 
+    public StrataServer Server => _server;
+
     public HttpClient Http { get; }
 
     public Uri BaseAddress => _server.BaseAddress;
 
     public string ModelName => _model.Name;
 
-    /// <param name="serverOptions">Defaults to a free port and errors logged; <paramref name="apiKey"/> is added to its keys.</param>
+    /// <param name="serverOptions">Defaults to errors logged; the port is always a free one and <paramref name="apiKey"/> is added to its keys.</param>
     /// <param name="tenants">Tenants the server knows; <paramref name="apiKey"/> may be one of theirs (then it is not added as a plain key).</param>
     public static async Task<RunningServer> StartAsync(EngineOptions? engineOptions = null, string? apiKey = null, string? modelPath = null, ServerOptions? serverOptions = null,
         IReadOnlyList<TenantSettings>? tenants = null)
     {
         var model = LoadedModel.Load(modelPath ?? ModelFiles.Stories);
-        var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine);
-        var options = serverOptions ?? new ServerOptions { Port = 0, LogLevel = LogLevel.Error };
+        // The engine logs where the server does, as `strata serve` wires them.
+        var engine = InferenceEngine.Start(model, engineOptions ?? SmallEngine, serverOptions?.LoggerFactory);
+        var options = serverOptions ?? new ServerOptions { LogLevel = LogLevel.Error };
         var plainKey = apiKey is not null && tenants is null;
         var server = await StrataServer.StartAsync(engine, options with
         {
+            Port = 0,
             ApiKeys = plainKey ? [.. options.ApiKeys, apiKey!] : options.ApiKeys,
             Tenants = tenants ?? options.Tenants,
         });
@@ -78,8 +82,9 @@ internal sealed class RunningServer : IAsyncDisposable
     public async Task<double> MetricAsync(string sample)
     {
         var text = await Http.GetStringAsync("/metrics");
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
+        // An unlabelled sample is written "name{} value" by the OpenTelemetry exporter.
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal) || l.StartsWith(sample + "{} ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Waits until nothing runs or waits and every KV block is free, as /metrics reports it.</summary>
@@ -89,6 +94,24 @@ internal sealed class RunningServer : IAsyncDisposable
         while (!await IsIdleAsync())
         {
             Assert.True(DateTime.UtcNow < deadline, "the engine did not become idle: " + await Http.GetStringAsync("/metrics"));
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The readiness probe's status and JSON report.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> ReadyAsync()
+    {
+        using var response = await Http.GetAsync("/health/ready");
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    /// <summary>Waits up to 10 s for <paramref name="condition"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
             await Task.Delay(20);
         }
     }

@@ -92,8 +92,8 @@ public sealed class ServiceTierTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal("slo_unattainable", silverError.GetProperty("code").GetString());
         Assert.Equal("server_error", silverError.GetProperty("type").GetString());
         Assert.True(silver.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
-        Assert.Equal(1, await server.MetricAsync("strata_rejections_total{tier=\"flex\",reason=\"slo_predicted_miss\"}"));
-        Assert.Equal(1, await server.MetricAsync("strata_rejections_total{tier=\"default\",reason=\"slo_predicted_miss\"}"));
+        Assert.Equal(1, await server.MetricAsync("strata_rejections_total{reason=\"slo_predicted_miss\",tier=\"flex\"}"));
+        Assert.Equal(1, await server.MetricAsync("strata_rejections_total{reason=\"slo_predicted_miss\",tier=\"default\"}"));
         await backlogCancellation.CancelAsync();
         foreach (var stream in backlog.Where(s => s.IsCompletedSuccessfully))
             (await stream).Dispose();

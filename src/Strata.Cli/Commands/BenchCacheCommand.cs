@@ -24,9 +24,10 @@ internal static class BenchCacheCommand
         var threads = ThreadsOption.Create();
         var directory = new Option<string?>("--disk-cache-dir") { Description = "Disk tier directory (default: a temporary one, deleted afterwards)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Also measure the remote tier: redis://host:port (its store should be empty)" };
+        var plot = new Option<string?>("--plot") { Description = "Also draw a PNG chart of the time to first token per tier into this directory", HelpName = "dir" };
         var command = new Command("cache", "Time to first token with a cached prefix: cold, working pool, host, disk and remote tiers")
         {
-            model, prefix, suffix, batched, threads, directory, remoteCache,
+            model, prefix, suffix, batched, threads, directory, remoteCache, plot,
         };
         command.SetAction(result => CliRunner.RunAsync(async () =>
         {
@@ -84,6 +85,13 @@ internal static class BenchCacheCommand
                     var over = run.Seconds - pool.Seconds;
                     var rate = name.EndsWith("tier", StringComparison.Ordinal) && over > 0 ? $"{prefixBytes / over / 1e6,8:F0}" : $"{"",8}";
                     Console.WriteLine($"{name,-14} {run.Seconds * 1000,10:F1} {run.Cached,8} {cold.Seconds / run.Seconds,8:F1}x {over * 1000,13:F1} {rate}");
+                }
+                if (result.GetValue(plot) is { } plotDirectory)
+                {
+                    var chart = Path.Combine(plotDirectory, "ttft-by-tier.png");
+                    Strata.Plots.Chart.Bars(chart, $"Time to first token, {prefixLength}-token prefix served from", "milliseconds",
+                        runs.Select(r => (r.Name, r.Run.Seconds * 1000)).ToList());
+                    Console.Error.WriteLine($"wrote {chart}");
                 }
                 return 0;
             }

@@ -27,9 +27,10 @@ internal static class BenchCommand
         var repetitions = new Option<int>("--repetitions", "-r") { Description = "Timed repetitions of each test", DefaultValueFactory = _ => 3 }.MustBePositive();
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
         var kvType = KvCacheTypeOption.Create();
+        var plot = new Option<string?>("--plot") { Description = "Also draw PNG charts into this directory: single-sequence speeds, batched decode", HelpName = "dir" };
         var command = new Command("bench", "Measure prefill, decode and batched decode speed of a model")
         {
-            model, prompt, gen, depth, batch, batchPrompt, threads, repetitions, json, kvType,
+            model, prompt, gen, depth, batch, batchPrompt, threads, repetitions, json, kvType, plot,
         };
         command.SetAction(result => CliRunner.Run(() =>
         {
@@ -50,6 +51,11 @@ internal static class BenchCommand
             Print(report);
             if (result.GetValue(json) is { } path)
                 File.WriteAllText(path, JsonSerializer.Serialize(report, Json) + Environment.NewLine);
+            if (result.GetValue(plot) is { } directory)
+            {
+                foreach (var chart in ModelBenchPlots.Write(directory, report))
+                    Console.Error.WriteLine($"wrote {chart}");
+            }
             return 0;
         }));
         return command;

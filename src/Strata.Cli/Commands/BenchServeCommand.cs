@@ -29,13 +29,14 @@ internal static class BenchServeCommand
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature", DefaultValueFactory = _ => 0 };
         var logitBias = new Option<string?>("--logit-bias-json") { Description = "logit_bias to send, as a JSON object of token id → bias" };
         var json = new Option<string?>("--json") { Description = "Also write settings, summary and per-request results to this JSON file" };
+        var plot = new Option<string?>("--plot") { Description = "Also draw PNG charts into this directory: TTFT and inter-token latency CDFs, throughput over time", HelpName = "dir" };
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token (default: $OPENAI_API_KEY)" };
         var tierMix = new Option<string?>("--tier-mix") { Description = "Send service tiers in these shares, e.g. priority=0.2,default=0.5,flex=0.3, and report attainment per tier" };
         var slo = SloOption.Create(new Strata.Engine.Control.ServiceLevels());
         var workload = new WorkloadOptions();
         var command = new Command("serve", "Benchmark an OpenAI-compatible server with a stream of requests")
         {
-            url, endpoint, model, dataset, maxConcurrency, ignoreEos, temperature, logitBias, json, apiKey, tierMix, slo,
+            url, endpoint, model, dataset, maxConcurrency, ignoreEos, temperature, logitBias, json, plot, apiKey, tierMix, slo,
         };
         foreach (var option in workload.All)
             command.Options.Add(option);
@@ -67,6 +68,11 @@ internal static class BenchServeCommand
             {
                 await using var file = File.Create(path);
                 JsonReport.Write(file, settings, outcome);
+            }
+            if (result.GetValue(plot) is { } directory)
+            {
+                foreach (var chart in ServePlots.Write(directory, outcome))
+                    result.InvocationConfiguration.Error.WriteLine($"wrote {chart}");
             }
             // A run in which nothing succeeded measured nothing; scripts should see that as a failure.
             return outcome.Summary.Completed > 0 ? 0 : CliRunner.Failure;

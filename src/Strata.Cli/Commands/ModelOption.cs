@@ -7,7 +7,7 @@ internal static class ModelOption
 {
     public static Option<string?> Create() => new("--model", "-m")
     {
-        Description = $"GGUF model file (default: STRATA_MODEL or ../shared/models/{SharedModels.DefaultModelFile})",
+        Description = $"GGUF model file (default: STRATA_MODEL, else {SharedModels.DefaultModelFile} in shared/models above the current directory or in STRATA_MODELS_DIR / ~/.local/share/strata/models)",
     };
 
     public static string Resolve(string? given) => given ?? SharedModels.DefaultModel;

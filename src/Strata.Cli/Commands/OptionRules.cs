@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Numerics;
 
 namespace Strata.Cli.Commands;
@@ -7,16 +8,22 @@ namespace Strata.Cli.Commands;
 internal static class OptionRules
 {
     /// <summary>Refuses values below 1 when the command line is parsed.</summary>
-    public static Option<int> MustBePositive(this Option<int> option)
-    {
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 and var value) r.AddError($"{option.Name} must be at least 1, got {value}"); });
-        return option;
-    }
+    public static Option<int> MustBePositive(this Option<int> option) => option.MustBe(v => v >= 1, "must be at least 1");
 
     /// <summary>Refuses negative values when the command line is parsed.</summary>
-    public static Option<int> MustNotBeNegative(this Option<int> option)
+    public static Option<int> MustNotBeNegative(this Option<int> option) => option.MustBe(v => v >= 0, "must not be negative");
+
+    /// <summary>
+    /// Refuses values outside <paramref name="valid"/> when the command line is parsed, in the words
+    /// <c>--name RULE, got VALUE</c>. A value that is not a number at all is already an error of the parser's own.
+    /// </summary>
+    public static Option<int> MustBe(this Option<int> option, Func<int, bool> valid, string rule)
     {
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 and var value) r.AddError($"{option.Name} must not be negative, got {value}"); });
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens is [var token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var value) && !valid(value))
+                r.AddError($"{option.Name} {rule}, got {value}");
+        });
         return option;
     }
 

@@ -1,9 +1,8 @@
-using Strata.KvCache;
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Microsoft.Extensions.Logging;
 using Strata.Engine;
-using Strata.Engine.Guard;
-using Strata.Models;
+using Strata.KvCache;
 using Strata.Server;
 using Strata.Server.Cluster;
 
@@ -15,6 +14,9 @@ namespace Strata.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
+    /// <summary>The longest drain: Program gives a stopping server two minutes in all, the disk tier's flush included.</summary>
+    private static readonly TimeSpan MaxDrain = TimeSpan.FromSeconds(90);
+
     public static Command Create()
     {
         var defaults = new EngineOptions();
@@ -22,7 +24,7 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "IP address to listen on, or localhost", DefaultValueFactory = _ => "127.0.0.1" };
         var port = PortOption.Create(8000);
         var threads = ThreadsOption.Create();
-        var kvMemory = SizeOption.Create("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: 2GiB]");
+        var kvMemory = SizeOption.Create("--kv-cache-memory", "Memory for the KV cache, like 2GiB, 512MiB, 1G or bytes [default: --max-num-seqs full-length sequences, at most 2GiB]");
         var blockSize = new Option<int>("--block-size") { Description = "Tokens per KV block", DefaultValueFactory = _ => defaults.BlockSize }.MustBePositive();
         var kvType = KvCacheTypeOption.Create();
         var batchedTokens = new Option<int>("--max-num-batched-tokens") { Description = "Token budget of one engine step (default: measured for a ~100 ms step, at least 64)" }.MustNotBeNegative();
@@ -42,10 +44,19 @@ internal static class ServeCommand
         var diskSize = SizeOption.Create("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
         var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
-        var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
+        var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis[s]://[[user]:password@]host:port[,host:port…] (rediss: TLS; the password is sent with AUTH)" };
         var remoteTimeout = new Option<TimeSpan?>("--remote-cache-timeout") { Description = $"Longest wait for the remote store to connect or answer, like 50ms or 2s [default: {defaults.RemoteCacheTimeout.TotalMilliseconds:0}ms]", CustomParser = r => ParseDuration(r, "--remote-cache-timeout") };
         var role = new Option<string>("--role") { Description = "This node's role in a cluster (its router reads it at /cluster/node)", DefaultValueFactory = _ => "both" };
         role.AcceptOnlyFromAmong("both", "prefill", "decode");
+        var logFormat = new Option<string>("--log-format") { Description = "Log lines on stderr as text or as JSON objects", DefaultValueFactory = _ => "text" };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var logLevel = new Option<string>("--log-level") { Description = "Least severe messages logged", DefaultValueFactory = _ => "information" };
+        logLevel.AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
+        var drainTimeout = new Option<TimeSpan?>("--drain-timeout")
+        {
+            Description = "On Ctrl-C or SIGTERM, how long running requests may finish (readiness is false, new requests get 503) before they are cancelled [default: 10s]",
+            CustomParser = ParseDuration,
+        };
         var maxRequestBytes = SizeOption.Create("--max-request-bytes", "Largest request body taken; larger ones get 413 [default: 1MiB, or 32 bytes per token of context if more]");
         var levels = defaults.ServiceLevels;
         var slo = SloOption.Create(levels);
@@ -56,11 +67,12 @@ internal static class ServeCommand
         var margin = new Option<double>("--rejection-margin") { Description = "Refuse a request predicted to miss its TTFT target by more than this fraction of it", DefaultValueFactory = _ => levels.RejectionMargin };
         margin.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 and var value) r.AddError($"--rejection-margin must not be negative, got {value}"); });
         var tenants = new Option<string?>("--tenants") { Description = "Tenants file (JSON array: api_key, name, default_tier, max_concurrent, tokens_per_minute)", HelpName = "file" };
+        var config = ServeConfiguration.CreateOption();
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
             noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, remoteTimeout, guard, maxRequestBytes, role,
-            slo, scheduling, aging, rejection, margin, tenants,
+            slo, scheduling, aging, rejection, margin, tenants, logFormat, logLevel, drainTimeout, config,
         };
         var speculative = new SpeculativeOptions();
         foreach (var option in speculative.All)
@@ -75,13 +87,9 @@ internal static class ServeCommand
                 RejectionMargin = result.GetValue(margin),
             };
             var tenantList = result.GetValue(tenants) is { } tenantsPath ? LoadTenants(tenantsPath) : [];
-            using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
-            using var contentGuard = result.GetValue(guard) is { } guardPath ? LoadGuard(guardPath, loaded) : null;
             var engineOptions = new EngineOptions
             {
-                Guard = contentGuard,
                 Threads = result.GetValue(threads),
-                KvCacheBytes = result.GetValue(kvMemory) ?? defaults.KvCacheBytes,
                 BlockSize = result.GetValue(blockSize),
                 KvDataType = result.GetValue(kvType),
                 MaxBatchedTokens = result.GetValue(batchedTokens),
@@ -99,25 +107,45 @@ internal static class ServeCommand
                 ServiceLevels = serviceLevels,
                 Speculation = speculative.Resolve(result),
             };
+            var format = result.GetValue(logFormat) == "json" ? LogFormat.Json : LogFormat.Text;
+            var level = Enum.Parse<LogLevel>(result.GetValue(logLevel)!, ignoreCase: true);
+            using var loggerFactory = ServerLogging.CreateFactory(format, level);
             var serverOptions = new ServerOptions
             {
                 Host = result.GetValue(host)!,
                 Port = result.GetValue(port),
                 ApiKeys = result.GetValue(apiKeys) ?? [],
+                LoggerFactory = loggerFactory,
+                DrainTimeout = result.GetValue(drainTimeout) ?? new ServerOptions().DrainTimeout,
                 Tenants = tenantList,
                 MaxRequestBytes = result.GetValue(maxRequestBytes),
             };
+            if (serverOptions.DrainTimeout > MaxDrain)
+                throw new ArgumentException($"--drain-timeout must be at most {MaxDrain.TotalSeconds} s, got {serverOptions.DrainTimeout.TotalSeconds} s");
 
-            using var loggers = StrataServer.CreateLoggerFactory(serverOptions.LogLevel);
+            var modelPath = ModelOption.Resolve(result.GetValue(model));
             var events = new KvEventFeed();
-            using var engine = InferenceEngine.Start(loaded, engineOptions, loggers, e => events.Publish(e.Kind, e.Key.ToString(), e.Tier));
-            serverOptions = serverOptions with { Node = ClusterNode.Identity(engine, Enum.Parse<NodeRole>(result.GetValue(role)!, ignoreCase: true), events) };
-            await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
-            await server.WaitForShutdownAsync(cancellation);
+            serverOptions = serverOptions with { Node = new NodeIdentity { Role = Enum.Parse<NodeRole>(result.GetValue(role)!, ignoreCase: true), Events = events } };
+            // The server answers its probes while the model loads: alive, not ready.
+            var loading = Task.Run(() => ServedModel.Load(modelPath, result.GetValue(guard), engineOptions, result.GetValue(kvMemory), loggerFactory,
+                e => events.Publish(e.Kind, e.Key.ToString(), e.Tier)), cancellation);
+            try
+            {
+                await using var server = await StrataServer.StartAsync(EngineOf(loading), serverOptions, cancellation);
+                await server.Loaded.WaitAsync(cancellation);
+                await server.WaitForShutdownAsync(cancellation);
+            }
+            finally
+            {
+                if (loading.IsCompletedSuccessfully)
+                    loading.Result.Dispose();
+            }
             return 0;
         }));
         return command;
     }
+
+    private static async Task<InferenceEngine> EngineOf(Task<ServedModel> loading) => (await loading).Engine;
 
     private static IReadOnlyList<TenantSettings> LoadTenants(string path)
     {
@@ -140,18 +168,6 @@ internal static class ServeCommand
         return null;
     }
 
-    private static ContentGuard LoadGuard(string path, LoadedModel model)
-    {
-        try
-        {
-            return ContentGuard.Load(path, model.Tokenizer);
-        }
-        catch (Exception ex) when (ex is FormatException or IOException)
-        {
-            throw new ArgumentException($"--guard {path}: {ex.Message}", ex);
-        }
-    }
-
     /// <summary>Parses durations like 24h, 30m, 90s, 7d, or hh:mm:ss.</summary>
     private static TimeSpan? ParseDuration(ArgumentResult result)
     {
@@ -162,7 +178,7 @@ internal static class ServeCommand
             return TimeSpan.FromSeconds(count * scale);
         if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
             return span;
-        result.AddError($"--cache-ttl must be a duration like 24h, 30m, 90s or 7d, got '{text}'");
+        result.AddError($"{((OptionResult)result.Parent!).Option.Name} must be a duration like 24h, 30m, 90s or 7d, got '{text}'");
         return null;
     }
 }

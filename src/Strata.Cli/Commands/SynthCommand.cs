@@ -31,8 +31,12 @@ internal static class SynthCommand
         var denseLayers = new Option<int?>("--dense-layers") { Description = "deepseek2: leading layers with a dense feed-forward network (default 1)" };
         var gating = new Option<string?>("--expert-gating") { Description = "deepseek2: softmax (default) or sigmoid (with a selection bias, normalised weights scaled by 2.5)" };
         var queryRank = new Option<int?>("--q-lora-rank") { Description = "deepseek2: rank of the compressed query (default embd / 2; 0: a direct query projection, which llama.cpp loads only with 26 or 27 layers)" };
-        var vocab = new Option<string?>("--vocab") { Description = "A GGUF whose tokenizer to copy (default: the family's vocab-only file in ../shared/models)" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
+        var vocab = new Option<string?>("--vocab")
+        {
+            Description = "GGUF whose tokenizer is copied (a vocab-only file is enough) [default: the family's vocab-only file "
+                + "(ggml-vocab-llama-spm, -gpt-2 or -deepseek-llm.gguf) where the default model is searched for, else a built-in vocabulary]",
+        };
         var output = new Option<string>("--output", "-o") { Description = "Output GGUF path", Required = true };
         var command = new Command("synth", "Write a random-weight GGUF model of a real shape and vocabulary")
         {
@@ -63,7 +67,7 @@ internal static class SynthCommand
                 Shape = chosen,
                 WeightType = mix?.BaseType ?? ParseType(typeName),
                 Mix = mix,
-                VocabularyFile = result.GetValue(vocab) ?? SharedModels.Path(SyntheticModelWriter.VocabularyFor(architecture)),
+                VocabularyFile = result.GetValue(vocab) ?? SharedModels.Find(SyntheticModelWriter.VocabularyFor(architecture)),
                 Seed = result.GetValue(seed),
                 Experts = new SyntheticExperts(
                     result.GetValue(experts) ?? defaults.Count,
@@ -80,7 +84,7 @@ internal static class SynthCommand
             };
             var path = result.GetValue(output)!;
             writer.Write(path);
-            Console.Error.WriteLine($"wrote {path} ({new FileInfo(path).Length / (1024.0 * 1024):F1} MiB)");
+            Console.Error.WriteLine($"wrote {path} ({new FileInfo(path).Length / (1024.0 * 1024):F1} MiB, vocabulary: {writer.VocabularyFile ?? "built-in"})");
             return 0;
         }));
         return command;

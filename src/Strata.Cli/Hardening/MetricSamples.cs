@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Strata.Cli.Hardening;
 
-/// <summary>The samples of one Prometheus text scrape, keyed as written (<c>name</c> or <c>name{label="value"}</c>).</summary>
+/// <summary>The samples of one Prometheus text scrape, keyed as written (<c>name</c> or <c>name{label="value"}</c>), without timestamps.</summary>
 internal sealed class MetricSamples(IReadOnlyDictionary<string, double> samples)
 {
     public static MetricSamples Parse(string text)
@@ -12,9 +12,15 @@ internal sealed class MetricSamples(IReadOnlyDictionary<string, double> samples)
         {
             if (line.Length == 0 || line[0] == '#')
                 continue;
-            var space = line.LastIndexOf(' ');
-            if (space > 0 && double.TryParse(line.AsSpan(space + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                samples[line[..space]] = value;
+            // name or name{labels}, the value, and perhaps a timestamp (OpenTelemetry's exporter writes one, and an
+            // unlabelled sample as name{}).
+            var labelsEnd = line.LastIndexOf('}');
+            var keyEnd = labelsEnd >= 0 ? labelsEnd + 1 : line.IndexOf(' ');
+            if (keyEnd <= 0)
+                continue;
+            var fields = line[keyEnd..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length is 1 or 2 && double.TryParse(fields[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                samples[line[..keyEnd].Replace("{}", "", StringComparison.Ordinal)] = value;
         }
         return new MetricSamples(samples);
     }

@@ -65,12 +65,12 @@ internal sealed class CacheCoordinator
     public PrefixMatch? Match(Sequence sequence)
     {
         var cached = FindCachedPrefix(sequence);
-        if (TakeLoadedBlocks(sequence, cached.Count) is not { } loaded)
+        if (TakeLoadedBlocks(sequence, cached.Count, out var load) is not { } loaded)
             return null;
         var fromCache = cached.Count + loaded.Count;
         if (fromCache < PromptBlocks(sequence) && _inFlight.IsComputedByOther(sequence.BlockKeys[fromCache], sequence))
             return null;
-        return new PrefixMatch(cached, loaded, fromCache * BlockSize);
+        return new PrefixMatch(cached, loaded, fromCache * BlockSize, load);
     }
 
     /// <summary>Whether the free blocks suffice to attach <paramref name="match"/> and compute <paramref name="count"/> tokens after it.</summary>
@@ -182,9 +182,11 @@ internal sealed class CacheCoordinator
     /// <summary>
     /// The blocks a finished load brought up that continue the cached prefix at <paramref name="next"/>; an empty
     /// list when there is nothing to load; null while a load is still running (one is started if lower tiers can help).
+    /// <paramref name="completed"/> is the load whose blocks these are, if any.
     /// </summary>
-    private IReadOnlyList<LoadedBlock>? TakeLoadedBlocks(Sequence sequence, int next)
+    private IReadOnlyList<LoadedBlock>? TakeLoadedBlocks(Sequence sequence, int next, out PrefixFetch? completed)
     {
+        completed = sequence.Fetch;
         if (sequence.Fetch is { } fetch)
         {
             if (!fetch.Loads.IsCompleted)
@@ -195,6 +197,7 @@ internal sealed class CacheCoordinator
             // Blocks may have left or joined the working pool while loading: use only what continues the prefix.
             return next < fetch.FirstBlock ? [] : loaded.Skip(next - fetch.FirstBlock).ToList();
         }
+        completed = null;
         var fullBlocks = CacheableBlocks(sequence);
         if (_tiers is null || next >= fullBlocks)
             return [];

@@ -43,6 +43,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     public void Admit(RequestState request)
     {
         var r = request.Request;
+        request.Timeline.Clock = clock;
         var caching = new SequenceCaching(cache.Root(r.Tenant, r.CacheSalt), r.Pin, r.CacheTtl);
         Sequence? first = null;
         for (var choice = 0; choice < r.Choices; choice++)
@@ -90,11 +91,12 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         catch (Exception ex)
         {
             var failed = plan.Chunks.Select(c => outputs[c.Sequence.Id].Request).Distinct().ToList();
-            logger.LogError(ex, "Engine step failed; its {Requests} requests end with an error", failed.Count);
+            logger.LogError(ex, "The engine step failed; its {Requests} requests end with an error", failed.Count);
             foreach (var request in failed)
                 Abort(request, FinishReason.Error);
             return null;
         }
+        RecordTimelines(plan, started, clock.GetTimestamp());
         var record = Describe(plan, result, started);
         scheduler.Commit(plan, result);
         speculator?.Verified(plan, record);
@@ -229,6 +231,32 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
                 continue;
             outputs.Abort(_active[i], FinishReason.Cancelled);
             _active.RemoveAt(i);
+        }
+    }
+
+    /// <summary>
+    /// Notes the step in the timeline of each request it ran: admissions (with the prefix match and any tier load they
+    /// waited for) for every choice, prefill chunks and decode steps by the request's first choice only.
+    /// </summary>
+    private void RecordTimelines(SchedulerPlan plan, long started, long finished)
+    {
+        foreach (var (sequence, match) in plan.Admissions)
+        {
+            var timeline = outputs[sequence.Id].Request.Timeline;
+            if (match.Load is { } load)
+                timeline.OnTierLoad(load.Started, started, match.Loaded.Count, match.Loaded.Count > 0 ? match.Loaded[0].Tier : null);
+            if (timeline.Admitted is null)
+                timeline.OnAdmitted(started, match.Start, match.Cached.Count, match.Loaded.Count);
+        }
+        foreach (var chunk in plan.Chunks)
+        {
+            var output = outputs[chunk.Sequence.Id];
+            if (output.Choice != 0)
+                continue;
+            if (chunk.IsDecode)
+                output.Request.Timeline.OnDecode(started, finished);
+            else
+                output.Request.Timeline.OnPrefill(started, finished, chunk.Count);
         }
     }
 

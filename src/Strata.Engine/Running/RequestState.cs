@@ -24,13 +24,16 @@ internal sealed class RequestState(string id, long arrival, GenerationRequest re
     /// <summary>One output per choice, in choice order.</summary>
     public List<ChoiceOutput> Choices { get; } = [];
 
+    /// <summary>Where the request spends its time, as its first choice runs.</summary>
+    public RequestTimeline Timeline { get; } = new(arrival);
+
     public GenerationHandle Handle { get; private set; } = null!;
 
     public int UnfinishedChoices { get; set; } = request.Choices;
 
     public bool IsCancelled => Cancellation.IsCancellationRequested;
 
-    public GenerationHandle CreateHandle() => Handle = new GenerationHandle(Id, Request.PromptTokens.Length, _events.Reader);
+    public GenerationHandle CreateHandle() => Handle = new GenerationHandle(Id, Request.PromptTokens.Length, _events.Reader, Timeline);
 
     public void Publish(GenerationEvent e) => _events.Writer.TryWrite(e);
 

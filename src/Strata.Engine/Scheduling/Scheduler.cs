@@ -162,6 +162,7 @@ internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, in
         if (sequence.CachedPromptTokens is null)
             policy.Admitted(sequence);
         cache.Admit(sequence, match, count, _plan);
+        _plan.Admissions.Add((sequence, match));
         _plan.Add(sequence, count, [], ForksOf(sequence, count));
         budget -= count;
         return Admission.Admitted;

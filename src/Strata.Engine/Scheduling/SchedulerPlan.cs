@@ -1,3 +1,4 @@
+using Strata.Engine.Caching;
 using Strata.KvCache;
 
 namespace Strata.Engine.Scheduling;
@@ -12,6 +13,9 @@ internal sealed class SchedulerPlan
 
     /// <summary>Blocks to fill with payloads loaded from lower tiers, before the forward pass.</summary>
     public List<(int Block, byte[] Payload)> Loads { get; } = [];
+
+    /// <summary>The sequences this step admits from the wait queue, with the cached prefix each was given.</summary>
+    public List<(Sequence Sequence, PrefixMatch Match)> Admissions { get; } = [];
 
     public bool IsEmpty => Chunks.Count == 0;
 
@@ -30,5 +34,6 @@ internal sealed class SchedulerPlan
         Chunks.Clear();
         Copies.Clear();
         Loads.Clear();
+        Admissions.Clear();
     }
 }

@@ -68,7 +68,7 @@ internal sealed class ClusterRouter : IDisposable
             {
                 try
                 {
-                    using var connection = RedisConnection.Open(node.Endpoint, _options.ConnectTimeout, _options.OperationTimeout);
+                    using var connection = RedisConnection.Open(node.Endpoint, _options);
                     var reply = connection.Execute("CLUSTER", "SLOTS");
                     if (!reply.IsError)
                         _map = SlotMap.FromClusterSlots(reply, node, NodeAt);

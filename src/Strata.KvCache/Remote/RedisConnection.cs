@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Net.Sockets;
 
 namespace Strata.KvCache.Remote;
@@ -12,15 +14,17 @@ namespace Strata.KvCache.Remote;
 internal sealed class RedisConnection : IDisposable
 {
     private readonly Socket _socket;
+    private readonly SslStream? _tls;
     private TimeSpan _timeout;
 
-    private RedisConnection(RemoteEndpoint endpoint, Socket socket, TimeSpan timeout)
+    private RedisConnection(RemoteEndpoint endpoint, Socket socket, SslStream? tls, TimeSpan timeout)
     {
         Endpoint = endpoint;
         _socket = socket;
+        _tls = tls;
         _timeout = timeout;
-        Reader = new RespReader(socket);
-        Writer = new RespWriter(socket);
+        Reader = new RespReader(socket, tls);
+        Writer = new RespWriter(socket, tls);
     }
 
     public RemoteEndpoint Endpoint { get; }
@@ -29,13 +33,32 @@ internal sealed class RedisConnection : IDisposable
 
     public RespWriter Writer { get; }
 
-    /// <summary>Connects within <paramref name="connectTimeout"/>; operations then wait at most <paramref name="timeout"/>.</summary>
-    public static RedisConnection Open(RemoteEndpoint endpoint, TimeSpan connectTimeout, TimeSpan timeout)
+    /// <summary>
+    /// Connects within the connect timeout, then (as <paramref name="options"/> say) shakes hands over TLS and
+    /// authenticates; operations then wait at most the operation timeout. A refused AUTH is an <see cref="IOException"/>,
+    /// a failure like any other that the breaker counts.
+    /// </summary>
+    public static RedisConnection Open(RemoteEndpoint endpoint, RemoteStoreOptions options)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(connectTimeout.TotalSeconds * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (long)(options.ConnectTimeout.TotalSeconds * Stopwatch.Frequency);
         var socket = Connect(endpoint, deadline);
         socket.NoDelay = true;
-        return new RedisConnection(endpoint, socket, timeout) { Timeout = timeout };
+        SslStream? tls = null;
+        try
+        {
+            if (options.UseTls)
+                tls = Handshake(socket, endpoint, options);
+            var connection = new RedisConnection(endpoint, socket, tls, options.OperationTimeout) { Timeout = options.OperationTimeout };
+            if (options.Password is { } password)
+                connection.Authenticate(options.Username, password);
+            return connection;
+        }
+        catch
+        {
+            tls?.Dispose();
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>How long a reply, or progress while sending, may take before the operation fails.</summary>
@@ -63,7 +86,42 @@ internal sealed class RedisConnection : IDisposable
     /// <summary>Starts the deadline of the next reply.</summary>
     public void StartReply() => Reader.SetDeadline(_timeout);
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _tls?.Dispose();
+        _socket.Dispose();
+    }
+
+    private void Authenticate(string? user, string password)
+    {
+        var reply = user is null ? Execute("AUTH", password) : Execute("AUTH", user, password);
+        if (reply.IsError)
+            throw new IOException($"the store refused AUTH{(user is null ? "" : $" as {user}")}: {reply.Text}");
+    }
+
+    /// <summary>A TLS handshake bounded by the connect and operation timeouts together.</summary>
+    private static SslStream Handshake(Socket socket, RemoteEndpoint endpoint, RemoteStoreOptions options)
+    {
+        var limit = Math.Max(1, (int)Math.Ceiling((options.ConnectTimeout + options.OperationTimeout).TotalMilliseconds));
+        socket.ReceiveTimeout = limit;
+        socket.SendTimeout = limit;
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false, options.CertificateValidation);
+        try
+        {
+            tls.AuthenticateAsClient(new SslClientAuthenticationOptions { TargetHost = endpoint.Host });
+            return tls;
+        }
+        catch (AuthenticationException e)
+        {
+            tls.Dispose();
+            throw new IOException($"TLS with {endpoint} failed: {e.Message}", e);
+        }
+        catch
+        {
+            tls.Dispose();
+            throw;
+        }
+    }
 
     private static Socket Connect(RemoteEndpoint endpoint, long deadline)
     {

@@ -7,9 +7,11 @@ namespace Strata.KvCache.Remote;
 
 /// <summary>
 /// Reads RESP2 replies from a socket through a buffer, never waiting past the current deadline: every wait for
-/// bytes is a poll bounded by the time left, so a silent server costs at most the operation timeout.
+/// bytes is a poll bounded by the time left, so a silent server costs at most the operation timeout. Over TLS the
+/// bytes come through <paramref name="tls"/>, whose reads are bounded by the socket's receive timeout instead (a poll
+/// would not see what the TLS stream has already decrypted).
 /// </summary>
-internal sealed class RespReader(Socket socket)
+internal sealed class RespReader(Socket socket, Stream? tls = null)
 {
     private const int MaxLine = 4096;
     private readonly byte[] _buffer = new byte[64 * 1024];
@@ -136,12 +138,25 @@ internal sealed class RespReader(Socket socket)
     private int Receive(Span<byte> destination)
     {
         var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _deadline);
-        if (left <= TimeSpan.Zero || !socket.Poll(left, SelectMode.SelectRead))
+        if (left <= TimeSpan.Zero || (tls is null && !socket.Poll(left, SelectMode.SelectRead)))
             throw new TimeoutException("the store did not answer in time");
-        var received = socket.Receive(destination);
+        var received = tls is null ? socket.Receive(destination) : ReceiveTls(destination, left);
         if (received == 0)
             throw new IOException("the store closed the connection");
         return received;
+    }
+
+    private int ReceiveTls(Span<byte> destination, TimeSpan left)
+    {
+        socket.ReceiveTimeout = Math.Max(1, (int)Math.Ceiling(left.TotalMilliseconds));
+        try
+        {
+            return tls!.Read(destination);
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut })
+        {
+            throw new TimeoutException("the store did not answer in time", e);
+        }
     }
 
     private static long ParseNumber(ReadOnlySpan<byte> text) =>

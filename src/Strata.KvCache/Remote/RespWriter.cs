@@ -6,9 +6,10 @@ namespace Strata.KvCache.Remote;
 
 /// <summary>
 /// Writes RESP2 commands (arrays of bulk strings) to a socket through a buffer, so a pipeline of small commands
-/// leaves in one send; large values bypass the buffer. Sends are bounded by the socket's send timeout.
+/// leaves in one send; large values bypass the buffer. Sends are bounded by the socket's send timeout. Over TLS the
+/// bytes go through <paramref name="tls"/>.
 /// </summary>
-internal sealed class RespWriter(Socket socket)
+internal sealed class RespWriter(Socket socket, Stream? tls = null)
 {
     private const int MaxPrefix = 24; // type byte, a 64-bit number and CRLF
     private readonly byte[] _buffer = new byte[16 * 1024];
@@ -95,6 +96,11 @@ internal sealed class RespWriter(Socket socket)
 
     private void SendAll(ReadOnlySpan<byte> data)
     {
+        if (tls is not null)
+        {
+            tls.Write(data);
+            return;
+        }
         while (data.Length > 0)
             data = data[socket.Send(data)..];
     }

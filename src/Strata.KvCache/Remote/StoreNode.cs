@@ -24,7 +24,7 @@ internal sealed class StoreNode(RemoteEndpoint endpoint, CircuitBreaker breaker,
             if (_idle.TryPop(out var idle))
                 return idle;
         }
-        return RedisConnection.Open(endpoint, options.ConnectTimeout, options.OperationTimeout);
+        return RedisConnection.Open(endpoint, options);
     }
 
     /// <summary>Whether an exception means the server failed us (rather than a bug of ours).</summary>

@@ -27,8 +27,12 @@ public sealed class SyntheticModelWriter
 
     /// <summary>llama-quantize's choice of type per matrix; without one every matrix is <see cref="WeightType"/>.</summary>
     public QuantizationMix? Mix { get; init; }
-    /// <summary>A GGUF whose <c>tokenizer.*</c> metadata is copied (a vocab-only file is enough).</summary>
-    public required string VocabularyFile { get; init; }
+
+    /// <summary>
+    /// A GGUF whose <c>tokenizer.*</c> metadata is copied (a vocab-only file is enough); null writes a
+    /// <see cref="SyntheticVocabulary"/> of the architecture's family.
+    /// </summary>
+    public string? VocabularyFile { get; init; }
     public int Seed { get; init; } = 1;
 
     /// <summary>The experts of a sparse architecture (default <see cref="SyntheticExperts.For"/>); ignored by dense ones.</summary>
@@ -72,20 +76,20 @@ public sealed class SyntheticModelWriter
         if (experts is not null)
             Check(experts);
 
-        using var vocabulary = GgufFile.Open(VocabularyFile);
-        var vocabSize = vocabulary.Metadata.GetArrayOrNull("tokenizer.ggml.tokens")?.Count
+        var tokenizer = TokenizerMetadata();
+        var vocabSize = tokenizer.FirstOrDefault(e => e.Key == "tokenizer.ggml.tokens").Value?.AsArray("tokenizer.ggml.tokens").Items.Length
             ?? throw new GgufFormatException($"{VocabularyFile}: no tokenizer.ggml.tokens");
         var writer = new GgufWriter();
         AddHyperParameters(writer, experts);
-        foreach (var (key, value) in vocabulary.Metadata.Entries.Where(e => e.Key.StartsWith("tokenizer.", StringComparison.Ordinal)))
+        foreach (var (key, value) in tokenizer)
         {
             if (key != "tokenizer.ggml.pre")
                 writer.Add(key, value);
         }
         if (UsesQwenVocabulary)
             writer.Add("tokenizer.ggml.pre", GgufValue.Of("qwen2"));
-        else if (vocabulary.Metadata.GetStringOrNull("tokenizer.ggml.pre") is { } pre)
-            writer.Add("tokenizer.ggml.pre", GgufValue.Of(pre));
+        else if (tokenizer.FirstOrDefault(e => e.Key == "tokenizer.ggml.pre").Value is { } pre)
+            writer.Add("tokenizer.ggml.pre", pre);
 
         var tensorSeed = Seed * 1_000_003;
         void Matrix(string name, MatrixRole role, int rows, int cols) => AddMatrix(writer, name, [cols, rows], tensorSeed++, MixType(role, 0, cols));
@@ -110,6 +114,14 @@ public sealed class SyntheticModelWriter
                 AddExperts(writer, l, experts, ref tensorSeed);
         }
         writer.Write(path);
+    }
+
+    private IReadOnlyList<(string Key, GgufValue Value)> TokenizerMetadata()
+    {
+        if (VocabularyFile is null)
+            return UsesQwenVocabulary ? SyntheticVocabulary.BytePair() : SyntheticVocabulary.SentencePiece();
+        using var vocabulary = GgufFile.Open(VocabularyFile);
+        return vocabulary.Metadata.Entries.Where(e => e.Key.StartsWith("tokenizer.", StringComparison.Ordinal)).Select(e => (e.Key, e.Value)).ToList();
     }
 
     /// <summary>DeepSeek-V2's compressed latent: a quarter of embd (512 for 2048, as in V2-Lite); rope half a head.</summary>

@@ -5,7 +5,10 @@ using Strata.Server.Responses;
 
 namespace Strata.Server.Cluster;
 
-/// <summary><c>GET /cluster/node</c>: the node's role, cache identity and load, for a router.</summary>
+/// <summary>
+/// <c>GET /cluster/node</c>: the node's role, cache identity and load, for a router. Made once the engine has loaded;
+/// until then the route answers 503 (model_loading), which a router takes as a node not yet reachable.
+/// </summary>
 internal sealed class NodeEndpoint(InferenceEngine engine, NodeIdentity node)
 {
     public async Task HandleAsync(HttpContext context)
@@ -17,9 +20,9 @@ internal sealed class NodeEndpoint(InferenceEngine engine, NodeIdentity node)
             json.WriteStartObject();
             json.WriteString("role", node.Role.ToString().ToLowerInvariant());
             json.WriteString("model", engine.Model.Name);
-            json.WriteString("cache_fingerprint", node.CacheFingerprint);
-            json.WriteNumber("block_size", node.BlockSize);
-            json.WriteString("kv_dtype", node.KvDataType);
+            json.WriteString("cache_fingerprint", Convert.ToHexStringLower(engine.CacheIdentity.Fingerprint));
+            json.WriteNumber("block_size", engine.CacheIdentity.BlockSize);
+            json.WriteString("kv_dtype", engine.Options.KvDataType.ToString());
             json.WriteNumber("kv_blocks_total", engine.KvBlockCount);
             json.WriteNumber("kv_blocks_used", stats.KvBlocksUsed);
             json.WriteNumber("kv_blocks_cached", node.Events.Count(KvEvent.Pool));

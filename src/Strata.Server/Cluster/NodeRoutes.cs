@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Strata.Server.Hosting;
 
 namespace Strata.Server.Cluster;
 
@@ -8,13 +9,13 @@ internal static class NodeRoutes
 {
     public static void Map(WebApplication app)
     {
-        var services = app.Services;
-        app.MapGet("/cluster/node", services.GetRequiredService<NodeEndpoint>().HandleAsync);
-        app.MapGet("/cluster/kv-events", services.GetRequiredService<KvEventsEndpoint>().HandleAsync);
+        // Asked for per request: the node endpoint needs the engine, which may still be loading when routes are mapped.
+        app.MapGet("/cluster/node", context => context.RequestServices.GetRequiredService<NodeEndpoint>().HandleAsync(context));
+        app.MapGet("/cluster/kv-events", context => context.RequestServices.GetRequiredService<KvEventsEndpoint>().HandleAsync(context));
     }
 
     public static IServiceCollection AddNode(this IServiceCollection services, NodeIdentity node) => services
         .AddSingleton(node)
-        .AddSingleton<NodeEndpoint>()
+        .AddSingleton(services => ServingState.WithEngine<NodeEndpoint>(services))
         .AddSingleton<KvEventsEndpoint>();
 }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Strata.Engine.Requests;
+using Strata.Server.Telemetry;
 using Strata.Server.Tools;
 
 namespace Strata.Server.Generation;
@@ -18,6 +20,7 @@ internal sealed class ActiveGeneration : IDisposable
     private readonly CancellationTokenSource _cancellation;
     private readonly CancellationToken _clientAborted;
     private readonly RequestTimer _timer;
+    private string[] _finishReasons = [];
     private readonly LogprobFormatter? _logprobs;
     private readonly int[] _textOffsets;
     private readonly ToolCallStream[]? _tools;
@@ -63,6 +66,14 @@ internal sealed class ActiveGeneration : IDisposable
 
     public int CachedTokens => _handles.Sum(h => h.CachedTokens);
 
+    /// <summary>Tokens generated over all choices so far (counted as each choice finishes).</summary>
+    public int CompletionTokens { get; private set; }
+
+    public TimeSpan? TimeToFirstToken => _timer.FirstToken;
+
+    /// <summary>The request's span, ended with its token counts and the engine's timeline when this generation is disposed.</summary>
+    public Activity? Activity { get; init; }
+
     /// <summary>The client closed the connection; nothing more can reach it.</summary>
     public bool ClientGone => _clientAborted.IsCancellationRequested;
 
@@ -96,6 +107,8 @@ internal sealed class ActiveGeneration : IDisposable
 
     public void Dispose()
     {
+        if (Activity is not null)
+            RequestTracing.Finish(Activity, _handles, CompletionTokens, _finishReasons, completed: _unfinished == 0 && !_interrupted);
         if (_unfinished > 0)
             _cancellation.Cancel();
         _cancellation.Dispose();
@@ -125,6 +138,10 @@ internal sealed class ActiveGeneration : IDisposable
     {
         _interrupted |= finish.Reason is FinishReason.Cancelled or FinishReason.Error;
         _longestChoice = Math.Max(_longestChoice, finish.CompletionTokens);
+        CompletionTokens += finish.CompletionTokens;
+        if (_finishReasons.Length == 0)
+            _finishReasons = new string[Choices];
+        _finishReasons[finish.Choice] = finish.Reason.ToString().ToLowerInvariant();
         if (--_unfinished == 0 && !_interrupted)
             _timer.OnCompleted(_longestChoice);
         if (_tools?[finish.Choice] is { } stream)

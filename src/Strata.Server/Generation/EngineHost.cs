@@ -1,12 +1,13 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Strata.Engine;
-using Strata.Engine.Guard;
 using Strata.Engine.Requests;
 using Strata.Models.Tokenizers;
 using Strata.Server.Http;
 using Strata.Server.Metrics;
 using Strata.Server.Protocol;
+using Strata.Server.Telemetry;
 using Strata.Server.Structured;
 using Strata.Server.Tools;
 
@@ -16,7 +17,7 @@ namespace Strata.Server.Generation;
 /// The endpoints' door to the engine: fits a request's token limit into the context, submits it with a cancellation
 /// that fires when the client disconnects or the server shuts down, and turns refusals into API errors.
 /// </summary>
-internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, IHostApplicationLifetime lifetime)
+internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, SloMetrics slo, IHostApplicationLifetime lifetime, IHttpContextAccessor http)
 {
     private readonly LogprobFormatter _logprobs = new(engine.Model.Tokenizer);
     private readonly GrammarCache _grammars = new(engine.Model.Tokenizer);
@@ -29,18 +30,6 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
 
     /// <summary>Longest sequence (prompt plus output) the engine accepts.</summary>
     public int MaxModelLength => engine.MaxModelLength;
-
-    /// <summary>The engine's counters, for the metrics endpoint.</summary>
-    public EngineStats Stats => engine.Stats;
-
-    /// <summary>The cap on running sequences (<c>--max-num-seqs</c>), for the metrics beside the peak reached.</summary>
-    public int MaxSequences => engine.Options.MaxSequences;
-
-    /// <summary>Throws <see cref="InvalidOperationException"/> unless every KV block is referenced exactly by the live sequences.</summary>
-    public Task CheckIntegrityAsync() => engine.CheckIntegrityAsync();
-
-    /// <summary>The content guard the engine enforces, if any, for its metrics.</summary>
-    public ContentGuard? Guard => engine.Options.Guard;
 
     /// <param name="defaultMaxTokens">The token limit when the client set none; it is capped to the context left.</param>
     /// <param name="promptParam">The request field the prompt came from, for errors about it.</param>
@@ -82,22 +71,31 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
         }).ToList();
         var lease = limits?.Acquire(requests.Sum(r => (long)r.PromptTokens.Length + (long)r.Sampling.MaxTokens * r.Choices));
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, lifetime.ApplicationStopping);
+        var context = http.HttpContext;
+        var operation = context?.Request.Path.StartsWithSegments("/v1/chat") == true ? "chat" : "text_completion";
+        var activity = RequestTracing.Start(operation, ModelName, requests.Max(r => r.Sampling.MaxTokens), choices * requests.Count);
         var handles = new List<GenerationHandle>();
         try
         {
-            var timer = new RequestTimer(metrics, tier, engine.Options.ServiceLevels.For(tier));
+            var genAi = new TagList { { "gen_ai.operation.name", operation }, { "gen_ai.request.model", ModelName } };
+            var timer = new RequestTimer(metrics, slo, genAi, tier, engine.Options.ServiceLevels.For(tier));
             foreach (var request in requests)
                 handles.Add(Submit(request, cancellation.Token, promptParam));
             timer.Predicted = handles.Max(h => h.PredictedTimeToFirstToken);
-            return new ActiveGeneration(handles, choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null, tools, echo)
+            var generation = new ActiveGeneration(handles, choices, cancellation, clientAborted, timer, fields.Logprobs ? _logprobs : null, tools, echo)
             {
                 ReturnedPerPrompt = fields.Choices,
+                Activity = activity,
                 Tier = tier,
                 Lease = lease,
             };
+            context?.Features.Get<RequestLog>()?.Generation = generation;
+            return generation;
         }
-        catch
+        catch (Exception ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity?.Stop();
             // The prompts of a batch already submitted are cancelled with it.
             cancellation.Cancel();
             cancellation.Dispose();
@@ -116,7 +114,7 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
         {
             if (!ex.Overloaded)
                 throw ApiException.BadRequest(ex.Message, promptParam);
-            metrics.Slo.CountRejection(request.Tier, ex.Reason);
+            slo.CountRejection(request.Tier, ex.Reason);
             throw Refused(ex, request.Tier);
         }
         catch (ArgumentException ex)

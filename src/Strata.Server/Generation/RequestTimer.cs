@@ -9,10 +9,14 @@ namespace Strata.Server.Generation;
 /// Measures one request's time to first token, time per output token and end-to-end latency, overall and for its
 /// service tier, with whether it met the tier's targets and how far the predicted time to first token was off.
 /// </summary>
-internal sealed class RequestTimer(ServerMetrics metrics, ServiceTier tier, SloTarget target)
+/// <param name="genAi">The GenAI attributes of the request (operation and model), recorded with each latency.</param>
+internal sealed class RequestTimer(ServerMetrics metrics, SloMetrics slo, TagList genAi, ServiceTier tier, SloTarget target)
 {
     private readonly long _start = Stopwatch.GetTimestamp();
     private TimeSpan? _firstToken;
+
+    /// <summary>Time from submission to the first token, once there was one.</summary>
+    public TimeSpan? FirstToken => _firstToken;
 
     /// <summary>The time to first token predicted at submission (null when none was made).</summary>
     public TimeSpan? Predicted { get; set; }
@@ -21,27 +25,17 @@ internal sealed class RequestTimer(ServerMetrics metrics, ServiceTier tier, SloT
     {
         if (_firstToken is not null)
             return;
-        _firstToken = Observe(metrics.TimeToFirstToken);
-        metrics.Slo.ObserveFirstToken(tier, _firstToken.Value.TotalSeconds, Predicted);
+        _firstToken = Stopwatch.GetElapsedTime(_start);
+        metrics.TimeToFirstToken(_firstToken.Value.TotalSeconds, genAi);
+        slo.ObserveFirstToken(tier, _firstToken.Value.TotalSeconds, Predicted);
     }
 
     /// <summary>Records the latencies of a request that ran to its end (not one cancelled or failed).</summary>
     public void OnCompleted(int longestChoiceTokens)
     {
-        var total = Observe(metrics.EndToEndLatency);
-        double? tpot = null;
-        if (_firstToken is { } first && longestChoiceTokens > 1)
-        {
-            tpot = (total - first).TotalSeconds / (longestChoiceTokens - 1);
-            metrics.TimePerOutputToken.Observe(tpot.Value);
-        }
-        metrics.Slo.ObserveFinished(tier, (_firstToken ?? total).TotalSeconds, tpot, target);
-    }
-
-    private TimeSpan Observe(Histogram histogram)
-    {
-        var elapsed = Stopwatch.GetElapsedTime(_start);
-        histogram.Observe(elapsed.TotalSeconds);
-        return elapsed;
+        var total = Stopwatch.GetElapsedTime(_start);
+        double? perToken = _firstToken is { } first && longestChoiceTokens > 1 ? (total - first).TotalSeconds / (longestChoiceTokens - 1) : null;
+        metrics.Completed(total.TotalSeconds, perToken, genAi);
+        slo.ObserveFinished(tier, (_firstToken ?? total).TotalSeconds, perToken, target);
     }
 }

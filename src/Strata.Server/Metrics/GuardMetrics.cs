@@ -1,19 +1,22 @@
-using Strata.Engine.Guard;
+using System.Diagnostics.Metrics;
+using Strata.Engine;
 
 namespace Strata.Server.Metrics;
 
-/// <summary>The content guard in Prometheus text: violations by kind and category, and the classifier's work.</summary>
-internal static class GuardMetrics
+/// <summary>The content guard: violations by kind and category, and the classifier's work (nothing when there is no guard).</summary>
+internal sealed class GuardMetrics
 {
-    public static void WriteTo(PrometheusText text, ContentGuard? guard)
+    public GuardMetrics(IMeterFactory meters, InferenceEngine engine)
     {
-        if (guard is null)
+        if (engine.Options.Guard is not { } guard)
             return;
-        var stats = guard.Stats;
-        text.Family("strata_guard_violations_total", "counter", "Sequences the content guard stopped, by what found the violation and its category.");
-        foreach (var ((kind, category), count) in stats.Violations.OrderBy(v => v.Key))
-            text.Sample("strata_guard_violations_total", count, [("kind", kind), ("category", category)]);
-        text.Counter("strata_guard_classifications_total", "Texts the guard's classifier scored.", stats.Classifications);
-        text.Counter("strata_guard_classifier_seconds_total", "Time the classifier spent scoring (on its own thread, beside decoding).", stats.ClassifierSeconds);
+        var meter = meters.Create(ServerMetrics.MeterName);
+        meter.CreateObservableCounter("strata_guard_violations_total",
+            () => guard.Stats.Violations.OrderBy(v => v.Key).Select(v => new Measurement<long>(v.Value,
+                new KeyValuePair<string, object?>("kind", v.Key.Item1), new KeyValuePair<string, object?>("category", v.Key.Item2))),
+            description: "Sequences the content guard stopped, by what found the violation and its category.");
+        meter.CreateObservableCounter("strata_guard_classifications_total", () => guard.Stats.Classifications, description: "Texts the guard's classifier scored.");
+        meter.CreateObservableCounter("strata_guard_classifier_seconds_total", () => guard.Stats.ClassifierSeconds,
+            description: "Time the classifier spent scoring (on its own thread, beside decoding).");
     }
 }

@@ -3,9 +3,15 @@ using Strata.KvCache.Remote;
 namespace Strata.TestSupport.Stores;
 
 /// <summary>A patient connection for test set-up and inspection (raw GET/SET, PTTL, DBSIZE, cluster commands).</summary>
-internal sealed class RawStoreClient(RemoteEndpoint endpoint) : IDisposable
+internal sealed class RawStoreClient(RemoteEndpoint endpoint, string? password = null) : IDisposable
 {
-    private readonly RedisConnection _connection = RedisConnection.Open(endpoint, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
+    private readonly RedisConnection _connection = RedisConnection.Open(endpoint, new RemoteStoreOptions
+    {
+        Endpoints = [endpoint],
+        ConnectTimeout = TimeSpan.FromSeconds(2),
+        OperationTimeout = TimeSpan.FromSeconds(5),
+        Password = password,
+    });
 
     public RespReply Command(params string[] arguments) => _connection.Execute(arguments);
 

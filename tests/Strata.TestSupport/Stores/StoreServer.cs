@@ -28,6 +28,12 @@ public sealed class StoreServer : IDisposable
 
     public string Kind { get; }
 
+    /// <summary>The port that speaks TLS, for a server started with <see cref="StartWithTls"/>.</summary>
+    public int? TlsPort { get; private init; }
+
+    /// <summary>The default user's password, when the server wants AUTH.</summary>
+    public string? Password { get; private init; }
+
     public int Port { get; }
 
     public string Directory { get; }
@@ -50,6 +56,44 @@ public sealed class StoreServer : IDisposable
             _ => throw new InvalidOperationException($"No Redis-protocol server for the remote-tier tests: {InstallHint}."),
         };
         var server = new StoreServer(kind, FreePort(), System.IO.Directory.CreateTempSubdirectory("strata-store-").FullName, []);
+        server.Launch();
+        return server;
+    }
+
+    /// <summary>
+    /// A redis-server that wants <c>AUTH</c>: <paramref name="password"/> for the default user (<c>requirepass</c>) and,
+    /// when <paramref name="user"/> is given, an ACL user of that name with the same password.
+    /// </summary>
+    public static StoreServer StartWithPassword(string password, string? user = null)
+    {
+        if (RedisPath.Value is null)
+            throw new InvalidOperationException($"The AUTH tests need redis-server: {InstallHint}.");
+        string[] arguments = user is null
+            ? ["--requirepass", password]
+            : ["--requirepass", password, "--user", user, "on", ">" + password, "~*", "&*", "+@all"];
+        var server = new StoreServer("redis", FreePort(), System.IO.Directory.CreateTempSubdirectory("strata-store-").FullName, arguments) { Password = password };
+        server.Launch();
+        return server;
+    }
+
+    /// <summary>
+    /// A redis-server that also listens for TLS on <see cref="TlsPort"/> with the given PEM certificate and key (the
+    /// plain port stays for set-up), wanting <paramref name="password"/> when one is given.
+    /// </summary>
+    public static StoreServer StartWithTls(string certificatePem, string keyPem, string? password = null)
+    {
+        if (RedisPath.Value is null)
+            throw new InvalidOperationException($"The TLS tests need redis-server: {InstallHint}.");
+        var directory = System.IO.Directory.CreateTempSubdirectory("strata-tls-").FullName;
+        File.WriteAllText(Path.Combine(directory, "cert.pem"), certificatePem);
+        File.WriteAllText(Path.Combine(directory, "key.pem"), keyPem);
+        var tlsPort = FreePort();
+        string[] arguments =
+        [
+            "--tls-port", $"{tlsPort}", "--tls-cert-file", "cert.pem", "--tls-key-file", "key.pem", "--tls-ca-cert-file", "cert.pem",
+            "--tls-auth-clients", "no", .. password is null ? Array.Empty<string>() : ["--requirepass", password],
+        ];
+        var server = new StoreServer("redis", FreePort(), directory, arguments) { Password = password, TlsPort = tlsPort };
         server.Launch();
         return server;
     }
@@ -112,7 +156,7 @@ public sealed class StoreServer : IDisposable
         Launch();
     }
 
-    internal RawStoreClient Connect() => new(Endpoint);
+    internal RawStoreClient Connect() => new(Endpoint, Password);
 
     public void Dispose()
     {
@@ -133,6 +177,7 @@ public sealed class StoreServer : IDisposable
             ? new ProcessStartInfo(RedisPath.Value ?? "redis-server")
             {
                 ArgumentList = { "--port", $"{Port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Directory },
+                WorkingDirectory = Directory,
             }
             : new ProcessStartInfo("dotnet")
             {
