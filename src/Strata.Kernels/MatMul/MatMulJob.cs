@@ -202,6 +202,9 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
             case MatrixLayout.Q6_KGrouped:
                 Q6_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
+            case MatrixLayout.Q2_KInterleaved:
+                Q2_KInterleavedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+                break;
             case MatrixLayout.Q3_KGrouped:
                 Q3_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;

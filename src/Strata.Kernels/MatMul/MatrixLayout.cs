@@ -33,6 +33,12 @@ public enum MatrixLayout
     Q4_KInterleaved,
 
     /// <summary>
+    /// Q2_K with a row count divisible by 8, interleaved like <see cref="Q4_KInterleaved"/>: the order of ggml's
+    /// repacked q2_K_8x8 GEMV, which llama.cpp uses for these on an AVX-512 CPU.
+    /// </summary>
+    Q2_KInterleaved,
+
+    /// <summary>
     /// Q3_K regrouped into 16-row groups like <see cref="Q6_KGrouped"/> (its scales unpacked to int8, 4 bytes a row and
     /// super-block more than stored), eight integer lanes per output like ggml's AVX2 vec_dot.
     /// </summary>

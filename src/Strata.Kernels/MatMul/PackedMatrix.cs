@@ -64,6 +64,7 @@ public sealed unsafe class PackedMatrix : IDisposable
             MatrixLayout.Q4_0Interleaved => (long)(blocks + 1) / 2 * Q4_0BlockPairBytes,
             MatrixLayout.Q8_0Grouped => (long)blocks * (Q8_0GroupQuantBytes + Q8_0GroupScaleBytes),
             MatrixLayout.Q4_KInterleaved => (long)blocks * Q4_KInterleavedKernel.SuperBlockBytes,
+            MatrixLayout.Q2_KInterleaved => (long)blocks * Q2_KInterleavedKernel.SuperBlockBytes,
             MatrixLayout.Q3_KGrouped => Q3_KGroupedKernel.GroupBytes(blocks),
             MatrixLayout.Q5_KGrouped => Q5_KGroupedKernel.GroupBytes(blocks),
             MatrixLayout.Q6_KGrouped => Q6_KGroupedKernel.GroupBytes(blocks),
@@ -87,6 +88,9 @@ public sealed unsafe class PackedMatrix : IDisposable
                     break;
                 case MatrixLayout.Q4_KInterleaved:
                     Q4_KInterleavedKernel.Pack(source, g, destination);
+                    break;
+                case MatrixLayout.Q2_KInterleaved:
+                    Q2_KInterleavedKernel.Pack(source, g, destination);
                     break;
                 case MatrixLayout.Q3_KGrouped:
                     Q3_KGroupedKernel.Pack(source, g, destination);
@@ -124,6 +128,8 @@ public sealed unsafe class PackedMatrix : IDisposable
         // Like Q4_0: ggml repacks Q4_K matrices whose row count is a multiple of 8 (others take its vec_dot, and here
         // the scalar reference).
         TensorType.Q4_K when source.Rows % 8 == 0 => MatrixLayout.Q4_KInterleaved,
+        // ggml repacks Q2_K matrices whose row count is a multiple of 8 on an AVX-512 CPU.
+        TensorType.Q2_K when source.Rows % 8 == 0 => MatrixLayout.Q2_KInterleaved,
         TensorType.Q3_K => MatrixLayout.Q3_KGrouped,
         TensorType.Q5_K => MatrixLayout.Q5_KGrouped,
         TensorType.Q6_K => MatrixLayout.Q6_KGrouped,

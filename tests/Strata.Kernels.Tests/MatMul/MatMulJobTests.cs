@@ -26,6 +26,8 @@ public sealed unsafe class MatMulJobTests
         { TensorType.Q4_K, 9, 512 },   // 9 % 8 != 0: the scalar reference path
         { TensorType.Q5_K, 17, 256 },
         { TensorType.Q6_K, 9, 512 },
+        { TensorType.Q2_K, 24, 768 },  // interleaved, last group half full
+        { TensorType.Q2_K, 9, 256 },   // 9 % 8 != 0: the generic row path
         { TensorType.Q5_0, 5, 64 },   // generic scalar path
         { TensorType.Q4_1, 5, 64 },
     };
@@ -62,6 +64,9 @@ public sealed unsafe class MatMulJobTests
         { TensorType.Q6_K, 17, 768 },
         { TensorType.Q6_K, 32, 256 },
         { TensorType.Q3_K, 21, 512 },
+        { TensorType.Q2_K, 8, 256 },    // one half-full group
+        { TensorType.Q2_K, 24, 512 },
+        { TensorType.Q2_K, 40, 768 },
     };
 
     /// <summary>
@@ -131,6 +136,7 @@ public sealed unsafe class MatMulJobTests
     [InlineData(TensorType.Q5_K)]
     [InlineData(TensorType.Q6_K)]
     [InlineData(TensorType.Q3_K)]
+    [InlineData(TensorType.Q2_K)]
     public void Run_TokenInAnyBatchOrThreadCount_GivesTheSameBits(TensorType type)
     {
         const int rows = 48, cols = 256, batch = 13;
@@ -160,6 +166,7 @@ public sealed unsafe class MatMulJobTests
     [InlineData(TensorType.Q5_K)]
     [InlineData(TensorType.Q6_K)]
     [InlineData(TensorType.Q3_K)]
+    [InlineData(TensorType.Q2_K)]
     public void Run_ReusedOverGarbage_EveryRunGivesTheScalarBits(TensorType type)
     {
         const int rows = 40, cols = 768, runs = 12;

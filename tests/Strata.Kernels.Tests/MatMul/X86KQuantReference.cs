@@ -4,7 +4,7 @@ namespace Strata.Kernels.Tests.MatMul;
 
 /// <summary>
 /// ggml's x86 K-quant dot products written plainly from the GGUF blocks, one output at a time: the orders the repacked
-/// kernels must reproduce bit for bit. Q4_K follows the repacked q4_K_8x8 GEMV (a float sum per super-block for the
+/// kernels must reproduce bit for bit. Q2_K and Q4_K follow the repacked q2_K_8x8 and q4_K_8x8 GEMVs (a float sum per super-block for the
 /// scales and one for the mins, subtracted at the end); Q3_K, Q5_K and Q6_K follow the AVX2 vec_dot (eight integer lanes,
 /// lane l taking the quants with (i mod 32) / 4 = l, hsum_float_8 at the end; Q5_K adds its mins as one float).
 /// </summary>
@@ -18,12 +18,36 @@ internal static class X86KQuantReference
         var blocks = activations.Length / Q8_KBlock.Bytes;
         return type switch
         {
+            TensorType.Q2_K => Q2_K(weights, activations, blocks),
             TensorType.Q3_K => Q3_K(weights, activations, blocks),
             TensorType.Q4_K => Q4_K(weights, activations, blocks),
             TensorType.Q5_K => Q5_K(weights, activations, blocks),
             TensorType.Q6_K => Q6_K(weights, activations, blocks),
             _ => throw new ArgumentOutOfRangeException(nameof(type)),
         };
+    }
+
+    private static float Q2_K(ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations, int blocks)
+    {
+        float acc = 0, accMin = 0;
+        for (var b = 0; b < blocks; b++)
+        {
+            var w = weights.Slice(b * Q2_KBlock.Bytes, Q2_KBlock.Bytes);
+            var a = activations.Slice(b * Q8_KBlock.Bytes, Q8_KBlock.Bytes);
+            int sumi = 0, summ = 0;
+            for (var g = 0; g < 16; g++)
+            {
+                var sum = 0;
+                for (var i = 16 * g; i < 16 * g + 16; i++)
+                    sum += Q2_KBlock.Crumb(w.Slice(16, 64), i) * Q8_KBlock.Quants(a)[i];
+                sumi += (w[g] & 0xF) * sum;
+                summ += (w[g] >> 4) * Q8_KBlock.GroupSum(a, g);
+            }
+            var da = Q8_KBlock.Scale(a);
+            acc = MathF.FusedMultiplyAdd(sumi, Fp16.Read(w[80..]) * da, acc);
+            accMin = MathF.FusedMultiplyAdd(summ, Fp16.Read(w[82..]) * da, accMin);
+        }
+        return acc - accMin;
     }
 
     private static float Q3_K(ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations, int blocks)
