@@ -29,6 +29,7 @@ internal static class EngineBuilder
     {
         var pool = new ComputePool(options.Threads > 0 ? options.Threads : ComputePool.DefaultThreadCount);
         KvBuffer? kv = null;
+        LlamaDraftModel? draft = null;
         try
         {
             var layout = model.Model.KvLayout(options.BlockSize, options.KvDataType);
@@ -46,29 +47,61 @@ internal static class EngineBuilder
             var logger = loggers.CreateLogger<InferenceEngine>();
             var tiers = OpenTiers(options, identity, kv, clock, TaskScheduler.Default, loaded, logger, kvEvents);
             var buffer = kv;
+            draft = options.Speculation is { Method: SpeculativeMethod.Draft } speculation ? LoadDraft(model, speculation, options, blockCount, pool) : null;
             var core = BuildCore(options, blockCount, maxBatchedTokens, maxModelLength, identity, tiers, model.Tokenizer,
-                outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents);
+                outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents, draft);
             var admission = Admission(options, maxBatchedTokens, new StepCost(fixedSeconds, secondsPerToken, secondsPerToken, 0));
-            return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens, admission);
+            return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens, admission, draft);
         }
         catch
         {
+            draft?.Dispose();
             kv?.Dispose();
             pool.Dispose();
             throw;
         }
     }
 
+    /// <summary>
+    /// Loads the draft model of <paramref name="speculation"/> beside the target, refusing one whose vocabulary differs,
+    /// with its own KV pool: the bytes asked for, or as many blocks as the target's pool.
+    /// </summary>
+    public static LlamaDraftModel LoadDraft(LoadedModel target, SpeculationOptions speculation, EngineOptions options, int targetBlocks, ComputePool pool)
+    {
+        if (string.IsNullOrEmpty(speculation.DraftModelPath))
+            throw new ArgumentException("--speculative draft needs --draft-model FILE");
+        var draft = LoadedModel.Load(speculation.DraftModelPath);
+        KvBuffer? kv = null;
+        try
+        {
+            DraftVocabulary.Check(target.Tokenizer, draft.Tokenizer, draft.Path);
+            var layout = draft.Model.KvLayout(options.BlockSize, options.KvDataType);
+            var blocks = speculation.DraftKvCacheBytes > 0 ? (int)Math.Min(int.MaxValue, speculation.DraftKvCacheBytes / layout.BlockBytes) : targetBlocks;
+            if (blocks < 1)
+                throw new ArgumentException($"draft KV cache memory of {speculation.DraftKvCacheBytes} bytes holds no {layout.BlockBytes}-byte block");
+            kv = new KvBuffer(layout, blocks);
+            return new LlamaDraftModel(draft, kv, pool);
+        }
+        catch
+        {
+            kv?.Dispose();
+            draft.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The synchronous core over <paramref name="blockCount"/> blocks; <paramref name="runner"/> gets the outputs, whose samplers it uses.</summary>
+    /// <param name="draftModel">The draft model, for <see cref="SpeculativeMethod.Draft"/>.</param>
     public static EngineCore BuildCore(EngineOptions options, int blockCount, int maxBatchedTokens, int maxModelLength, CacheIdentity identity,
-        KvTierList? tiers, Tokenizer? tokenizer, Func<OutputProcessor, IStepRunner> runner, TimeProvider clock, ILogger logger, Action<KvEvent>? kvEvents = null)
+        KvTierList? tiers, Tokenizer? tokenizer, Func<OutputProcessor, IStepRunner> runner, TimeProvider clock, ILogger logger, Action<KvEvent>? kvEvents = null,
+        IDraftModel? draftModel = null)
     {
         var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
         var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), options.CacheTtl, options.MaxCacheTtl, clock);
         var cache = new CacheCoordinator(blocks, identity, pins, tiers, kvEvents);
         var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, Policy(options.ServiceLevels, clock));
         var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength, options.Guard);
-        var speculator = options.Speculation is { } speculation ? new Speculator(speculation, maxModelLength) : null;
+        var speculator = options.Speculation is { } speculation ? new Speculator(speculation, maxModelLength, draftModel, options.BlockSize, clock) : null;
         return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger, speculator);
     }
 

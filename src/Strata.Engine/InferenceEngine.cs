@@ -123,7 +123,7 @@ public sealed class InferenceEngine : IDisposable
     /// <summary>Throws unless every KV block is referenced exactly by the live sequences; runs on the engine thread.</summary>
     public Task CheckIntegrityAsync() => RunOnLoopAsync(() =>
     {
-        _core.Scheduler.CheckIntegrity();
+        _core.CheckIntegrity();
         return true;
     });
 

@@ -62,6 +62,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     {
         outputs.Abort(request, reason);
         _active.Remove(request);
+        speculator?.Sweep(_active);
     }
 
     public void AbortAll(FinishReason reason)
@@ -69,6 +70,14 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         foreach (var request in _active)
             outputs.Abort(request, reason);
         _active.Clear();
+        speculator?.Sweep(_active);
+    }
+
+    /// <summary>Throws unless the scheduler's blocks (and a draft model's) are consistent with the sequences holding them.</summary>
+    public void CheckIntegrity()
+    {
+        scheduler.CheckIntegrity();
+        speculator?.CheckIntegrity();
     }
 
     /// <summary>Runs one step; null when nothing was runnable (only sequences waiting for cached blocks to load, or none).</summary>
@@ -99,6 +108,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         speculator?.Verified(plan, record);
         outputs.Process(result);
         _active.RemoveAll(r => r.UnfinishedChoices == 0);
+        speculator?.Sweep(_active);
         Steps++;
         PeakRunningSequences = Math.Max(PeakRunningSequences, scheduler.RunningCount);
         GeneratedTokens += result.Tokens.Count;

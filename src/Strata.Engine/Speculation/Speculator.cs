@@ -23,19 +23,33 @@ internal sealed class Speculator
     private readonly List<(ChoiceOutput Choice, SequenceSpeculation State)> _candidates = [];
     private readonly Dictionary<Sequence, SequenceSpeculation> _proposed = [];
     private readonly StepCostModel _cost = new();
+    private readonly DraftModelProposer? _draftModel;
+    private readonly List<(ChoiceOutput Choice, SequenceSpeculation State, int Count)> _drafting = [];
     private long _draftTokens;
     private long _acceptedTokens;
 
-    public Speculator(SpeculationOptions options, int maxModelLength)
+    /// <param name="draftModel">The draft model and its KV pool, for the <c>draft</c> method.</param>
+    /// <param name="blockSize">Tokens per block of the draft model's pool.</param>
+    /// <param name="clock">Times the draft model's rounds.</param>
+    public Speculator(SpeculationOptions options, int maxModelLength, IDraftModel? draftModel = null, int blockSize = 16, TimeProvider? clock = null)
     {
         options.Validate();
         _options = options;
         _maxModelLength = maxModelLength;
         _tree = options.Method == SpeculativeMethod.Suffix ? new SuffixTree(options.SuffixDepth, options.SuffixMaxNodes) : null;
+        if (options.Method == SpeculativeMethod.Draft)
+        {
+            if (draftModel is null)
+                throw new ArgumentException("the draft method needs a draft model");
+            _draftModel = new DraftModelProposer(draftModel, blockSize, options.NumSpeculativeTokens, clock ?? TimeProvider.System);
+        }
         _acceptedPerVerification = new long[options.NumSpeculativeTokens + 1];
     }
 
-    public SpeculationStats Stats => new(_options.Method.ToString().ToLowerInvariant(), _draftTokens, _acceptedTokens, [.. _acceptedPerVerification]);
+    public SpeculationStats Stats => new(_options.Method.ToString().ToLowerInvariant(), _draftTokens, _acceptedTokens, [.. _acceptedPerVerification])
+    {
+        DraftKvBlocksUsed = _draftModel?.UsedBlocks ?? 0,
+    };
 
     /// <summary>Sets the drafts of every live choice of <paramref name="requests"/> for the coming step (none for most).</summary>
     public void Propose(IReadOnlyList<RequestState> requests)
@@ -61,19 +75,32 @@ internal sealed class Speculator
 
         var spare = _options.MaxStepTokens - decodes;
         // Expected tokens and cost of the step so far; until the cost is fitted, assume a position costs a tenth of a step.
+        // A draft model's draft costs a drafting round besides its position in the step.
         double tokens = decodes, perPosition = _cost.IsFitted ? _cost.PerPosition : 0.1, cost = (_cost.IsFitted ? _cost.Fixed : 1) + perPosition * decodes;
+        var perDraft = perPosition + (_draftModel?.RoundSeconds ?? 0);
+        _drafting.Clear();
         _candidates.Sort(static (a, b) => b.State.Acceptance.CompareTo(a.State.Acceptance));
         foreach (var (choice, state) in _candidates)
         {
             var sequence = choice.Sequence;
             var left = Math.Min(choice.Request.Request.Sampling.MaxTokens, _maxModelLength - sequence.PromptLength) - sequence.GeneratedCount;
             var (count, accepted) = (0, 1.0);
-            while (count < Math.Min(state.Length, Math.Min(left - 1, spare)) && (!_options.CostAware || cost <= 0 || accepted * state.Acceptance * cost > perPosition * tokens))
+            while (count < Math.Min(state.Length, Math.Min(left - 1, spare)) && (!_options.CostAware || cost <= 0 || accepted * state.Acceptance * cost > perDraft * tokens))
             {
                 count++;
                 accepted *= state.Acceptance;
                 tokens += accepted;
-                cost += perPosition;
+                cost += perDraft;
+            }
+            if (_draftModel is not null)
+            {
+                // The draft model proposes for every sequence at once, below.
+                if (count > 0)
+                    _drafting.Add((choice, state, count));
+                else
+                    state.Idle();
+                spare -= count;
+                continue;
             }
             // Proposing nothing still lets the proposer learn the new tokens. Fewer drafts than asked cost less and promise less.
             state.Propose(sequence.Tokens, count);
@@ -88,10 +115,31 @@ internal sealed class Speculator
                 state.Idle();
                 continue;
             }
-            sequence.Drafts = state.Drafts;
-            _proposed[sequence] = state;
+            Drafted(choice.Sequence, state);
             spare -= state.Drafts.Count;
         }
+        if (_drafting.Count == 0)
+            return;
+        _draftModel!.Propose(_drafting);
+        foreach (var (choice, state, _) in _drafting)
+        {
+            if (state.Drafts.Count == 0)
+                state.Idle();
+            else
+                Drafted(choice.Sequence, state);
+        }
+    }
+
+    /// <summary>Gives back the draft model's blocks of every choice that is no longer live (finished, aborted).</summary>
+    public void Sweep(IReadOnlyList<RequestState> active) => _draftModel?.Sweep(active);
+
+    /// <summary>Throws unless the draft model's pool is consistent with the sequences it holds.</summary>
+    public void CheckIntegrity() => _draftModel?.CheckIntegrity();
+
+    private void Drafted(Sequence sequence, SequenceSpeculation state)
+    {
+        sequence.Drafts = state.Drafts;
+        _proposed[sequence] = state;
     }
 
     /// <summary>Learns, after the step was committed, how many of the drafts it verified were accepted, and what a position cost.</summary>
@@ -111,7 +159,10 @@ internal sealed class Speculator
         }
     }
 
-    private IDraftProposer NewProposer() => _tree is null
-        ? new NgramProposer(_options.NgramMin, _options.NgramMax)
-        : new SuffixProposer(_tree);
+    private IDraftProposer? NewProposer() => _options.Method switch
+    {
+        SpeculativeMethod.Suffix => new SuffixProposer(_tree!),
+        SpeculativeMethod.Draft => null,
+        _ => new NgramProposer(_options.NgramMin, _options.NgramMax),
+    };
 }
