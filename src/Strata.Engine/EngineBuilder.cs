@@ -42,6 +42,7 @@ internal static class EngineBuilder
             var maxModelLength = Math.Min(contextLength, blockCount * options.BlockSize);
             // The measured prefill also calibrates the service-time predictor before any step is seen.
             var (fixedSeconds, secondsPerToken) = StepBudget.Measure(model.Model, kv, pool);
+            var costs = new Control.StepCostModel(new StepCost(fixedSeconds, secondsPerToken, secondsPerToken, 0));
             var maxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.For(secondsPerToken, options);
             var identity = new CacheIdentity(ModelFingerprint.Compute(model.File), options.KvDataType, options.BlockSize);
             var logger = loggers.CreateLogger<InferenceEngine>();
@@ -49,8 +50,8 @@ internal static class EngineBuilder
             var buffer = kv;
             draft = options.Speculation is { Method: SpeculativeMethod.Draft } speculation ? LoadDraft(model, speculation, options, blockCount, pool) : null;
             var core = BuildCore(options, blockCount, maxBatchedTokens, maxModelLength, identity, tiers, model.Tokenizer,
-                outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents, draft);
-            var admission = Admission(options, maxBatchedTokens, new StepCost(fixedSeconds, secondsPerToken, secondsPerToken, 0));
+                outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents, draft, costs);
+            var admission = Admission(options, maxBatchedTokens, costs);
             return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens, admission, draft);
         }
         catch
@@ -92,22 +93,24 @@ internal static class EngineBuilder
 
     /// <summary>The synchronous core over <paramref name="blockCount"/> blocks; <paramref name="runner"/> gets the outputs, whose samplers it uses.</summary>
     /// <param name="draftModel">The draft model, for <see cref="SpeculativeMethod.Draft"/>.</param>
+    /// <param name="costs">The step cost model the core fits from its steps (and the speculator and admission control read); by default one with no calibration.</param>
     public static EngineCore BuildCore(EngineOptions options, int blockCount, int maxBatchedTokens, int maxModelLength, CacheIdentity identity,
         KvTierList? tiers, Tokenizer? tokenizer, Func<OutputProcessor, IStepRunner> runner, TimeProvider clock, ILogger logger, Action<KvEvent>? kvEvents = null,
-        IDraftModel? draftModel = null)
+        IDraftModel? draftModel = null, Control.StepCostModel? costs = null)
     {
+        costs ??= new Control.StepCostModel(new StepCost(0, 0, 0, 0));
         var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
         var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), options.CacheTtl, options.MaxCacheTtl, clock);
         var cache = new CacheCoordinator(blocks, identity, pins, tiers, kvEvents);
         var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, Policy(options.ServiceLevels, clock));
         var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength, options.Guard);
-        var speculator = options.Speculation is { } speculation ? new Speculator(speculation, maxModelLength, draftModel, options.BlockSize, clock) : null;
-        return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger, speculator);
+        var speculator = options.Speculation is { } speculation ? new Speculator(speculation, maxModelLength, costs, draftModel, options.BlockSize, clock) : null;
+        return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger, costs, speculator);
     }
 
-    /// <summary>Early rejection and the service-time predictor behind it, starting from <paramref name="calibration"/>.</summary>
-    public static AdmissionControl Admission(EngineOptions options, int maxBatchedTokens, StepCost calibration) =>
-        new(options.ServiceLevels, new ServiceTimePredictor(maxBatchedTokens, options.MaxSequences, options.ServiceLevels.TierScheduling), new Control.StepCostModel(calibration));
+    /// <summary>Early rejection and the service-time predictor behind it, reading the step costs the core fits.</summary>
+    public static AdmissionControl Admission(EngineOptions options, int maxBatchedTokens, Control.StepCostModel costs) =>
+        new(options.ServiceLevels, new ServiceTimePredictor(maxBatchedTokens, options.MaxSequences, options.ServiceLevels.TierScheduling), costs);
 
     /// <summary>The order the scheduler serves sequences in, as the options ask.</summary>
     public static ISchedulingPolicy Policy(ServiceLevels levels, TimeProvider clock) =>

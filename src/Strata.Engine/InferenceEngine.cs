@@ -202,8 +202,6 @@ public sealed class InferenceEngine : IDisposable
             if (admitted)
                 _queue = _core.Queue();
             var step = _core.Step();
-            if (step is not null)
-                _parts.Admission.Costs.Observe(step);
             _queue = _core.Queue();
             _stats = _core.Snapshot() with { WaitingSequences = _core.Scheduler.WaitingCount + _incoming.Count, Queue = _queue, StepCost = _parts.Admission.Costs.Current };
             if (step is null)

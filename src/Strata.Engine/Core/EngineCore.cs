@@ -14,9 +14,10 @@ namespace Strata.Engine.Core;
 /// and needs no model (the runner may be a cost model), so a simulator can drive it in virtual time; the threaded host
 /// (<see cref="InferenceEngine"/>) drives it for the server. Not thread-safe.
 /// </summary>
+/// <param name="costs">The step cost law, fitted here from every step's record (the speculator and admission control read it).</param>
 /// <param name="speculator">Proposes drafts for decoding sequences before each step (null: no speculative decoding).</param>
 internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IStepRunner runner, OutputProcessor outputs, TimeProvider clock, ILogger logger,
-    Speculator? speculator = null)
+    StepCostModel costs, Speculator? speculator = null)
 {
     private readonly List<RequestState> _active = [];
     private long _nextSequence;
@@ -104,8 +105,9 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
             return null;
         }
         var record = Describe(plan, result, started);
+        costs.Observe(record);
         scheduler.Commit(plan, result);
-        speculator?.Verified(plan, record);
+        speculator?.Verified(plan);
         outputs.Process(result);
         _active.RemoveAll(r => r.UnfinishedChoices == 0);
         speculator?.Sweep(_active);
