@@ -29,6 +29,7 @@ internal static class EngineBuilder
     {
         var pool = new ComputePool(options.Threads > 0 ? options.Threads : ComputePool.DefaultThreadCount);
         KvBuffer? kv = null;
+        LlamaDraftModel? draft = null;
         try
         {
             var layout = model.Model.KvLayout(options.BlockSize, options.KvDataType);
@@ -42,39 +43,74 @@ internal static class EngineBuilder
             // The measured prefill also calibrates the service-time predictor before any step is seen.
             var buffer = kv;
             var (maxBatchedTokens, calibration) = StepBudget.Choose(options, () => StepBudget.Measure(model.Model, buffer, pool));
+            var costs = new Control.StepCostModel(calibration);
             var identity = new CacheIdentity(ModelFingerprint.Compute(model.File), options.KvDataType, options.BlockSize);
             // One category for the engine and its tiers, which an operator filters as one component.
             var logger = loggers.CreateLogger("Strata.Engine");
             var tiers = OpenTiers(options, identity, kv, clock, TaskScheduler.Default, loaded, logger, kvEvents);
+            draft = options.Speculation is { Method: SpeculativeMethod.Draft } speculation ? LoadDraft(model, speculation, options, blockCount, pool) : null;
             var core = BuildCore(options, blockCount, maxBatchedTokens, maxModelLength, identity, tiers, model.Tokenizer,
-                outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents);
-            var admission = Admission(options, maxBatchedTokens, calibration);
-            return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens, admission);
+                outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents, draft, costs);
+            var admission = Admission(options, maxBatchedTokens, costs);
+            return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens, admission, draft);
         }
         catch
         {
+            draft?.Dispose();
             kv?.Dispose();
             pool.Dispose();
             throw;
         }
     }
 
-    /// <summary>The synchronous core over <paramref name="blockCount"/> blocks; <paramref name="runner"/> gets the outputs, whose samplers it uses.</summary>
-    public static EngineCore BuildCore(EngineOptions options, int blockCount, int maxBatchedTokens, int maxModelLength, CacheIdentity identity,
-        KvTierList? tiers, Tokenizer? tokenizer, Func<OutputProcessor, IStepRunner> runner, TimeProvider clock, ILogger logger, Action<KvEvent>? kvEvents = null)
+    /// <summary>
+    /// Loads the draft model of <paramref name="speculation"/> beside the target, refusing one whose vocabulary differs,
+    /// with its own KV pool: the bytes asked for, or as many blocks as the target's pool.
+    /// </summary>
+    public static LlamaDraftModel LoadDraft(LoadedModel target, SpeculationOptions speculation, EngineOptions options, int targetBlocks, ComputePool pool)
     {
+        if (string.IsNullOrEmpty(speculation.DraftModelPath))
+            throw new ArgumentException("--speculative draft needs --draft-model FILE");
+        var draft = LoadedModel.Load(speculation.DraftModelPath);
+        KvBuffer? kv = null;
+        try
+        {
+            DraftVocabulary.Check(target.Tokenizer, draft.Tokenizer, draft.Path);
+            var layout = draft.Model.KvLayout(options.BlockSize, options.KvDataType);
+            var blocks = speculation.DraftKvCacheBytes > 0 ? (int)Math.Min(int.MaxValue, speculation.DraftKvCacheBytes / layout.BlockBytes) : targetBlocks;
+            if (blocks < 1)
+                throw new ArgumentException($"draft KV cache memory of {speculation.DraftKvCacheBytes} bytes holds no {layout.BlockBytes}-byte block");
+            kv = new KvBuffer(layout, blocks);
+            return new LlamaDraftModel(draft, kv, pool);
+        }
+        catch
+        {
+            kv?.Dispose();
+            draft.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The synchronous core over <paramref name="blockCount"/> blocks; <paramref name="runner"/> gets the outputs, whose samplers it uses.</summary>
+    /// <param name="draftModel">The draft model, for <see cref="SpeculativeMethod.Draft"/>.</param>
+    /// <param name="costs">The step cost model the core fits from its steps (and the speculator and admission control read); by default one with no calibration.</param>
+    public static EngineCore BuildCore(EngineOptions options, int blockCount, int maxBatchedTokens, int maxModelLength, CacheIdentity identity,
+        KvTierList? tiers, Tokenizer? tokenizer, Func<OutputProcessor, IStepRunner> runner, TimeProvider clock, ILogger logger, Action<KvEvent>? kvEvents = null,
+        IDraftModel? draftModel = null, Control.StepCostModel? costs = null)
+    {
+        costs ??= new Control.StepCostModel(new StepCost(0, 0, 0, 0));
         var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
         var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), options.CacheTtl, options.MaxCacheTtl, clock);
         var cache = new CacheCoordinator(blocks, identity, pins, tiers, kvEvents);
         var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, Policy(options.ServiceLevels, clock));
         var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength, options.Guard);
-        var speculator = options.Speculation is { } speculation ? new Speculator(speculation, maxModelLength) : null;
-        return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger, speculator);
+        var speculator = options.Speculation is { } speculation ? new Speculator(speculation, maxModelLength, costs, draftModel, options.BlockSize, clock) : null;
+        return new EngineCore(scheduler, cache, runner(outputs), outputs, clock, logger, costs, speculator);
     }
 
-    /// <summary>Early rejection and the service-time predictor behind it, starting from <paramref name="calibration"/>.</summary>
-    public static AdmissionControl Admission(EngineOptions options, int maxBatchedTokens, StepCost calibration) =>
-        new(options.ServiceLevels, new ServiceTimePredictor(maxBatchedTokens, options.MaxSequences, options.ServiceLevels.TierScheduling), new Control.StepCostModel(calibration));
+    /// <summary>Early rejection and the service-time predictor behind it, reading the step costs the core fits.</summary>
+    public static AdmissionControl Admission(EngineOptions options, int maxBatchedTokens, Control.StepCostModel costs) =>
+        new(options.ServiceLevels, new ServiceTimePredictor(maxBatchedTokens, options.MaxSequences, options.ServiceLevels.TierScheduling), costs);
 
     /// <summary>The order the scheduler serves sequences in, as the options ask.</summary>
     public static ISchedulingPolicy Policy(ServiceLevels levels, TimeProvider clock) =>

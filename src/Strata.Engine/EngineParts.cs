@@ -1,6 +1,7 @@
 using Strata.Engine.Caching;
 using Strata.Engine.Control;
 using Strata.Engine.Core;
+using Strata.Engine.Speculation;
 using Strata.Kernels.Threading;
 using Strata.KvCache.Prefix;
 using Strata.Models.Kv;
@@ -9,7 +10,7 @@ namespace Strata.Engine;
 
 /// <summary>An engine as <see cref="EngineBuilder"/> assembles it for a model: the core and the resources it runs on.</summary>
 internal sealed class EngineParts(EngineCore core, CacheIdentity identity, KvBuffer kv, ComputePool pool, KvTierList? tiers, int maxModelLength, int maxBatchedTokens,
-    AdmissionControl admission) : IDisposable
+    AdmissionControl admission, LlamaDraftModel? draft = null) : IDisposable
 {
     public EngineCore Core { get; } = core;
 
@@ -31,6 +32,7 @@ internal sealed class EngineParts(EngineCore core, CacheIdentity identity, KvBuf
     {
         Tiers?.Dispose();
         kv.Dispose();
+        draft?.Dispose();
         pool.Dispose();
     }
 }

@@ -29,7 +29,6 @@ public sealed class InferenceEngine : IDisposable
     private EngineStats _stats;
     private volatile QueueSnapshot _queue = QueueSnapshot.Empty;
     private readonly ResidentBlocks _resident;
-    private readonly StepPeriodObserver _periods;
     private volatile bool _stopping;
     private long _nextRequest;
 
@@ -44,7 +43,6 @@ public sealed class InferenceEngine : IDisposable
             kvEvents?.Invoke(e);
         });
         _resident = new ResidentBlocks(_parts.Identity);
-        _periods = new StepPeriodObserver(_parts.Admission.Costs, _clock);
         _core = _parts.Core;
         _stats = _core.Snapshot();
         _loop = new Thread(Loop) { IsBackground = true, Name = "strata-engine" };
@@ -125,7 +123,7 @@ public sealed class InferenceEngine : IDisposable
     /// <summary>Throws unless every KV block is referenced exactly by the live sequences; runs on the engine thread.</summary>
     public Task CheckIntegrityAsync() => RunOnLoopAsync(() =>
     {
-        _core.Scheduler.CheckIntegrity();
+        _core.CheckIntegrity();
         return true;
     });
 
@@ -207,10 +205,6 @@ public sealed class InferenceEngine : IDisposable
             if (admitted)
                 _queue = _core.Queue();
             var step = _core.Step();
-            if (step is not null)
-                _periods.Stepped(step);
-            else
-                _periods.Idle();
             _queue = _core.Queue();
             _stats = _core.Snapshot() with { WaitingSequences = _core.Scheduler.WaitingCount + _incoming.Count, Queue = _queue, StepCost = _parts.Admission.Costs.Current };
             if (step is null)

@@ -4,8 +4,8 @@ using Strata.Engine.Speculation;
 namespace Strata.Cli.Commands;
 
 /// <summary>
-/// The speculative decoding options <c>serve</c> and <c>generate</c> share: <c>--speculative ngram|suffix</c>,
-/// <c>--num-speculative-tokens</c>, <c>--ngram-min</c>/<c>--ngram-max</c> and the step limit.
+/// The speculative decoding options <c>serve</c> and <c>generate</c> share: <c>--speculative ngram|suffix|draft</c>,
+/// <c>--num-speculative-tokens</c>, <c>--ngram-min</c>/<c>--ngram-max</c>, <c>--draft-model</c> with its KV memory, and the step limit.
 /// </summary>
 internal sealed class SpeculativeOptions
 {
@@ -13,8 +13,16 @@ internal sealed class SpeculativeOptions
 
     private readonly Option<string?> _method = new("--speculative")
     {
-        Description = "Speculative decoding: ngram (prompt lookup) or suffix (recent requests' prompts and outputs) [default: off]",
+        Description = "Speculative decoding: ngram (prompt lookup), suffix (recent requests' prompts and outputs) or draft (--draft-model) [default: off]",
     };
+
+    private readonly Option<string?> _draftModel = new("--draft-model")
+    {
+        Description = "GGUF file of a smaller model with the same vocabulary, for --speculative draft", HelpName = "file",
+    };
+
+    private readonly Option<long?> _draftKvMemory = SizeOption.Create("--draft-kv-cache-memory",
+        "Memory for the draft model's own KV cache, like 256MiB [default: as many blocks as the target's cache]");
 
     private readonly Option<int> _tokens = new Option<int>("--num-speculative-tokens")
     {
@@ -37,18 +45,29 @@ internal sealed class SpeculativeOptions
         DefaultValueFactory = _ => Defaults.MaxStepTokens,
     }.MustBePositive();
 
-    public SpeculativeOptions() => _method.AcceptOnlyFromAmong("ngram", "suffix");
+    public SpeculativeOptions() => _method.AcceptOnlyFromAmong("ngram", "suffix", "draft");
 
-    public IEnumerable<Option> All => [_method, _tokens, _ngramMin, _ngramMax, _maxStepTokens];
+    public IEnumerable<Option> All => [_method, _tokens, _ngramMin, _ngramMax, _draftModel, _draftKvMemory, _maxStepTokens];
 
     /// <summary>The engine's speculation settings, or null when <c>--speculative</c> was not given.</summary>
     public SpeculationOptions? Resolve(ParseResult result)
     {
+        var draftModel = result.GetValue(_draftModel);
         if (result.GetValue(_method) is not { } method)
-            return null;
+        {
+            return draftModel is null && result.GetValue(_draftKvMemory) is null
+                ? null
+                : throw new ArgumentException("--draft-model and --draft-kv-cache-memory need --speculative draft");
+        }
+        if (method == "draft" && draftModel is null)
+            throw new ArgumentException("--speculative draft needs --draft-model FILE");
+        if (draftModel is not null && !File.Exists(draftModel))
+            throw new ArgumentException($"the draft model {draftModel} does not exist");
         var options = new SpeculationOptions
         {
-            Method = method == "suffix" ? SpeculativeMethod.Suffix : SpeculativeMethod.Ngram,
+            Method = method switch { "suffix" => SpeculativeMethod.Suffix, "draft" => SpeculativeMethod.Draft, _ => SpeculativeMethod.Ngram },
+            DraftModelPath = draftModel,
+            DraftKvCacheBytes = result.GetValue(_draftKvMemory) ?? 0,
             NumSpeculativeTokens = result.GetValue(_tokens),
             NgramMin = result.GetValue(_ngramMin),
             NgramMax = result.GetValue(_ngramMax),

@@ -14,11 +14,13 @@ namespace Strata.Engine.Core;
 /// and needs no model (the runner may be a cost model), so a simulator can drive it in virtual time; the threaded host
 /// (<see cref="InferenceEngine"/>) drives it for the server. Not thread-safe.
 /// </summary>
+/// <param name="costs">The step cost law, fitted here from every step's whole period (the speculator and admission control read it).</param>
 /// <param name="speculator">Proposes drafts for decoding sequences before each step (null: no speculative decoding).</param>
 internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IStepRunner runner, OutputProcessor outputs, TimeProvider clock, ILogger logger,
-    Speculator? speculator = null)
+    StepCostModel costs, Speculator? speculator = null)
 {
     private readonly List<RequestState> _active = [];
+    private readonly StepPeriodObserver _periods = new(costs, clock);
     private readonly SchedulerPlan _skipped = new();
     private long _nextSequence;
 
@@ -64,6 +66,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     {
         outputs.Abort(request, reason);
         _active.Remove(request);
+        speculator?.Sweep(_active);
     }
 
     public void AbortAll(FinishReason reason)
@@ -71,6 +74,14 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         foreach (var request in _active)
             outputs.Abort(request, reason);
         _active.Clear();
+        speculator?.Sweep(_active);
+    }
+
+    /// <summary>Throws unless the scheduler's blocks (and a draft model's) are consistent with the sequences holding them.</summary>
+    public void CheckIntegrity()
+    {
+        scheduler.CheckIntegrity();
+        speculator?.CheckIntegrity();
     }
 
     /// <summary>Runs one step; null when nothing was runnable (only sequences waiting for cached blocks to load, or none).</summary>
@@ -81,7 +92,10 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         speculator?.Propose(_active);
         var plan = scheduler.Schedule();
         if (plan.IsEmpty)
+        {
+            _periods.Idle();
             return null;
+        }
         var started = clock.GetTimestamp();
         StepResult result;
         try
@@ -94,14 +108,17 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
             logger.LogError(ex, "The engine step failed; its {Requests} requests end with an error", failed.Count);
             foreach (var request in failed)
                 Abort(request, FinishReason.Error);
+            _periods.Idle();
             return null;
         }
         RecordTimelines(plan, started, clock.GetTimestamp());
         var record = Describe(plan, result, started);
+        _periods.Stepped(record);
         scheduler.Commit(plan, result);
-        speculator?.Verified(plan, record);
+        speculator?.Verified(plan);
         outputs.Process(result);
         _active.RemoveAll(r => r.UnfinishedChoices == 0);
+        speculator?.Sweep(_active);
         Steps++;
         PeakRunningSequences = Math.Max(PeakRunningSequences, scheduler.RunningCount);
         GeneratedTokens += result.Tokens.Count;

@@ -11,7 +11,8 @@ namespace Strata.Engine.Running;
 /// kept, and the draft at that row is accepted while it equals it. For a proposer that drafts one token with certainty
 /// (n-gram, suffix) this is exactly the rejection rule of speculative sampling — accept x with probability p(x), else
 /// draw from p without x — and it draws the same random numbers as decoding without drafts, so a seeded request gives
-/// the same tokens with speculation or without; greedy output is the argmax either way.
+/// the same tokens with speculation or without; greedy output is the argmax either way. A draft model's draft comes
+/// with the distribution q it was drawn from and is verified by the general rule (<see cref="Sampler.SampleDraft"/>).
 /// </summary>
 internal sealed class StepSampler(OutputProcessor outputs)
 {
@@ -32,9 +33,15 @@ internal sealed class StepSampler(OutputProcessor outputs)
             var first = logits.Slice(row * vocab, vocab);
             for (var f = chunk.Forks.Count - 1; f >= 0; f--)
                 _result.Tokens.Add(Sample(chunk.Forks[f], first, chunk.Forks[f].Generated));
+            // A draft model's drafts come with the distributions they were drawn from; n-gram and suffix drafts are one-hot.
+            var proposals = chunk.Drafts.Count > 0 ? outputs[chunk.Sequence.Id].Speculation?.Proposals : null;
             for (var d = 0; ; d++)
             {
-                var sampled = Sample(chunk.Sequence, logits.Slice((row + d) * vocab, vocab), History(chunk.Sequence, chunk.Drafts, d));
+                var rowLogits = logits.Slice((row + d) * vocab, vocab);
+                var history = History(chunk.Sequence, chunk.Drafts, d);
+                var sampled = proposals is not null && d < chunk.Drafts.Count
+                    ? Sample(chunk.Sequence, rowLogits, history, chunk.Drafts[d], proposals[d])
+                    : Sample(chunk.Sequence, rowLogits, history);
                 _result.Tokens.Add(sampled);
                 if (d == chunk.Drafts.Count || sampled.Token != chunk.Drafts[d])
                     break;
@@ -58,20 +65,26 @@ internal sealed class StepSampler(OutputProcessor outputs)
     }
 
     /// <summary>Samples from a private copy of the logits (the sampler edits them), noting log-probabilities if asked.</summary>
-    private SampledToken Sample(Sequence sequence, ReadOnlySpan<float> logits, ReadOnlySpan<int> generated)
+    /// <param name="draft">The draft verified at this row when it was drawn from <paramref name="proposal"/>; without a proposal, a plain draw.</param>
+    private SampledToken Sample(Sequence sequence, ReadOnlySpan<float> logits, ReadOnlySpan<int> generated, int draft = -1, ReadOnlySpan<float> proposal = default)
     {
         var output = outputs[sequence.Id];
         var request = output.Request.Request;
         var working = Scratch(ref _row, logits.Length);
         logits.CopyTo(working);
         if (!request.Logprobs)
-            return new SampledToken(sequence, output.Sampler.Sample(working, sequence.Prompt, generated));
+            return new SampledToken(sequence, Draw(output.Sampler, sequence, working, generated, draft, proposal));
 
         var logSumExp = Logprobs.LogSumExp(logits);
         var top = request.TopLogprobs > 0 ? Logprobs.Top(logits, logSumExp, request.TopLogprobs) : [];
-        var token = output.Sampler.Sample(working, sequence.Prompt, generated);
+        var token = Draw(output.Sampler, sequence, working, generated, draft, proposal);
         return new SampledToken(sequence, token, new TokenLogprob(token, logits[token] - logSumExp), top);
     }
+
+    private static int Draw(Sampler sampler, Sequence sequence, Span<float> logits, ReadOnlySpan<int> generated, int draft, ReadOnlySpan<float> proposal) =>
+        proposal.IsEmpty
+            ? sampler.Sample(logits, sequence.Prompt, generated)
+            : sampler.SampleDraft(logits, sequence.Prompt, generated, draft, proposal);
 
     private static Span<T> Scratch<T>(ref T[] buffer, int length)
     {

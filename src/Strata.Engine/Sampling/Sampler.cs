@@ -17,6 +17,7 @@ public sealed class Sampler
     private readonly IReadOnlyList<ITokenConstraint> _constraints;
     private Candidate[] _candidates = [];
     private float[] _weights = [];
+    private float[] _probabilities = [];
 
     public Sampler(SamplingParams parameters, ulong seed, IReadOnlyList<ITokenConstraint>? constraints = null)
     {
@@ -49,6 +50,41 @@ public sealed class Sampler
     {
         Adjust(logits, prompt, generated);
         var chosen = _params.IsGreedy ? ArgMax(logits) : Draw(logits);
+        foreach (var constraint in _constraints)
+            constraint.Accept(chosen);
+        return chosen;
+    }
+
+    /// <summary>
+    /// Verifies <paramref name="draft"/>, drawn by a draft model from <paramref name="proposal"/> (q), against this
+    /// sampler's distribution p for <paramref name="logits"/> — the rule of speculative sampling: keep it with probability
+    /// min(1, p(draft) / q(draft)), otherwise draw from max(p − q, 0) normalized — so the token returned follows p
+    /// exactly. Greedy sampling returns the argmax as <see cref="Sample"/> does. <paramref name="logits"/> is modified in place.
+    /// </summary>
+    public int SampleDraft(Span<float> logits, ReadOnlySpan<int> prompt, ReadOnlySpan<int> generated, int draft, ReadOnlySpan<float> proposal)
+    {
+        if (_params.IsGreedy)
+            return Sample(logits, prompt, generated);
+        if (_probabilities.Length < logits.Length)
+            _probabilities = new float[logits.Length];
+        var p = _probabilities.AsSpan(0, logits.Length);
+        Distribution(logits, prompt, generated, p);
+        int chosen;
+        if (_random.NextDouble() * proposal[draft] < p[draft])
+        {
+            chosen = draft;
+        }
+        else
+        {
+            // The residual is zero at the draft itself (p < q there), so the draft is never drawn again.
+            var total = 0.0;
+            for (var i = 0; i < p.Length; i++)
+            {
+                p[i] = MathF.Max(0, p[i] - proposal[i]);
+                total += p[i];
+            }
+            chosen = total > 0 ? DrawFrom(p, total) : draft;
+        }
         foreach (var constraint in _constraints)
             constraint.Accept(chosen);
         return chosen;
@@ -220,9 +256,11 @@ public sealed class Sampler
         return weights;
     }
 
-    private int DrawFrom(ReadOnlySpan<float> weights)
+    private int DrawFrom(ReadOnlySpan<float> weights) => DrawFrom(weights, TensorPrimitives.Sum(weights));
+
+    private int DrawFrom(ReadOnlySpan<float> weights, double total)
     {
-        var target = _random.NextDouble() * TensorPrimitives.Sum(weights);
+        var target = _random.NextDouble() * total;
         for (var i = 0; i < weights.Length; i++)
         {
             target -= weights[i];

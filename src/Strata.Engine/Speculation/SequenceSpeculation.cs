@@ -1,10 +1,11 @@
 namespace Strata.Engine.Speculation;
 
 /// <summary>
-/// One choice's speculation: its proposer, how many drafts it may verify next (k, adapted from its recent acceptance)
-/// and the list its drafts are written to (reused every step).
+/// One choice's speculation: its proposer (none for the draft model, which proposes for all sequences at once), how
+/// many drafts it may verify next (k, adapted from its recent acceptance) and the list its drafts are written to (reused
+/// every step), with the distributions a draft model drew them from.
 /// </summary>
-internal sealed class SequenceSpeculation(IDraftProposer proposer, int maxDrafts)
+internal sealed class SequenceSpeculation(IDraftProposer? proposer, int maxDrafts)
 {
     private const double Decay = 0.8;
     private const double IdleDecay = 0.97;
@@ -12,7 +13,7 @@ internal sealed class SequenceSpeculation(IDraftProposer proposer, int maxDrafts
     private readonly int[] _buffer = new int[maxDrafts];
     private double _accepted = 1, _trials = 2;
 
-    public IDraftProposer Proposer { get; } = proposer;
+    public IDraftProposer? Proposer { get; } = proposer;
 
     /// <summary>Drafts to ask for next: all of them after a fully accepted step (+2), one more than were accepted after a rejection.</summary>
     public int Length { get; private set; } = maxDrafts;
@@ -25,11 +26,14 @@ internal sealed class SequenceSpeculation(IDraftProposer proposer, int maxDrafts
 
     public List<int> Drafts { get; } = new(maxDrafts);
 
+    /// <summary>The distribution each draft was drawn from (q), for a draft model's drafts; null for one-hot drafts.</summary>
+    public DraftDistributions? Proposals { get; set; }
+
     /// <summary>Asks the proposer for up to <paramref name="count"/> drafts to follow <paramref name="tokens"/> into <see cref="Drafts"/>.</summary>
     public void Propose(ReadOnlySpan<int> tokens, int count)
     {
         Drafts.Clear();
-        var proposed = Proposer.Propose(tokens, _buffer.AsSpan(0, count));
+        var proposed = Proposer!.Propose(tokens, _buffer.AsSpan(0, count));
         for (var i = 0; i < proposed; i++)
             Drafts.Add(_buffer[i]);
     }

@@ -33,8 +33,18 @@ public sealed record SpeculationOptions
     /// <summary>Nodes the suffix tree may hold before the least recently extended request is dropped from it.</summary>
     public int SuffixMaxNodes { get; init; } = 1 << 20;
 
+    /// <summary>The draft model's GGUF file, for <see cref="SpeculativeMethod.Draft"/>; it must share the target's vocabulary.</summary>
+    public string? DraftModelPath { get; init; }
+
+    /// <summary>Bytes of the draft model's own KV pool; 0 gives it as many blocks as the target's pool.</summary>
+    public long DraftKvCacheBytes { get; init; }
+
     public void Validate()
     {
+        if (Method != SpeculativeMethod.Draft && DraftModelPath is not null)
+            throw new ArgumentException("--draft-model is used only with --speculative draft");
+        if (DraftKvCacheBytes < 0)
+            throw new ArgumentException($"the draft model's KV memory must not be negative, got {DraftKvCacheBytes}");
         if (NumSpeculativeTokens < 1)
             throw new ArgumentException($"the number of speculative tokens must be positive, got {NumSpeculativeTokens}");
         if (NgramMin < 1 || NgramMax < NgramMin)

@@ -8,4 +8,7 @@ public enum SpeculativeMethod
 
     /// <summary>The most frequent continuation in a suffix tree over recent requests' prompts and outputs, the request's own included.</summary>
     Suffix,
+
+    /// <summary>A smaller model with the same vocabulary (<see cref="SpeculationOptions.DraftModelPath"/>), run ahead one token at a time.</summary>
+    Draft,
 }

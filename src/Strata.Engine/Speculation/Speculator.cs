@@ -1,4 +1,4 @@
-using Strata.Engine.Core;
+using Strata.Engine.Control;
 using Strata.Engine.Running;
 using Strata.Engine.Scheduling;
 
@@ -6,9 +6,10 @@ namespace Strata.Engine.Speculation;
 
 /// <summary>
 /// The core's speculation hook. Before a step is scheduled it gives each decoding sequence drafts from its proposer;
-/// after the step it learns how many were accepted and what the step cost. A draft is worth its position only if it
-/// raises the step's tokens per second: with the step producing T tokens (expected) in C seconds and a position costing
-/// b more, a draft accepted with probability p helps when p &gt; b·T/C. For one sequence on a CPU (C mostly reading
+/// after the step it learns how many were accepted. A draft is worth its position only if it raises the step's tokens
+/// per second: with the step producing T tokens (expected) in C seconds and a draft costing b more (from the engine's
+/// fitted step cost law, <see cref="StepCostModel"/>, plus a drafting round for a draft model), a draft accepted with
+/// probability p helps when p &gt; b·T/C. For one sequence on a CPU (C mostly reading
 /// weights) that bar is low; for a full batch (C mostly compute, T large) it nears 1 and speculation stops, so it never
 /// costs throughput. p for a sequence's j-th draft is α^j, α its recent per-draft acceptance; the most promising
 /// sequences are served first, each within its adaptive k, never past what it may still generate, and the step within
@@ -22,20 +23,36 @@ internal sealed class Speculator
     private readonly long[] _acceptedPerVerification;
     private readonly List<(ChoiceOutput Choice, SequenceSpeculation State)> _candidates = [];
     private readonly Dictionary<Sequence, SequenceSpeculation> _proposed = [];
-    private readonly StepCostModel _cost = new();
+    private readonly StepCostModel _costs;
+    private readonly DraftModelProposer? _draftModel;
+    private readonly List<(ChoiceOutput Choice, SequenceSpeculation State, int Count)> _drafting = [];
     private long _draftTokens;
     private long _acceptedTokens;
 
-    public Speculator(SpeculationOptions options, int maxModelLength)
+    /// <param name="draftModel">The draft model and its KV pool, for the <c>draft</c> method.</param>
+    /// <param name="blockSize">Tokens per block of the draft model's pool.</param>
+    /// <param name="clock">Times the draft model's rounds.</param>
+    /// <param name="costs">The engine's step cost law (fitted by the core from every step).</param>
+    public Speculator(SpeculationOptions options, int maxModelLength, StepCostModel costs, IDraftModel? draftModel = null, int blockSize = 16, TimeProvider? clock = null)
     {
+        _costs = costs;
         options.Validate();
         _options = options;
         _maxModelLength = maxModelLength;
         _tree = options.Method == SpeculativeMethod.Suffix ? new SuffixTree(options.SuffixDepth, options.SuffixMaxNodes) : null;
+        if (options.Method == SpeculativeMethod.Draft)
+        {
+            if (draftModel is null)
+                throw new ArgumentException("the draft method needs a draft model");
+            _draftModel = new DraftModelProposer(draftModel, blockSize, options.NumSpeculativeTokens, clock ?? TimeProvider.System);
+        }
         _acceptedPerVerification = new long[options.NumSpeculativeTokens + 1];
     }
 
-    public SpeculationStats Stats => new(_options.Method.ToString().ToLowerInvariant(), _draftTokens, _acceptedTokens, [.. _acceptedPerVerification]);
+    public SpeculationStats Stats => new(_options.Method.ToString().ToLowerInvariant(), _draftTokens, _acceptedTokens, [.. _acceptedPerVerification])
+    {
+        DraftKvBlocksUsed = _draftModel?.UsedBlocks ?? 0,
+    };
 
     /// <summary>Sets the drafts of every live choice of <paramref name="requests"/> for the coming step (none for most).</summary>
     public void Propose(IReadOnlyList<RequestState> requests)
@@ -43,6 +60,7 @@ internal sealed class Speculator
         _candidates.Clear();
         _proposed.Clear();
         var decodes = 0;
+        long context = 0;
         foreach (var request in requests)
         {
             foreach (var choice in request.Choices)
@@ -54,33 +72,50 @@ internal sealed class Speculator
                 if (sequence.PendingCount != 1 || sequence.GeneratedCount == 0)
                     continue;
                 decodes++;
+                context += sequence.Length;
                 if (request.Request.Speculative)
                     _candidates.Add((choice, choice.Speculation ??= new SequenceSpeculation(NewProposer(), _options.NumSpeculativeTokens)));
             }
         }
 
         var spare = _options.MaxStepTokens - decodes;
-        // Expected tokens and cost of the step so far; until the cost is fitted, assume a position costs a tenth of a step.
-        double tokens = decodes, perPosition = _cost.IsFitted ? _cost.PerPosition : 0.1, cost = (_cost.IsFitted ? _cost.Fixed : 1) + perPosition * decodes;
+        // Expected tokens and cost of the step so far (its decodes, each reading its context); a draft is one more
+        // position, which the cost law counts like a prompt token that reads its sequence's context, and a draft model's
+        // draft costs a drafting round as well.
+        var law = _costs.Current;
+        double tokens = decodes, cost = law.Seconds(0, decodes, context);
+        var draftRound = _draftModel?.RoundSeconds ?? 0;
+        _drafting.Clear();
         _candidates.Sort(static (a, b) => b.State.Acceptance.CompareTo(a.State.Acceptance));
         foreach (var (choice, state) in _candidates)
         {
             var sequence = choice.Sequence;
+            var perDraft = law.PerPrefillToken + law.PerContextToken * sequence.Length + draftRound;
             var left = Math.Min(choice.Request.Request.Sampling.MaxTokens, _maxModelLength - sequence.PromptLength) - sequence.GeneratedCount;
             var (count, accepted) = (0, 1.0);
-            while (count < Math.Min(state.Length, Math.Min(left - 1, spare)) && (!_options.CostAware || cost <= 0 || accepted * state.Acceptance * cost > perPosition * tokens))
+            while (count < Math.Min(state.Length, Math.Min(left - 1, spare)) && (!_options.CostAware || cost <= 0 || accepted * state.Acceptance * cost > perDraft * tokens))
             {
                 count++;
                 accepted *= state.Acceptance;
                 tokens += accepted;
-                cost += perPosition;
+                cost += perDraft;
+            }
+            if (_draftModel is not null)
+            {
+                // The draft model proposes for every sequence at once, below.
+                if (count > 0)
+                    _drafting.Add((choice, state, count));
+                else
+                    state.Idle();
+                spare -= count;
+                continue;
             }
             // Proposing nothing still lets the proposer learn the new tokens. Fewer drafts than asked cost less and promise less.
             state.Propose(sequence.Tokens, count);
             for (var missing = count; missing > state.Drafts.Count; missing--)
             {
                 tokens -= accepted;
-                cost -= perPosition;
+                cost -= perDraft;
                 accepted /= state.Acceptance;
             }
             if (state.Drafts.Count == 0)
@@ -88,17 +123,36 @@ internal sealed class Speculator
                 state.Idle();
                 continue;
             }
-            sequence.Drafts = state.Drafts;
-            _proposed[sequence] = state;
+            Drafted(choice.Sequence, state);
             spare -= state.Drafts.Count;
+        }
+        if (_drafting.Count == 0)
+            return;
+        _draftModel!.Propose(_drafting);
+        foreach (var (choice, state, _) in _drafting)
+        {
+            if (state.Drafts.Count == 0)
+                state.Idle();
+            else
+                Drafted(choice.Sequence, state);
         }
     }
 
-    /// <summary>Learns, after the step was committed, how many of the drafts it verified were accepted, and what a position cost.</summary>
-    public void Verified(SchedulerPlan plan, StepRecord record)
+    /// <summary>Gives back the draft model's blocks of every choice that is no longer live (finished, aborted).</summary>
+    public void Sweep(IReadOnlyList<RequestState> active) => _draftModel?.Sweep(active);
+
+    /// <summary>Throws unless the draft model's pool is consistent with the sequences it holds.</summary>
+    public void CheckIntegrity() => _draftModel?.CheckIntegrity();
+
+    private void Drafted(Sequence sequence, SequenceSpeculation state)
     {
-        if (record.PrefillTokens == 0)
-            _cost.Observe(record.DecodeSequences + record.DraftTokens, record.Seconds);
+        sequence.Drafts = state.Drafts;
+        _proposed[sequence] = state;
+    }
+
+    /// <summary>Learns, after the step was committed, how many of the drafts it verified were accepted.</summary>
+    public void Verified(SchedulerPlan plan)
+    {
         foreach (var chunk in plan.Chunks)
         {
             if (chunk.Drafts.Count == 0 || !_proposed.TryGetValue(chunk.Sequence, out var state))
@@ -111,7 +165,10 @@ internal sealed class Speculator
         }
     }
 
-    private IDraftProposer NewProposer() => _tree is null
-        ? new NgramProposer(_options.NgramMin, _options.NgramMax)
-        : new SuffixProposer(_tree);
+    private IDraftProposer? NewProposer() => _options.Method switch
+    {
+        SpeculativeMethod.Suffix => new SuffixProposer(_tree!),
+        SpeculativeMethod.Draft => null,
+        _ => new NgramProposer(_options.NgramMin, _options.NgramMax),
+    };
 }

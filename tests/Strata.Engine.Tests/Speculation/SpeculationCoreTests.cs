@@ -115,12 +115,62 @@ public sealed class SpeculationCoreTests
             Assert.True(chiSquare < critical, $"speculation changed the distribution: chi-square {chiSquare:F1}, {degrees} degrees of freedom");
     }
 
-    private static long[] FourthTokens(bool speculate, bool exactMatch, int firstSeed)
+    /// <summary>
+    /// The same with a draft model whose drafts are drawn from its own q (<see cref="MarkovDraft"/>): the general rule
+    /// (accept with min(1, p/q), else draw from max(p − q, 0)) keeps the target distribution; accepting a drawn draft
+    /// whenever it is the target's argmax does not. The category is the step from the first token (sampled after the
+    /// prompt) to the second (the first draft's position): the chain mixes within a few tokens, so a later token's value
+    /// would hide a distorted step.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sample_WithDraftModel_KeepsTheTargetDistributionUnlessAcceptanceIsExactMatch(bool exactMatch)
+    {
+        var plain = FourthTokens(speculate: false, exactMatch: false, firstSeed: 1, category: SecondStep);
+        var speculative = FourthTokens(speculate: true, exactMatch, firstSeed: 200_001, category: SecondStep, SpeculativeMethod.Draft);
+
+        var (chiSquare, degrees) = ChiSquare(plain, speculative);
+        var critical = new[] { 0, 10.83, 13.82, 16.27, 18.47, 20.52, 22.46, 24.32 }[degrees];
+        if (exactMatch)
+            Assert.True(chiSquare > critical, $"exact-match acceptance went undetected: chi-square {chiSquare:F1}, {degrees} degrees of freedom");
+        else
+            Assert.True(chiSquare < critical, $"speculation changed the distribution: chi-square {chiSquare:F1}, {degrees} degrees of freedom");
+    }
+
+    [Fact]
+    public void Step_DraftModelUnderPreemption_GreedyEqualsPlainAndTheDraftPoolEmpties()
+    {
+        var draft = new MarkovDraft();
+        var harness = new CoreHarness(Options(SpeculativeMethod.Draft), blocks: 40, budget: 48, runner: outputs => new MarkovRunner(outputs), draftModel: draft);
+        var requests = Enumerable.Range(0, 16).Select(i => CoreHarness.Greedy(Enumerable.Range(i, 6 + i % 5).Select(t => t % MarkovRunner.Vocabulary).ToArray(), 10 + i % 7)).ToArray();
+        var handles = requests.Select(harness.Submit).ToArray();
+
+        harness.RunUntilIdle(() => harness.Core.CheckIntegrity());
+
+        // The target's argmax after x is x + 1, and so is the draft's: every draft is accepted.
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var last = requests[i].PromptTokens[^1];
+            Assert.Equal(Enumerable.Range(1, requests[i].Sampling.MaxTokens).Select(j => (last + j) % MarkovRunner.Vocabulary), CoreHarness.Drain(handles[i]).Tokens[0]);
+        }
+        var stats = harness.Core.Snapshot();
+        Assert.True(stats.Preemptions > 0, "40 blocks of 4 tokens should force preemptions");
+        Assert.True(stats.Speculation!.AcceptedTokens > 0 && stats.Speculation.AcceptedTokens == stats.Speculation.DraftTokens);
+        Assert.Equal(0, stats.Speculation.DraftKvBlocksUsed);
+    }
+
+    private static int SecondStep(IReadOnlyList<int> tokens) => (tokens[1] - tokens[0] + MarkovRunner.Vocabulary) % MarkovRunner.Vocabulary;
+
+    /// <summary>How often each category (by default the fourth token) came up in 3000 runs of the Markov model.</summary>
+    private static long[] FourthTokens(bool speculate, bool exactMatch, int firstSeed, Func<IReadOnlyList<int>, int>? category = null,
+        SpeculativeMethod method = SpeculativeMethod.Ngram)
     {
         const int runs = 3000;
         // Few sequences at once, so that the speculator's cost rule (on the runner's zero-cost steps) lets every one draft.
-        var options = speculate ? Options(SpeculativeMethod.Ngram, maxSequences: 4) : CoreHarness.Options(maxSequences: 4);
-        var harness = new CoreHarness(options, blocks: 2048, budget: 4096, runner: outputs => new MarkovRunner(outputs, exactMatch));
+        var options = speculate ? Options(method, maxSequences: 4) : CoreHarness.Options(maxSequences: 4);
+        var harness = new CoreHarness(options, blocks: 2048, budget: 4096, runner: outputs => new MarkovRunner(outputs, exactMatch),
+            draftModel: method == SpeculativeMethod.Draft ? new MarkovDraft() : null);
         var prompt = Enumerable.Range(0, 24).Select(i => i % MarkovRunner.Vocabulary).ToArray();
         var handles = Enumerable.Range(firstSeed, runs).Select(seed => harness.Submit(new GenerationRequest
         {
@@ -130,10 +180,10 @@ public sealed class SpeculationCoreTests
         harness.RunUntilIdle();
 
         if (speculate)
-            Assert.True(harness.Core.Snapshot().Speculation!.DraftTokens > runs, "the n-gram proposer should have drafted");
+            Assert.True(harness.Core.Snapshot().Speculation!.DraftTokens > runs, "the proposer should have drafted");
         var counts = new long[MarkovRunner.Vocabulary];
         foreach (var handle in handles)
-            counts[CoreHarness.Drain(handle).Tokens[0][3]]++;
+            counts[(category ?? (tokens => tokens[3]))(CoreHarness.Drain(handle).Tokens[0])]++;
         return counts;
     }
 
