@@ -40,6 +40,9 @@ internal sealed class RouterEndpoints(ClusterView cluster, RouterMetrics metrics
         text.Counter("strata_router_stream_failures_total", "Streams ended with an error event because their node failed mid-stream", metrics.StreamFailures);
         text.Counter("strata_router_prompt_blocks_total", "Prompt blocks of the routed requests", metrics.PromptBlocks);
         text.Counter("strata_router_cached_prompt_blocks_total", "Prompt blocks the chosen node held when a request was sent (weighted by tier)", metrics.CachedBlocks);
+        text.Counter("strata_router_disaggregated_total", "Requests whose prompt a prefill node computed and handed to a decode node", metrics.Disaggregated);
+        text.Counter("strata_router_prefilled_locally_total", "Requests of a prefill/decode cluster a decode node computed alone (short or mostly cached prompts)", metrics.PrefilledLocally);
+        text.Counter("strata_router_prefill_failures_total", "Prefill legs a prefill node failed", metrics.PrefillFailures);
         PerNode(text, "strata_router_node_up", "gauge", "1 when the node's KV event stream is open", m => m.Reachable ? 1 : 0);
         PerNode(text, "strata_router_node_requests_total", "counter", "Requests sent to the node", m => m.Requests);
         PerNode(text, "strata_router_node_active_requests", "gauge", "Requests in flight on the node", m => m.ActiveRequests);

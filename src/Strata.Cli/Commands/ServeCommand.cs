@@ -45,6 +45,7 @@ internal static class ServeCommand
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
         var role = new Option<string>("--role") { Description = "This node's role in a cluster (its router reads it at /cluster/node)", DefaultValueFactory = _ => "both" };
         role.AcceptOnlyFromAmong("both", "prefill", "decode");
+        var leaseTtl = new Option<TimeSpan?>("--lease-ttl") { Description = "How long a prefill node holds a computed prompt's KV blocks for a decode node that has not pulled them [default: 30s]", CustomParser = r => ParseDuration(r, "--lease-ttl") };
         var maxRequestBytes = SizeOption.Create("--max-request-bytes", "Largest request body taken; larger ones get 413 [default: 1MiB, or 32 bytes per token of context if more]");
         var levels = defaults.ServiceLevels;
         var slo = SloOption.Create(levels);
@@ -58,7 +59,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, maxRequestBytes, role,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, maxRequestBytes, role, leaseTtl,
             slo, scheduling, aging, rejection, margin, tenants,
         };
         var speculative = new SpeculativeOptions();
@@ -74,6 +75,9 @@ internal static class ServeCommand
                 RejectionMargin = result.GetValue(margin),
             };
             var tenantList = result.GetValue(tenants) is { } tenantsPath ? LoadTenants(tenantsPath) : [];
+            var nodeRole = Enum.Parse<NodeRole>(result.GetValue(role)!, ignoreCase: true);
+            if (nodeRole != NodeRole.Both && result.GetValue(noPrefixCache))
+                throw new ArgumentException($"a {nodeRole.ToString().ToLowerInvariant()} node hands KV blocks over through the prefix cache: drop --no-prefix-cache");
             using var loaded = LoadedModel.Load(ModelOption.Resolve(result.GetValue(model)));
             using var contentGuard = result.GetValue(guard) is { } guardPath ? LoadGuard(guardPath, loaded) : null;
             var engineOptions = new EngineOptions
@@ -93,6 +97,8 @@ internal static class ServeCommand
                 DiskCacheDirectory = result.GetValue(diskDirectory),
                 DiskCacheBytes = result.GetValue(diskSize) ?? defaults.DiskCacheBytes,
                 CacheTtl = result.GetValue(cacheTtl) ?? defaults.CacheTtl,
+                ReceivesHandoffs = nodeRole == NodeRole.Decode,
+                LeaseTtl = result.GetValue(leaseTtl) ?? defaults.LeaseTtl,
                 RemoteCacheUrl = result.GetValue(remoteCache),
                 ServiceLevels = serviceLevels,
                 Speculation = speculative.Resolve(result),
@@ -109,7 +115,7 @@ internal static class ServeCommand
             using var loggers = StrataServer.CreateLoggerFactory(serverOptions.LogLevel);
             var events = new KvEventFeed();
             using var engine = InferenceEngine.Start(loaded, engineOptions, loggers, e => events.Publish(e.Kind, e.Key.ToString(), e.Tier));
-            serverOptions = serverOptions with { Node = ClusterNode.Identity(engine, Enum.Parse<NodeRole>(result.GetValue(role)!, ignoreCase: true), events) };
+            serverOptions = serverOptions with { Node = ClusterNode.Identity(engine, nodeRole, events) };
             await using var server = await StrataServer.StartAsync(engine, serverOptions, cancellation);
             await server.WaitForShutdownAsync(cancellation);
             return 0;
