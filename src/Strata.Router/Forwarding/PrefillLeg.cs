@@ -42,6 +42,10 @@ internal sealed class PrefillLeg(IRouteRanking ranking, HttpMessageInvoker clien
                     return null;
                 logger.LogWarning("Prefill node {Node} answered {Status}; trying the next", node.Name, (int)response.StatusCode);
             }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return null; // the client left: closing the connection cancelled the prefill there
+            }
             catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or KeyNotFoundException)
             {
                 node.Reachable = false;

@@ -49,6 +49,25 @@ public sealed class DisaggregationTests(DisaggregationTests.OnePrefillOneDecode 
     }
 
     [Fact]
+    public async Task ShortPrompt_UnderTheThreshold_IsComputedOnTheDecodeNodeAlone()
+    {
+        var pd = cluster.Value;
+        using var router = await ServeProcess.StartRouterAsync("-m", LocalCluster.Model, "--disagg-threshold", "256",
+            "--node", pd.Prefill.Address.ToString(), "--node", pd.Decode.Address.ToString());
+        for (var i = 0; i < 200 && (await router.Http.GetStringAsync("/health")).Split("\"reachable\":true").Length < 3; i++)
+            await Task.Delay(50);
+        var granted = (await DisaggregatedCluster.NodeInfoAsync(pd.Prefill)).GetProperty("leases").GetProperty("granted").GetInt64();
+        var request = new { prompt = $"Kim said: {Story}", max_tokens = 8, temperature = 0 };
+
+        var routed = await RouterTests.TextAsync(router.Http, "/v1/completions", request, stream: false);
+
+        Assert.Equal(await RouterTests.TextAsync(pd.Single.Http, "/v1/completions", request, stream: false), routed);
+        Assert.Equal(1, await router.MetricAsync("strata_router_prefilled_locally_total"));
+        Assert.Equal(0, await router.MetricAsync("strata_router_disaggregated_total"));
+        Assert.Equal(granted, (await DisaggregatedCluster.NodeInfoAsync(pd.Prefill)).GetProperty("leases").GetProperty("granted").GetInt64());
+    }
+
+    [Fact]
     public async Task Lease_NobodyPulls_ExpiresFreesItsBlocksAndAPullIsTold410()
     {
         var prefill = cluster.Value.Prefill;
