@@ -97,7 +97,7 @@ internal static class EngineBuilder
                 tiers.Add(new HostTier(new HostBlockStore(options.HostCacheBytes, memory.Layout, options.HostCacheInt8)));
             if (options.DiskCacheDirectory is { } directory)
                 tiers.Add(new DiskTier(DiskBlockStore.Open(new DiskStoreOptions { Directory = directory, MaxBytes = options.DiskCacheBytes, DefaultTtl = options.CacheTtl })));
-            if (RemoteTier.FromUrl(options.RemoteCacheUrl, identity.Fingerprint, options.CacheTtl, message => logger.LogWarning("{Message}", message)) is { } remote)
+            if (RemoteTier.FromUrl(options.RemoteCacheUrl, identity.Fingerprint, options.CacheTtl, options.RemoteCacheTimeout, message => logger.LogWarning("{Message}", message)) is { } remote)
                 tiers.Add(remote);
         }
         catch

@@ -49,6 +49,12 @@ public sealed record EngineOptions
     /// <summary>A shared store over the Redis protocol, <c>redis://host:port[,host:port…]</c> (null: no remote tier).</summary>
     public string? RemoteCacheUrl { get; init; }
 
+    /// <summary>
+    /// Longest wait for the remote store to connect or answer one operation; past it the tier is skipped (and counted
+    /// towards its breaker). Short by default, since the tier only saves work; a store across a slower network needs more.
+    /// </summary>
+    public TimeSpan RemoteCacheTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Accept prompts' KV blocks handed over by prefill nodes (a decode node): a peer tier at the top of the list.</summary>
     public bool ReceivesHandoffs { get; init; }
 

@@ -23,6 +23,8 @@ public sealed class ServeCommandTests
     [InlineData("--port", "70000")]
     [InlineData("--max-queue", "0")]
     [InlineData("--host", "example.com")]
+    [InlineData("--remote-cache-timeout", "0ms")]
+    [InlineData("--remote-cache-timeout", "soon")]
     public void Serve_BadOption_FailsWithoutStarting(string option, string value)
     {
         // Should the option be accepted by mistake, the server must not take the default port or 2 GiB.

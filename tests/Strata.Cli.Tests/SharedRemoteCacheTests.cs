@@ -103,7 +103,8 @@ public sealed class SharedRemoteCacheTests : IDisposable
         string[] options = ["--kv-cache-memory", "16MiB", "--threads", "1", "--block-size", $"{BlockSize}"];
         if (disk)
             options = [.. options, "--disk-cache-dir", directory];
-        return remote is null ? options : [.. options, "--remote-cache", remote];
+        // A patient deadline: the 50 ms default is for a store beside a quiet node, and these nodes share a busy test machine.
+        return remote is null ? options : [.. options, "--remote-cache", remote, "--remote-cache-timeout", "2s"];
     }
 
     private const string RemoteWrittenBytes = "strata_kv_tier_written_bytes_total{tier=\"remote\"}";

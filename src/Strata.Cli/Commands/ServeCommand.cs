@@ -43,6 +43,7 @@ internal static class ServeCommand
         var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
         var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis://host:port[,host:port…]" };
+        var remoteTimeout = new Option<TimeSpan?>("--remote-cache-timeout") { Description = $"Longest wait for the remote store to connect or answer, like 50ms or 2s [default: {defaults.RemoteCacheTimeout.TotalMilliseconds:0}ms]", CustomParser = r => ParseDuration(r, "--remote-cache-timeout") };
         var role = new Option<string>("--role") { Description = "This node's role in a cluster (its router reads it at /cluster/node)", DefaultValueFactory = _ => "both" };
         role.AcceptOnlyFromAmong("both", "prefill", "decode");
         var leaseTtl = new Option<TimeSpan?>("--lease-ttl") { Description = "How long a prefill node holds a computed prompt's KV blocks for a decode node that has not pulled them [default: 30s]", CustomParser = r => ParseDuration(r, "--lease-ttl") };
@@ -59,7 +60,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, guard, maxRequestBytes, role, leaseTtl,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, remoteTimeout, guard, maxRequestBytes, role, leaseTtl,
             slo, scheduling, aging, rejection, margin, tenants,
         };
         var speculative = new SpeculativeOptions();
@@ -100,6 +101,7 @@ internal static class ServeCommand
                 ReceivesHandoffs = nodeRole == NodeRole.Decode,
                 LeaseTtl = result.GetValue(leaseTtl) ?? defaults.LeaseTtl,
                 RemoteCacheUrl = result.GetValue(remoteCache),
+                RemoteCacheTimeout = result.GetValue(remoteTimeout) ?? defaults.RemoteCacheTimeout,
                 ServiceLevels = serviceLevels,
                 Speculation = speculative.Resolve(result),
             };

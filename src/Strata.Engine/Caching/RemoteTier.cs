@@ -21,11 +21,11 @@ internal sealed class RemoteTier(RemoteBlockStore store) : IKvTier
     /// the URL is empty (no remote tier). Throws <see cref="ArgumentException"/> for a malformed URL. Does no I/O:
     /// the store is connected on first use, so an unreachable store never delays start-up.
     /// </summary>
-    public static RemoteTier? FromUrl(string? url, ReadOnlySpan<byte> cacheFingerprint, TimeSpan blockTtl, Action<string> log)
+    public static RemoteTier? FromUrl(string? url, ReadOnlySpan<byte> cacheFingerprint, TimeSpan blockTtl, TimeSpan timeout, Action<string> log)
     {
         if (string.IsNullOrWhiteSpace(url))
             return null;
-        var options = RemoteStoreOptions.Parse(url) with { BlockTtl = blockTtl, Log = log };
+        var options = RemoteStoreOptions.Parse(url) with { BlockTtl = blockTtl, OperationTimeout = timeout, ConnectTimeout = timeout, Log = log };
         return new RemoteTier(new RemoteBlockStore(options, cacheFingerprint));
     }
 

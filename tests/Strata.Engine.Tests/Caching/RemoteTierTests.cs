@@ -14,17 +14,17 @@ public sealed class RemoteTierTests
     [InlineData("")]
     [InlineData("  ")]
     public void FromUrl_NoUrl_MeansNoRemoteTier(string? url) =>
-        Assert.Null(RemoteTier.FromUrl(url, Fingerprint, TimeSpan.FromHours(1), _ => { }));
+        Assert.Null(RemoteTier.FromUrl(url, Fingerprint, TimeSpan.FromHours(1), TimeSpan.FromMilliseconds(50), _ => { }));
 
     [Fact]
     public void FromUrl_Malformed_ThrowsArgumentException() =>
-        Assert.ThrowsAny<ArgumentException>(() => RemoteTier.FromUrl("redis://cache:notaport", Fingerprint, TimeSpan.FromHours(1), _ => { }));
+        Assert.ThrowsAny<ArgumentException>(() => RemoteTier.FromUrl("redis://cache:notaport", Fingerprint, TimeSpan.FromHours(1), TimeSpan.FromMilliseconds(50), _ => { }));
 
     [Fact]
     public void Contains_StoreDown_TurnsFalseOnceTheBreakerOpens()
     {
         var log = new List<string>();
-        using var source = RemoteTier.FromUrl($"redis://127.0.0.1:{UnusedPort()}", Fingerprint, TimeSpan.FromHours(1), log.Add)!;
+        using var source = RemoteTier.FromUrl($"redis://127.0.0.1:{UnusedPort()}", Fingerprint, TimeSpan.FromHours(1), TimeSpan.FromMilliseconds(50), log.Add)!;
         var tokens = Enumerable.Range(0, 16).ToArray();
         var block = new CachedBlock(BlockKey.Chain(BlockKey.Root(Fingerprint, ""), tokens), BlockKey.Root(Fingerprint, ""), tokens);
 
