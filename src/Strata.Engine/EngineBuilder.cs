@@ -40,15 +40,14 @@ internal static class EngineBuilder
             // A sequence must always fit alone, or preemption could never make room for it.
             var maxModelLength = Math.Min(contextLength, blockCount * options.BlockSize);
             // The measured prefill also calibrates the service-time predictor before any step is seen.
-            var (fixedSeconds, secondsPerToken) = StepBudget.Measure(model.Model, kv, pool);
-            var maxBatchedTokens = options.MaxBatchedTokens > 0 ? options.MaxBatchedTokens : StepBudget.For(secondsPerToken, options);
+            var buffer = kv;
+            var (maxBatchedTokens, calibration) = StepBudget.Choose(options, () => StepBudget.Measure(model.Model, buffer, pool));
             var identity = new CacheIdentity(ModelFingerprint.Compute(model.File), options.KvDataType, options.BlockSize);
             var logger = loggers.CreateLogger<InferenceEngine>();
             var tiers = OpenTiers(options, identity, kv, clock, TaskScheduler.Default, loaded, logger, kvEvents);
-            var buffer = kv;
             var core = BuildCore(options, blockCount, maxBatchedTokens, maxModelLength, identity, tiers, model.Tokenizer,
                 outputs => new ModelRunner(model.Model, buffer, pool, outputs), clock, logger, kvEvents);
-            var admission = Admission(options, maxBatchedTokens, new StepCost(fixedSeconds, secondsPerToken, secondsPerToken, 0));
+            var admission = Admission(options, maxBatchedTokens, calibration);
             return new EngineParts(core, identity, kv, pool, tiers, maxModelLength, maxBatchedTokens, admission);
         }
         catch

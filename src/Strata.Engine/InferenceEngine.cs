@@ -31,6 +31,7 @@ public sealed class InferenceEngine : IDisposable
     private EngineStats _stats;
     private volatile QueueSnapshot _queue = QueueSnapshot.Empty;
     private readonly ResidentBlocks _resident;
+    private readonly StepPeriodObserver _periods;
     private volatile bool _stopping;
     private long _nextRequest;
 
@@ -45,6 +46,7 @@ public sealed class InferenceEngine : IDisposable
             kvEvents?.Invoke(e);
         });
         _resident = new ResidentBlocks(_parts.Identity);
+        _periods = new StepPeriodObserver(_parts.Admission.Costs, _clock);
         _core = _parts.Core;
         _stats = _core.Snapshot();
         _loop = new Thread(Loop) { IsBackground = true, Name = "strata-engine" };
@@ -94,7 +96,7 @@ public sealed class InferenceEngine : IDisposable
         if (_core.Scheduler.WaitingCount + _incoming.Count >= Options.MaxQueue)
             throw new RequestRejectedException($"the server is busy: {Options.MaxQueue} requests are already waiting", overloaded: true, RequestRejectedException.QueueFull);
         var uncached = request.PromptTokens.Length - _resident.CachedTokens(request.Tenant, request.CacheSalt, request.PromptTokens);
-        var (prediction, retryAfter) = _parts.Admission.Decide(_queue, Submitted(), request.Tier, uncached, request.Sampling.MaxTokens);
+        var (prediction, retryAfter) = _parts.Admission.Decide(_queue, Submitted(), request.Tier, uncached, request.Sampling.MaxTokens, request.Tenant);
         if (retryAfter is not null)
         {
             throw new RequestRejectedException(
@@ -201,7 +203,7 @@ public sealed class InferenceEngine : IDisposable
 
     /// <summary>Requests accepted but not yet admitted by the engine thread, as the predictor sees them.</summary>
     private IEnumerable<SequenceLoad> Submitted() => _incoming.SelectMany(state => Enumerable.Repeat(
-        new SequenceLoad(state.Request.Tier, state.Request.PromptTokens.Length, state.Request.Sampling.MaxTokens, state.Request.PromptTokens.Length, Decoding: false),
+        new SequenceLoad(state.Request.Tier, state.Request.PromptTokens.Length, state.Request.Sampling.MaxTokens, state.Request.PromptTokens.Length, Decoding: false, state.Request.Tenant),
         state.Request.Choices));
 
     /// <summary>Runs <paramref name="action"/> on the engine thread between steps.</summary>
@@ -261,7 +263,9 @@ public sealed class InferenceEngine : IDisposable
                 _queue = _core.Queue();
             var step = _core.Step();
             if (step is not null)
-                _parts.Admission.Costs.Observe(step);
+                _periods.Stepped(step);
+            else
+                _periods.Idle();
             _queue = _core.Queue();
             _stats = _core.Snapshot() with { WaitingSequences = _core.Scheduler.WaitingCount + _incoming.Count, Queue = _queue, StepCost = _parts.Admission.Costs.Current };
             if (step is null)

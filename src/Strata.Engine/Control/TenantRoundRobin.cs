@@ -1,3 +1,4 @@
+using Strata.Engine.Requests;
 using Strata.Engine.Scheduling;
 
 namespace Strata.Engine.Control;
@@ -14,19 +15,20 @@ internal sealed class TenantRoundRobin
     private long _current;
 
     /// <summary>
-    /// Gives each sequence not yet started its turn, in the order given (rank, then arrival): a tenant's k-th queued
-    /// request in a rank gets its tenant's next turn + k. A sequence that was preempted keeps its place ahead of all.
+    /// Gives each sequence not yet started its turn, in the order given (rank and tier, then arrival): a tenant's k-th
+    /// queued request in a rank and tier gets its tenant's next turn + k. A sequence that was preempted keeps its place
+    /// ahead of all.
     /// </summary>
     public void AssignTurns(List<(int Rank, long Turn, Sequence Sequence)> keys)
     {
-        var rank = -1;
+        (int Rank, ServiceTier Tier)? group = null;
         for (var i = 0; i < keys.Count; i++)
         {
             var (r, _, sequence) = keys[i];
-            if (r != rank)
+            if (group != (r, sequence.Tier))
             {
                 _queued.Clear();
-                rank = r;
+                group = (r, sequence.Tier);
             }
             if (sequence.CachedPromptTokens is not null)
             {

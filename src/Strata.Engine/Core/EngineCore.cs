@@ -135,7 +135,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     {
         var decoding = sequence.GeneratedCount > 0 && sequence.PendingCount == 1;
         var remaining = outputs[sequence.Id].Request.Request.Sampling.MaxTokens - sequence.GeneratedCount;
-        return new SequenceLoad(sequence.Tier, sequence.PendingCount, remaining, sequence.Length, decoding);
+        return new SequenceLoad(sequence.Tier, sequence.PendingCount, remaining, sequence.Length, decoding, sequence.Tenant);
     }
 
     private void AbortCancelled()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Strata.Engine.Control;
 using Strata.Kernels.Threading;
 using Strata.Models;
 using Strata.Models.Kv;
@@ -20,6 +21,20 @@ internal static class StepBudget
     /// <summary>The budget whose prefill takes <see cref="EngineOptions.TargetStepTime"/> at <paramref name="secondsPerToken"/>.</summary>
     public static int For(double secondsPerToken, EngineOptions options) =>
         (int)Math.Clamp(options.TargetStepTime.TotalSeconds / secondsPerToken, Minimum, Maximum);
+
+    /// <summary>
+    /// The step's token budget and the step cost law the service-time predictor starts from. With the budget given
+    /// nothing is timed at start-up: the law starts at zero and is learnt from the first steps (until then nothing is
+    /// refused for being late, as nothing is ahead of the first requests anyway). Otherwise <paramref name="measure"/>
+    /// times the model once for both.
+    /// </summary>
+    public static (int MaxBatchedTokens, StepCost Calibration) Choose(EngineOptions options, Func<(double FixedSeconds, double SecondsPerToken)> measure)
+    {
+        if (options.MaxBatchedTokens > 0)
+            return (options.MaxBatchedTokens, new StepCost(0, 0, 0, 0));
+        var (fixedSeconds, secondsPerToken) = measure();
+        return (For(secondsPerToken, options), new StepCost(fixedSeconds, secondsPerToken, secondsPerToken, 0));
+    }
 
     /// <summary>
     /// Times a 64-token prefill (after a warm-up one) and a one-token step: the seconds per token of the first, and

@@ -54,7 +54,8 @@ internal sealed class Scheduler(CacheCoordinator cache, int maxBatchedTokens, in
         for (var i = 0; i < _running.Count && budget > 0; i++)
         {
             // Waiting sequences that outrank this one go first, in its place.
-            while (budget > 0 && next < queued && policy.Outranks(_waiting[next], _running[i]))
+            // (An admission may have preempted every running sequence from here on: then none is left to outrank.)
+            while (budget > 0 && next < queued && i < _running.Count && policy.Outranks(_waiting[next], _running[i]))
             {
                 var admission = TryAdmitAhead(_waiting[next], i, ref budget);
                 if (admission == Admission.NoRoom)

@@ -33,23 +33,43 @@ public sealed class TierSchedulingTests
     }
 
     [Fact]
-    public void Schedule_HigherTiersKeepComing_LowerTierStartsWithinItsAgingBound()
+    public void Schedule_HigherTiersKeepComing_LowerTierGoesAheadOfThoseArrivingMoreThanItsAgingBoundLater()
     {
         var aging = TimeSpan.FromMilliseconds(100);
         var harness = new CoreHarness(CoreHarness.Options(maxSequences: 1) with { ServiceLevels = new ServiceLevels { AgingStep = aging } }, blocks: 64, budget: 64);
         harness.Submit(Request(0, 4, ServiceTier.Flex));
-        long? flexStarted = null;
-        for (var i = 1; flexStarted is null; i++)
+        var goldArrivals = new Dictionary<long, long>();
+        for (var i = 1; !StartOrder(harness).Contains(1); i++)
         {
-            Assert.True(i < 500, "the flex request starved");
+            Assert.True(i < 2000, "the flex request starved");
+            goldArrivals[i + 1] = harness.Clock.GetTimestamp();
             harness.Submit(Request(i, 4, ServiceTier.Priority)); // always more gold work waiting than one slot serves
             harness.Step();
-            if (harness.Recorder.Steps[^1].Chunks.Any(c => c.Sequence == 1))
-                flexStarted = harness.Clock.GetTimestamp();
         }
 
-        // Two aging steps lift flex to the top rank; then it is the earliest arrival there (plus the running request's last steps).
-        Assert.InRange(TimeSpan.FromTicks(flexStarted!.Value), 2 * aging, 2 * aging + TimeSpan.FromMilliseconds(40));
+        // Flex ranks as if it had come two aging steps later, and ties go to the better tier: every gold request served
+        // before it arrived less than three steps after it, and it waits for no later one.
+        var servedBefore = StartOrder(harness).TakeWhile(id => id != 1).ToList();
+        Assert.NotEmpty(servedBefore);
+        Assert.All(servedBefore, id => Assert.True(TimeSpan.FromTicks(goldArrivals[id]) < 3 * aging, $"gold request {id} came {TimeSpan.FromTicks(goldArrivals[id]).TotalMilliseconds} ms after flex"));
+        Assert.Contains(goldArrivals, pair => TimeSpan.FromTicks(pair.Value) >= 3 * aging && !servedBefore.Contains(pair.Key) && pair.Key != 1);
+    }
+
+    [Fact]
+    public void Schedule_RequestAgedToThePriorityRank_PriorityRequestArrivingLaterStillGoesFirst()
+    {
+        var aging = TimeSpan.FromMilliseconds(100);
+        var harness = new CoreHarness(CoreHarness.Options(maxSequences: 1) with { ServiceLevels = new ServiceLevels { AgingStep = aging } }, blocks: 64, budget: 64);
+        harness.Submit(Request(0, 70, ServiceTier.Default)); // holds the only slot for about 170 ms
+        harness.Step();
+        harness.Submit(Request(1, 2, ServiceTier.Default));
+        while (TimeSpan.FromTicks(harness.Clock.GetTimestamp()) < TimeSpan.FromMilliseconds(150))
+            harness.Step();
+
+        harness.Submit(Request(2, 2, ServiceTier.Priority)); // the default request waiting has aged to the priority rank
+        harness.RunUntilIdle();
+
+        Assert.Equal([1L, 3, 2], StartOrder(harness));
     }
 
     [Fact]
@@ -72,6 +92,22 @@ public sealed class TierSchedulingTests
         Assert.Equal(ScriptedRunner.Continue(goldPrompt, 4), CoreHarness.Drain(gold).Tokens[0]);
         var resumed = harness.Recorder.Steps.Skip(6).SelectMany(s => s.Chunks).First(c => c.Sequence == 1);
         Assert.Equal(0, resumed.Start); // no prefix cache and no host tier: recomputed from the start
+    }
+
+    [Fact]
+    public void Schedule_TwoPriorityRequestsArriveWhileFlexHoldsTheOnlySlot_OnePreemptsTheOtherWaits()
+    {
+        var harness = new CoreHarness(CoreHarness.Options(maxSequences: 1), blocks: 64, budget: 64);
+        var flex = harness.Submit(Request(0, 10, ServiceTier.Flex));
+        harness.Step();
+
+        var gold = new[] { harness.Submit(Request(1, 2, ServiceTier.Priority)), harness.Submit(Request(2, 2, ServiceTier.Priority)) };
+        harness.RunUntilIdle();
+
+        Assert.Equal([1L, 2, 3], StartOrder(harness));
+        Assert.Equal(1, harness.Core.Scheduler.RankPreemptions);
+        Assert.Equal(ScriptedRunner.Continue(CoreHarness.Prompt(0, 6), 10), CoreHarness.Drain(flex).Tokens[0]);
+        Assert.All(gold, g => Assert.Equal(2, CoreHarness.Drain(g).Tokens[0].Length));
     }
 
     [Fact]
