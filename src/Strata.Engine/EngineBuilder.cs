@@ -101,7 +101,7 @@ internal static class EngineBuilder
         costs ??= new Control.StepCostModel(new StepCost(0, 0, 0, 0));
         var blocks = new BlockManager(blockCount, options.BlockSize, options.PrefixCaching);
         var pins = new PinPolicy((int)(blockCount * options.MaxPinnedFraction), options.CacheTtl, options.MaxCacheTtl, clock);
-        var cache = new CacheCoordinator(blocks, identity, pins, tiers, kvEvents);
+        var cache = new CacheCoordinator(blocks, identity, pins, tiers, clock, kvEvents);
         var scheduler = new Scheduler(cache, maxBatchedTokens, options.MaxSequences, Policy(options.ServiceLevels, clock));
         var outputs = new OutputProcessor(scheduler, tokenizer, maxModelLength, options.Guard);
         var speculator = options.Speculation is { } speculation ? new Speculator(speculation, maxModelLength, costs, draftModel, options.BlockSize, clock) : null;
@@ -116,7 +116,7 @@ internal static class EngineBuilder
     public static ISchedulingPolicy Policy(ServiceLevels levels, TimeProvider clock) =>
         levels.TierScheduling ? new TierOrder(clock, levels.AgingStep) : ArrivalOrder.Instance;
 
-    /// <summary>The tiers the options ask for, top to bottom (host memory, disk, the remote store); null when there are none.</summary>
+    /// <summary>The tiers the options ask for, top to bottom (a peer's hand-offs, host memory, disk, the remote store); null when there are none.</summary>
     public static KvTierList? OpenTiers(EngineOptions options, CacheIdentity identity, IBlockMemory memory, TimeProvider clock, TaskScheduler loads, Action loaded,
         ILogger logger, Action<KvEvent>? kvEvents)
     {
@@ -127,6 +127,8 @@ internal static class EngineBuilder
         var tiers = new List<IKvTier>();
         try
         {
+            if (options.ReceivesHandoffs)
+                tiers.Add(new PeerTier());
             if (options.HostCacheBytes > 0)
                 tiers.Add(new HostTier(new HostBlockStore(options.HostCacheBytes, memory.Layout, options.HostCacheInt8)));
             if (options.DiskCacheDirectory is { } directory)

@@ -55,6 +55,12 @@ public sealed record EngineOptions
     /// </summary>
     public TimeSpan RemoteCacheTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Accept prompts' KV blocks handed over by prefill nodes (a decode node): a peer tier at the top of the list.</summary>
+    public bool ReceivesHandoffs { get; init; }
+
+    /// <summary>How long this node holds a computed prompt's blocks for a decode node that has not pulled them (a prefill node).</summary>
+    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long blocks are kept in the persistent tiers unless a request asks otherwise.</summary>
     public TimeSpan CacheTtl { get; init; } = TimeSpan.FromHours(24);
 

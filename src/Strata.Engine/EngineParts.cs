@@ -3,6 +3,7 @@ using Strata.Engine.Control;
 using Strata.Engine.Core;
 using Strata.Engine.Speculation;
 using Strata.Kernels.Threading;
+using Strata.KvCache;
 using Strata.KvCache.Prefix;
 using Strata.Models.Kv;
 
@@ -19,6 +20,9 @@ internal sealed class EngineParts(EngineCore core, CacheIdentity identity, KvBuf
     public KvTierList? Tiers { get; } = tiers;
 
     public int BlockCount => kv.BlockCount;
+
+    /// <summary>The working pool's bytes, which a lease's pull reads.</summary>
+    public IBlockMemory Memory => kv;
 
     public int MaxModelLength { get; } = maxModelLength;
 

@@ -12,6 +12,10 @@ public sealed record EngineStats
 
     public int WaitingSequences { get; init; }
     public int KvBlocksUsed { get; init; }
+
+    /// <summary>Prompts' blocks held for decode nodes to pull (a prefill node).</summary>
+    public LeaseStats Leases { get; init; } = new(0, 0, 0, 0, 0);
+
     public int KvBlocksFree { get; init; }
     public long Preemptions { get; init; }
     public long PromptTokensComputed { get; init; }

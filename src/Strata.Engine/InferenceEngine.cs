@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Strata.Engine.Caching;
 using Strata.Engine.Control;
 using Strata.Engine.Core;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
+using Strata.KvCache.Handoff;
 using Strata.KvCache.Prefix;
 using Strata.Models;
 
@@ -120,6 +122,56 @@ public sealed class InferenceEngine : IDisposable
         return true;
     });
 
+    /// <summary>
+    /// Holds the cached full blocks of a prompt this engine computed (all but the block of its last token, which the
+    /// peer computes) for <see cref="EngineOptions.LeaseTtl"/>, for a peer to pull with <see cref="TakeLeaseAsync"/>.
+    /// </summary>
+    public Task<KvLeaseGrant> LeaseAsync(int[] prompt, string tenant, string cacheSalt) => RunOnLoopAsync(() =>
+    {
+        var lease = _core.Cache.Lease(_core.Cache.Root(tenant, cacheSalt), prompt, Options.LeaseTtl);
+        return new KvLeaseGrant(lease.Id, lease.Blocks.Length, lease.Expires);
+    });
+
+    /// <summary>Takes a lease for a pull: its blocks, released when the result is disposed; null with the reason when it cannot be taken.</summary>
+    public Task<(LeaseStatus Status, LeasedBlocks? Blocks)> TakeLeaseAsync(string id) => RunOnLoopAsync(() =>
+    {
+        var (status, lease) = _core.Cache.Leases.Take(id);
+        var blocks = lease is null ? null : new LeasedBlocks(lease, _parts.Memory, _parts.Identity.Fingerprint, EndPullAsync);
+        return (status, blocks);
+    });
+
+    /// <summary>
+    /// Reads blocks a peer streams (<see cref="LeasedBlocks.WriteToAsync"/>), verifying each, into the peer tier, where
+    /// requests submitted while the result is held find them as cached. A stream that breaks or carries a block that
+    /// fails verification keeps the blocks before it (<see cref="HandedOffBlocks.Failure"/> says why); the rest of the
+    /// prompt is computed here. Throws <see cref="InvalidOperationException"/> unless the engine receives hand-offs.
+    /// </summary>
+    public async Task<HandedOffBlocks> ReceiveBlocksAsync(Stream source, CancellationToken cancellation)
+    {
+        var tier = _parts.Tiers?.Tiers.OfType<PeerTier>().FirstOrDefault()
+            ?? throw new InvalidOperationException("this engine does not receive KV hand-offs (EngineOptions.ReceivesHandoffs)");
+        var layout = _parts.Memory.Layout;
+        var reader = new BlockStreamReader(_parts.Identity.Fingerprint, Options.BlockSize, (int)layout.BlockBytes);
+        var started = _clock.GetTimestamp();
+        var blocks = new List<(CachedBlock, byte[])>();
+        string? failure = null;
+        try
+        {
+            while (true)
+            {
+                var payload = new byte[layout.BlockBytes];
+                if (await reader.ReadAsync(source, payload, cancellation) is not { } block)
+                    break;
+                blocks.Add((block, payload));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or HttpRequestException)
+        {
+            failure = ex.Message;
+        }
+        return new HandedOffBlocks(tier, blocks, _clock.GetElapsedTime(started), failure);
+    }
+
     /// <summary>Throws unless every KV block is referenced exactly by the live sequences; runs on the engine thread.</summary>
     public Task CheckIntegrityAsync() => RunOnLoopAsync(() =>
     {
@@ -143,6 +195,12 @@ public sealed class InferenceEngine : IDisposable
         _parts.Dispose();
         _wake.Dispose();
     }
+
+    private Task EndPullAsync(string id) => RunOnLoopAsync(() =>
+    {
+        _core.Cache.Leases.EndPull(id);
+        return true;
+    });
 
     /// <summary>Requests accepted but not yet admitted by the engine thread, as the predictor sees them.</summary>
     private IEnumerable<SequenceLoad> Submitted() => _incoming.SelectMany(state => Enumerable.Repeat(
@@ -208,7 +266,7 @@ public sealed class InferenceEngine : IDisposable
             _queue = _core.Queue();
             _stats = _core.Snapshot() with { WaitingSequences = _core.Scheduler.WaitingCount + _incoming.Count, Queue = _queue, StepCost = _parts.Admission.Costs.Current };
             if (step is null)
-                _wake.WaitOne(_core.HasWork ? IdlePoll : Timeout.InfiniteTimeSpan); // a finished load or a submit wakes us
+                _wake.WaitOne(_core.HasWork || _core.Cache.Leases.Held > 0 ? IdlePoll : Timeout.InfiniteTimeSpan); // a finished load or a submit wakes us; leases expire
         }
     }
 }

@@ -16,6 +16,12 @@ internal sealed class ClusterView(IReadOnlyList<ClusterMember> members, PromptRe
 
     public IReadOnlyList<ClusterMember> Members { get; } = members;
 
+    /// <summary>The nodes that take API requests: all but the prefill nodes (unless there are only prefill nodes).</summary>
+    public IReadOnlyList<ClusterMember> Serving => Members.Where(m => m.Role != "prefill").ToList() is { Count: > 0 } serving ? serving : Members;
+
+    /// <summary>The prefill nodes, which compute prompts for the decode nodes.</summary>
+    public IReadOnlyList<ClusterMember> Prefill => [.. Members.Where(m => m.Role == "prefill")];
+
     /// <summary>The request's block keys and size; null when it cannot be read or no node's identity is known yet.</summary>
     public RoutedRequest? Describe(JsonElement body, bool chat, string tenant)
     {
@@ -25,6 +31,6 @@ internal sealed class ClusterView(IReadOnlyList<ClusterMember> members, PromptRe
         var output = prompt.MaxTokens ?? (chat ? UnlimitedOutputTokens : CompletionsDefaultTokens);
         var promptBlocks = (prompt.Tokens.Length + identity.BlockSize - 1) / identity.BlockSize;
         var blocks = (prompt.Tokens.Length + output + identity.BlockSize - 1) / identity.BlockSize;
-        return new RoutedRequest(identity.Keys(tenant, prompt.CacheSalt, prompt.Tokens), promptBlocks, blocks);
+        return new RoutedRequest(identity.Keys(tenant, prompt.CacheSalt, prompt.Tokens), prompt.Tokens.Length, promptBlocks, blocks);
     }
 }

@@ -16,6 +16,12 @@ public sealed record RouterOptions
 
     public RoutingPolicy Policy { get; init; } = RoutingPolicy.KvAware;
 
+    /// <summary>
+    /// With prefill and decode nodes: a prompt with fewer tokens than this not cached on the chosen decode node is
+    /// computed there, without a prefill node (Dynamo's conditional disaggregation); 0 sends every prompt to a prefill node.
+    /// </summary>
+    public int DisaggregationThreshold { get; init; } = 256;
+
     /// <summary>The least severe log messages written to stderr.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }

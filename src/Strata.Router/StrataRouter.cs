@@ -81,6 +81,8 @@ public sealed class StrataRouter : IAsyncDisposable
             .AddSingleton<IRouteRanking>(options.Policy == RoutingPolicy.RoundRobin ? new RoundRobinRanking() : new KvAwareRanking())
             .AddSingleton(forwardClient)
             .AddSingleton<RouterMetrics>()
+            .AddSingleton(options)
+            .AddSingleton<PrefillLeg>()
             .AddSingleton<GenerationProxy>()
             .AddSingleton<RouterEndpoints>();
 

@@ -112,6 +112,8 @@ public sealed class StrataServer : IAsyncDisposable
         app.UseMiddleware<ErrorBoundary>();
         if (options.ApiKeys.Count > 0 || options.Tenants.Count > 0)
             app.UseMiddleware<ApiKeyCheck>(options.ApiKeys, options.Tenants.Select(t => new TenantLimiter(t, TimeProvider.System)).ToList());
+        if (options.Node is not null)
+            NodeRoutes.UseHandoffs(app);
         ApiRoutes.Map(app);
         if (options.Node is not null)
             NodeRoutes.Map(app);

@@ -8,8 +8,8 @@ using System.Runtime.InteropServices;
 namespace Strata.Cli.Commands;
 
 /// <summary>
-/// <c>strata cluster up</c>: starts a local cluster — colocated <c>strata serve</c> nodes on free loopback ports and a
-/// <c>strata router</c> in front of them — prints where they are, and on Ctrl-C or SIGTERM stops each by its process id
+/// <c>strata cluster up</c>: starts a local cluster — <c>strata serve</c> nodes (colocated, prefill and decode) on free
+/// loopback ports and a <c>strata router</c> in front of them — prints where they are, and on Ctrl-C or SIGTERM stops each by its process id
 /// (SIGTERM, then SIGKILL after 30 s).
 /// </summary>
 internal static partial class ClusterCommand
@@ -20,42 +20,51 @@ internal static partial class ClusterCommand
     public static Command Create()
     {
         var model = ModelOption.Create();
-        var both = new Option<int>("--both") { Description = "Colocated nodes (prefill and decode on each)", DefaultValueFactory = _ => 2 }.MustBePositive();
-        var prefill = new Option<int>("--prefill") { Description = "Prefill-only nodes (not yet supported: the KV hand-off is not built)" }.MustNotBeNegative();
-        var decode = new Option<int>("--decode") { Description = "Decode-only nodes (not yet supported: the KV hand-off is not built)" }.MustNotBeNegative();
+        var both = new Option<int?>("--both") { Description = "Colocated nodes (prefill and decode on each) [default: 2 without --prefill/--decode, else 0]" };
+        both.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 0 and var value) r.AddError($"--both must not be negative, got {value}"); });
+        var prefill = new Option<int>("--prefill") { Description = "Prefill nodes: they compute prompts and hand their KV blocks to decode nodes" }.MustNotBeNegative();
+        var decode = new Option<int>("--decode") { Description = "Decode nodes: they pull prompts' KV blocks from prefill nodes and generate" }.MustNotBeNegative();
+        var threshold = DisaggregationThreshold.Create();
         var port = PortOption.Create(8080);
         var threads = new Option<int>("--threads") { Description = "Compute threads per node", DefaultValueFactory = _ => 1 }.MustBePositive();
         var kvMemory = new Option<string?>("--kv-cache-memory") { Description = "KV cache memory per node, like 512MiB (default: strata serve's)" };
         var policy = new Option<string>("--policy") { Description = "The router's policy", DefaultValueFactory = _ => "kv-aware" };
         policy.AcceptOnlyFromAmong("kv-aware", "round-robin");
-        var up = new Command("up", "Start colocated nodes and a router on this machine; Ctrl-C stops them all")
+        var up = new Command("up", "Start nodes and a router on this machine; Ctrl-C stops them all")
         {
-            model, both, prefill, decode, port, threads, kvMemory, policy,
+            model, both, prefill, decode, port, threads, kvMemory, policy, threshold,
         };
         up.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
-            if (result.GetValue(prefill) > 0 || result.GetValue(decode) > 0)
-                throw new ArgumentException("--prefill and --decode are not supported yet: nodes cannot hand KV blocks to each other; use --both");
+            var prefillCount = result.GetValue(prefill);
+            var decodeCount = result.GetValue(decode);
+            if (prefillCount > 0 && decodeCount == 0)
+                throw new ArgumentException("--prefill nodes need --decode nodes to hand their prompts to");
+            var bothCount = result.GetValue(both) ?? (prefillCount + decodeCount > 0 ? 0 : 2);
+            if (bothCount + prefillCount + decodeCount == 0)
+                throw new ArgumentException("a cluster needs at least one node");
             var modelPath = ModelOption.Resolve(result.GetValue(model));
             var children = new List<Process>();
             try
             {
                 var nodeUrls = new List<string>();
-                for (var i = 0; i < result.GetValue(both); i++)
+                var roles = Enumerable.Repeat("prefill", prefillCount).Concat(Enumerable.Repeat("decode", decodeCount)).Concat(Enumerable.Repeat("both", bothCount));
+                foreach (var role in roles)
                 {
                     var nodePort = FreePort();
-                    List<string> args = ["serve", "-m", modelPath, "--port", $"{nodePort}", "--threads", $"{result.GetValue(threads)}"];
+                    List<string> args = ["serve", "-m", modelPath, "--port", $"{nodePort}", "--threads", $"{result.GetValue(threads)}", "--role", role];
                     if (result.GetValue(kvMemory) is { } memory)
                         args.AddRange(["--kv-cache-memory", memory]);
                     children.Add(StartChild(args));
                     nodeUrls.Add($"http://127.0.0.1:{nodePort}");
-                    Console.WriteLine($"node   {nodeUrls[^1]}  pid {children[^1].Id}");
+                    Console.WriteLine($"{role,-7} {nodeUrls[^1]}  pid {children[^1].Id}");
                 }
-                List<string> routerArgs = ["router", "-m", modelPath, "--port", $"{result.GetValue(port)}", "--policy", result.GetValue(policy)!];
+                List<string> routerArgs = ["router", "-m", modelPath, "--port", $"{result.GetValue(port)}", "--policy", result.GetValue(policy)!,
+                    "--disagg-threshold", $"{result.GetValue(threshold)}"];
                 foreach (var url in nodeUrls)
                     routerArgs.AddRange(["--node", url]);
                 children.Add(StartChild(routerArgs));
-                Console.WriteLine($"router http://127.0.0.1:{result.GetValue(port)}  pid {children[^1].Id}");
+                Console.WriteLine($"router  http://127.0.0.1:{result.GetValue(port)}  pid {children[^1].Id}");
                 await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), Task.WhenAny(children.Select(c => c.WaitForExitAsync())));
                 if (!cancellation.IsCancellationRequested)
                     Console.Error.WriteLine("error: a cluster process exited; stopping the others");

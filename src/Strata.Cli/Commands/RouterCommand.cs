@@ -24,9 +24,10 @@ internal static class RouterCommand
         });
         var policy = new Option<string>("--policy") { Description = "How nodes are picked: where the prompt's prefix is cached and there is room, or in turn", DefaultValueFactory = _ => "kv-aware" };
         policy.AcceptOnlyFromAmong("kv-aware", "round-robin");
+        var threshold = DisaggregationThreshold.Create();
         var command = new Command("router", "Route OpenAI requests to a cluster of strata serve nodes, by where their prefixes are cached")
         {
-            model, host, port, nodes, policy,
+            model, host, port, nodes, policy, threshold,
         };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
@@ -37,6 +38,7 @@ internal static class RouterCommand
                 Port = result.GetValue(port),
                 Nodes = [.. result.GetValue(nodes)!.Select(url => new Uri(url.EndsWith('/') ? url : url + "/"))],
                 Policy = result.GetValue(policy) == "round-robin" ? RoutingPolicy.RoundRobin : RoutingPolicy.KvAware,
+                DisaggregationThreshold = result.GetValue(threshold),
             };
             await using var router = await StrataRouter.StartAsync(loaded, options, cancellation);
             await router.WaitForShutdownAsync(cancellation);

@@ -57,6 +57,7 @@ internal static class ServeCommand
             Description = "On Ctrl-C or SIGTERM, how long running requests may finish (readiness is false, new requests get 503) before they are cancelled [default: 10s]",
             CustomParser = ParseDuration,
         };
+        var leaseTtl = new Option<TimeSpan?>("--lease-ttl") { Description = "How long a prefill node holds a computed prompt's KV blocks for a decode node that has not pulled them [default: 30s]", CustomParser = r => ParseDuration(r, "--lease-ttl") };
         var maxRequestBytes = SizeOption.Create("--max-request-bytes", "Largest request body taken; larger ones get 413 [default: 1MiB, or 32 bytes per token of context if more]");
         var levels = defaults.ServiceLevels;
         var slo = SloOption.Create(levels);
@@ -71,7 +72,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve a model through an OpenAI-compatible HTTP API")
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
-            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, remoteTimeout, guard, maxRequestBytes, role,
+            noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, remoteTimeout, guard, maxRequestBytes, role, leaseTtl,
             slo, scheduling, aging, rejection, margin, tenants, logFormat, logLevel, drainTimeout, config,
         };
         var speculative = new SpeculativeOptions();
@@ -87,6 +88,9 @@ internal static class ServeCommand
                 RejectionMargin = result.GetValue(margin),
             };
             var tenantList = result.GetValue(tenants) is { } tenantsPath ? LoadTenants(tenantsPath) : [];
+            var nodeRole = Enum.Parse<NodeRole>(result.GetValue(role)!, ignoreCase: true);
+            if (nodeRole != NodeRole.Both && result.GetValue(noPrefixCache))
+                throw new ArgumentException($"a {nodeRole.ToString().ToLowerInvariant()} node hands KV blocks over through the prefix cache: drop --no-prefix-cache");
             var engineOptions = new EngineOptions
             {
                 Threads = result.GetValue(threads),
@@ -102,6 +106,8 @@ internal static class ServeCommand
                 DiskCacheDirectory = result.GetValue(diskDirectory),
                 DiskCacheBytes = result.GetValue(diskSize) ?? defaults.DiskCacheBytes,
                 CacheTtl = result.GetValue(cacheTtl) ?? defaults.CacheTtl,
+                ReceivesHandoffs = nodeRole == NodeRole.Decode,
+                LeaseTtl = result.GetValue(leaseTtl) ?? defaults.LeaseTtl,
                 RemoteCacheUrl = result.GetValue(remoteCache),
                 RemoteCacheTimeout = result.GetValue(remoteTimeout) ?? defaults.RemoteCacheTimeout,
                 ServiceLevels = serviceLevels,
@@ -125,7 +131,7 @@ internal static class ServeCommand
 
             var modelPath = ModelOption.Resolve(result.GetValue(model));
             var events = new KvEventFeed();
-            serverOptions = serverOptions with { Node = new NodeIdentity { Role = Enum.Parse<NodeRole>(result.GetValue(role)!, ignoreCase: true), Events = events } };
+            serverOptions = serverOptions with { Node = new NodeIdentity { Role = nodeRole, Events = events } };
             // The server answers its probes while the model loads: alive, not ready.
             var loading = Task.Run(() => ServedModel.Load(modelPath, result.GetValue(guard), engineOptions, result.GetValue(kvMemory), loggerFactory,
                 e => events.Publish(e.Kind, e.Key.ToString(), e.Tier)), cancellation);

@@ -22,7 +22,7 @@ internal sealed class CacheCoordinator
     private readonly Action<KvEvent>? _events;
 
     /// <param name="events">Told, on the engine thread, of every block stored into or removed from the working pool.</param>
-    public CacheCoordinator(BlockManager blocks, CacheIdentity identity, PinPolicy pins, KvTierList? tiers, Action<KvEvent>? events = null)
+    public CacheCoordinator(BlockManager blocks, CacheIdentity identity, PinPolicy pins, KvTierList? tiers, TimeProvider clock, Action<KvEvent>? events = null)
     {
         if (identity.BlockSize != blocks.BlockSize)
             throw new ArgumentException($"the cache identity is for {identity.BlockSize}-token blocks, the pool has {blocks.BlockSize}");
@@ -31,6 +31,7 @@ internal sealed class CacheCoordinator
         _pins = pins;
         _tiers = tiers;
         _events = events;
+        Leases = new KvLeases(blocks, clock);
     }
 
     public int BlockSize => _blocks.BlockSize;
@@ -50,6 +51,9 @@ internal sealed class CacheCoordinator
     public long AdmittedPromptTokens { get; private set; }
 
     public long CachedPromptTokens { get; private set; }
+
+    /// <summary>Prompts' blocks held for peers to pull (on a prefill node).</summary>
+    public KvLeases Leases { get; }
 
     /// <summary>The tiers below the working pool, or null when there are none.</summary>
     public KvTierList? Tiers => _tiers;
@@ -151,7 +155,26 @@ internal sealed class CacheCoordinator
         sequence.ComputedCount = 0;
     }
 
-    public void ExpirePins() => _pins.ExpireDue(_blocks);
+    /// <summary>Drops pins and leases past their deadline.</summary>
+    public void ExpireDue()
+    {
+        _pins.ExpireDue(_blocks);
+        Leases.ExpireDue();
+    }
+
+    /// <summary>
+    /// Leases the cached full blocks of a prompt (those a peer can attach: all but the one holding its last token) for
+    /// <paramref name="ttl"/>; the lease holds the longest run of them still in the working pool, possibly none.
+    /// </summary>
+    public KvLease Lease(BlockKey root, int[] prompt, TimeSpan ttl)
+    {
+        var keys = new List<BlockKey>();
+        var fullBlocks = (prompt.Length - 1) / BlockSize;
+        _identity.Extend(keys, root, prompt, fullBlocks);
+        var cached = _blocks.FindCached(keys, prompt);
+        var entries = keys.Select((key, i) => new CachedBlock(key, i == 0 ? root : keys[i - 1], prompt.AsSpan(i * BlockSize, BlockSize).ToArray())).ToList();
+        return Leases.Grant(cached, entries, ttl);
+    }
 
     /// <summary>Empties the working pool's prefix cache, moving the blocks down as eviction would; with <paramref name="privateTiers"/> host memory is emptied too.</summary>
     public void ResetPrefixCache(bool privateTiers)
@@ -162,8 +185,8 @@ internal sealed class CacheCoordinator
             _tiers?.ClearPrivate();
     }
 
-    /// <summary>Throws unless block references match exactly what <paramref name="liveTables"/> and the pins hold.</summary>
-    public void CheckIntegrity(IEnumerable<BlockTable> liveTables) => _blocks.CheckIntegrity(liveTables);
+    /// <summary>Throws unless block references match exactly what <paramref name="liveTables"/>, the pins and the leases hold.</summary>
+    public void CheckIntegrity(IEnumerable<BlockTable> liveTables) => _blocks.CheckIntegrity(liveTables.Concat(Leases.Tables));
 
     /// <summary>Moves the blocks the pool just gave up down a tier, while their contents are still intact (before the next forward pass).</summary>
     private void Demote()

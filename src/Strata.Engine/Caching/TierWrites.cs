@@ -8,4 +8,7 @@ internal enum TierWrites
 
     /// <summary>Every full block as soon as it is registered, written in the background (disk, a shared store).</summary>
     WriteThrough,
+
+    /// <summary>None: the tier only lends blocks put there from outside (a peer's hand-off).</summary>
+    Never,
 }

@@ -88,7 +88,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     public StepRecord? Step()
     {
         AbortCancelled();
-        cache.ExpirePins();
+        cache.ExpireDue();
         speculator?.Propose(_active);
         var plan = scheduler.Schedule();
         if (plan.IsEmpty)
@@ -228,6 +228,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         Prefetches = cache.Tiers?.Prefetches ?? 0,
         PrefetchSeconds = cache.Tiers?.PrefetchSeconds ?? 0,
         Speculation = speculator?.Stats,
+        Leases = new LeaseStats(cache.Leases.Held, cache.Leases.HeldBlocks, cache.Leases.Granted, cache.Leases.Pulled, cache.Leases.Expired),
     };
 
     /// <summary>What every sequence still asks of the engine, running and waiting, in service order (for predictions).</summary>

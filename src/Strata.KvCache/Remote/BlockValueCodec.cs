@@ -59,6 +59,17 @@ internal sealed class BlockValueCodec
         return header;
     }
 
+    /// <summary>The block a header names (key, parent, tokens), unverified: <see cref="Check"/> decides whether it is that block.</summary>
+    public CachedBlock Describe(ReadOnlySpan<byte> header)
+    {
+        var count = BinaryPrimitives.ReadInt32LittleEndian(header[40..]);
+        var stored = header[(FixedHeaderBytes + _fingerprint.Length)..];
+        var tokens = new int[count];
+        for (var i = 0; i < count; i++)
+            tokens[i] = BinaryPrimitives.ReadInt32LittleEndian(stored[(4 * i)..]);
+        return new CachedBlock(BlockKey.Read(header[8..]), BlockKey.Read(header[24..]), tokens);
+    }
+
     public static uint Checksum(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) => Crc32C.Append(Crc32C.Compute(header), payload);
 
     /// <summary>What a value of an unexpected length is, judged by its first <see cref="PreambleBytes"/> bytes.</summary>

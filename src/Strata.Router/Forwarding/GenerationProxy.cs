@@ -14,10 +14,13 @@ namespace Strata.Router.Forwarding;
 /// Sends an API request to the node the ranking puts first, through YARP (streaming, headers and the client's
 /// disconnect, which closes the node's connection and so frees the request's blocks there). A node that fails before
 /// the response starts is marked unreachable and the request goes to the next node; one that fails mid-stream ends
-/// the client's stream with an OpenAI error event.
+/// the client's stream with an OpenAI error event. With prefill nodes in the cluster, a generation whose prompt the
+/// chosen decode node would mostly have to compute is first computed on a prefill node (<see cref="PrefillLeg"/>), and
+/// the decode node is sent the lease on its blocks.
 /// </summary>
 internal sealed class GenerationProxy(
-    ClusterView cluster, IRouteRanking ranking, IHttpForwarder forwarder, HttpMessageInvoker client, RouterMetrics metrics, ILogger<GenerationProxy> logger)
+    ClusterView cluster, IRouteRanking ranking, PrefillLeg prefill, RouterOptions options, IHttpForwarder forwarder, HttpMessageInvoker client, RouterMetrics metrics,
+    ILogger<GenerationProxy> logger)
 {
     private const int MaxBodyBytes = 64 << 20;
 
@@ -33,16 +36,38 @@ internal sealed class GenerationProxy(
     private async Task ForwardAsync(HttpContext context, bool? chat)
     {
         var request = chat is { } isChat ? await DescribeAsync(context, isChat) : null;
-        var ranked = ranking.Rank(cluster.Members, request);
+        var ranked = ranking.Rank(cluster.Serving, request);
+        Uri? lease = null;
+        if (chat is { } leg && request is not null && ShouldDisaggregate(ranked[0], request))
+        {
+            lease = await prefill.RunAsync(context, cluster.Prefill, leg, request);
+            if (context.RequestAborted.IsCancellationRequested)
+                return;
+        }
         for (var attempt = 0; attempt < ranked.Count; attempt++)
         {
             if (attempt > 0)
                 metrics.Retried();
-            if (!await SendAsync(context, ranked[attempt], request))
+            var transform = lease is not null && ranked[attempt].Role == "decode" ? new LeaseTransformer(lease) : LeaseTransformer.None;
+            if (!await SendAsync(context, ranked[attempt], request, transform))
                 return;
         }
         await ErrorResponse.WriteAsync(context.Response, new ApiError(StatusCodes.Status503ServiceUnavailable,
             "No node of the cluster could take the request.", ApiError.ServerError, null, "no_node_available"));
+    }
+
+    /// <summary>
+    /// Dynamo's rule: a prompt goes to a prefill node unless the decode node would compute fewer than the threshold's
+    /// tokens of it (short, or mostly cached there).
+    /// </summary>
+    private bool ShouldDisaggregate(ClusterMember decode, RoutedRequest request)
+    {
+        if (decode.Role != "decode" || decode.Identity is not { } identity || !cluster.Prefill.Any(n => n.Reachable))
+            return false;
+        var uncached = request.PromptTokens - decode.Blocks.CachedBlocks(request.Keys) * identity.BlockSize;
+        var remote = uncached >= options.DisaggregationThreshold;
+        metrics.Disaggregate(remote);
+        return remote;
     }
 
     private async Task<RoutedRequest?> DescribeAsync(HttpContext context, bool chat)
@@ -61,7 +86,7 @@ internal sealed class GenerationProxy(
     }
 
     /// <returns>True when the node failed before answering, so the request may go to another.</returns>
-    private async Task<bool> SendAsync(HttpContext context, ClusterMember node, RoutedRequest? request)
+    private async Task<bool> SendAsync(HttpContext context, ClusterMember node, RoutedRequest? request, HttpTransformer transform)
     {
         var blocks = 0;
         if (request is not null)
@@ -81,7 +106,7 @@ internal sealed class GenerationProxy(
         {
             if (context.Request.Body.CanSeek)
                 context.Request.Body.Position = 0;
-            var error = await forwarder.SendAsync(context, node.BaseAddress.ToString(), client, Config, HttpTransformer.Default);
+            var error = await forwarder.SendAsync(context, node.BaseAddress.ToString(), client, Config, transform);
             if (error == ForwarderError.None)
                 return false;
             if (context.RequestAborted.IsCancellationRequested)

@@ -28,6 +28,13 @@ internal sealed class NodeEndpoint(InferenceEngine engine, NodeIdentity node)
             json.WriteNumber("kv_blocks_cached", node.Events.Count(KvEvent.Pool));
             json.WriteNumber("running", stats.RunningSequences);
             json.WriteNumber("waiting", stats.WaitingSequences);
+            json.WriteStartObject("leases");
+            json.WriteNumber("held", stats.Leases.Held);
+            json.WriteNumber("held_blocks", stats.Leases.HeldBlocks);
+            json.WriteNumber("granted", stats.Leases.Granted);
+            json.WriteNumber("pulled", stats.Leases.Pulled);
+            json.WriteNumber("expired", stats.Leases.Expired);
+            json.WriteEndObject();
             json.WriteEndObject();
         }
         await context.Response.BodyWriter.FlushAsync();

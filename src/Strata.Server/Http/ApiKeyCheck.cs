@@ -6,8 +6,8 @@ using Strata.Server.Protocol;
 namespace Strata.Server.Http;
 
 /// <summary>
-/// Requires <c>Authorization: Bearer KEY</c> with one of the configured keys on the API (<c>/v1/…</c>; health and
-/// metrics stay open for probes) and records which key it was as the request's tenant — with its limits and default
+/// Requires <c>Authorization: Bearer KEY</c> with one of the configured keys on the API (<c>/v1/…</c>, and a cluster's
+/// prefill leg, <c>/cluster/prefill/…</c>, which computes a prompt for the key's tenant; health and metrics stay open for probes) and records which key it was as the request's tenant — with its limits and default
 /// tier when the key is a tenant's from the tenants file.
 /// </summary>
 internal sealed class ApiKeyCheck(RequestDelegate next, IReadOnlyList<string> apiKeys, IReadOnlyList<TenantLimiter> tenants)
@@ -21,7 +21,7 @@ internal sealed class ApiKeyCheck(RequestDelegate next, IReadOnlyList<string> ap
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/v1"))
+        if (!context.Request.Path.StartsWithSegments("/v1") && !context.Request.Path.StartsWithSegments("/cluster/prefill"))
             return next(context);
         if (TenantOf(context.Request) is { } tenant)
         {

@@ -111,5 +111,5 @@ public sealed class KvAwareRankingTests
 
     private static ClusterMember Node(string name) => new(new Uri($"http://{name}:1/")) { Reachable = true, Identity = Identity };
 
-    private static RoutedRequest Request() => new(Identity.Keys("", "", Prompt), PromptBlocks: 10, Blocks: 12);
+    private static RoutedRequest Request() => new(Identity.Keys("", "", Prompt), PromptTokens: Prompt.Length, PromptBlocks: 10, Blocks: 12);
 }
