@@ -72,6 +72,9 @@ public sealed class InferenceEngine : IDisposable
     /// <summary>How this engine derives its block keys; a router computes the same keys with an equal identity.</summary>
     public CacheIdentity CacheIdentity => _parts.Identity;
 
+    /// <summary>The cache identity's fingerprint in hex: two engines share blocks only when theirs are equal.</summary>
+    public string CacheFingerprint => Convert.ToHexStringLower(_parts.Identity.Fingerprint);
+
     /// <summary>Completes when every full block written through so far is durable on disk.</summary>
     public Task FlushCacheAsync() => _parts.Tiers?.FlushAsync() ?? Task.CompletedTask;
 

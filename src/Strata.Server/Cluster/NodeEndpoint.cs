@@ -20,8 +20,8 @@ internal sealed class NodeEndpoint(InferenceEngine engine, NodeIdentity node)
             json.WriteStartObject();
             json.WriteString("role", node.Role.ToString().ToLowerInvariant());
             json.WriteString("model", engine.Model.Name);
-            json.WriteString("cache_fingerprint", Convert.ToHexStringLower(engine.CacheIdentity.Fingerprint));
-            json.WriteNumber("block_size", engine.CacheIdentity.BlockSize);
+            json.WriteString("cache_fingerprint", engine.CacheFingerprint);
+            json.WriteNumber("block_size", engine.Options.BlockSize);
             json.WriteString("kv_dtype", engine.Options.KvDataType.ToString());
             json.WriteNumber("kv_blocks_total", engine.KvBlockCount);
             json.WriteNumber("kv_blocks_used", stats.KvBlocksUsed);

@@ -38,7 +38,7 @@ internal sealed class DisaggregatedCluster : IDisposable
             processes.Add(await ServeProcess.StartRouterAsync("-m", LocalCluster.Model, "--disagg-threshold", "0",
                 "--node", processes[0].Address.ToString(), "--node", processes[1].Address.ToString()));
             var cluster = new DisaggregatedCluster(processes[0], processes[1], processes[3], processes[2]);
-            await cluster.WaitForReachableAsync();
+            await WaitForReachableAsync(cluster.Router);
             return cluster;
         }
         catch
@@ -64,11 +64,12 @@ internal sealed class DisaggregatedCluster : IDisposable
         Single.Dispose();
     }
 
-    private async Task WaitForReachableAsync()
+    /// <summary>Waits until the router reaches both nodes (its /health is 503 while it reaches none).</summary>
+    public static async Task WaitForReachableAsync(ServeProcess router)
     {
         for (var i = 0; i < 300; i++)
         {
-            using var response = await Router.Http.GetAsync("/health");
+            using var response = await router.Http.GetAsync("/health");
             var nodes = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("nodes");
             if (nodes.EnumerateArray().Count(n => n.GetProperty("reachable").GetBoolean()) == 2)
                 return;

@@ -54,8 +54,7 @@ public sealed class DisaggregationTests(DisaggregationTests.OnePrefillOneDecode 
         var pd = cluster.Value;
         using var router = await ServeProcess.StartRouterAsync("-m", LocalCluster.Model, "--disagg-threshold", "256",
             "--node", pd.Prefill.Address.ToString(), "--node", pd.Decode.Address.ToString());
-        for (var i = 0; i < 200 && (await router.Http.GetStringAsync("/health")).Split("\"reachable\":true").Length < 3; i++)
-            await Task.Delay(50);
+        await DisaggregatedCluster.WaitForReachableAsync(router);
         var granted = (await DisaggregatedCluster.NodeInfoAsync(pd.Prefill)).GetProperty("leases").GetProperty("granted").GetInt64();
         var request = new { prompt = $"Kim said: {Story}", max_tokens = 8, temperature = 0 };
 
