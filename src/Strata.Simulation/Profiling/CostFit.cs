@@ -1,11 +1,10 @@
 namespace Strata.Simulation.Profiling;
 
 /// <summary>
-/// Fits the step cost law to measured steps by least squares on relative error (each step weighted by one over its
-/// time): a 20 ms decode step counts as much as a 600 ms prefill step, as latency percentiles need — a plain fit let
-/// the long prefill steps set every term and put decode steps 40% short (validation on synth-1b, TPOT). A term whose
-/// coefficient comes out negative (a cost that cannot be, usually two correlated terms trading off) is dropped and the
-/// rest refitted.
+/// Fits the step cost law to measured steps by least squares. A term whose coefficient comes out negative (a cost
+/// that cannot be, usually two correlated terms trading off) is dropped and the rest refitted. Every step counts, slow
+/// ones too: with an intercept the fitted times sum to the measured ones, so a simulation's totals keep the machine's
+/// stalls (on a shared machine they are part of what it costs).
 /// </summary>
 internal static class CostFit
 {
@@ -39,7 +38,7 @@ internal static class CostFit
 
     private static double[] Features(StepSample s) => [1, s.PrefillTokens, s.DecodeSequences, s.ContextTokens];
 
-    /// <summary>Weighted least squares over the active terms by the normal equations (terms scaled to unit size first); inactive terms are 0.</summary>
+    /// <summary>Least squares over the active terms by the normal equations (terms scaled to unit size first); inactive terms are 0.</summary>
     private static double[] Solve(IReadOnlyList<StepSample> samples, bool[] active)
     {
         var index = Enumerable.Range(0, Terms).Where(t => active[t]).ToArray();
@@ -55,10 +54,9 @@ internal static class CostFit
         foreach (var s in samples)
         {
             var x = Features(s);
-            var weight = 1 / (s.Seconds * s.Seconds);
             for (var i = 0; i < n; i++)
             {
-                var xi = weight * x[index[i]] / Scale(scale, index[i]);
+                var xi = x[index[i]] / Scale(scale, index[i]);
                 for (var j = 0; j < n; j++)
                     a[i, j] += xi * x[index[j]] / Scale(scale, index[j]);
                 a[i, n] += xi * s.Seconds;

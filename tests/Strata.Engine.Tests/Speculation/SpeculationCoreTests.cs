@@ -142,7 +142,7 @@ public sealed class SpeculationCoreTests
     public void Step_DraftModelUnderPreemption_GreedyEqualsPlainAndTheDraftPoolEmpties()
     {
         var draft = new MarkovDraft();
-        var harness = new CoreHarness(Options(SpeculativeMethod.Draft), blocks: 40, budget: 48, runner: outputs => new MarkovRunner(outputs), draftModel: draft);
+        var harness = new CoreHarness(Options(SpeculativeMethod.Draft), blocks: 24, budget: 48, runner: outputs => new MarkovRunner(outputs), draftModel: draft);
         var requests = Enumerable.Range(0, 16).Select(i => CoreHarness.Greedy(Enumerable.Range(i, 6 + i % 5).Select(t => t % MarkovRunner.Vocabulary).ToArray(), 10 + i % 7)).ToArray();
         var handles = requests.Select(harness.Submit).ToArray();
 
@@ -155,7 +155,7 @@ public sealed class SpeculationCoreTests
             Assert.Equal(Enumerable.Range(1, requests[i].Sampling.MaxTokens).Select(j => (last + j) % MarkovRunner.Vocabulary), CoreHarness.Drain(handles[i]).Tokens[0]);
         }
         var stats = harness.Core.Snapshot();
-        Assert.True(stats.Preemptions > 0, "40 blocks of 4 tokens should force preemptions");
+        Assert.True(stats.Preemptions > 0, "24 blocks of 4 tokens should force preemptions");
         Assert.True(stats.Speculation!.AcceptedTokens > 0 && stats.Speculation.AcceptedTokens == stats.Speculation.DraftTokens);
         Assert.Equal(0, stats.Speculation.DraftKvBlocksUsed);
     }
