@@ -75,6 +75,9 @@ public sealed class InferenceEngine : IDisposable
     /// <summary>The cache identity's fingerprint in hex: two engines share blocks only when theirs are equal.</summary>
     public string CacheFingerprint => Convert.ToHexStringLower(_parts.Identity.Fingerprint);
 
+    /// <summary>The cached keys' and values' type by name (F16, Q8_0…), for peers that must match it.</summary>
+    public string KvDataTypeName => Options.KvDataType.ToString();
+
     /// <summary>Completes when every full block written through so far is durable on disk.</summary>
     public Task FlushCacheAsync() => _parts.Tiers?.FlushAsync() ?? Task.CompletedTask;
 

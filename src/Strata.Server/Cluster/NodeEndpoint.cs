@@ -22,7 +22,7 @@ internal sealed class NodeEndpoint(InferenceEngine engine, NodeIdentity node)
             json.WriteString("model", engine.Model.Name);
             json.WriteString("cache_fingerprint", engine.CacheFingerprint);
             json.WriteNumber("block_size", engine.Options.BlockSize);
-            json.WriteString("kv_dtype", engine.Options.KvDataType.ToString());
+            json.WriteString("kv_dtype", engine.KvDataTypeName);
             json.WriteNumber("kv_blocks_total", engine.KvBlockCount);
             json.WriteNumber("kv_blocks_used", stats.KvBlocksUsed);
             json.WriteNumber("kv_blocks_cached", node.Events.Count(KvEvent.Pool));
