@@ -29,9 +29,9 @@ internal static class BenchmarkRunner
         var running = new Task<RequestRecord>[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
-            var wait = sendTimes[i] - Stopwatch.GetElapsedTime(start);
-            if (wait > TimeSpan.Zero)
-                await Task.Delay(wait, cancellation);
+            // Task.Delay's timer ticks in milliseconds and may wake a little before the stopwatch says: wait again until it is time.
+            for (var wait = sendTimes[i] - Stopwatch.GetElapsedTime(start); wait > TimeSpan.Zero; wait = sendTimes[i] - Stopwatch.GetElapsedTime(start))
+                await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, cancellation);
             // Off the arrival loop: building a request (and, for the first ones, JIT-compiling the HTTP stack) must
             // not delay the arrivals after it.
             var request = requests[i];
