@@ -38,7 +38,7 @@ internal sealed class DisaggregatedCluster : IDisposable
             processes.Add(await ServeProcess.StartRouterAsync("-m", LocalCluster.Model, "--disagg-threshold", "0",
                 "--node", processes[0].Address.ToString(), "--node", processes[1].Address.ToString()));
             var cluster = new DisaggregatedCluster(processes[0], processes[1], processes[3], processes[2]);
-            await WaitForReachableAsync(cluster.Router);
+            await LocalCluster.WaitForReachableAsync(cluster.Router, 2);
             return cluster;
         }
         catch
@@ -62,19 +62,5 @@ internal sealed class DisaggregatedCluster : IDisposable
         Prefill.Dispose();
         Decode.Dispose();
         Single.Dispose();
-    }
-
-    /// <summary>Waits until the router reaches both nodes (its /health is 503 while it reaches none).</summary>
-    public static async Task WaitForReachableAsync(ServeProcess router)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            using var response = await router.Http.GetAsync("/health");
-            var nodes = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("nodes");
-            if (nodes.EnumerateArray().Count(n => n.GetProperty("reachable").GetBoolean()) == 2)
-                return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("the router did not reach its nodes");
     }
 }

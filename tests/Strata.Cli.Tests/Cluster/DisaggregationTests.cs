@@ -54,7 +54,7 @@ public sealed class DisaggregationTests(DisaggregationTests.OnePrefillOneDecode 
         var pd = cluster.Value;
         using var router = await ServeProcess.StartRouterAsync("-m", LocalCluster.Model, "--disagg-threshold", "256",
             "--node", pd.Prefill.Address.ToString(), "--node", pd.Decode.Address.ToString());
-        await DisaggregatedCluster.WaitForReachableAsync(router);
+        await LocalCluster.WaitForReachableAsync(router, 2);
         var granted = (await DisaggregatedCluster.NodeInfoAsync(pd.Prefill)).GetProperty("leases").GetProperty("granted").GetInt64();
         var request = new { prompt = $"Kim said: {Story}", max_tokens = 8, temperature = 0 };
 

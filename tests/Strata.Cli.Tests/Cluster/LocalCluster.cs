@@ -36,7 +36,7 @@ internal sealed class LocalCluster : IDisposable
                 args.AddRange(["--node", node.Http.BaseAddress!.ToString()]);
             var router = await ServeProcess.StartRouterAsync([.. args]);
             var cluster = new LocalCluster(nodes, router);
-            await cluster.WaitForReachableAsync(nodeCount);
+            await WaitForReachableAsync(cluster.Router, nodeCount);
             return cluster;
         }
         catch
@@ -48,9 +48,12 @@ internal sealed class LocalCluster : IDisposable
     }
 
     /// <summary>The router's view of its nodes (<c>/health</c>).</summary>
-    public async Task<List<JsonElement>> RouterNodesAsync()
+    public Task<List<JsonElement>> RouterNodesAsync() => RouterNodesAsync(Router);
+
+    /// <summary>The nodes as a router's /health lists them (it answers 503 while it reaches none, with the same body).</summary>
+    public static async Task<List<JsonElement>> RouterNodesAsync(ServeProcess router)
     {
-        using var response = await Router.Http.GetAsync("/health");
+        using var response = await router.Http.GetAsync("/health");
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
         return [.. json.GetProperty("nodes").EnumerateArray()];
     }
@@ -77,11 +80,12 @@ internal sealed class LocalCluster : IDisposable
             node.Dispose();
     }
 
-    private async Task WaitForReachableAsync(int count)
+    /// <summary>Waits until the router reaches <paramref name="count"/> nodes.</summary>
+    public static async Task WaitForReachableAsync(ServeProcess router, int count)
     {
         for (var i = 0; i < 300; i++)
         {
-            if ((await RouterNodesAsync()).Count(n => n.GetProperty("reachable").GetBoolean()) == count)
+            if ((await RouterNodesAsync(router)).Count(n => n.GetProperty("reachable").GetBoolean()) == count)
                 return;
             await Task.Delay(50);
         }
