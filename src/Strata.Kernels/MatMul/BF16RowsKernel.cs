@@ -12,37 +12,51 @@ namespace Strata.Kernels.MatMul;
 /// does (the odd product first, each added with one rounding, which a fused multiply-add of the exact bf16 product
 /// reproduces); then both reduced as _mm512_reduce_add_ps, summed in double with the tail, and rounded to float.
 /// Activations come split per 32 elements into their odd and even lanes (<see cref="QuantizedActivations"/>), so a
-/// weight vector needs only a mask and a shift. Rows are read as stored, two at a time for tiles of four tokens.
+/// weight vector needs only a mask and a shift. Rows are read as stored, two at a time for tiles of four tokens, each
+/// pair widened once per tile (there is no bf16 dot product instruction in .NET, so every product is an f32 FMA).
 /// </summary>
 internal static unsafe class BF16RowsKernel
 {
     private const int Step = 64;
 
-    /// <summary>How far ahead of the step being summed the weights are fetched (4 KiB of each row's stream).</summary>
-    private const int PrefetchElements = 32 * Step;
+    /// <summary>
+    /// Bytes of rounded activations a token block may take: they stay in a core's L2 (1 MB and more on AVX-512 CPUs)
+    /// while the worker's rows stream past them, instead of every row pair pulling the whole batch from L3 again.
+    /// </summary>
+    private const int TokenBlockBytes = 512 * 1024;
 
     public static void Run(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level)
     {
+        var begin = groupStart * PackedMatrix.GroupRows;
         var end = Math.Min(w.Rows, groupEnd * PackedMatrix.GroupRows);
-        for (var row = groupStart * PackedMatrix.GroupRows; row < end; row += 2)
+        if (level != SimdLevel.Avx512)
         {
-            var second = Math.Min(row + 1, end - 1);
-            var t = 0;
-            if (level == SimdLevel.Avx512)
+            for (var row = begin; row < end; row++)
             {
-                for (; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
-                    Tile512<FourTokens>(w, row, second, a, t, output);
-                for (; t < a.Batch; t++)
-                    Tile512<OneToken>(w, row, second, a, t, output);
-                continue;
+                for (var t = 0; t < a.Batch; t++)
+                    output.Write(t, row, level == SimdLevel.Avx2 ? Dot256(w, row, a, t) : DotScalar(w, row, a, t));
             }
-            for (var r = row; r <= second; r++)
+            return;
+        }
+        var block = TokenBlock(w.Cols);
+        for (var first = 0; first < a.Batch; first += block)
+        {
+            var last = Math.Min(a.Batch, first + block);
+            for (var row = begin; row < end; row += 2)
             {
-                for (t = 0; t < a.Batch; t++)
-                    output.Write(t, r, level == SimdLevel.Avx2 ? Dot256(w, r, a, t) : DotScalar(w, r, a, t));
+                var second = Math.Min(row + 1, end - 1);
+                var t = first;
+                for (; t + FourTokens.Count <= last; t += FourTokens.Count)
+                    Tile512<FourTokens>(w, row, second, a, t, output);
+                for (; t < last; t++)
+                    Tile512<OneToken>(w, row, second, a, t, output);
             }
         }
     }
+
+    /// <summary>Tokens per block: as many whole tiles of four as fit <see cref="TokenBlockBytes"/> (at least one tile).</summary>
+    internal static int TokenBlock(int cols) =>
+        Math.Max(FourTokens.Count, TokenBlockBytes / (sizeof(float) * cols) / FourTokens.Count * FourTokens.Count);
 
     /// <summary>Two rows (the same one twice for a matrix's odd last row) for one or four tokens.</summary>
     private static void Tile512<TTile>(PackedMatrix w, int row, int second, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
@@ -57,27 +71,28 @@ internal static unsafe class BF16RowsKernel
         var x3 = a.Floats(t + n - 1);
         Accumulators r0t0 = default, r0t1 = default, r0t2 = default, r0t3 = default;
         Accumulators r1t0 = default, r1t1 = default, r1t2 = default, r1t3 = default;
-        var high = Vector512.Create(0xFFFF0000u);
+        // Rows are stored back to back, so the next pair follows this one: fetch its lines at the pace this pair is
+        // read (256 bytes a step), each line once and a whole pair ahead of the loads.
+        var next = (byte*)w0 + 2 * w.Source.RowBytes;
         for (var i = 0; i < steps; i += Step)
         {
-            CacheLines.Prefetch(w0 + i + PrefetchElements, 2 * Step);
-            CacheLines.Prefetch(w1 + i + PrefetchElements, 2 * Step);
-            var p = Vector512.Load((uint*)(w0 + i));
-            var q = Vector512.Load((uint*)(w0 + i + 32));
-            var (odd00, even00, odd01, even01) = ((p & high).AsSingle(), (p << 16).AsSingle(), (q & high).AsSingle(), (q << 16).AsSingle());
-            p = Vector512.Load((uint*)(w1 + i));
-            q = Vector512.Load((uint*)(w1 + i + 32));
-            var (odd10, even10, odd11, even11) = ((p & high).AsSingle(), (p << 16).AsSingle(), (q & high).AsSingle(), (q << 16).AsSingle());
-            r0t0 = r0t0.Add(odd00, even00, odd01, even01, x0 + i);
-            r1t0 = r1t0.Add(odd10, even10, odd11, even11, x0 + i);
+            CacheLines.Prefetch(next + 4L * i, 4 * Step);
+            var p0 = new Pairs(w0 + i);
+            var p1 = new Pairs(w1 + i);
+            var x = new Split(x0 + i);
+            r0t0 = r0t0.Add(p0, x);
+            r1t0 = r1t0.Add(p1, x);
             if (TTile.Count > 1)
             {
-                r0t1 = r0t1.Add(odd00, even00, odd01, even01, x1 + i);
-                r1t1 = r1t1.Add(odd10, even10, odd11, even11, x1 + i);
-                r0t2 = r0t2.Add(odd00, even00, odd01, even01, x2 + i);
-                r1t2 = r1t2.Add(odd10, even10, odd11, even11, x2 + i);
-                r0t3 = r0t3.Add(odd00, even00, odd01, even01, x3 + i);
-                r1t3 = r1t3.Add(odd10, even10, odd11, even11, x3 + i);
+                x = new Split(x1 + i);
+                r0t1 = r0t1.Add(p0, x);
+                r1t1 = r1t1.Add(p1, x);
+                x = new Split(x2 + i);
+                r0t2 = r0t2.Add(p0, x);
+                r1t2 = r1t2.Add(p1, x);
+                x = new Split(x3 + i);
+                r0t3 = r0t3.Add(p0, x);
+                r1t3 = r1t3.Add(p1, x);
             }
         }
         Write(output, t, row, second, r0t0, r1t0, w0, w1, x0, w.Cols);
@@ -151,17 +166,41 @@ internal static unsafe class BF16RowsKernel
         return Finish(DotProduct.ReduceAdd(c), DotProduct.ReduceAdd(c + 16), weights, x, w.Cols);
     }
 
+    /// <summary>One 64-element step of a weight row, widened: the odd and even lanes of each 32-element half.</summary>
+    private readonly struct Pairs
+    {
+        public readonly Vector512<float> Odd0, Even0, Odd1, Even1;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Pairs(ushort* weights)
+        {
+            var high = Vector512.Create(0xFFFF0000u);
+            var p = Vector512.Load((uint*)weights);
+            var q = Vector512.Load((uint*)(weights + 32));
+            (Odd0, Even0, Odd1, Even1) = ((p & high).AsSingle(), (p << 16).AsSingle(), (q & high).AsSingle(), (q << 16).AsSingle());
+        }
+    }
+
+    /// <summary>One 64-element step of a token's split activations, loaded once for both rows of a pair.</summary>
+    private readonly struct Split
+    {
+        public readonly Vector512<float> Odd0, Even0, Odd1, Even1;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Split(float* x) => (Odd0, Even0, Odd1, Even1) = (Vector512.Load(x), Vector512.Load(x + 16), Vector512.Load(x + 32), Vector512.Load(x + 48));
+    }
+
     /// <summary>The two 16-lane vdpbf16ps accumulators of one output.</summary>
     private struct Accumulators
     {
         public Vector512<float> C1, C2;
 
-        /// <summary>Adds one 64-element step: the weights' odd and even lanes of both halves against activations x (split).</summary>
+        /// <summary>Adds one 64-element step: each lane the odd product, then the even one.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly Accumulators Add(Vector512<float> odd0, Vector512<float> even0, Vector512<float> odd1, Vector512<float> even1, float* x) => new()
+        public readonly Accumulators Add(in Pairs w, in Split x) => new()
         {
-            C1 = Vector512.FusedMultiplyAdd(even0, Vector512.Load(x + 16), Vector512.FusedMultiplyAdd(odd0, Vector512.Load(x), C1)),
-            C2 = Vector512.FusedMultiplyAdd(even1, Vector512.Load(x + 48), Vector512.FusedMultiplyAdd(odd1, Vector512.Load(x + 32), C2)),
+            C1 = Vector512.FusedMultiplyAdd(w.Even0, x.Even0, Vector512.FusedMultiplyAdd(w.Odd0, x.Odd0, C1)),
+            C2 = Vector512.FusedMultiplyAdd(w.Even1, x.Even1, Vector512.FusedMultiplyAdd(w.Odd1, x.Odd1, C2)),
         };
     }
 }

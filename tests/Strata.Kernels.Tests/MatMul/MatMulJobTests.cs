@@ -101,12 +101,12 @@ public sealed unsafe class MatMulJobTests
     }
 
     [Theory]
-    [InlineData(17, 96)]    // only a tail
-    [InlineData(9, 320)]    // five 64-element steps
-    [InlineData(6, 2112)]   // steps and a tail
-    public void Run_BF16_EqualsVdpbf16OrderBitForBit(int rows, int cols)
+    [InlineData(17, 96, 6)]    // only a tail
+    [InlineData(9, 320, 6)]    // five 64-element steps
+    [InlineData(6, 2112, 6)]   // steps and a tail
+    [InlineData(5, 8256, 23)]  // token blocks of 12 (AVX-512): one whole, one of two tiles and three single tokens
+    public void Run_BF16_EqualsVdpbf16OrderBitForBit(int rows, int cols, int batch)
     {
-        const int batch = 6;
         using var weights = RandomWeights(new Random(rows + cols), TensorType.BF16, rows, cols);
         using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, TensorType.BF16, rows, cols));
         using var input = Gaussian(new Random(12), batch * cols);
