@@ -81,7 +81,7 @@ public sealed class SimCommandTests : IDisposable
     {
         var path = Path.Combine(_directory, "measured.json");
 
-        var result = CliProcess.Run("profile", "-m", SharedData.Model("tinyllamas-stories-260k-f32.gguf"), "--threads", "1", "-o", path);
+        var result = CliProcess.Run("profile", "-m", SharedData.Model("tinyllamas-stories-260k-f32.gguf"), "--threads", "1", "--kv-cache-memory", "32MiB", "-o", path);
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("server:", result.Stderr);

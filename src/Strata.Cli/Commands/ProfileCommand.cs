@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Strata.Engine;
 using Strata.Models;
 using Strata.Simulation;
 using Strata.Simulation.Profiling;
@@ -19,7 +20,8 @@ internal static class ProfileCommand
         var model = ModelOption.Create();
         var threads = ThreadsOption.Create();
         var output = new Option<string>("--output", "-o") { Description = "Where to write the profile (JSON)", Required = true };
-        var command = new Command("profile", "Measure the engine's step cost on this machine for the simulator") { model, threads, output };
+        var kvMemory = SizeOption.Create("--kv-cache-memory", "Memory for the KV cache, as strata serve takes it [default: serve's]");
+        var command = new Command("profile", "Measure the engine's step cost on this machine for the simulator") { model, threads, output, kvMemory };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
             var path = ModelOption.Resolve(result.GetValue(model));
@@ -27,8 +29,12 @@ internal static class ProfileCommand
             error.WriteLine($"Profiling {Path.GetFileName(path)} with {result.GetValue(threads)} threads");
             StepProfile profile;
             using (var loaded = LoadedModel.Load(path))
-                profile = StepProfiler.Measure(loaded, Path.GetFileName(path), result.GetValue(threads), error);
-            profile = profile with { ServerOverhead = await ServerOverheadProbe.MeasureAsync(path, profile, error, cancellation) };
+            {
+                var options = new EngineOptions { Threads = result.GetValue(threads) };
+                options = options with { KvCacheBytes = result.GetValue(kvMemory) ?? EngineSizing.DefaultKvCacheBytes(loaded, options) };
+                profile = StepProfiler.Measure(loaded, Path.GetFileName(path), options, error);
+            }
+            profile = profile with { ServerOverhead = await ServerOverheadProbe.MeasureAsync(path, profile, result.GetValue(kvMemory), error, cancellation) };
             profile.Save(result.GetValue(output)!);
             var c = profile.Cost;
             var o = profile.ServerOverhead;

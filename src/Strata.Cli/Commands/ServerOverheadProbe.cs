@@ -22,9 +22,10 @@ internal static class ServerOverheadProbe
     private const int PromptTokens = 128;
     private const int OutputTokens = 32;
 
-    public static async Task<ServerOverhead> MeasureAsync(string modelPath, StepProfile profile, TextWriter log, CancellationToken cancellation)
+    /// <param name="kvCacheBytes">The server's KV memory; null for serve's default.</param>
+    public static async Task<ServerOverhead> MeasureAsync(string modelPath, StepProfile profile, long? kvCacheBytes, TextWriter log, CancellationToken cancellation)
     {
-        using var served = ServedModel.Load(modelPath, null, new EngineOptions { Threads = profile.Threads }, null, NullLoggerFactory.Instance, static _ => { });
+        using var served = ServedModel.Load(modelPath, null, new EngineOptions { Threads = profile.Threads }, kvCacheBytes, NullLoggerFactory.Instance, static _ => { });
         await using var server = await StrataServer.StartAsync(served.Engine, new ServerOptions { Port = 0, LogLevel = LogLevel.Error }, cancellation);
         var url = server.BaseAddress.ToString();
 
