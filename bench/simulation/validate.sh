@@ -31,7 +31,7 @@ for name in $WORKLOADS; do
   "$STRATA" serve -m "$MODEL" --port "$port" > "$OUT/$name.serve.log" 2>&1 &
   server=$!
   for _ in $(seq 120); do
-    curl -sf "http://127.0.0.1:$port/health" > /dev/null && break
+    curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null && break
     sleep 1
   done
   # shellcheck disable=SC2086

@@ -15,13 +15,15 @@ internal sealed class ClusterSimulation
 {
     private readonly List<SimNode> _nodes = [];
     private readonly IRouter _router;
+    private readonly long _requestOverhead;
 
-    /// <param name="cost">Step times; the profile's cost law unless given (a recorded run's times, to replay it).</param>
+    /// <param name="cost">Step times; the profile's (cost law and the server's time per token) unless given (a recorded run's times, to replay it).</param>
     public ClusterSimulation(StepProfile profile, ClusterSettings settings, StepCost? cost = null)
     {
         // Decode runs plan steps ahead, which a pure cost law allows; a recorded run's times are consumed one per step.
         var decodeRuns = cost is null && settings.DecodeRuns;
-        cost ??= profile.Cost.Seconds;
+        cost ??= profile.StepSeconds;
+        _requestOverhead = VirtualClock.ToTicks(profile.ServerOverhead.RequestSeconds);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.Nodes);
         // Every node serves the same model, so one identity derives every node's block keys, as a router derives them.
         var identity = new CacheIdentity(new byte[32], KvDataType.F16, profile.BlockSize);
@@ -48,18 +50,20 @@ internal sealed class ClusterSimulation
         var pending = requests.MoveNext() ? requests.Current : null;
         while (pending is not null || events.Count > 0)
         {
-            if (pending is not null && (!events.TryPeek(out _, out var next) || VirtualClock.ToTicks(pending.ArrivalSeconds) <= next))
+            // A request reaches its node's engine after the server's time per request (the same for all, so the order holds).
+            if (pending is not null && (!events.TryPeek(out _, out var next) || VirtualClock.ToTicks(pending.ArrivalSeconds) + _requestOverhead <= next))
             {
                 var request = pending;
-                var now = VirtualClock.ToTicks(request.ArrivalSeconds);
+                var arrived = VirtualClock.ToTicks(request.ArrivalSeconds);
+                var now = arrived + _requestOverhead;
                 pending = requests.MoveNext() ? requests.Current : null;
                 if (pending is not null && pending.ArrivalSeconds < request.ArrivalSeconds)
                     throw new ArgumentException($"the workload's arrivals must be in time order ({pending.ArrivalSeconds} s after {request.ArrivalSeconds} s)", nameof(workload));
                 if (first < 0)
-                    first = now;
+                    first = arrived;
                 var node = _router.Route(request, _nodes);
                 var before = node.NextEvent;
-                if (node.Admit(request, number++, now) is { } refused)
+                if (node.Admit(request, number++, arrived, now) is { } refused)
                     outcomes.Add(refused);
                 else if (node.NextEvent != before && node.NextEvent != SimNode.Idle)
                     events.Enqueue(node, node.NextEvent);

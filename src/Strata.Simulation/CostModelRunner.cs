@@ -29,7 +29,7 @@ internal sealed class CostModelRunner(VirtualClock clock, StepCost cost, OutputP
             Touched.Add(outputs[chunk.Sequence.Id].Request);
         }
         var shape = PlanShape.Of(plan);
-        clock.Ticks += VirtualClock.ToTicks(cost(shape.PrefillTokens, shape.DecodeSequences, shape.ContextTokens, plan.Loads.Count));
+        clock.Ticks += VirtualClock.ToTicks(cost(shape.PrefillTokens, shape.DecodeSequences, shape.ContextTokens, shape.PrefillAttention, plan.Loads.Count));
         return _result;
     }
 }

@@ -89,9 +89,10 @@ internal sealed class SimNode
 
     /// <summary>
     /// Queues a request at <paramref name="now"/> (a decode run under way is first applied up to the step running then,
-    /// which the request waits for); a prompt that cannot fit the context fails at once, as the server refuses it.
+    /// which the request waits for); a prompt that cannot fit the context fails at once, as the server refuses it. Its
+    /// latencies count from <paramref name="arrived"/>, when it reached the server (the server's time per request before).
     /// </summary>
-    public RequestOutcome? Admit(SimRequest request, int number, long now)
+    public RequestOutcome? Admit(SimRequest request, int number, long arrived, long now)
     {
         if (request.Prompt.Length >= _maxModelLength)
             return RequestOutcome.Failure(request, number, Index, $"prompt of {request.Prompt.Length} tokens leaves no room in the {_maxModelLength}-token context");
@@ -106,7 +107,7 @@ internal sealed class SimNode
         var state = new RequestState($"sim-{Index}-{++_nextRequest}", now, generation, 0, default);
         var handle = state.CreateHandle();
         _core.Admit(state);
-        _flights.Add(state, new Flight(request, number, handle, now));
+        _flights.Add(state, new Flight(request, number, handle, arrived));
         PendingPromptTokens += request.Prompt.Length;
         if (NextEvent == Idle)
             Start(now);
@@ -192,7 +193,7 @@ internal sealed class SimNode
         _run.Starts.Add(start);
         for (var t = 0; t < steps; t++)
         {
-            start += VirtualClock.ToTicks(_cost(0, sequences, context + (long)sequences * t, 0));
+            start += VirtualClock.ToTicks(_cost(0, sequences, context + (long)sequences * t, 0, 0));
             _run.Starts.Add(start);
         }
         _run.Steps = steps;

@@ -1,7 +1,8 @@
 namespace Strata.Simulation;
 
 /// <summary>
-/// Seconds one step takes, from what it runs: a profile's <see cref="CostModel.Seconds"/>, or a recorded run's own
-/// step times played back in order (to check the simulation's bookkeeping against the run it recorded).
+/// Seconds one step takes, from what it runs: a profile's cost law with the server's time per streamed token
+/// (<see cref="StepProfile.StepSeconds"/>), or a recorded run's own step times played back in order (to check the
+/// simulation's bookkeeping against the run it recorded).
 /// </summary>
-internal delegate double StepCost(int prefillTokens, int decodeSequences, long contextTokens, int blockLoads);
+internal delegate double StepCost(int prefillTokens, int decodeSequences, long contextTokens, long prefillAttention, int blockLoads);

@@ -16,6 +16,9 @@ internal sealed record StepProfile
 
     public required CostModel Cost { get; init; }
 
+    /// <summary>The server's own time around the steps; none in profiles written before it was measured.</summary>
+    public ServerOverhead ServerOverhead { get; init; } = ServerOverhead.None;
+
     public required int BlockSize { get; init; }
 
     public required int MaxBatchedTokens { get; init; }
@@ -30,6 +33,10 @@ internal sealed record StepProfile
     public required int Steps { get; init; }
 
     public required double MeanRelativeError { get; init; }
+
+    /// <summary>A step's time in a serving node: the engine's cost law, and the server's time for each token it streams.</summary>
+    public double StepSeconds(int prefillTokens, int decodeSequences, long contextTokens, long prefillAttention, int blockLoads) =>
+        Cost.Seconds(prefillTokens, decodeSequences, contextTokens, prefillAttention, blockLoads) + ServerOverhead.TokenSeconds * decodeSequences;
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
@@ -52,9 +59,12 @@ internal sealed record StepProfile
         if (BlockSize < 1 || MaxBatchedTokens < 1 || MaxSequences < 1 || KvBlocks < 1 || MaxModelLength < 1)
             throw new FormatException("block size, step budget, sequences, KV blocks and context must be positive");
         var c = Cost;
-        double[] terms = [c.FixedSeconds, c.PrefillTokenSeconds, c.DecodeSequenceSeconds, c.ContextTokenSeconds, c.BlockLoadSeconds];
+        double[] terms = [c.FixedSeconds, c.PrefillTokenSeconds, c.DecodeSequenceSeconds, c.ContextTokenSeconds, c.BlockLoadSeconds, c.PrefillAttentionSeconds];
         if (terms.Any(t => t < 0 || !double.IsFinite(t)) || terms.Sum() <= 0)
             throw new FormatException("cost terms must be finite, not negative, and not all zero");
+        if (ServerOverhead is null || !(ServerOverhead.RequestSeconds >= 0 && ServerOverhead.TokenSeconds >= 0)
+            || !double.IsFinite(ServerOverhead.RequestSeconds) || !double.IsFinite(ServerOverhead.TokenSeconds))
+            throw new FormatException("server overheads must be finite and not negative");
         return this;
     }
 }

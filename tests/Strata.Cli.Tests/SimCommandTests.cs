@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Strata.TestSupport;
 
 namespace Strata.Cli.Tests;
 
@@ -30,7 +31,7 @@ public sealed class SimCommandTests : IDisposable
 
         var result = CliProcess.Run("sim", "--profile", Profile(), "--nodes", "2", "--router", "kv-aware", "--dataset", "shared-prefix",
             "--shared-prefix-groups", "2", "--shared-prefix-len", "64", "--questions-per-group", "3", "--question-len", "8",
-            "--random-output-len", "4", "--request-rate", "5", "--json", json);
+            "--random-output-len", "4", "--request-rate", "5", "--json", json, "--plot", Path.Combine(_directory, "plots"));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Successful requests:                     6", result.Stdout);
@@ -42,6 +43,8 @@ public sealed class SimCommandTests : IDisposable
         Assert.True(root.GetProperty("cache_hit_rate").GetDouble() > 0.5);
         Assert.True(root.GetProperty("ttft_ms").GetProperty("p50").GetDouble() > 0);
         Assert.Equal(6, root.GetProperty("requests").GetArrayLength());
+        foreach (var chart in new[] { "ttft-cdf.png", "itl-cdf.png", "throughput.png" })
+            Assert.True(new FileInfo(Path.Combine(_directory, "plots", chart)).Length > 1000, chart);
     }
 
     [Fact]
@@ -71,6 +74,42 @@ public sealed class SimCommandTests : IDisposable
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(expected, result.Stderr);
+    }
+
+    [Fact]
+    public void Profile_WritesTheCostLaw_AndTheServersOverheadMeasuredThroughARealServer()
+    {
+        var path = Path.Combine(_directory, "measured.json");
+
+        var result = CliProcess.Run("profile", "-m", SharedData.Model("tinyllamas-stories-260k-f32.gguf"), "--threads", "1", "--kv-cache-memory", "32MiB", "-o", path);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("server:", result.Stderr);
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        var root = document.RootElement;
+        Assert.True(root.GetProperty("cost").GetProperty("prefill_attention_seconds").GetDouble() >= 0);
+        var overhead = root.GetProperty("server_overhead");
+        Assert.True(double.IsFinite(overhead.GetProperty("request_seconds").GetDouble()) && overhead.GetProperty("request_seconds").GetDouble() >= 0);
+        Assert.True(double.IsFinite(overhead.GetProperty("token_seconds").GetDouble()) && overhead.GetProperty("token_seconds").GetDouble() >= 0);
+        // The written profile drives a simulation.
+        Assert.Equal(0, CliProcess.Run("sim", "--profile", path, "--num-prompts", "4", "--random-input-len", "32", "--random-output-len", "8").ExitCode);
+    }
+
+    [Fact]
+    public void SimSearch_FindsTheFewestNodesThatMeetTheSlo()
+    {
+        // 8 requests of 32 prompt tokens at once, round-robin. A node with one or two of them prefills them in one
+        // 64-token step (TTFT 42 or 74 ms); a third waits for a second step (120 ms). TTFT under 100 ms for all: 4 nodes.
+        string[] flags = ["--profile", Profile(), "--num-prompts", "8", "--random-input-len", "32", "--random-output-len", "4", "--goodput", "ttft:100", "--attainment", "1"];
+
+        var found = CliProcess.Run(["sim", "search", .. flags, "--max-nodes", "8"]);
+        var tooFew = CliProcess.Run(["sim", "search", .. flags, "--max-nodes", "3"]);
+
+        Assert.True(found.ExitCode == 0, found.Stderr);
+        Assert.Contains("Cheapest: 4 node(s)", found.Stdout);
+        Assert.NotEqual(0, tooFew.ExitCode);
+        Assert.Contains("Not met", tooFew.Stdout);
+        Assert.NotEqual(0, CliProcess.Run(["sim", "search", "--profile", Profile()]).ExitCode);
     }
 
     [Fact]

@@ -24,6 +24,19 @@ public sealed class ClusterSimulationTests
     }
 
     [Fact]
+    public void ServerOverhead_DelaysAdmissionPerRequest_AndLengthensStepsPerStreamedToken()
+    {
+        // As above, with 50 ms before the engine sees the request and 3 ms per streamed token: TTFT 50 + 70 ms, decodes 15 ms.
+        var profile = Profiles.Of(Profiles.Round, budget: 16) with { ServerOverhead = new ServerOverhead(0.050, 0.003) };
+        var result = Simulate(profile, [new SimRequest(0.5, Profiles.Prompt(1, 40), 4)]);
+
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.Equal(0.120, outcome.TtftSeconds, 9);
+        Assert.Equal([15f, 15f, 15f], outcome.InterTokenMs);
+        Assert.Equal(0.165, outcome.EndToEndSeconds, 9);
+    }
+
+    [Fact]
     public void ArrivalDuringAStep_WaitsForTheNextStep_AndThenBatchesWithTheRunningDecode()
     {
         // A: 16-token prompt at 0 → prefill step [0, 26 ms]. B arrives at 5 ms, while the step runs: its prefill joins

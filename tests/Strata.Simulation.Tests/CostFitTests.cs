@@ -1,21 +1,25 @@
+using System.Text.Json.Nodes;
 using Strata.Simulation.Profiling;
 
 namespace Strata.Simulation.Tests;
 
 public sealed class CostFitTests
 {
-    private static readonly CostModel Truth = new(0.004, 0.0015, 0.0008, 2e-6, 0);
+    private static readonly CostModel Truth = new(0.004, 0.0015, 0.0008, 2e-6, 0, 4e-8);
 
-    private static List<StepSample> Samples(Random random, double noise)
+    /// <summary>Steps of prompt chunks (one chunk of up to 128 tokens, at up to 2,048 positions in) and decodes, timed by <see cref="Truth"/> with noise.</summary>
+    private static List<StepSample> Samples(Random random, double noise, CostModel truth)
     {
         var samples = new List<StepSample>();
         for (var i = 0; i < 300; i++)
         {
             var prefill = random.Next(2) == 0 ? 0 : random.Next(1, 128);
+            var chunkEnd = prefill == 0 ? 0 : prefill + random.Next(0, 2048);
+            var attention = (long)prefill * chunkEnd;
             var decodes = random.Next(0, 33);
-            var context = prefill + decodes * (long)random.Next(16, 1024);
-            var seconds = Truth.Seconds(prefill, decodes, context, 0) * (1 + noise * (random.NextDouble() * 2 - 1));
-            samples.Add(new StepSample(prefill, decodes, context, seconds));
+            var context = chunkEnd + decodes * (long)random.Next(16, 1024);
+            var seconds = truth.Seconds(prefill, decodes, context, attention, 0) * (1 + noise * (random.NextDouble() * 2 - 1));
+            samples.Add(new StepSample(prefill, decodes, context, attention, seconds));
         }
         return samples;
     }
@@ -23,24 +27,37 @@ public sealed class CostFitTests
     [Fact]
     public void Fit_RecoversTheCostLaw()
     {
-        var samples = Samples(new Random(1), noise: 0.02);
+        var samples = Samples(new Random(1), noise: 0.02, Truth);
         var (cost, error) = CostFit.Fit(samples, blockLoadSeconds: 1e-6);
 
         Assert.Equal(Truth.FixedSeconds, cost.FixedSeconds, 3);
         Assert.Equal(Truth.PrefillTokenSeconds, cost.PrefillTokenSeconds, 1e-5);
         Assert.Equal(Truth.DecodeSequenceSeconds, cost.DecodeSequenceSeconds, 5e-5);
         Assert.Equal(Truth.ContextTokenSeconds, cost.ContextTokenSeconds, 2e-7);
+        Assert.Equal(Truth.PrefillAttentionSeconds, cost.PrefillAttentionSeconds, 8e-9);
         Assert.Equal(1e-6, cost.BlockLoadSeconds);
         // With an intercept, the fitted times sum to the measured ones.
-        Assert.Equal(samples.Sum(s => s.Seconds), samples.Sum(s => cost.Seconds(s.PrefillTokens, s.DecodeSequences, s.ContextTokens, 0)), 6);
+        Assert.Equal(samples.Sum(s => s.Seconds), samples.Sum(s => cost.Seconds(s.PrefillTokens, s.DecodeSequences, s.ContextTokens, s.PrefillAttention, 0)), 6);
         Assert.True(error < 0.03, $"mean error {error:P1}");
+    }
+
+    [Fact]
+    public void Fit_KeepsShortDecodeSteps_WhenLongPromptChunksCarryAttentionCost()
+    {
+        // Attention dominating long prompt chunks (as on synth-1b at 2,048 positions): without its own term, that cost
+        // lands in the shared terms and a lone decode step comes out far from its time.
+        var truth = Truth with { PrefillAttentionSeconds = 4e-7 };
+        var (cost, _) = CostFit.Fit(Samples(new Random(2), noise: 0.02, truth), 0);
+
+        var decode = truth.Seconds(0, 1, 150, 0, 0);
+        Assert.InRange(cost.Seconds(0, 1, 150, 0, 0), decode * 0.95, decode * 1.05);
     }
 
     [Fact]
     public void Fit_NeverGivesANegativeCost()
     {
         // Steps whose time does not grow with context: the context term must come out zero, not negative.
-        var samples = Enumerable.Range(0, 60).Select(i => new StepSample(i % 7 * 10, i % 5, 100 + (i * 37) % 900, 0.01 + 0.001 * (i % 7 * 10) + 0.002 * (i % 5))).ToList();
+        var samples = Enumerable.Range(0, 60).Select(i => new StepSample(i % 7 * 10, i % 5, 100 + (i * 37) % 900, 0, 0.01 + 0.001 * (i % 7 * 10) + 0.002 * (i % 5))).ToList();
 
         var (cost, _) = CostFit.Fit(samples, 0);
 
@@ -57,7 +74,13 @@ public sealed class CostFitTests
             var profile = Profiles.Of(Truth);
             profile.Save(path);
             Assert.Equal(profile, StepProfile.Load(path));
+            // A profile written before the attention term and the server's overhead reads them as none.
+            var old = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            Assert.True(old["cost"]!.AsObject().Remove("prefill_attention_seconds") && old.Remove("server_overhead"));
+            File.WriteAllText(path, old.ToJsonString());
+            Assert.Equal(profile with { Cost = Truth with { PrefillAttentionSeconds = 0 }, ServerOverhead = ServerOverhead.None }, StepProfile.Load(path));
 
+            profile.Save(path);
             File.WriteAllText(path, File.ReadAllText(path).Replace("\"kv_blocks\": 1024", "\"kv_blocks\": 0"));
             Assert.Contains("positive", Assert.Throws<ArgumentException>(() => StepProfile.Load(path)).Message);
             File.WriteAllText(path, "{ not json");

@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Strata.Cli.ServeBenchmark;
 using Strata.Simulation;
-using Strata.Simulation.Routing;
-using Strata.Simulation.Workloads;
 
 namespace Strata.Cli.Commands;
 
@@ -17,105 +15,48 @@ internal static class SimCommand
 {
     public static Command Create()
     {
-        var profile = new Option<string>("--profile") { Description = "Step cost profile written by strata profile", Required = true };
+        var options = new SimOptions();
         var nodes = new Option<int>("--nodes") { Description = "Colocated nodes", DefaultValueFactory = _ => 1 }.MustBePositive();
-        var router = new Option<string>("--router") { Description = "How requests are routed: round-robin, or kv-aware (cached prefix and queued work)", DefaultValueFactory = _ => "round-robin" }
-            .AcceptOnlyFromAmong("round-robin", "kv-aware");
-        var kvBlocks = new Option<int?>("--kv-blocks") { Description = "KV blocks per node (default: the profiled server's)" };
-        var batchedTokens = new Option<int?>("--max-num-batched-tokens") { Description = "Token budget of one step (default: the profiled server's)" };
-        var sequences = new Option<int?>("--max-num-seqs") { Description = "Sequences that may run at once per node (default: the profiled server's)" };
-        var noPrefixCache = new Option<bool>("--no-prefix-cache") { Description = "Do not reuse the KV of cached prompt prefixes" };
-        var dataset = new Option<string>("--dataset") { Description = "random, shared-prefix, or a trace to replay: mooncake (JSONL) or azure (CSV)", DefaultValueFactory = _ => "random" }
-            .AcceptOnlyFromAmong("random", "shared-prefix", "mooncake", "azure");
-        var trace = new Option<string?>("--trace") { Description = "The trace file of --dataset mooncake or azure" };
         var json = new Option<string?>("--json") { Description = "Also write settings, summary and per-request results to this JSON file" };
-        var load = new WorkloadOptions();
-        var command = new Command("sim", "Simulate a cluster serving a workload, on the real scheduler and cache with a measured step cost")
-        {
-            profile, nodes, router, kvBlocks, batchedTokens, sequences, noPrefixCache, dataset, trace, json,
-        };
-        foreach (var option in load.All)
+        var plot = new Option<string?>("--plot") { Description = "Also draw bench serve's PNG charts into this directory: TTFT and inter-token latency CDFs, throughput over time", HelpName = "dir" };
+        var command = new Command("sim", "Simulate a cluster serving a workload, on the real scheduler and cache with a measured step cost") { nodes, json, plot };
+        foreach (var option in options.All)
             command.Options.Add(option);
+        command.Subcommands.Add(SimSearchCommand.Create());
         command.SetAction(result => CliRunner.Run(() =>
         {
-            var stepProfile = StepProfile.Load(result.GetValue(profile)!);
-            var node = NodeSettings.From(stepProfile);
-            node = node with
-            {
-                KvBlocks = result.GetValue(kvBlocks) is { } blocks ? OptionRules.Positive(blocks, "--kv-blocks") : node.KvBlocks,
-                MaxBatchedTokens = result.GetValue(batchedTokens) is { } budget ? OptionRules.Positive(budget, "--max-num-batched-tokens") : node.MaxBatchedTokens,
-                MaxSequences = result.GetValue(sequences) is { } count ? OptionRules.Positive(count, "--max-num-seqs") : node.MaxSequences,
-                PrefixCaching = !result.GetValue(noPrefixCache),
-            };
-            var policy = result.GetValue(router) == "kv-aware" ? RouterPolicy.KvAware : RouterPolicy.RoundRobin;
-            var settings = new ClusterSettings(result.GetValue(nodes), policy, node);
-            var datasetName = result.GetValue(dataset)!;
-            var tracePath = result.GetValue(trace);
-            if (datasetName is "mooncake" or "azure" && tracePath is null)
-                throw new ArgumentException($"--dataset {datasetName} needs --trace FILE");
-            if (datasetName is "random" or "shared-prefix" && tracePath is not null)
-                throw new ArgumentException($"--trace applies only to --dataset mooncake or azure");
-            var workload = datasetName switch
-            {
-                "mooncake" => Trace(() => MooncakeTrace.Read(tracePath!), tracePath!),
-                "azure" => Trace(() => AzureTrace.Read(tracePath!), tracePath!),
-                _ => Generated(load.Dataset(result, datasetName), result.GetValue(load.RequestRate), load.Burst(result), result.GetValue(load.Seed)),
-            };
-            var slo = load.Slo(result);
+            var stepProfile = StepProfile.Load(result.GetValue(options.Profile)!);
+            var node = options.Node(result, stepProfile);
+            var settings = new ClusterSettings(result.GetValue(nodes), options.Policy(result), node);
+            var workload = options.Workload(result)();
+            var slo = options.Load.Slo(result);
 
             var wall = Stopwatch.StartNew();
             var simulation = new ClusterSimulation(stepProfile, settings).Run(workload);
             var wallSeconds = wall.Elapsed.TotalSeconds;
 
-            var records = simulation.Outcomes.Select(Record).ToArray();
+            var records = simulation.Outcomes.Select(SimOptions.Record).ToArray();
             var duration = TimeSpan.FromSeconds(simulation.DurationSeconds);
             var summary = BenchmarkSummary.From(records, duration, slo);
-            var description = $"simulated: {settings.Nodes} node(s), {result.GetValue(router)}, {node.KvBlocks} KV blocks each";
+            var description = $"simulated: {settings.Nodes} node(s), {result.GetValue(options.Router)}, {node.KvBlocks} KV blocks each";
             var output = result.InvocationConfiguration.Output;
-            TableReport.Write(output, new BenchmarkOutcome(stepProfile.Model, description, null, new BenchmarkRun(records, duration), summary));
+            var outcome = new BenchmarkOutcome(stepProfile.Model, description, null, new BenchmarkRun(records, duration), summary);
+            TableReport.Write(output, outcome);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{"Prefix cache hit rate (prompt tokens):",-40} {simulation.CacheHitRate:P1}\n{"Steps simulated:",-40} {simulation.Steps}\n{"Simulation wall time (s):",-40} {wallSeconds:F2}"));
             if (result.GetValue(json) is { } path)
             {
                 using var file = File.Create(path);
-                SimJsonReport.Write(file, stepProfile, settings, datasetName, simulation, summary, records, wallSeconds);
+                SimJsonReport.Write(file, stepProfile, settings, result.GetValue(options.Dataset)!, simulation, summary, records, wallSeconds);
+            }
+            if (result.GetValue(plot) is { } directory)
+            {
+                Directory.CreateDirectory(directory);
+                foreach (var chart in ServePlots.Write(directory, outcome))
+                    result.InvocationConfiguration.Error.WriteLine($"wrote {chart}");
             }
             return summary.Completed > 0 ? 0 : CliRunner.Failure;
         }));
         return command;
     }
-
-    /// <summary>The dataset's requests at bench serve's send times: the same random streams, so the same lengths and arrivals.</summary>
-    private static IEnumerable<SimRequest> Generated(BenchmarkDataset dataset, double rate, double burstiness, int seed)
-    {
-        var prompts = dataset.TokenPrompts(new Random(seed));
-        var count = dataset switch { RandomDataset r => r.Count, SharedPrefixDataset s => s.Groups * s.QuestionsPerGroup, _ => 0 };
-        var times = ArrivalSchedule.SendTimes(count, rate, burstiness, new Random(seed + 1));
-        return prompts.Select((p, i) => new SimRequest(times[i].TotalSeconds, p.Tokens, p.MaxTokens));
-    }
-
-    private static IEnumerable<SimRequest> Trace(Func<IEnumerable<SimRequest>> read, string path)
-    {
-        try
-        {
-            return read();
-        }
-        catch (Exception ex) when (ex is FormatException or IOException)
-        {
-            throw new ArgumentException($"--trace {path}: {ex.Message}", ex);
-        }
-    }
-
-    private static RequestRecord Record(RequestOutcome o) => o.Error is { } error
-        ? RequestRecord.Failure(error) with { SentAt = TimeSpan.FromSeconds(o.ArrivalSeconds) }
-        : new RequestRecord
-        {
-            SentAt = TimeSpan.FromSeconds(o.ArrivalSeconds),
-            PromptTokens = o.PromptTokens,
-            OutputTokens = o.OutputTokens,
-            CachedTokens = o.CachedTokens,
-            TimeToFirstToken = TimeSpan.FromSeconds(o.TtftSeconds),
-            InterTokenLatencies = Array.ConvertAll(o.InterTokenMs, ms => TimeSpan.FromMilliseconds(ms)),
-            EndToEnd = TimeSpan.FromSeconds(o.EndToEndSeconds),
-        };
 }

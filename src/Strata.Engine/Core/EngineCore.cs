@@ -283,6 +283,6 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     {
         var shape = PlanShape.Of(plan);
         return new StepRecord(Steps + 1, started, clock.GetElapsedTime(started).TotalSeconds, plan.Chunks.Count, shape.PrefillTokens, shape.DecodeSequences,
-            shape.DraftTokens, shape.ContextTokens, result.Tokens.Count);
+            shape.DraftTokens, shape.ContextTokens, result.Tokens.Count, shape.PrefillAttention);
     }
 }

@@ -8,7 +8,7 @@ namespace Strata.Simulation.Profiling;
 /// </summary>
 internal static class CostFit
 {
-    private const int Terms = 4;
+    private const int Terms = 5;
 
     /// <returns>The cost law and its mean absolute error relative to each step's time.</returns>
     public static (CostModel Cost, double MeanRelativeError) Fit(IReadOnlyList<StepSample> samples, double blockLoadSeconds)
@@ -17,7 +17,7 @@ internal static class CostFit
             throw new ArgumentException($"{samples.Count} steps are too few to fit {Terms} cost terms");
         var beta = FitDroppingNegative(samples);
         var error = samples.Average(s => Math.Abs(Predict(beta, s) - s.Seconds) / s.Seconds);
-        return (new CostModel(beta[0], beta[1], beta[2], beta[3], blockLoadSeconds), error);
+        return (new CostModel(beta[0], beta[1], beta[2], beta[3], blockLoadSeconds, beta[4]), error);
     }
 
     private static double[] FitDroppingNegative(IReadOnlyList<StepSample> samples)
@@ -34,9 +34,16 @@ internal static class CostFit
         }
     }
 
-    private static double Predict(double[] beta, StepSample s) => beta[0] + beta[1] * s.PrefillTokens + beta[2] * s.DecodeSequences + beta[3] * s.ContextTokens;
+    private static double Predict(double[] beta, StepSample s)
+    {
+        var x = Features(s);
+        var seconds = 0.0;
+        for (var t = 0; t < Terms; t++)
+            seconds += beta[t] * x[t];
+        return seconds;
+    }
 
-    private static double[] Features(StepSample s) => [1, s.PrefillTokens, s.DecodeSequences, s.ContextTokens];
+    private static double[] Features(StepSample s) => [1, s.PrefillTokens, s.DecodeSequences, s.ContextTokens, s.PrefillAttention];
 
     /// <summary>Least squares over the active terms by the normal equations (terms scaled to unit size first); inactive terms are 0.</summary>
     private static double[] Solve(IReadOnlyList<StepSample> samples, bool[] active)

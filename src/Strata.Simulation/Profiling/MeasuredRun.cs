@@ -35,7 +35,7 @@ internal static class MeasuredRun
         {
             if (core.Step() is not { } record)
                 continue;
-            steps.Add(new StepSample(record.PrefillTokens, record.DecodeSequences, record.ContextTokens, record.Seconds));
+            steps.Add(new StepSample(record.PrefillTokens, record.DecodeSequences, record.ContextTokens, record.PrefillAttention, record.Seconds));
             var now = Now();
             for (var i = flights.Count - 1; i >= 0; i--)
             {

@@ -16,9 +16,9 @@ internal static class StepProfiler
     private static readonly (int Sequences, int Prompt, int Output)[] Shapes =
         [(1, 256, 16), (4, 768, 12), (8, 48, 24), (16, 16, 20), (32, 16, 16), (2, 16, 40), (12, 160, 8)];
 
-    public static StepProfile Measure(LoadedModel model, string modelName, int threads, TextWriter log)
+    /// <param name="options">The engine's options as <c>strata serve</c> would run it (threads, KV memory).</param>
+    public static StepProfile Measure(LoadedModel model, string modelName, EngineOptions options, TextWriter log)
     {
-        var options = new EngineOptions { Threads = threads };
         using var engine = new RealEngine(model, options);
         var settings = engine.Settings;
         log.WriteLine($"Step budget {settings.MaxBatchedTokens} tokens, {settings.KvBlocks} KV blocks, context {settings.MaxModelLength}");
@@ -41,7 +41,7 @@ internal static class StepProfiler
         return new StepProfile
         {
             Model = modelName,
-            Threads = threads,
+            Threads = options.Threads,
             Cost = cost,
             BlockSize = options.BlockSize,
             MaxBatchedTokens = settings.MaxBatchedTokens,

@@ -18,7 +18,7 @@ public sealed class StepPeriodObserverTests
             {
                 var started = clock.GetTimestamp();
                 clock.Advance(TimeSpan.FromMilliseconds(10)); // the runner
-                periods.Stepped(new StepRecord(i + 1, started, 0.010, 4, 0, 4, 0, 400, 4));
+                periods.Stepped(new StepRecord(i + 1, started, 0.010, 4, 0, 4, 0, 400, 4, 0));
                 clock.Advance(TimeSpan.FromMilliseconds(5)); // output processing, the host's bookkeeping, other threads
             }
         }
