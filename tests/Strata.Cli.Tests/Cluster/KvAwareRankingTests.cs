@@ -73,7 +73,7 @@ public sealed class KvAwareRankingTests
     }
 
     [Fact]
-    public void Rank_NodeCrowdedByFlexWork_TurnsFlexAwayButTakesPriorityToItsCachedPrefix()
+    public void Rank_NodeCrowdedByFlexWork_TurnsFlexAwayButTakesHigherTiersToItsCachedPrefix()
     {
         var (crowded, idle) = (Node("a"), Node("b"));
         var request = Request();
@@ -83,7 +83,7 @@ public sealed class KvAwareRankingTests
             crowded.Begin(blocks: 0, ServiceTier.Flex);
 
         Assert.Equal(idle, new KvAwareRanking().Rank([crowded, idle], request with { Tier = ServiceTier.Flex })[0]);
-        Assert.Equal(idle, new KvAwareRanking().Rank([crowded, idle], request with { Tier = ServiceTier.Default })[0]);
+        Assert.Equal(crowded, new KvAwareRanking().Rank([crowded, idle], request with { Tier = ServiceTier.Default })[0]);
         Assert.Equal(crowded, new KvAwareRanking().Rank([crowded, idle], request with { Tier = ServiceTier.Priority })[0]);
     }
 
