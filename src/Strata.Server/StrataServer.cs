@@ -142,7 +142,7 @@ public sealed class StrataServer : IAsyncDisposable
 
     /// <summary>
     /// Returns once the server was asked to stop (<paramref name="cancellation"/>) and has stopped. It drains first:
-    /// readiness turns false and new API requests get 503 at once, running ones may finish within
+    /// readiness turns false, a registered node's record is deleted, new API requests get 503 at once, running ones may finish within
     /// <see cref="ServerOptions.DrainTimeout"/>, and those still running then are cancelled.
     /// </summary>
     public async Task WaitForShutdownAsync(CancellationToken cancellation = default)
