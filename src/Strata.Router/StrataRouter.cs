@@ -56,7 +56,7 @@ public sealed class StrataRouter : IAsyncDisposable
     {
         if (options.Nodes.Count == 0 && options.Registry is null)
             throw new ArgumentException("a router needs at least one --node, or a --registry to find them in");
-        var registryOptions = options.Registry is null ? null : RemoteStoreOptions.Parse(options.Registry);
+        var records = options.Registry is null ? null : RemoteRecords.Open(options.Registry, NodeRegistration.KeyPrefix);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(StrataRouter).Assembly.GetName().Name });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -109,9 +109,6 @@ public sealed class StrataRouter : IAsyncDisposable
         var watchers = new MemberWatchers(fingerprint, logger);
         foreach (var member in members)
             watchers.Start(member);
-        // The registry is read with patience: it is off every request's path, unlike the remote tier's block reads.
-        var records = registryOptions is null ? null
-            : new RemoteRecords(registryOptions with { ConnectTimeout = TimeSpan.FromSeconds(1), OperationTimeout = TimeSpan.FromSeconds(1) }, NodeRegistration.KeyPrefix);
         var registry = records is null ? Task.CompletedTask
             : Task.Run(() => new RegistryWatcher(records, app.Services.GetRequiredService<ClusterView>(), watchers, logger).RunAsync(stopping.Token));
         var address = new Uri(app.Urls.First());

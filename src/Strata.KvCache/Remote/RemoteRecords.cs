@@ -17,6 +17,13 @@ public sealed class RemoteRecords(RemoteStoreOptions options, string prefix) : I
 
     public string Prefix { get; } = prefix;
 
+    /// <summary>
+    /// Records in the store at <paramref name="url"/> (<see cref="RemoteStoreOptions.Parse"/>), waiting up to a second to
+    /// connect and for each reply: a registry is off every request's path, unlike the remote tier's block reads.
+    /// </summary>
+    public static RemoteRecords Open(string url, string prefix) =>
+        new(RemoteStoreOptions.Parse(url) with { ConnectTimeout = TimeSpan.FromSeconds(1), OperationTimeout = TimeSpan.FromSeconds(1) }, prefix);
+
     /// <summary>Writes (or replaces) the record <paramref name="name"/>, to expire after <paramref name="ttl"/> unless written again.</summary>
     public void Put(string name, string value, TimeSpan ttl) =>
         Run(connection => connection.Execute("SET", Prefix + name, value, "PX", $"{Math.Max(1, (long)ttl.TotalMilliseconds)}"));

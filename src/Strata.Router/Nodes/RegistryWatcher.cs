@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Strata.KvCache.Remote;
+using Strata.Server.Cluster;
 
 namespace Strata.Router.Nodes;
 
@@ -38,7 +39,7 @@ internal sealed class RegistryWatcher(RemoteRecords records, ClusterView cluster
                 return;
             }
         }
-        while (await TickAsync(timer, stopping));
+        while (await PeriodicTicks.NextAsync(timer, stopping));
     }
 
     private async Task SyncAsync(IReadOnlyDictionary<string, string> registered)
@@ -73,18 +74,6 @@ internal sealed class RegistryWatcher(RemoteRecords records, ClusterView cluster
         catch (JsonException)
         {
             return "?";
-        }
-    }
-
-    private static async Task<bool> TickAsync(PeriodicTimer timer, CancellationToken stopping)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stopping);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 }

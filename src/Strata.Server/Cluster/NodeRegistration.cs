@@ -27,9 +27,7 @@ internal sealed class NodeRegistration : IAsyncDisposable
 
     public NodeRegistration(NodeIdentity node, Uri advertise, ServingState state, ILogger logger)
     {
-        var options = RemoteStoreOptions.Parse(node.RegistryUrl!);
-        // A registry write is off every request's path: it may wait out a busy store, unlike a block read.
-        _records = new RemoteRecords(options with { ConnectTimeout = TimeSpan.FromSeconds(1), OperationTimeout = TimeSpan.FromSeconds(1) }, KeyPrefix);
+        _records = RemoteRecords.Open(node.RegistryUrl!, KeyPrefix);
         _name = advertise.ToString();
         _node = node;
         _state = state;
@@ -82,19 +80,7 @@ internal sealed class NodeRegistration : IAsyncDisposable
                 failing = true;
             }
         }
-        while (await Tick(timer, stopping));
-    }
-
-    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken stopping)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stopping);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        while (await PeriodicTicks.NextAsync(timer, stopping));
     }
 
     /// <summary>The node's role and load as JSON (the load once the engine has loaded).</summary>
