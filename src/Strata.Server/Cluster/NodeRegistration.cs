@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Strata.KvCache.Remote;
+using Strata.Engine;
 using Strata.Server.Hosting;
 
 namespace Strata.Server.Cluster;
@@ -16,7 +16,7 @@ internal sealed class NodeRegistration : IAsyncDisposable
 {
     public const string KeyPrefix = "strata:nodes:";
 
-    private readonly RemoteRecords _records;
+    private readonly NodeRecords _records;
     private readonly string _name;
     private readonly NodeIdentity _node;
     private readonly ServingState _state;
@@ -27,7 +27,7 @@ internal sealed class NodeRegistration : IAsyncDisposable
 
     public NodeRegistration(NodeIdentity node, Uri advertise, ServingState state, ILogger logger)
     {
-        _records = RemoteRecords.Open(node.RegistryUrl!, KeyPrefix);
+        _records = NodeRecords.Open(node.RegistryUrl!, KeyPrefix);
         _name = advertise.ToString();
         _node = node;
         _state = state;
