@@ -11,8 +11,14 @@ public sealed record RouterOptions
     /// <summary>The TCP port; 0 picks a free one (see <see cref="StrataRouter.BaseAddress"/>).</summary>
     public int Port { get; init; } = 8080;
 
-    /// <summary>The nodes' base addresses (each a <c>strata serve</c>).</summary>
-    public required IReadOnlyList<Uri> Nodes { get; init; }
+    /// <summary>The nodes' base addresses (each a <c>strata serve</c>); more may come from <see cref="Registry"/>.</summary>
+    public IReadOnlyList<Uri> Nodes { get; init; } = [];
+
+    /// <summary>
+    /// The store nodes register in (<c>redis[s]://…</c>, as <c>strata serve --register</c>): its nodes join and leave
+    /// the router's while it runs. Null: only <see cref="Nodes"/>.
+    /// </summary>
+    public string? Registry { get; init; }
 
     public RoutingPolicy Policy { get; init; } = RoutingPolicy.KvAware;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using Strata.KvCache.Remote;
 using Strata.Models;
 using Strata.Router.Forwarding;
 using Strata.Router.Nodes;
@@ -29,17 +30,20 @@ public sealed class StrataRouter : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping;
-    private readonly Task[] _watchers;
-    private readonly HttpClient _watchClient;
+    private readonly MemberWatchers _watchers;
+    private readonly Task _registry;
+    private readonly RemoteRecords? _records;
     private readonly HttpMessageInvoker _forwardClient;
 
-    private StrataRouter(WebApplication app, Uri baseAddress, CancellationTokenSource stopping, Task[] watchers, HttpClient watchClient, HttpMessageInvoker forwardClient)
+    private StrataRouter(WebApplication app, Uri baseAddress, CancellationTokenSource stopping, MemberWatchers watchers, Task registry, RemoteRecords? records,
+        HttpMessageInvoker forwardClient)
     {
         _app = app;
         BaseAddress = baseAddress;
         _stopping = stopping;
         _watchers = watchers;
-        _watchClient = watchClient;
+        _registry = registry;
+        _records = records;
         _forwardClient = forwardClient;
     }
 
@@ -50,8 +54,9 @@ public sealed class StrataRouter : IAsyncDisposable
     /// <param name="model">The model the nodes serve: its tokenizer, chat template and fingerprint.</param>
     public static async Task<StrataRouter> StartAsync(LoadedModel model, RouterOptions options, CancellationToken cancellation = default)
     {
-        if (options.Nodes.Count == 0)
-            throw new ArgumentException("a router needs at least one --node");
+        if (options.Nodes.Count == 0 && options.Registry is null)
+            throw new ArgumentException("a router needs at least one --node, or a --registry to find them in");
+        var records = options.Registry is null ? null : RemoteRecords.Open(options.Registry, NodeRegistration.KeyPrefix);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(StrataRouter).Assembly.GetName().Name });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -101,13 +106,15 @@ public sealed class StrataRouter : IAsyncDisposable
         var logger = app.Services.GetRequiredService<ILogger<StrataRouter>>();
         var fingerprint = ModelFingerprint.Compute(model.File);
         var stopping = new CancellationTokenSource();
-        var watchClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var watchers = members
-            .Select(m => Task.Run(() => new NodeWatcher(m, fingerprint, watchClient, logger).RunAsync(stopping.Token)))
-            .ToArray();
+        var watchers = new MemberWatchers(fingerprint, logger);
+        foreach (var member in members)
+            watchers.Start(member);
+        var registry = records is null ? Task.CompletedTask
+            : Task.Run(() => new RegistryWatcher(records, app.Services.GetRequiredService<ClusterView>(), watchers, logger).RunAsync(stopping.Token));
         var address = new Uri(app.Urls.First());
-        logger.LogInformation("Routing {Model} at {Url} to {Count} nodes ({Policy})", model.Name, address, members.Count, options.Policy);
-        return new StrataRouter(app, address, stopping, watchers, watchClient, forwardClient);
+        logger.LogInformation("Routing {Model} at {Url} to {Count} nodes{Registry} ({Policy})", model.Name, address, members.Count,
+            options.Registry is null ? "" : $" and those registered at {RemoteStoreOptions.Redact(options.Registry)}", options.Policy);
+        return new StrataRouter(app, address, stopping, watchers, registry, records, forwardClient);
     }
 
     /// <summary>Returns once the router was asked to stop (<paramref name="cancellation"/>, Ctrl-C or SIGTERM) and has stopped.</summary>
@@ -117,9 +124,10 @@ public sealed class StrataRouter : IAsyncDisposable
     {
         await _app.StopAsync();
         await _stopping.CancelAsync();
-        await Task.WhenAll(_watchers);
+        await _registry;
+        await _watchers.DisposeAsync();
         await _app.DisposeAsync();
-        _watchClient.Dispose();
+        _records?.Dispose();
         _forwardClient.Dispose();
         _stopping.Dispose();
     }

@@ -31,6 +31,7 @@ public sealed class StrataServer : IAsyncDisposable
     private readonly ServerOptions _options;
     private readonly ServingState _state;
     private readonly ILogger _logger;
+    private readonly NodeRegistration? _registration;
 
     private StrataServer(WebApplication app, ServerOptions options, Uri baseAddress, Task loaded)
     {
@@ -40,6 +41,8 @@ public sealed class StrataServer : IAsyncDisposable
         _state = app.Services.GetRequiredService<ServingState>();
         _logger = app.Services.GetRequiredService<ILogger<StrataServer>>();
         BaseAddress = baseAddress;
+        if (options.Node is { RegistryUrl: not null } node)
+            _registration = new NodeRegistration(node, node.Advertise ?? baseAddress, _state, app.Services.GetRequiredService<ILogger<NodeRegistration>>());
     }
 
     internal ServingState State => _state;
@@ -93,7 +96,7 @@ public sealed class StrataServer : IAsyncDisposable
             // the model are passed to them, not registered, so that the container never disposes what the caller owns.
             .AddSingleton(services => ServingState.WithEngine<EngineHost>(services))
             .AddSingleton(services => ActivatorUtilities.CreateInstance<ChatPromptBuilder>(services, services.GetRequiredService<ServingState>().LoadedEngine.Model))
-            .AddSingleton(services => PromptTokenizerFor(services.GetRequiredService<ServingState>().LoadedEngine))
+            .AddSingleton(services => PromptTokenizerFor(services.GetRequiredService<ServingState>().LoadedEngine, services.GetRequiredService<ServerMetrics>()))
             .AddSingleton<CompletionsEndpoint>()
             .AddSingleton<ChatCompletionsEndpoint>()
             .AddSingleton<ModelsEndpoint>()
@@ -139,13 +142,15 @@ public sealed class StrataServer : IAsyncDisposable
 
     /// <summary>
     /// Returns once the server was asked to stop (<paramref name="cancellation"/>) and has stopped. It drains first:
-    /// readiness turns false and new API requests get 503 at once, running ones may finish within
+    /// readiness turns false, a registered node's record is deleted, new API requests get 503 at once, running ones may finish within
     /// <see cref="ServerOptions.DrainTimeout"/>, and those still running then are cancelled.
     /// </summary>
     public async Task WaitForShutdownAsync(CancellationToken cancellation = default)
     {
         await Task.Delay(Timeout.Infinite, cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
         _state.BeginDrain();
+        if (_registration is not null)
+            await _registration.StopAsync();
         _logger.LogInformation("Draining: not ready, refusing new requests, letting {Running} running requests finish for up to {Timeout} s",
             _state.RunningRequests, _options.DrainTimeout.TotalSeconds);
         var deadline = DateTime.UtcNow + _options.DrainTimeout;
@@ -159,13 +164,15 @@ public sealed class StrataServer : IAsyncDisposable
     /// <summary>Stops listening; requests still running are cancelled in the engine and end at once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_registration is not null)
+            await _registration.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
 
-    private static PromptTokenizer PromptTokenizerFor(InferenceEngine engine) =>
+    private static PromptTokenizer PromptTokenizerFor(InferenceEngine engine, ServerMetrics metrics) =>
         new(text => engine.Model.Tokenizer.Encode(text, addSpecial: true, parseSpecial: true), engine.MaxModelLength,
-            lanes: Math.Max(1, Environment.ProcessorCount / 2));
+            lanes: Math.Max(1, Environment.ProcessorCount / 2), metrics);
 
     internal static void Listen(KestrelServerOptions kestrel, string host, int port)
     {

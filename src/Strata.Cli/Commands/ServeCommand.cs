@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 using Strata.Engine;
 using Strata.KvCache;
+using Strata.KvCache.Remote;
 using Strata.Server;
 using Strata.Server.Cluster;
 
@@ -48,6 +49,14 @@ internal static class ServeCommand
         var remoteTimeout = new Option<TimeSpan?>("--remote-cache-timeout") { Description = $"Longest wait for the remote store to connect or answer, like 50ms or 2s [default: {defaults.RemoteCacheTimeout.TotalMilliseconds:0}ms]", CustomParser = DurationOption.Parse };
         var role = new Option<string>("--role") { Description = "This node's role in a cluster (its router reads it at /cluster/node)", DefaultValueFactory = _ => "both" };
         role.AcceptOnlyFromAmong("both", "prefill", "decode");
+        var register = new Option<string?>("--register") { Description = "Register this node for routers in a Redis-protocol store: redis[s]://[[user]:password@]host:port (a key with a TTL, refreshed by heartbeat, deleted on shutdown)" };
+        var advertise = new Option<string?>("--advertise") { Description = "The URL routers reach this node at, like http://10.0.0.5:8000 [default: the address it listens on]" };
+        advertise.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+                r.AddError($"--advertise must be an http(s) URL like http://10.0.0.5:8000, got '{url}'");
+        });
+        var registerTtl = new Option<TimeSpan?>("--register-ttl") { Description = "How long the registry keeps this node's record after its last heartbeat (one every third of it) [default: 10s]", CustomParser = r => ParseDuration(r, "--register-ttl") };
         var logFormat = new Option<string>("--log-format") { Description = "Log lines on stderr as text or as JSON objects", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
         var logLevel = new Option<string>("--log-level") { Description = "Least severe messages logged", DefaultValueFactory = _ => "information" };
@@ -73,7 +82,7 @@ internal static class ServeCommand
         {
             model, host, port, threads, kvMemory, blockSize, kvType, batchedTokens, sequences, queue, maxModelLength, apiKeys,
             noPrefixCache, hostCache, hostDtype, diskDirectory, diskSize, cacheTtl, remoteCache, remoteTimeout, guard, maxRequestBytes, role, leaseTtl,
-            slo, scheduling, aging, rejection, margin, tenants, logFormat, logLevel, drainTimeout, config,
+            register, advertise, registerTtl, slo, scheduling, aging, rejection, margin, tenants, logFormat, logLevel, drainTimeout, config,
         };
         var speculative = new SpeculativeOptions();
         foreach (var option in speculative.All)
@@ -131,7 +140,7 @@ internal static class ServeCommand
 
             var modelPath = ModelOption.Resolve(result.GetValue(model));
             var events = new KvEventFeed();
-            serverOptions = serverOptions with { Node = new NodeIdentity { Role = nodeRole, Events = events } };
+            serverOptions = serverOptions with { Node = NodeOf(nodeRole, events, result.GetValue(register), result.GetValue(advertise), result.GetValue(registerTtl), serverOptions.Host) };
             // The server answers its probes while the model loads: alive, not ready.
             var loading = Task.Run(() => ServedModel.Load(modelPath, result.GetValue(guard), engineOptions, result.GetValue(kvMemory), loggerFactory,
                 e => events.Publish(e.Kind, e.Key.ToString(), e.Tier)), cancellation);
@@ -149,6 +158,28 @@ internal static class ServeCommand
             return 0;
         }));
         return command;
+    }
+
+    private static NodeIdentity NodeOf(NodeRole role, KvEventFeed events, string? registry, string? advertise, TimeSpan? ttl, string host)
+    {
+        var node = new NodeIdentity { Role = role, Events = events };
+        if (registry is null)
+        {
+            if (advertise is not null || ttl is not null)
+                throw new ArgumentException("--advertise and --register-ttl go with --register redis://…");
+            return node;
+        }
+        RemoteStoreOptions.Parse(registry); // refuses a malformed URL now, saying why
+        if (advertise is null && host is "0.0.0.0" or "::")
+            throw new ArgumentException($"--register with --host {host}: say which address routers reach this node at with --advertise");
+        if (ttl is { TotalSeconds: < 1 } tooShort)
+            throw new ArgumentException($"--register-ttl must be at least 1s, got {tooShort.TotalMilliseconds} ms");
+        return node with
+        {
+            RegistryUrl = registry,
+            Advertise = advertise is null ? null : new Uri(advertise.EndsWith('/') ? advertise : advertise + "/"),
+            RegistrationTtl = ttl ?? node.RegistrationTtl,
+        };
     }
 
     private static async Task<InferenceEngine> EngineOf(Task<ServedModel> loading) => (await loading).Engine;

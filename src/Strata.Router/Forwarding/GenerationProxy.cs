@@ -2,8 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Strata.Engine.Requests;
 using Strata.Router.Nodes;
 using Strata.Router.Routing;
+using Strata.Server.Cluster;
 using Strata.Server.Http;
 using Strata.Server.Protocol;
 using Yarp.ReverseProxy.Forwarder;
@@ -77,7 +79,13 @@ internal sealed class GenerationProxy(
         try
         {
             using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            return body.RootElement.ValueKind == JsonValueKind.Object ? cluster.Describe(body.RootElement, chat, tenant: "") : null;
+            if (body.RootElement.ValueKind != JsonValueKind.Object)
+                return null;
+            var request = cluster.Describe(body.RootElement, chat, tenant: "");
+            // The nodes get the prompt's ids, so none tokenizes it again; ids a client put there itself are dropped.
+            if (request?.TokensForNode is not null || body.RootElement.TryGetProperty(RoutedTokens.Field, out _))
+                ReplaceBody(context.Request, RoutedTokens.Rewrite(body.RootElement, request?.TokensForNode));
+            return request;
         }
         catch (JsonException)
         {
@@ -85,10 +93,18 @@ internal sealed class GenerationProxy(
         }
     }
 
+    private static void ReplaceBody(HttpRequest request, byte[] body)
+    {
+        request.Body = new MemoryStream(body, writable: false);
+        request.Headers.TransferEncoding = default;
+        request.ContentLength = body.Length;
+    }
+
     /// <returns>True when the node failed before answering, so the request may go to another.</returns>
     private async Task<bool> SendAsync(HttpContext context, ClusterMember node, RoutedRequest? request, HttpTransformer transform)
     {
         var blocks = 0;
+        var tier = request?.Tier ?? ServiceTier.Default;
         if (request is not null)
         {
             var cached = node.Blocks.CachedBlocks(request.Keys);
@@ -98,7 +114,7 @@ internal sealed class GenerationProxy(
             // its KV events follow it there (Dynamo's router does the same); the node's removal events correct it.
             node.Blocks.Routed(request.Keys);
         }
-        node.Begin(blocks);
+        node.Begin(blocks, tier);
         var connection = context.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>();
         var deferred = new DeferredAbort(connection);
         context.Features.Set<IHttpRequestLifetimeFeature>(deferred);
@@ -137,7 +153,7 @@ internal sealed class GenerationProxy(
         finally
         {
             context.Features.Set(connection);
-            node.End(blocks);
+            node.End(blocks, tier);
         }
     }
 

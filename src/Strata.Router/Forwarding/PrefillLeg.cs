@@ -22,7 +22,7 @@ internal sealed class PrefillLeg(IRouteRanking ranking, HttpMessageInvoker clien
         foreach (var node in ranking.Rank(prefillNodes, request).Where(n => n.Reachable))
         {
             node.Blocks.Routed(request.Keys);
-            node.Begin(request.PromptBlocks);
+            node.Begin(request.PromptBlocks, request.Tier);
             try
             {
                 using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(node.BaseAddress, chat ? "cluster/prefill/chat" : "cluster/prefill/completions"))
@@ -53,7 +53,7 @@ internal sealed class PrefillLeg(IRouteRanking ranking, HttpMessageInvoker clien
             }
             finally
             {
-                node.End(request.PromptBlocks);
+                node.End(request.PromptBlocks, request.Tier);
             }
             metrics.PrefillFailed();
         }

@@ -29,13 +29,13 @@ internal sealed class PrefillEndpoint(InferenceEngine engine, EngineHost host, C
             if (isChat)
             {
                 var request = ChatRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
-                prompt = await tokenizer.EncodeAsync(chat.PromptText(request), "messages", context.RequestAborted);
+                prompt = RoutedTokens.Read(body.RootElement, host.VocabSize) ?? await tokenizer.EncodeAsync(chat.PromptText(request), "messages", context.RequestAborted);
                 fields = request.Generation;
             }
             else
             {
                 var request = CompletionRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
-                prompt = request.Prompts[0].Tokens ?? await tokenizer.EncodeAsync(request.Prompts[0].Text!, "prompt", context.RequestAborted);
+                prompt = request.Prompts[0].Tokens ?? RoutedTokens.Read(body.RootElement, host.VocabSize) ?? await tokenizer.EncodeAsync(request.Prompts[0].Text!, "prompt", context.RequestAborted);
                 fields = request.Generation;
             }
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Strata.Engine.Requests;
 using Strata.Models;
 using Strata.Server.Prompts;
 using Strata.Server.Protocol;
@@ -26,10 +27,13 @@ internal sealed class PromptReader(LoadedModel model)
             {
                 var request = ChatRequest.Parse(body, model.Name, model.Config.VocabSize);
                 var tokens = model.Tokenizer.Encode(_chat.PromptText(request), addSpecial: true, parseSpecial: true);
-                return new RoutedPrompt(tokens, request.Generation.CacheSalt, request.Generation.MaxTokens, request.Generation.Stream);
+                return new RoutedPrompt(tokens, request.Generation.CacheSalt, request.Generation.MaxTokens, request.Generation.Stream,
+                    request.Generation.Tier ?? ServiceTier.Default, Tokenized: true);
             }
             var completion = CompletionRequest.Parse(body, model.Name, model.Config.VocabSize);
-            return new RoutedPrompt(completion.Prompts[0].Tokenize(model.Tokenizer), completion.Generation.CacheSalt, completion.Generation.MaxTokens, completion.Generation.Stream);
+            var generation = completion.Generation;
+            return new RoutedPrompt(completion.Prompts[0].Tokenize(model.Tokenizer), generation.CacheSalt, generation.MaxTokens, generation.Stream,
+                generation.Tier ?? ServiceTier.Default, Tokenized: completion.Prompts is [{ Tokens: null }]);
         }
         catch (ApiException)
         {

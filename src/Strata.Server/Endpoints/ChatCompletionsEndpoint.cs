@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Strata.Server.Cluster;
 using Strata.Server.Generation;
 using Strata.Server.Http;
 using Strata.Server.Prompts;
@@ -14,8 +15,12 @@ internal sealed class ChatCompletionsEndpoint(EngineHost host, ChatPromptBuilder
     public async Task HandleAsync(HttpContext context)
     {
         ChatRequest request;
+        int[]? routed;
         using (var body = await JsonBody.ReadObjectAsync(context.Request))
+        {
             request = ChatRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
+            routed = RoutedTokens.Read(body.RootElement, host.VocabSize);
+        }
         var format = prompts.ToolFormat;
         var generation = request.Generation;
         if (request.Tools is { Required.Count: > 0 } tools)
@@ -26,7 +31,7 @@ internal sealed class ChatCompletionsEndpoint(EngineHost host, ChatPromptBuilder
             var gbnf = StructuredOutput.ToolGrammar(format, tools.Required, tools.Parallel);
             generation = generation with { Grammar = new OutputGrammar(gbnf, "tools") };
         }
-        var prompt = await tokenizer.EncodeAsync(prompts.PromptText(request), "messages", context.RequestAborted);
+        var prompt = routed ?? await tokenizer.EncodeAsync(prompts.PromptText(request), "messages", context.RequestAborted);
         // Chat replies run until the model ends its turn or the context is full, unless the client caps them.
         using var active = host.Start(prompt, generation, int.MaxValue, "messages", Tenant.Of(context), context.RequestAborted,
             request.Tools is { MayCall: true } ? format : null, Tenant.LimiterOf(context));

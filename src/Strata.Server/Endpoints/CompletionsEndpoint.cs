@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Strata.Server.Cluster;
 using Strata.Server.Generation;
 using Strata.Server.Http;
 using Strata.Server.Prompts;
@@ -14,7 +15,12 @@ internal sealed class CompletionsEndpoint(EngineHost host, PromptTokenizer token
     {
         CompletionRequest request;
         using (var body = await JsonBody.ReadObjectAsync(context.Request))
+        {
             request = CompletionRequest.Parse(body.RootElement, host.ModelName, host.VocabSize);
+            // A router sends the ids of a single text prompt; the text stays for echo.
+            if (request.Prompts is [{ Tokens: null } single] && RoutedTokens.Read(body.RootElement, host.VocabSize) is { } routed)
+                request = request with { Prompts = [single with { Tokens = routed }] };
+        }
         // Like llama.cpp and vLLM, a text prompt gets the model's BOS and may spell special tokens by name.
         var prompts = new List<int[]>(request.Prompts.Count);
         foreach (var prompt in request.Prompts)

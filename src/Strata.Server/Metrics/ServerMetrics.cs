@@ -15,6 +15,7 @@ internal sealed class ServerMetrics
     public const string MeterName = "Strata.Server";
 
     private readonly Counter<long> _requests;
+    private readonly Counter<long> _promptsTokenized;
     private readonly Histogram<double> _timeToFirstToken;
     private readonly Histogram<double> _timePerOutputToken;
     private readonly Histogram<double> _endToEnd;
@@ -27,6 +28,8 @@ internal sealed class ServerMetrics
         var meter = meters.Create(MeterName);
         meter.CreateObservableGauge("process_resident_memory_bytes", () => Environment.WorkingSet, description: "Resident memory of the server process.");
         _requests = meter.CreateCounter<long>("strata_requests_total", description: "API requests answered, by HTTP status (499: the client went away first).");
+        _promptsTokenized = meter.CreateCounter<long>("strata_prompts_tokenized_total",
+            description: "Prompt texts this server tokenized (a router sends the token ids it read, so a node behind one tokenizes none).");
         _timeToFirstToken = Seconds(meter, "strata_time_to_first_token_seconds", "Time from submitting a request to its first generated token.",
             [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80]);
         _timePerOutputToken = Seconds(meter, "strata_time_per_output_token_seconds", "Mean time between generated tokens after the first, per request.",
@@ -43,6 +46,8 @@ internal sealed class ServerMetrics
     }
 
     public void CountRequest(int status) => _requests.Add(1, new KeyValuePair<string, object?>("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    public void PromptTokenized() => _promptsTokenized.Add(1);
 
     public void TimeToFirstToken(double seconds, in TagList genAi)
     {

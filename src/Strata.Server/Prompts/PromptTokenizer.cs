@@ -1,3 +1,4 @@
+using Strata.Server.Metrics;
 using Strata.Server.Protocol;
 
 namespace Strata.Server.Prompts;
@@ -11,7 +12,8 @@ namespace Strata.Server.Prompts;
 /// <param name="encode">Tokenizes a whole prompt text (BOS included, special tokens parsed).</param>
 /// <param name="contextLength">The longest sequence the engine takes, prompt and completion.</param>
 /// <param name="lanes">Long prompts tokenized at once (the server uses half the cores, so the rest keep serving).</param>
-internal sealed class PromptTokenizer(Func<string, int[]> encode, int contextLength, int lanes)
+/// <param name="metrics">Counts the prompts tokenized, when given.</param>
+internal sealed class PromptTokenizer(Func<string, int[]> encode, int contextLength, int lanes, ServerMetrics? metrics = null)
 {
     /// <summary>Texts up to this many characters are tokenized at once, on the request's thread: it takes well under a millisecond.</summary>
     public const int InlineChars = 4096;
@@ -20,8 +22,11 @@ internal sealed class PromptTokenizer(Func<string, int[]> encode, int contextLen
 
     /// <summary>A prompt's tokens (BOS included, special tokens parsed), refused when far beyond the context.</summary>
     /// <param name="param">The request field the text came from, for the error that refuses it.</param>
-    public ValueTask<int[]> EncodeAsync(string text, string param, CancellationToken cancellation) =>
-        RunAsync(text, prompt => EncodeBounded(prompt, param, cancellation), cancellation);
+    public ValueTask<int[]> EncodeAsync(string text, string param, CancellationToken cancellation)
+    {
+        metrics?.PromptTokenized();
+        return RunAsync(text, prompt => EncodeBounded(prompt, param, cancellation), cancellation);
+    }
 
     /// <summary>Other tokenizer work on <paramref name="text"/> (the <c>/tokenize</c> endpoint's), at once or on a lane as its length asks.</summary>
     public async ValueTask<T> RunAsync<T>(string text, Func<string, T> work, CancellationToken cancellation)

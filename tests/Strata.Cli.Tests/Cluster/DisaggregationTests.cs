@@ -39,6 +39,7 @@ public sealed class DisaggregationTests(DisaggregationTests.OnePrefillOneDecode 
         var pd = cluster.Value;
         var request = new { messages = new[] { new { role = "user", content = $"{Story} What did {(stream ? "she" : "Lily")} find?" } }, max_tokens = 16, temperature = 0, stream };
         var disaggregated = await pd.Router.MetricAsync("strata_router_disaggregated_total");
+        var tokenized = await pd.Prefill.MetricAsync("strata_prompts_tokenized_total") + await pd.Decode.MetricAsync("strata_prompts_tokenized_total");
 
         var routed = await RouterTests.TextAsync(pd.Router.Http, "/v1/chat/completions", request, stream);
         var direct = await RouterTests.TextAsync(pd.Single.Http, "/v1/chat/completions", request, stream);
@@ -46,6 +47,8 @@ public sealed class DisaggregationTests(DisaggregationTests.OnePrefillOneDecode 
         Assert.NotEmpty(direct);
         Assert.Equal(direct, routed);
         Assert.Equal(disaggregated + 1, await pd.Router.MetricAsync("strata_router_disaggregated_total"));
+        // Both legs got the router's token ids: neither node tokenized the conversation.
+        Assert.Equal(tokenized, await pd.Prefill.MetricAsync("strata_prompts_tokenized_total") + await pd.Decode.MetricAsync("strata_prompts_tokenized_total"));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Strata.Engine.Control;
+using Strata.Engine.Requests;
 using Strata.KvCache;
 using Strata.KvCache.Prefix;
 using Strata.Router.Nodes;
@@ -68,6 +70,50 @@ public sealed class KvAwareRankingTests
             loaded.Begin(blocks: 0); // many requests, few blocks: only the guard keeps the hit from winning
 
         Assert.Equal(light, new KvAwareRanking().Rank([loaded, light], request)[0]);
+    }
+
+    [Fact]
+    public void Rank_NodeCrowdedByFlexWork_TurnsFlexAwayButTakesHigherTiersToItsCachedPrefix()
+    {
+        var (crowded, idle) = (Node("a"), Node("b"));
+        var request = Request();
+        foreach (var key in request.Keys)
+            crowded.Blocks.Stored(key, TierSet.Pool);
+        for (var i = 0; i < KvAwareRanking.AbsoluteImbalance + 1; i++)
+            crowded.Begin(blocks: 0, ServiceTier.Flex);
+
+        Assert.Equal(idle, new KvAwareRanking().Rank([crowded, idle], request with { Tier = ServiceTier.Flex })[0]);
+        Assert.Equal(crowded, new KvAwareRanking().Rank([crowded, idle], request with { Tier = ServiceTier.Default })[0]);
+        Assert.Equal(crowded, new KvAwareRanking().Rank([crowded, idle], request with { Tier = ServiceTier.Priority })[0]);
+    }
+
+    [Fact]
+    public void Rank_NodeCrowdedByPriorityWork_TurnsEveryTierAway()
+    {
+        var (crowded, idle) = (Node("a"), Node("b"));
+        var request = Request();
+        foreach (var key in request.Keys)
+            crowded.Blocks.Stored(key, TierSet.Pool);
+        for (var i = 0; i < KvAwareRanking.AbsoluteImbalance + 1; i++)
+            crowded.Begin(blocks: 0, ServiceTier.Priority);
+
+        foreach (var tier in Tiers.All)
+            Assert.Equal(idle, new KvAwareRanking().Rank([crowded, idle], request with { Tier = tier })[0]);
+    }
+
+    [Fact]
+    public void Rank_LowerTiersBlocks_DoNotCountAgainstAPriorityRequest()
+    {
+        var (holder, empty) = (Node("a"), Node("b"));
+        var request = Request();
+        foreach (var key in request.Keys)
+            holder.Blocks.Stored(key, TierSet.Pool);
+        holder.Begin(blocks: 60, ServiceTier.Default); // outweighs the hit for its own tier and the ones below
+
+        Assert.Equal(empty, new KvAwareRanking().Rank([holder, empty], request with { Tier = ServiceTier.Default })[0]);
+        Assert.Equal(holder, new KvAwareRanking().Rank([holder, empty], request with { Tier = ServiceTier.Priority })[0]);
+        holder.End(blocks: 60, ServiceTier.Default);
+        Assert.Equal((0, 0L), holder.LoadFor(ServiceTier.Flex));
     }
 
     [Fact]

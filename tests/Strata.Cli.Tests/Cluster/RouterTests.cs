@@ -36,6 +36,46 @@ public sealed class RouterTests(RouterTests.TwoNodes cluster) : IClassFixture<Ro
     }
 
     [Fact]
+    public async Task TokenIds_SentByTheRouter_NoNodeTokenizesAndOutputsStayTheSame()
+    {
+        var chat = new { messages = new[] { new { role = "user", content = "Tell me a story about a cat." } }, max_tokens = 12, temperature = 0 };
+        var completion = new { prompt = $"Ann said: {Story}", max_tokens = 12, temperature = 0, echo = true };
+        var nodes = cluster.Value.Nodes;
+        var before = await TokenizedAsync(nodes);
+
+        var routedChat = await TextAsync(cluster.Value.Router.Http, "/v1/chat/completions", chat, stream: false);
+        var routedCompletion = await TextAsync(cluster.Value.Router.Http, "/v1/completions", completion, stream: false);
+        var routedTokenized = await TokenizedAsync(nodes) - before;
+        var directChat = await TextAsync(nodes[0].Http, "/v1/chat/completions", chat, stream: false);
+        var directCompletion = await TextAsync(nodes[1].Http, "/v1/completions", completion, stream: false);
+
+        Assert.Equal(0, routedTokenized);
+        Assert.Equal(2, await TokenizedAsync(nodes) - before); // the counter counts: the direct requests were tokenized
+        Assert.Equal(directChat, routedChat);
+        Assert.Equal(directCompletion, routedCompletion);
+        Assert.StartsWith($"Ann said: {Story}", routedCompletion); // echo gives the client's text back
+    }
+
+    [Fact]
+    public async Task TokenIds_SentByAClient_AreNotPassedOnByTheRouter()
+    {
+        // Ids of some other prompt: a node taking them would answer another question.
+        var request = new { prompt = $"Bob said: {Story}", max_tokens = 8, temperature = 0, strata_prompt_tokens = new[] { 1, 403, 407 } };
+        var honest = new { prompt = $"Bob said: {Story}", max_tokens = 8, temperature = 0 };
+
+        Assert.Equal(await TextAsync(cluster.Value.Nodes[0].Http, "/v1/completions", honest, stream: false),
+            await TextAsync(cluster.Value.Router.Http, "/v1/completions", request, stream: false));
+    }
+
+    private static async Task<double> TokenizedAsync(IEnumerable<ServeProcess> nodes)
+    {
+        var total = 0.0;
+        foreach (var node in nodes)
+            total += await node.MetricAsync("strata_prompts_tokenized_total");
+        return total;
+    }
+
+    [Fact]
     public async Task KvAware_SharedPrefixes_EachPrefixStaysOnTheNodeThatHoldsIt()
     {
         var router = cluster.Value.Router;
