@@ -197,13 +197,13 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
                 BF16RowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
             case MatrixLayout.Q4_KInterleaved:
-                Q4_KInterleavedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+                InterleavedKernel.Run<Q4_KInterleavedKernel>(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
-            case MatrixLayout.Q6_KGrouped:
-                Q6_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+            case MatrixLayout.Q6_KInterleaved:
+                InterleavedKernel.Run<Q6_KInterleavedKernel>(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
             case MatrixLayout.Q2_KInterleaved:
-                Q2_KInterleavedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+                InterleavedKernel.Run<Q2_KInterleavedKernel>(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
             case MatrixLayout.Q3_KGrouped:
                 Q3_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);

@@ -63,11 +63,11 @@ public sealed unsafe class PackedMatrix : IDisposable
         {
             MatrixLayout.Q4_0Interleaved => (long)(blocks + 1) / 2 * Q4_0BlockPairBytes,
             MatrixLayout.Q8_0Grouped => (long)blocks * (Q8_0GroupQuantBytes + Q8_0GroupScaleBytes),
-            MatrixLayout.Q4_KInterleaved => (long)blocks * Q4_KInterleavedKernel.SuperBlockBytes,
-            MatrixLayout.Q2_KInterleaved => (long)blocks * Q2_KInterleavedKernel.SuperBlockBytes,
+            MatrixLayout.Q4_KInterleaved => Q4_KInterleavedKernel.GroupBytes(blocks),
+            MatrixLayout.Q2_KInterleaved => Q2_KInterleavedKernel.GroupBytes(blocks),
+            MatrixLayout.Q6_KInterleaved => Q6_KInterleavedKernel.GroupBytes(blocks),
             MatrixLayout.Q3_KGrouped => Q3_KGroupedKernel.GroupBytes(blocks),
             MatrixLayout.Q5_KGrouped => Q5_KGroupedKernel.GroupBytes(blocks),
-            MatrixLayout.Q6_KGrouped => Q6_KGroupedKernel.GroupBytes(blocks),
             _ => 0,
         };
         if (groupBytes == 0)
@@ -99,7 +99,7 @@ public sealed unsafe class PackedMatrix : IDisposable
                     Q5_KGroupedKernel.Pack(source, g, destination);
                     break;
                 default:
-                    Q6_KGroupedKernel.Pack(source, g, destination);
+                    Q6_KInterleavedKernel.Pack(source, g, destination);
                     break;
             }
         }
@@ -132,7 +132,7 @@ public sealed unsafe class PackedMatrix : IDisposable
         TensorType.Q2_K when source.Rows % 8 == 0 => MatrixLayout.Q2_KInterleaved,
         TensorType.Q3_K => MatrixLayout.Q3_KGrouped,
         TensorType.Q5_K => MatrixLayout.Q5_KGrouped,
-        TensorType.Q6_K => MatrixLayout.Q6_KGrouped,
+        TensorType.Q6_K => MatrixLayout.Q6_KInterleaved,
         _ => MatrixLayout.GenericRows,
     };
 
