@@ -67,7 +67,7 @@ public sealed unsafe class PackedMatrix : IDisposable
             MatrixLayout.Q2_KInterleaved => Q2_KInterleavedKernel.GroupBytes(blocks),
             MatrixLayout.Q6_KInterleaved => Q6_KInterleavedKernel.GroupBytes(blocks),
             MatrixLayout.Q3_KGrouped => Q3_KGroupedKernel.GroupBytes(blocks),
-            MatrixLayout.Q5_KGrouped => Q5_KGroupedKernel.GroupBytes(blocks),
+            MatrixLayout.Q5_KInterleaved => Q5_KInterleavedKernel.GroupBytes(blocks),
             _ => 0,
         };
         if (groupBytes == 0)
@@ -95,8 +95,8 @@ public sealed unsafe class PackedMatrix : IDisposable
                 case MatrixLayout.Q3_KGrouped:
                     Q3_KGroupedKernel.Pack(source, g, destination);
                     break;
-                case MatrixLayout.Q5_KGrouped:
-                    Q5_KGroupedKernel.Pack(source, g, destination);
+                case MatrixLayout.Q5_KInterleaved:
+                    Q5_KInterleavedKernel.Pack(source, g, destination);
                     break;
                 default:
                     Q6_KInterleavedKernel.Pack(source, g, destination);
@@ -131,7 +131,7 @@ public sealed unsafe class PackedMatrix : IDisposable
         // ggml repacks Q2_K matrices whose row count is a multiple of 8 on an AVX-512 CPU.
         TensorType.Q2_K when source.Rows % 8 == 0 => MatrixLayout.Q2_KInterleaved,
         TensorType.Q3_K => MatrixLayout.Q3_KGrouped,
-        TensorType.Q5_K => MatrixLayout.Q5_KGrouped,
+        TensorType.Q5_K => MatrixLayout.Q5_KInterleaved,
         TensorType.Q6_K => MatrixLayout.Q6_KInterleaved,
         _ => MatrixLayout.GenericRows,
     };

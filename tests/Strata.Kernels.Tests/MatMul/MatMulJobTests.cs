@@ -59,8 +59,9 @@ public sealed unsafe class MatMulJobTests
     {
         { TensorType.Q4_K, 8, 256 },    // one half-full group
         { TensorType.Q4_K, 40, 768 },
-        { TensorType.Q5_K, 13, 512 },   // an odd row: a pair with one row
-        { TensorType.Q5_K, 32, 256 },
+        { TensorType.Q5_K, 13, 512 },   // a group with 13 rows
+        { TensorType.Q5_K, 32, 256 },   // one super-block
+        { TensorType.Q5_K, 17, 768 },   // a group with one row
         { TensorType.Q6_K, 17, 768 },   // a group with one row
         { TensorType.Q6_K, 32, 256 },
         { TensorType.Q6_K, 9, 256 },    // one super-block, a group with nine rows
