@@ -115,26 +115,26 @@ internal readonly unsafe struct Q5_KInterleavedKernel : IInterleavedKernel
                 var unit = quants + UnitBytes * l;
                 CacheLines.Prefetch(unit + PrefetchDistance, UnitBytes);
                 var high = Vector512.Load(unit + 256);
-                Vector512<int> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
-                for (var g = 0; g < Lanes; g++)
-                {
-                    var q = Quant512(Vector512.Load(unit + 64 * (g / 2)), high, g);
-                    var scale = widened[g];
-                    var o = b * SuperBlock + 32 * g + 4 * l;
-                    sum0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, Broadcast512(x0.Quants + o)), scale);
-                    if (TTile.Count > 1)
-                    {
-                        sum1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, Broadcast512(x1.Quants + o)), scale);
-                        sum2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, Broadcast512(x2.Quants + o)), scale);
-                        sum3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, Broadcast512(x3.Quants + o)), scale);
-                    }
-                }
-                acc[l] = Vector512.FusedMultiplyAdd(d * x0.Scales[b], Avx512F.ConvertToVector512Single(sum0), acc[l]);
+                var low01 = Vector512.Load(unit);
+                var low23 = Vector512.Load(unit + 64);
+                var low45 = Vector512.Load(unit + 128);
+                var low67 = Vector512.Load(unit + 192);
+                var o = b * SuperBlock + 4 * l;
+                var sums = default(TileSums512)
+                    .Add<TTile>(Quant512(low01, high, 0), widened[0], x0, x1, x2, x3, o)
+                    .Add<TTile>(Quant512(low01, high, 1), widened[1], x0, x1, x2, x3, o + 32)
+                    .Add<TTile>(Quant512(low23, high, 2), widened[2], x0, x1, x2, x3, o + 64)
+                    .Add<TTile>(Quant512(low23, high, 3), widened[3], x0, x1, x2, x3, o + 96)
+                    .Add<TTile>(Quant512(low45, high, 4), widened[4], x0, x1, x2, x3, o + 128)
+                    .Add<TTile>(Quant512(low45, high, 5), widened[5], x0, x1, x2, x3, o + 160)
+                    .Add<TTile>(Quant512(low67, high, 6), widened[6], x0, x1, x2, x3, o + 192)
+                    .Add<TTile>(Quant512(low67, high, 7), widened[7], x0, x1, x2, x3, o + 224);
+                acc[l] = Vector512.FusedMultiplyAdd(d * x0.Scales[b], Avx512F.ConvertToVector512Single(sums.V0), acc[l]);
                 if (TTile.Count > 1)
                 {
-                    acc[Lanes + l] = Vector512.FusedMultiplyAdd(d * x1.Scales[b], Avx512F.ConvertToVector512Single(sum1), acc[Lanes + l]);
-                    acc[2 * Lanes + l] = Vector512.FusedMultiplyAdd(d * x2.Scales[b], Avx512F.ConvertToVector512Single(sum2), acc[2 * Lanes + l]);
-                    acc[3 * Lanes + l] = Vector512.FusedMultiplyAdd(d * x3.Scales[b], Avx512F.ConvertToVector512Single(sum3), acc[3 * Lanes + l]);
+                    acc[Lanes + l] = Vector512.FusedMultiplyAdd(d * x1.Scales[b], Avx512F.ConvertToVector512Single(sums.V1), acc[Lanes + l]);
+                    acc[2 * Lanes + l] = Vector512.FusedMultiplyAdd(d * x2.Scales[b], Avx512F.ConvertToVector512Single(sums.V2), acc[2 * Lanes + l]);
+                    acc[3 * Lanes + l] = Vector512.FusedMultiplyAdd(d * x3.Scales[b], Avx512F.ConvertToVector512Single(sums.V3), acc[3 * Lanes + l]);
                 }
             }
         }
@@ -167,9 +167,6 @@ internal readonly unsafe struct Q5_KInterleavedKernel : IInterleavedKernel
         var highBit = (g < 4 ? high.AsUInt16() << (4 - g) : high.AsUInt16() >> (g - 4)).AsByte() & Vector512.Create((byte)0x10);
         return lowBits | highBit;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<sbyte> Broadcast512(sbyte* fourQuants) => Vector512.Create(*(int*)fourQuants).AsSByte();
 
     public static void Tile256<TTile>(in InterleavedGroup group, int half, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
     {
@@ -208,26 +205,26 @@ internal readonly unsafe struct Q5_KInterleavedKernel : IInterleavedKernel
             {
                 var unit = quants + UnitBytes * l;
                 var high = Vector256.Load(unit + 256);
-                Vector256<int> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
-                for (var g = 0; g < Lanes; g++)
-                {
-                    var q = Quant256(Vector256.Load(unit + 64 * (g / 2)), high, g);
-                    var scale = widened[g];
-                    var o = b * SuperBlock + 32 * g + 4 * l;
-                    sum0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Broadcast256(x0.Quants + o)), scale);
-                    if (TTile.Count > 1)
-                    {
-                        sum1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Broadcast256(x1.Quants + o)), scale);
-                        sum2 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Broadcast256(x2.Quants + o)), scale);
-                        sum3 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Broadcast256(x3.Quants + o)), scale);
-                    }
-                }
-                acc[l] = Vector256.FusedMultiplyAdd(d * x0.Scales[b], Avx.ConvertToVector256Single(sum0), acc[l]);
+                var low01 = Vector256.Load(unit);
+                var low23 = Vector256.Load(unit + 64);
+                var low45 = Vector256.Load(unit + 128);
+                var low67 = Vector256.Load(unit + 192);
+                var o = b * SuperBlock + 4 * l;
+                var sums = default(TileSums256)
+                    .Add<TTile>(Quant256(low01, high, 0), widened[0], x0, x1, x2, x3, o)
+                    .Add<TTile>(Quant256(low01, high, 1), widened[1], x0, x1, x2, x3, o + 32)
+                    .Add<TTile>(Quant256(low23, high, 2), widened[2], x0, x1, x2, x3, o + 64)
+                    .Add<TTile>(Quant256(low23, high, 3), widened[3], x0, x1, x2, x3, o + 96)
+                    .Add<TTile>(Quant256(low45, high, 4), widened[4], x0, x1, x2, x3, o + 128)
+                    .Add<TTile>(Quant256(low45, high, 5), widened[5], x0, x1, x2, x3, o + 160)
+                    .Add<TTile>(Quant256(low67, high, 6), widened[6], x0, x1, x2, x3, o + 192)
+                    .Add<TTile>(Quant256(low67, high, 7), widened[7], x0, x1, x2, x3, o + 224);
+                acc[l] = Vector256.FusedMultiplyAdd(d * x0.Scales[b], Avx.ConvertToVector256Single(sums.V0), acc[l]);
                 if (TTile.Count > 1)
                 {
-                    acc[Lanes + l] = Vector256.FusedMultiplyAdd(d * x1.Scales[b], Avx.ConvertToVector256Single(sum1), acc[Lanes + l]);
-                    acc[2 * Lanes + l] = Vector256.FusedMultiplyAdd(d * x2.Scales[b], Avx.ConvertToVector256Single(sum2), acc[2 * Lanes + l]);
-                    acc[3 * Lanes + l] = Vector256.FusedMultiplyAdd(d * x3.Scales[b], Avx.ConvertToVector256Single(sum3), acc[3 * Lanes + l]);
+                    acc[Lanes + l] = Vector256.FusedMultiplyAdd(d * x1.Scales[b], Avx.ConvertToVector256Single(sums.V1), acc[Lanes + l]);
+                    acc[2 * Lanes + l] = Vector256.FusedMultiplyAdd(d * x2.Scales[b], Avx.ConvertToVector256Single(sums.V2), acc[2 * Lanes + l]);
+                    acc[3 * Lanes + l] = Vector256.FusedMultiplyAdd(d * x3.Scales[b], Avx.ConvertToVector256Single(sums.V3), acc[3 * Lanes + l]);
                 }
             }
         }
@@ -258,9 +255,6 @@ internal readonly unsafe struct Q5_KInterleavedKernel : IInterleavedKernel
         var highBit = (g < 4 ? high.AsUInt16() << (4 - g) : high.AsUInt16() >> (g - 4)).AsByte() & Vector256.Create((byte)0x10);
         return lowBits | highBit;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<sbyte> Broadcast256(sbyte* fourQuants) => Vector256.Create(*(int*)fourQuants).AsSByte();
 
     public static void GroupScalar(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output)
     {

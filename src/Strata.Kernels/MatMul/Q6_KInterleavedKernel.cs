@@ -104,7 +104,7 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
             for (var l = 0; l < Lanes; l++)
             {
                 var second = l / 4;
-                Vector512<int> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
+                var sums = default(TileSums512);
                 for (var h = 0; h < 2; h++)
                 {
                     var unit = quants + UnitBytes * (2 * l + h);
@@ -112,28 +112,21 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
                     var low02 = Vector512.Load(unit);
                     var low13 = Vector512.Load(unit + 64);
                     var high = Vector512.Load(unit + 128);
-                    for (var quarter = 0; quarter < 4; quarter++)
-                    {
-                        var m = 4 * h + quarter;
-                        var q = Quarter512(quarter % 2 == 0 ? low02 : low13, high, quarter);
-                        var scale = widened[2 * m + second];
-                        var o = b * SuperBlock + 32 * m + 4 * l;
-                        sum0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, Broadcast512(x0.Quants + o)), scale);
-                        if (TTile.Count > 1)
-                        {
-                            sum1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, Broadcast512(x1.Quants + o)), scale);
-                            sum2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, Broadcast512(x2.Quants + o)), scale);
-                            sum3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, Broadcast512(x3.Quants + o)), scale);
-                        }
-                    }
+                    // Quarter m = 4h + q takes scale 2m + second, widened at 2 m + second.
+                    var scale = widened + 8 * h + second;
+                    var o = b * SuperBlock + 128 * h + 4 * l;
+                    sums = sums.Add<TTile>(Quarter512(low02, high, 0), scale[0], x0, x1, x2, x3, o);
+                    sums = sums.Add<TTile>(Quarter512(low13, high, 1), scale[2], x0, x1, x2, x3, o + 32);
+                    sums = sums.Add<TTile>(Quarter512(low02, high, 2), scale[4], x0, x1, x2, x3, o + 64);
+                    sums = sums.Add<TTile>(Quarter512(low13, high, 3), scale[6], x0, x1, x2, x3, o + 96);
                 }
                 var pairScales = Avx512BW.ConvertToVector512Int16(Vector256.Load((sbyte*)scales + 32 * l));
-                acc[l] = Fold512(acc[l], sum0, pairScales, x0, b, l, d);
+                acc[l] = Fold512(acc[l], sums.V0, pairScales, x0, b, l, d);
                 if (TTile.Count > 1)
                 {
-                    acc[Lanes + l] = Fold512(acc[Lanes + l], sum1, pairScales, x1, b, l, d);
-                    acc[2 * Lanes + l] = Fold512(acc[2 * Lanes + l], sum2, pairScales, x2, b, l, d);
-                    acc[3 * Lanes + l] = Fold512(acc[3 * Lanes + l], sum3, pairScales, x3, b, l, d);
+                    acc[Lanes + l] = Fold512(acc[Lanes + l], sums.V1, pairScales, x1, b, l, d);
+                    acc[2 * Lanes + l] = Fold512(acc[2 * Lanes + l], sums.V2, pairScales, x2, b, l, d);
+                    acc[3 * Lanes + l] = Fold512(acc[3 * Lanes + l], sums.V3, pairScales, x3, b, l, d);
                 }
             }
         }
@@ -171,9 +164,6 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
         return lowBits | highBits;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<sbyte> Broadcast512(sbyte* fourQuants) => Vector512.Create(*(int*)fourQuants).AsSByte();
-
     // vpshufb patterns (per 128-bit lane) that copy the first or the second int16 of each 32-bit lane into both halves.
     private static readonly Vector512<byte> FirstOfPair512 = Vector512.Create(
         0x01000100u, 0x05040504u, 0x09080908u, 0x0D0C0D0Cu, 0x01000100u, 0x05040504u, 0x09080908u, 0x0D0C0D0Cu,
@@ -206,35 +196,28 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
             for (var l = 0; l < Lanes; l++)
             {
                 var second = l / 4;
-                Vector256<int> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
+                var sums = default(TileSums256);
                 for (var h = 0; h < 2; h++)
                 {
                     var unit = quants + UnitBytes * (2 * l + h);
                     var low02 = Vector256.Load(unit);
                     var low13 = Vector256.Load(unit + 64);
                     var high = Vector256.Load(unit + 128);
-                    for (var quarter = 0; quarter < 4; quarter++)
-                    {
-                        var m = 4 * h + quarter;
-                        var q = Quarter256(quarter % 2 == 0 ? low02 : low13, high, quarter);
-                        var scale = widened[2 * m + second];
-                        var o = b * SuperBlock + 32 * m + 4 * l;
-                        sum0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Broadcast256(x0.Quants + o)), scale);
-                        if (TTile.Count > 1)
-                        {
-                            sum1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Broadcast256(x1.Quants + o)), scale);
-                            sum2 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Broadcast256(x2.Quants + o)), scale);
-                            sum3 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Broadcast256(x3.Quants + o)), scale);
-                        }
-                    }
+                    // Quarter m = 4h + q takes scale 2m + second, widened at 2 m + second.
+                    var scale = widened + 8 * h + second;
+                    var o = b * SuperBlock + 128 * h + 4 * l;
+                    sums = sums.Add<TTile>(Quarter256(low02, high, 0), scale[0], x0, x1, x2, x3, o);
+                    sums = sums.Add<TTile>(Quarter256(low13, high, 1), scale[2], x0, x1, x2, x3, o + 32);
+                    sums = sums.Add<TTile>(Quarter256(low02, high, 2), scale[4], x0, x1, x2, x3, o + 64);
+                    sums = sums.Add<TTile>(Quarter256(low13, high, 3), scale[6], x0, x1, x2, x3, o + 96);
                 }
                 var pairScales = Avx2.ConvertToVector256Int16(Vector128.Load((sbyte*)scales + 32 * l + 16 * half));
-                acc[l] = Fold256(acc[l], sum0, pairScales, x0, b, l, d);
+                acc[l] = Fold256(acc[l], sums.V0, pairScales, x0, b, l, d);
                 if (TTile.Count > 1)
                 {
-                    acc[Lanes + l] = Fold256(acc[Lanes + l], sum1, pairScales, x1, b, l, d);
-                    acc[2 * Lanes + l] = Fold256(acc[2 * Lanes + l], sum2, pairScales, x2, b, l, d);
-                    acc[3 * Lanes + l] = Fold256(acc[3 * Lanes + l], sum3, pairScales, x3, b, l, d);
+                    acc[Lanes + l] = Fold256(acc[Lanes + l], sums.V1, pairScales, x1, b, l, d);
+                    acc[2 * Lanes + l] = Fold256(acc[2 * Lanes + l], sums.V2, pairScales, x2, b, l, d);
+                    acc[3 * Lanes + l] = Fold256(acc[3 * Lanes + l], sums.V3, pairScales, x3, b, l, d);
                 }
             }
         }
@@ -270,9 +253,6 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
         } & Vector256.Create((byte)0x30);
         return lowBits | highBits;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<sbyte> Broadcast256(sbyte* fourQuants) => Vector256.Create(*(int*)fourQuants).AsSByte();
 
     public static void GroupScalar(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output)
     {
