@@ -197,19 +197,19 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
                 BF16RowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
             case MatrixLayout.Q4_KInterleaved:
-                Q4_KInterleavedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+                InterleavedKernel.Run<Q4_KInterleavedKernel>(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
-            case MatrixLayout.Q6_KGrouped:
-                Q6_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+            case MatrixLayout.Q6_KInterleaved:
+                InterleavedKernel.Run<Q6_KInterleavedKernel>(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
             case MatrixLayout.Q2_KInterleaved:
-                Q2_KInterleavedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
+                InterleavedKernel.Run<Q2_KInterleavedKernel>(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
             case MatrixLayout.Q3_KGrouped:
                 Q3_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
-            case MatrixLayout.Q5_KGrouped:
-                Q5_KGroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _scratch[worker].Pointer, _level);
+            case MatrixLayout.Q5_KInterleaved:
+                InterleavedKernel.Run<Q5_KInterleavedKernel>(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
             default:
                 GenericRowsKernel.Run(w, groupStart, groupEnd, a, segment.Output);
@@ -217,10 +217,10 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
         }
     }
 
-    /// <summary>Per-worker room for a widened F16 row group or a token tile's Q5_K min sums.</summary>
+    /// <summary>Per-worker room for a widened F16 row group.</summary>
     private void EnsureScratch(int workers)
     {
-        var floats = (long)Q5_KGroupedKernel.ScratchFloats;
+        var floats = 0L;
         for (var i = 0; i < _segmentCount; i++)
         {
             if (_segments[i].Matrix.Layout == MatrixLayout.F16Rows)

@@ -39,22 +39,22 @@ public enum MatrixLayout
     Q2_KInterleaved,
 
     /// <summary>
-    /// Q3_K regrouped into 16-row groups like <see cref="Q6_KGrouped"/> (its scales unpacked to int8, 4 bytes a row and
+    /// Q3_K regrouped into 16-row groups (per super-block, row pairs' quants side by side, scales after all quants; its scales unpacked to int8, 4 bytes a row and
     /// super-block more than stored), eight integer lanes per output like ggml's AVX2 vec_dot.
     /// </summary>
     Q3_KGrouped,
 
     /// <summary>
-    /// Q5_K regrouped into 16-row groups (per super-block, row pairs' quants side by side, scales after all quants),
-    /// eight integer lanes per output like ggml's AVX2 vec_dot, which llama.cpp uses for Q5_K.
+    /// Q5_K repacked into groups of 16 rows interleaved four quants at a time (scales after all quants), eight integer
+    /// lanes per output like ggml's AVX2 vec_dot, which llama.cpp uses for Q5_K on x86 (it does not repack it there).
     /// </summary>
-    Q5_KGrouped,
+    Q5_KInterleaved,
 
     /// <summary>
-    /// Q6_K regrouped into 16-row groups (per super-block, row pairs' quants side by side, scales after all quants),
-    /// eight integer lanes per output like ggml's AVX2 vec_dot, which llama.cpp uses for Q6_K.
+    /// Q6_K repacked into groups of 16 rows interleaved four quants at a time (scales after all quants), eight integer
+    /// lanes per output like ggml's AVX2 vec_dot, which llama.cpp uses for Q6_K on x86 (it does not repack it there).
     /// </summary>
-    Q6_KGrouped,
+    Q6_KInterleaved,
 
     /// <summary>Any other type: the scalar reference dot product per output.</summary>
     GenericRows,

@@ -63,11 +63,11 @@ public sealed unsafe class PackedMatrix : IDisposable
         {
             MatrixLayout.Q4_0Interleaved => (long)(blocks + 1) / 2 * Q4_0BlockPairBytes,
             MatrixLayout.Q8_0Grouped => (long)blocks * (Q8_0GroupQuantBytes + Q8_0GroupScaleBytes),
-            MatrixLayout.Q4_KInterleaved => (long)blocks * Q4_KInterleavedKernel.SuperBlockBytes,
-            MatrixLayout.Q2_KInterleaved => (long)blocks * Q2_KInterleavedKernel.SuperBlockBytes,
+            MatrixLayout.Q4_KInterleaved => Q4_KInterleavedKernel.GroupBytes(blocks),
+            MatrixLayout.Q2_KInterleaved => Q2_KInterleavedKernel.GroupBytes(blocks),
+            MatrixLayout.Q6_KInterleaved => Q6_KInterleavedKernel.GroupBytes(blocks),
             MatrixLayout.Q3_KGrouped => Q3_KGroupedKernel.GroupBytes(blocks),
-            MatrixLayout.Q5_KGrouped => Q5_KGroupedKernel.GroupBytes(blocks),
-            MatrixLayout.Q6_KGrouped => Q6_KGroupedKernel.GroupBytes(blocks),
+            MatrixLayout.Q5_KInterleaved => Q5_KInterleavedKernel.GroupBytes(blocks),
             _ => 0,
         };
         if (groupBytes == 0)
@@ -95,11 +95,11 @@ public sealed unsafe class PackedMatrix : IDisposable
                 case MatrixLayout.Q3_KGrouped:
                     Q3_KGroupedKernel.Pack(source, g, destination);
                     break;
-                case MatrixLayout.Q5_KGrouped:
-                    Q5_KGroupedKernel.Pack(source, g, destination);
+                case MatrixLayout.Q5_KInterleaved:
+                    Q5_KInterleavedKernel.Pack(source, g, destination);
                     break;
                 default:
-                    Q6_KGroupedKernel.Pack(source, g, destination);
+                    Q6_KInterleavedKernel.Pack(source, g, destination);
                     break;
             }
         }
@@ -131,8 +131,8 @@ public sealed unsafe class PackedMatrix : IDisposable
         // ggml repacks Q2_K matrices whose row count is a multiple of 8 on an AVX-512 CPU.
         TensorType.Q2_K when source.Rows % 8 == 0 => MatrixLayout.Q2_KInterleaved,
         TensorType.Q3_K => MatrixLayout.Q3_KGrouped,
-        TensorType.Q5_K => MatrixLayout.Q5_KGrouped,
-        TensorType.Q6_K => MatrixLayout.Q6_KGrouped,
+        TensorType.Q5_K => MatrixLayout.Q5_KInterleaved,
+        TensorType.Q6_K => MatrixLayout.Q6_KInterleaved,
         _ => MatrixLayout.GenericRows,
     };
 

@@ -16,7 +16,7 @@ namespace Strata.Kernels.MatMul;
 /// vector, each 32-bit lane of a quant chunk holding four consecutive quant bytes of its row, so one broadcast of four
 /// activations feeds all 16 rows; the four 2-bit fields of those bytes are four weights 32 apart.
 /// </summary>
-internal static unsafe class Q2_KInterleavedKernel
+internal readonly unsafe struct Q2_KInterleavedKernel : IInterleavedKernel
 {
     private const int Rows = PackedMatrix.GroupRows;
     private const int SuperBlock = TensorTypeInfo.SuperBlock;
@@ -68,39 +68,9 @@ internal static unsafe class Q2_KInterleavedKernel
         }
     }
 
-    public static void Run(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level)
-    {
-        var blocks = w.Cols / SuperBlock;
-        for (var g = groupStart; g < groupEnd; g++)
-        {
-            var group = new Group(w.Data + g * w.GroupStride, blocks, g * Rows, Math.Min(Rows, w.Rows - g * Rows));
-            var t = 0;
-            switch (level)
-            {
-                case SimdLevel.Avx512:
-                    for (; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
-                        Tile512<FourTokens>(group, a, t, output);
-                    for (; t < a.Batch; t++)
-                        Tile512<OneToken>(group, a, t, output);
-                    break;
-                case SimdLevel.Avx2:
-                    for (var half = 0; half < 2 && half * 8 < group.Count; half++)
-                    {
-                        for (t = 0; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
-                            Tile256<FourTokens>(group, half, a, t, output);
-                        for (; t < a.Batch; t++)
-                            Tile256<OneToken>(group, half, a, t, output);
-                    }
-                    break;
-                default:
-                    for (; t < a.Batch; t++)
-                        GroupScalar(group, a, t, output);
-                    break;
-            }
-        }
-    }
+    public static long GroupBytes(int blocks) => (long)blocks * SuperBlockBytes;
 
-    private static void Tile512<TTile>(in Group group, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
+    public static void Tile512<TTile>(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
     {
         var n = TTile.Count;
         var x0 = new Q8_KToken(a, t);
@@ -236,7 +206,7 @@ internal static unsafe class Q2_KInterleavedKernel
     private static Vector512<sbyte> Broadcast512(sbyte* fourQuants) => Vector512.Create(*(int*)fourQuants).AsSByte();
 
     /// <summary>Rows 8·half .. 8·half + 7 of the group in 8-lane vectors.</summary>
-    private static void Tile256<TTile>(in Group group, int rowHalf, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
+    public static void Tile256<TTile>(in InterleavedGroup group, int rowHalf, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
     {
         var n = TTile.Count;
         var x0 = new Q8_KToken(a, t);
@@ -334,7 +304,7 @@ internal static unsafe class Q2_KInterleavedKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<sbyte> Broadcast256(sbyte* fourQuants) => Vector256.Create(*(int*)fourQuants).AsSByte();
 
-    private static void GroupScalar(in Group group, QuantizedActivations a, int t, MatMulOutput output)
+    public static void GroupScalar(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output)
     {
         var x = new Q8_KToken(a, t);
         for (var i = 0; i < group.Count; i++)
@@ -365,14 +335,5 @@ internal static unsafe class Q2_KInterleavedKernel
             }
             output.Write(t, group.Row + i, acc - accMin);
         }
-    }
-
-    /// <summary>One row group: super-blocks of <see cref="SuperBlockBytes"/>.</summary>
-    private readonly struct Group(byte* data, int blocks, int row, int count)
-    {
-        public byte* Data { get; } = data;
-        public int Blocks { get; } = blocks;
-        public int Row { get; } = row;
-        public int Count { get; } = count;
     }
 }

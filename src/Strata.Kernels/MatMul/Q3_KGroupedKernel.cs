@@ -12,7 +12,7 @@ namespace Strata.Kernels.MatMul;
 /// order of ggml's AVX2 vec_dot_q3_K_q8_K (llama.cpp's x86 path for Q3_K): per super-block eight integer lanes per
 /// output, lane l taking scale·q·a over the quants at (i mod 32) / 4 = l with q = u − 4 (u = the two low bits and the
 /// high bit, 0..7, so vpmaddubsw takes it, and the −4 comes back per lane as 4·Σa), acc_l = fma(d_w·d_a, lane_l,
-/// acc_l), and the lanes added as hsum_float_8. Row pairs share a 512-bit vector as in <see cref="Q6_KGroupedKernel"/>.
+/// acc_l), and the lanes added as hsum_float_8. Row pairs share a 512-bit vector (32 quants of each row).
 /// </summary>
 internal static unsafe class Q3_KGroupedKernel
 {
@@ -33,8 +33,8 @@ internal static unsafe class Q3_KGroupedKernel
 
     /// <summary>
     /// Writes row group <paramref name="group"/> of <paramref name="source"/> (missing rows zero): every super-block's
-    /// quants, then every super-block's scales, with the 6-bit scales unpacked to int8 (so the kernels share
-    /// <see cref="Q6_KGroupedKernel"/>'s scale handling):
+    /// quants, then every super-block's scales, with the 6-bit scales unpacked to int8 (so the kernels handle them as
+    /// Q6_K's):
     /// <code>
     /// quants of super-block b, at b·1536: row pair p at 192 p:
     ///     +0     hmask[0 .. 31] of row 2p, then of row 2p + 1  (bit 4h + s: the high bit of quarter s of half h)

@@ -17,7 +17,7 @@ namespace Strata.Kernels.MatMul;
 /// lanes of a vector, each 32-bit lane of a quant chunk holding four consecutive weights of its row, so one broadcast
 /// of four activations feeds all 16 rows, as in <see cref="Q4_0InterleavedKernel"/>.
 /// </summary>
-internal static unsafe class Q4_KInterleavedKernel
+internal readonly unsafe struct Q4_KInterleavedKernel : IInterleavedKernel
 {
     private const int Rows = PackedMatrix.GroupRows;
     private const int SuperBlock = TensorTypeInfo.SuperBlock;
@@ -68,39 +68,9 @@ internal static unsafe class Q4_KInterleavedKernel
         }
     }
 
-    public static void Run(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level)
-    {
-        var blocks = w.Cols / SuperBlock;
-        for (var g = groupStart; g < groupEnd; g++)
-        {
-            var group = new Group(w.Data + g * w.GroupStride, blocks, g * Rows, Math.Min(Rows, w.Rows - g * Rows));
-            var t = 0;
-            switch (level)
-            {
-                case SimdLevel.Avx512:
-                    for (; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
-                        Tile512<FourTokens>(group, a, t, output);
-                    for (; t < a.Batch; t++)
-                        Tile512<OneToken>(group, a, t, output);
-                    break;
-                case SimdLevel.Avx2:
-                    for (var half = 0; half < 2 && half * 8 < group.Count; half++)
-                    {
-                        for (t = 0; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
-                            Tile256<FourTokens>(group, half, a, t, output);
-                        for (; t < a.Batch; t++)
-                            Tile256<OneToken>(group, half, a, t, output);
-                    }
-                    break;
-                default:
-                    for (; t < a.Batch; t++)
-                        GroupScalar(group, a, t, output);
-                    break;
-            }
-        }
-    }
+    public static long GroupBytes(int blocks) => (long)blocks * SuperBlockBytes;
 
-    private static void Tile512<TTile>(in Group group, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
+    public static void Tile512<TTile>(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
     {
         var n = TTile.Count;
         var x0 = new Q8_KToken(a, t);
@@ -189,7 +159,7 @@ internal static unsafe class Q4_KInterleavedKernel
     /// byte j of a row's lane is scale j (low) or j + 4 (high), and likewise for the mins.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector512<uint> ScalesLow, Vector512<uint> ScalesHigh, Vector512<uint> MinsLow, Vector512<uint> MinsHigh) ScalesAndMins(
+    internal static (Vector512<uint> ScalesLow, Vector512<uint> ScalesHigh, Vector512<uint> MinsLow, Vector512<uint> MinsHigh) ScalesAndMins(
         Vector512<uint> word0, Vector512<uint> word1, Vector512<uint> word2)
     {
         var six = Vector512.Create(0x3F3F3F3Fu);
@@ -199,20 +169,36 @@ internal static unsafe class Q4_KInterleavedKernel
             word1 & six, ((word2 >> 4) & four) | ((word1 >> 6) & two) << 4);
     }
 
+    /// <summary><see cref="ScalesAndMins(Vector512{uint}, Vector512{uint}, Vector512{uint})"/> for eight rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector256<uint> ScalesLow, Vector256<uint> ScalesHigh, Vector256<uint> MinsLow, Vector256<uint> MinsHigh) ScalesAndMins(
+        Vector256<uint> word0, Vector256<uint> word1, Vector256<uint> word2)
+    {
+        var six = Vector256.Create(0x3F3F3F3Fu);
+        var four = Vector256.Create(0x0F0F0F0Fu);
+        var two = Vector256.Create(0x03030303u);
+        return (word0 & six, (word2 & four) | ((word0 >> 6) & two) << 4,
+            word1 & six, ((word2 >> 4) & four) | ((word1 >> 6) & two) << 4);
+    }
+
     /// <summary>acc += (Σ_g min_g · s_g) · dmin_w·d_a for one token, from the mins as int16 pairs and its pair sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Mins512(Vector512<float> acc, Vector512<short> m02, Vector512<short> m13, Vector512<short> m46, Vector512<short> m57,
-        in Q8_KToken x, int b, Vector512<float> dmin)
+        in Q8_KToken x, int b, Vector512<float> dmin) =>
+        Vector512.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(MinSums512(m02, m13, m46, m57, x, b)), dmin * x.Scales[b], acc);
+
+    /// <summary>Σ_g min_g · s_g per row (exact) for one token's super-block b, from the mins as int16 pairs (0, 2), (1, 3), (4, 6), (5, 7).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<int> MinSums512(Vector512<short> m02, Vector512<short> m13, Vector512<short> m46, Vector512<short> m57, in Q8_KToken x, int b)
     {
         var pairs = x.PairSums + 4 * b;
-        var sum = (Avx512BW.MultiplyAddAdjacent(m02, Vector512.Create(pairs[0]).AsInt16()) + Avx512BW.MultiplyAddAdjacent(m13, Vector512.Create(pairs[1]).AsInt16()))
+        return (Avx512BW.MultiplyAddAdjacent(m02, Vector512.Create(pairs[0]).AsInt16()) + Avx512BW.MultiplyAddAdjacent(m13, Vector512.Create(pairs[1]).AsInt16()))
             + (Avx512BW.MultiplyAddAdjacent(m46, Vector512.Create(pairs[2]).AsInt16()) + Avx512BW.MultiplyAddAdjacent(m57, Vector512.Create(pairs[3]).AsInt16()));
-        return Vector512.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(sum), dmin * x.Scales[b], acc);
     }
 
     /// <summary>A byte shuffle that puts byte j of each 32-bit lane into both of its 16-bit halves, zero-extended.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<byte> ScaleSelect512(int j) => (ScaleSelectBase + Vector512.Create((uint)j * 0x00010001u)).AsByte();
+    internal static Vector512<byte> ScaleSelect512(int j) => (ScaleSelectBase + Vector512.Create((uint)j * 0x00010001u)).AsByte();
 
     // Per 32-bit lane k of a 128-bit lane: bytes 4k, zero, 4k, zero (0x80 zeroes a byte in vpshufb).
     private static readonly Vector512<uint> ScaleSelectBase = Vector512.Create(
@@ -223,7 +209,7 @@ internal static unsafe class Q4_KInterleavedKernel
     private static Vector512<sbyte> Broadcast512(sbyte* fourQuants) => Vector512.Create(*(int*)fourQuants).AsSByte();
 
     /// <summary>Rows 8·half .. 8·half + 7 of the group in 8-lane vectors.</summary>
-    private static void Tile256<TTile>(in Group group, int half, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
+    public static void Tile256<TTile>(in InterleavedGroup group, int half, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
     {
         var n = TTile.Count;
         var x0 = new Q8_KToken(a, t);
@@ -233,20 +219,12 @@ internal static unsafe class Q4_KInterleavedKernel
         Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
         Vector256<float> min0 = default, min1 = default, min2 = default, min3 = default;
         var low = Vector256.Create((byte)0x0F);
-        var six = Vector256.Create(0x3F3F3F3Fu);
-        var four = Vector256.Create(0x0F0F0F0Fu);
-        var two = Vector256.Create(0x03030303u);
         var evenMask = Vector256.Create(0x00FF00FFu);
         for (var b = 0; b < group.Blocks; b++)
         {
             var block = group.Data + (long)b * SuperBlockBytes;
-            var word0 = Vector256.Load((uint*)(block + 32 * half));
-            var word1 = Vector256.Load((uint*)(block + 64 + 32 * half));
-            var word2 = Vector256.Load((uint*)(block + 128 + 32 * half));
-            var scalesLow = word0 & six;
-            var scalesHigh = (word2 & four) | ((word0 >> 6) & two) << 4;
-            var minsLow = word1 & six;
-            var minsHigh = ((word2 >> 4) & four) | ((word1 >> 6) & two) << 4;
+            var (scalesLow, scalesHigh, minsLow, minsHigh) = ScalesAndMins(Vector256.Load((uint*)(block + 32 * half)),
+                Vector256.Load((uint*)(block + 64 + 32 * half)), Vector256.Load((uint*)(block + 128 + 32 * half)));
             var d = HalfConversion.ToSingle(Vector128.Load((ushort*)(block + ScalesOffset) + 8 * half));
             var dmin = HalfConversion.ToSingle(Vector128.Load((ushort*)(block + MinScalesOffset) + 8 * half));
             var m02 = (minsLow & evenMask).AsInt16();
@@ -318,18 +296,21 @@ internal static unsafe class Q4_KInterleavedKernel
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Mins256(Vector256<float> acc, Vector256<short> m02, Vector256<short> m13, Vector256<short> m46, Vector256<short> m57,
-        in Q8_KToken x, int b, Vector256<float> dmin)
+        in Q8_KToken x, int b, Vector256<float> dmin) =>
+        Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(MinSums256(m02, m13, m46, m57, x, b)), dmin * x.Scales[b], acc);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<int> MinSums256(Vector256<short> m02, Vector256<short> m13, Vector256<short> m46, Vector256<short> m57, in Q8_KToken x, int b)
     {
         var pairs = x.PairSums + 4 * b;
-        var sum = (Avx2.MultiplyAddAdjacent(m02, Vector256.Create(pairs[0]).AsInt16()) + Avx2.MultiplyAddAdjacent(m13, Vector256.Create(pairs[1]).AsInt16()))
+        return (Avx2.MultiplyAddAdjacent(m02, Vector256.Create(pairs[0]).AsInt16()) + Avx2.MultiplyAddAdjacent(m13, Vector256.Create(pairs[1]).AsInt16()))
             + (Avx2.MultiplyAddAdjacent(m46, Vector256.Create(pairs[2]).AsInt16()) + Avx2.MultiplyAddAdjacent(m57, Vector256.Create(pairs[3]).AsInt16()));
-        return Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(sum), dmin * x.Scales[b], acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<sbyte> Broadcast256(sbyte* fourQuants) => Vector256.Create(*(int*)fourQuants).AsSByte();
 
-    private static void GroupScalar(in Group group, QuantizedActivations a, int t, MatMulOutput output)
+    public static void GroupScalar(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output)
     {
         var x = new Q8_KToken(a, t);
         Span<byte> packed = stackalloc byte[KScaleMins.Bytes];
@@ -365,14 +346,5 @@ internal static unsafe class Q4_KInterleavedKernel
             }
             output.Write(t, group.Row + i, acc - accMin);
         }
-    }
-
-    /// <summary>One row group: super-blocks of <see cref="SuperBlockBytes"/>.</summary>
-    private readonly struct Group(byte* data, int blocks, int row, int count)
-    {
-        public byte* Data { get; } = data;
-        public int Blocks { get; } = blocks;
-        public int Row { get; } = row;
-        public int Count { get; } = count;
     }
 }

@@ -40,7 +40,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         MatrixLayout.F32Rows => ActivationFormat.Float,
         MatrixLayout.F16Rows => ActivationFormat.Half,
         MatrixLayout.BF16Rows => ActivationFormat.BFloat,
-        MatrixLayout.Q2_KInterleaved or MatrixLayout.Q3_KGrouped or MatrixLayout.Q4_KInterleaved or MatrixLayout.Q5_KGrouped or MatrixLayout.Q6_KGrouped => ActivationFormat.Q8_K,
+        MatrixLayout.Q2_KInterleaved or MatrixLayout.Q3_KGrouped or MatrixLayout.Q4_KInterleaved or MatrixLayout.Q5_KInterleaved or MatrixLayout.Q6_KInterleaved => ActivationFormat.Q8_K,
         _ => VecDot.ActivationType(type) switch
         {
             TensorType.Q8_0 => ActivationFormat.Q8_0Blocks,

@@ -59,10 +59,12 @@ public sealed unsafe class MatMulJobTests
     {
         { TensorType.Q4_K, 8, 256 },    // one half-full group
         { TensorType.Q4_K, 40, 768 },
-        { TensorType.Q5_K, 13, 512 },   // an odd row: a pair with one row
-        { TensorType.Q5_K, 32, 256 },
-        { TensorType.Q6_K, 17, 768 },
+        { TensorType.Q5_K, 13, 512 },   // a group with 13 rows
+        { TensorType.Q5_K, 32, 256 },   // one super-block
+        { TensorType.Q5_K, 17, 768 },   // a group with one row
+        { TensorType.Q6_K, 17, 768 },   // a group with one row
         { TensorType.Q6_K, 32, 256 },
+        { TensorType.Q6_K, 9, 256 },    // one super-block, a group with nine rows
         { TensorType.Q3_K, 21, 512 },
         { TensorType.Q2_K, 8, 256 },    // one half-full group
         { TensorType.Q2_K, 24, 512 },
@@ -71,7 +73,7 @@ public sealed unsafe class MatMulJobTests
 
     /// <summary>
     /// The repacked K-quant kernels follow ggml's x86 orders exactly (see <see cref="X86KQuantReference"/>), for token
-    /// tiles of eight and four and single tokens, at every SIMD level.
+    /// tiles of eight and four and single tokens (batches of one to five and 13), at every SIMD level.
     /// </summary>
     [Theory]
     [MemberData(nameof(KQuantShapes))]
@@ -93,10 +95,13 @@ public sealed unsafe class MatMulJobTests
 
         foreach (var level in SimdSupport.Supported)
         {
-            var actual = Multiply(packed, input, batch, level, threads: 2);
-            for (var i = 0; i < actual.Length; i++)
-                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
-                    $"{type} {level} token {i / rows} row {i % rows}: {actual[i]:R}, ggml's order gives {expected[i]:R}");
+            foreach (var tokens in (int[])[1, 2, 3, 4, 5, batch])
+            {
+                var actual = Multiply(packed, input, tokens, level, threads: 2);
+                for (var i = 0; i < actual.Length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                        $"{type} {level} batch {tokens} token {i / rows} row {i % rows}: {actual[i]:R}, ggml's order gives {expected[i]:R}");
+            }
         }
     }
 

@@ -1,0 +1,27 @@
+using Strata.Kernels.Simd;
+
+namespace Strata.Kernels.MatMul;
+
+/// <summary>
+/// The type-specific half of a K-quant kernel over 16-row interleaved groups: how a group is packed and how a tile of
+/// tokens is multiplied at each SIMD level. <see cref="InterleavedKernel"/> is the other half (groups, tiles, dispatch).
+/// </summary>
+internal unsafe interface IInterleavedKernel
+{
+    /// <summary>Bytes of a row group of <paramref name="blocks"/> super-blocks.</summary>
+    static abstract long GroupBytes(int blocks);
+
+    /// <summary>Writes row group <paramref name="group"/> of <paramref name="source"/> (missing rows zero).</summary>
+    static abstract void Pack(WeightMatrix source, int group, byte* destination);
+
+    /// <summary>All rows of the group for tokens t .. t + TTile.Count − 1 in 16-lane vectors.</summary>
+    static abstract void Tile512<TTile>(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output)
+        where TTile : struct, ITokenTile;
+
+    /// <summary>Rows 8·half .. 8·half + 7 of the group for tokens t .. t + TTile.Count − 1 in 8-lane vectors.</summary>
+    static abstract void Tile256<TTile>(in InterleavedGroup group, int half, QuantizedActivations a, int t, MatMulOutput output)
+        where TTile : struct, ITokenTile;
+
+    /// <summary>The scalar path (and the reading of the layout the vector paths are tested against), one token.</summary>
+    static abstract void GroupScalar(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output);
+}
