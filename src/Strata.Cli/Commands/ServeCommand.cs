@@ -42,10 +42,10 @@ internal static class ServeCommand
         hostDtype.AcceptOnlyFromAmong("native", "int8");
         var diskDirectory = new Option<string?>("--disk-cache-dir") { Description = "Directory of the disk tier (blocks survive restarts) [default: none]" };
         var diskSize = SizeOption.Create("--disk-cache-size", "Size cap of the disk tier [default: 16GiB]");
-        var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = ParseDuration };
+        var cacheTtl = new Option<TimeSpan?>("--cache-ttl") { Description = "How long cached blocks are kept on disk and in the remote store, like 24h, 30m, 90s [default: 24h]", CustomParser = DurationOption.Parse };
         var guard = new Option<string?>("--guard") { Description = "Content guard policy (JSON: banned_phrases, banned_patterns, banned_token_sequences, classifier)" };
         var remoteCache = new Option<string?>("--remote-cache") { Description = "Shared KV store over the Redis protocol: redis[s]://[[user]:password@]host:port[,host:port…] (rediss: TLS; the password is sent with AUTH)" };
-        var remoteTimeout = new Option<TimeSpan?>("--remote-cache-timeout") { Description = $"Longest wait for the remote store to connect or answer, like 50ms or 2s [default: {defaults.RemoteCacheTimeout.TotalMilliseconds:0}ms]", CustomParser = r => ParseDuration(r, "--remote-cache-timeout") };
+        var remoteTimeout = new Option<TimeSpan?>("--remote-cache-timeout") { Description = $"Longest wait for the remote store to connect or answer, like 50ms or 2s [default: {defaults.RemoteCacheTimeout.TotalMilliseconds:0}ms]", CustomParser = DurationOption.Parse };
         var role = new Option<string>("--role") { Description = "This node's role in a cluster (its router reads it at /cluster/node)", DefaultValueFactory = _ => "both" };
         role.AcceptOnlyFromAmong("both", "prefill", "decode");
         var logFormat = new Option<string>("--log-format") { Description = "Log lines on stderr as text or as JSON objects", DefaultValueFactory = _ => "text" };
@@ -55,15 +55,15 @@ internal static class ServeCommand
         var drainTimeout = new Option<TimeSpan?>("--drain-timeout")
         {
             Description = "On Ctrl-C or SIGTERM, how long running requests may finish (readiness is false, new requests get 503) before they are cancelled [default: 10s]",
-            CustomParser = ParseDuration,
+            CustomParser = DurationOption.Parse,
         };
-        var leaseTtl = new Option<TimeSpan?>("--lease-ttl") { Description = "How long a prefill node holds a computed prompt's KV blocks for a decode node that has not pulled them [default: 30s]", CustomParser = r => ParseDuration(r, "--lease-ttl") };
+        var leaseTtl = new Option<TimeSpan?>("--lease-ttl") { Description = "How long a prefill node holds a computed prompt's KV blocks for a decode node that has not pulled them [default: 30s]", CustomParser = DurationOption.Parse };
         var maxRequestBytes = SizeOption.Create("--max-request-bytes", "Largest request body taken; larger ones get 413 [default: 1MiB, or 32 bytes per token of context if more]");
         var levels = defaults.ServiceLevels;
         var slo = SloOption.Create(levels);
         var scheduling = new Option<string>("--scheduling") { Description = "Order of service: by tier (then tenant round-robin, then arrival), or first come first served", DefaultValueFactory = _ => "tier" };
         scheduling.AcceptOnlyFromAmong("tier", "fcfs");
-        var aging = new Option<TimeSpan?>("--aging") { Description = $"A waiting request rises one tier per this long waited [default: {levels.AgingStep.TotalSeconds:0}s]", CustomParser = r => ParseDuration(r, "--aging") };
+        var aging = new Option<TimeSpan?>("--aging") { Description = $"A waiting request rises one tier per this long waited [default: {levels.AgingStep.TotalSeconds:0}s]", CustomParser = DurationOption.Parse };
         var rejection = new Option<bool>("--early-rejection") { Description = "Refuse at once (429 for flex, 503 otherwise) a request predicted to miss its tier's time-to-first-token target" };
         var margin = new Option<double>("--rejection-margin") { Description = "Refuse a request predicted to miss its TTFT target by more than this fraction of it", DefaultValueFactory = _ => levels.RejectionMargin };
         margin.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 and var value) r.AddError($"--rejection-margin must not be negative, got {value}"); });
@@ -163,28 +163,5 @@ internal static class ServeCommand
         {
             throw new ArgumentException($"--tenants {path}: {ex.Message}", ex);
         }
-    }
-
-    private static TimeSpan? ParseDuration(ArgumentResult result, string name)
-    {
-        var text = result.Tokens.Single().Value;
-        if (SloOption.ParseDuration(text) is { } duration)
-            return duration;
-        result.AddError($"{name} must be a duration like 30s, 500ms or 2m, got '{text}'");
-        return null;
-    }
-
-    /// <summary>Parses durations like 24h, 30m, 90s, 7d, or hh:mm:ss.</summary>
-    private static TimeSpan? ParseDuration(ArgumentResult result)
-    {
-        var text = result.Tokens.Single().Value;
-        var unit = text.Length > 1 ? text[^1] : ' ';
-        var scale = unit switch { 's' => 1.0, 'm' => 60.0, 'h' => 3600.0, 'd' => 86400.0, _ => 0.0 };
-        if (scale > 0 && double.TryParse(text[..^1], System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 0)
-            return TimeSpan.FromSeconds(count * scale);
-        if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
-            return span;
-        result.AddError($"{((OptionResult)result.Parent!).Option.Name} must be a duration like 24h, 30m, 90s or 7d, got '{text}'");
-        return null;
     }
 }

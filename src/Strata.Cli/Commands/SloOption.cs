@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Strata.Engine.Control;
 using Strata.Engine.Requests;
 
@@ -30,7 +29,7 @@ internal static class SloOption
             foreach (var part in spec[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
                 var equals = part.IndexOf('=');
-                var value = equals > 0 ? ParseDuration(part[(equals + 1)..]) : null;
+                var value = equals > 0 ? DurationOption.Parse(part[(equals + 1)..]) : null;
                 target = (equals > 0 ? part[..equals] : part, value) switch
                 {
                     ("ttft", { } d) => target with { TimeToFirstToken = d },
@@ -41,17 +40,5 @@ internal static class SloOption
             levels = levels.With(tier, target);
         }
         return levels;
-    }
-
-    /// <summary>A positive duration like 1s, 1.5s, 200ms or 2m; null if it is not one.</summary>
-    public static TimeSpan? ParseDuration(string text)
-    {
-        var (number, scale) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
-            : text.EndsWith('s') ? (text[..^1], 1.0)
-            : text.EndsWith('m') ? (text[..^1], 60.0)
-            : (text, 0.0);
-        return scale > 0 && double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var count) && count > 0
-            ? TimeSpan.FromSeconds(count * scale)
-            : null;
     }
 }

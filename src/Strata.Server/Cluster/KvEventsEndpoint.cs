@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Strata.Engine;
+using Strata.Server.Hosting;
 using Strata.Server.Responses;
 
 namespace Strata.Server.Cluster;
@@ -8,9 +9,10 @@ namespace Strata.Server.Cluster;
 /// <summary>
 /// <c>GET /cluster/kv-events</c>: server-sent events of the node's blocks, first what every tier holds now, then each change,
 /// as <c>{"kind":"stored","tier":"pool","keys":[…]}</c> (consecutive events of one kind and tier share a line). A
-/// comment line every two idle seconds lets a subscriber tell a quiet node from a dead one.
+/// comment line every two idle seconds lets a subscriber tell a quiet node from a dead one. The stream ends when the
+/// node begins to drain, so that its routers stop sending it requests at once.
 /// </summary>
-internal sealed class KvEventsEndpoint(NodeIdentity node)
+internal sealed class KvEventsEndpoint(NodeIdentity node, ServingState state)
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(2);
 
@@ -21,18 +23,19 @@ internal sealed class KvEventsEndpoint(NodeIdentity node)
         {
             using var sse = await SseWriter.StartAsync(context.Response);
             await sse.FlushAsync();
-            var aborted = context.RequestAborted;
-            while (!aborted.IsCancellationRequested)
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, state.DrainStarted);
+            var stopping = ended.Token;
+            while (!stopping.IsCancellationRequested)
             {
                 if (!reader.TryPeek(out _))
                 {
-                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                     idle.CancelAfter(Heartbeat);
                     if (!await WaitAsync(reader, idle.Token))
                     {
-                        if (aborted.IsCancellationRequested)
+                        if (stopping.IsCancellationRequested)
                             break;
-                        await context.Response.BodyWriter.WriteAsync(": ping\n\n"u8.ToArray(), aborted);
+                        await context.Response.BodyWriter.WriteAsync(": ping\n\n"u8.ToArray(), stopping);
                         continue;
                     }
                 }
@@ -40,9 +43,9 @@ internal sealed class KvEventsEndpoint(NodeIdentity node)
                 await sse.FlushAsync();
             }
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || state.Draining)
         {
-            // The router went away.
+            // The router went away, or the node drains.
         }
         finally
         {
