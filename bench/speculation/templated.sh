@@ -13,7 +13,7 @@ for spec in off suffix ngram off suffix ngram; do
     flags=(); [ "$spec" = off ] || flags=(--speculative "$spec")
     "$strata" serve -m "$model" --port "$port" -t "$threads" --kv-cache-memory 256MiB "${flags[@]}" >/dev/null 2>&1 &
     server=$!
-    until curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 || curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null 2>&1; do sleep 0.5; done
+    until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do sleep 0.5; done
     generated=0
     start=$(date +%s.%N)
     for i in $(seq 0 $((requests - 1))); do

@@ -23,11 +23,11 @@ internal sealed class CoreHarness
 
     public CoreHarness(EngineOptions options, int blocks, int budget, Func<OutputProcessor, IStepRunner>? runner = null,
         Func<CacheIdentity, KvTierList?>? tiers = null, Tokenizer? tokenizer = null, int maxModelLength = 4096, ILogger? logger = null,
-        Action<KvEvent>? kvEvents = null, IDraftModel? draftModel = null)
+        Action<KvEvent>? kvEvents = null, IDraftModel? draftModel = null, Control.StepCostModel? costs = null)
     {
         Identity = new CacheIdentity(new byte[32], options.KvDataType, options.BlockSize);
         var recording = (OutputProcessor outputs) => Recorder = new RecordingRunner(runner?.Invoke(outputs) ?? new ScriptedRunner(Clock));
-        Core = EngineBuilder.BuildCore(options, blocks, budget, maxModelLength, Identity, tiers?.Invoke(Identity), tokenizer, recording, Clock, logger ?? NullLogger.Instance, kvEvents, draftModel);
+        Core = EngineBuilder.BuildCore(options, blocks, budget, maxModelLength, Identity, tiers?.Invoke(Identity), tokenizer, recording, Clock, logger ?? NullLogger.Instance, kvEvents, draftModel, costs);
     }
 
     public ManualClock Clock { get; } = new();

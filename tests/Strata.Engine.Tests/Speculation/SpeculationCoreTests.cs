@@ -1,5 +1,7 @@
+using Strata.Engine.Control;
 using Strata.Engine.Requests;
 using Strata.Engine.Sampling;
+using Strata.Engine.Scheduling;
 using Strata.Engine.Speculation;
 using Strata.Engine.Tests.Core;
 
@@ -80,6 +82,36 @@ public sealed class SpeculationCoreTests
 
         Assert.All(harness.Records.Where(r => r.DecodeSequences >= 24), r => Assert.Equal(0, r.DraftTokens));
         Assert.Contains(harness.Records, r => r.DraftTokens > 0); // the last sequence, alone, speculates again
+    }
+
+    [Fact]
+    public void Step_ColdFirstPromptAndVerificationSteps_LoneSequenceKeepsSpeculating()
+    {
+        // As in a fresh process: the law starts from StepBudget's calibration (0.8 ms a step, 0.03 ms a position), every
+        // step costs 0.9 ms + 0.03 ms a position, but the first prompt step and the first step verifying drafts run their
+        // code paths for the first time (JIT-compiled): 400 ms and 50 ms. A draft is worth its place if accepted 4% of
+        // the time; these are right about 85% of the time. Fitting the cold steps priced a position at ~10 ms, and since
+        // no drafts then ran, nothing corrected it.
+        CoreHarness? harness = null;
+        bool prompted = false, verified = false;
+        void Charge(SchedulerPlan plan)
+        {
+            var cold = 0.0;
+            if (!prompted && plan.Chunks.Any(c => !c.IsDecode))
+                (prompted, cold) = (true, 400);
+            if (!verified && plan.Chunks.Any(c => c.Drafts.Count > 0))
+                (verified, cold) = (true, 50);
+            harness!.Clock.Advance(TimeSpan.FromMilliseconds(cold + 0.9 + 0.03 * plan.Chunks.Sum(c => c.TokenCount)));
+        }
+        harness = new CoreHarness(Options(SpeculativeMethod.Ngram), blocks: 200, budget: 512,
+            runner: _ => new CostlyRunner(new ScriptedRunner(new ManualClock(), Echo), Charge),
+            costs: new StepCostModel(new StepCost(0.0008, 0.00003, 0.00003, 0)));
+        harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(1, 33), 100));
+
+        harness.RunUntilIdle();
+
+        var stats = harness.Core.Snapshot().Speculation!;
+        Assert.True(harness.Records.Count < 60, $"100 tokens in {harness.Records.Count} steps, {stats.AcceptedTokens} of {stats.DraftTokens} drafts accepted");
     }
 
     [Fact]
