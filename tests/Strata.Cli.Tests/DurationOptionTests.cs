@@ -30,6 +30,7 @@ public sealed class DurationOptionTests
     [InlineData("--remote-cache-timeout", "2s", 2)]
     [InlineData("--lease-ttl", "1h", 3600)]
     [InlineData("--aging", "2m", 120)]
+    [InlineData("--register-ttl", "15s", 15)]
     public void ServeOptions_TakeEveryUnit(string option, string text, double seconds)
     {
         var parsed = new RootCommand { ServeCommand.Create() }.Parse(["serve", option, text]);

@@ -56,7 +56,7 @@ internal static class ServeCommand
             if (r.GetValueOrDefault<string?>() is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
                 r.AddError($"--advertise must be an http(s) URL like http://10.0.0.5:8000, got '{url}'");
         });
-        var registerTtl = new Option<TimeSpan?>("--register-ttl") { Description = "How long the registry keeps this node's record after its last heartbeat (one every third of it) [default: 10s]", CustomParser = r => ParseDuration(r, "--register-ttl") };
+        var registerTtl = new Option<TimeSpan?>("--register-ttl") { Description = "How long the registry keeps this node's record after its last heartbeat (one every third of it) [default: 10s]", CustomParser = DurationOption.Parse };
         var logFormat = new Option<string>("--log-format") { Description = "Log lines on stderr as text or as JSON objects", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
         var logLevel = new Option<string>("--log-level") { Description = "Least severe messages logged", DefaultValueFactory = _ => "information" };
