@@ -11,8 +11,12 @@ internal unsafe interface IInterleavedKernel
     /// <summary>Bytes of a row group of <paramref name="blocks"/> super-blocks.</summary>
     static abstract long GroupBytes(int blocks);
 
-    /// <summary>Writes row group <paramref name="group"/> of <paramref name="source"/> (missing rows zero).</summary>
-    static abstract void Pack(WeightMatrix source, int group, byte* destination);
+    /// <summary>
+    /// Writes super-block <paramref name="b"/> of row <paramref name="row"/> of a group (its stored bytes at
+    /// <paramref name="block"/>) into the group at <paramref name="destination"/>, which holds <paramref name="blocks"/>
+    /// super-blocks; <see cref="InterleavedKernel.Pack{TKernel}"/> walks the rows and super-blocks.
+    /// </summary>
+    static abstract void PackSuperBlock(byte* block, int row, int b, int blocks, byte* destination);
 
     /// <summary>All rows of the group for tokens t .. t + TTile.Count − 1 in 16-lane vectors.</summary>
     static abstract void Tile512<TTile>(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output)

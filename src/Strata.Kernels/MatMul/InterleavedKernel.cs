@@ -11,6 +11,20 @@ internal static class InterleavedKernel
 {
     private const int Rows = PackedMatrix.GroupRows;
 
+    /// <summary>Writes row group <paramref name="group"/> of <paramref name="source"/>, super-block by super-block of each of its rows (missing rows stay zero).</summary>
+    public static unsafe void Pack<TKernel>(WeightMatrix source, int group, byte* destination)
+        where TKernel : struct, IInterleavedKernel
+    {
+        var blocks = source.Cols / TensorTypeInfo.SuperBlock;
+        var blockBytes = source.RowBytes / blocks;
+        for (var i = 0; i < Rows && group * Rows + i < source.Rows; i++)
+        {
+            var row = source.Row(group * Rows + i);
+            for (var b = 0; b < blocks; b++)
+                TKernel.PackSuperBlock(row + b * blockBytes, i, b, blocks, destination);
+        }
+    }
+
     public static unsafe void Run<TKernel>(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, SimdLevel level)
         where TKernel : struct, IInterleavedKernel
     {

@@ -87,19 +87,19 @@ public sealed unsafe class PackedMatrix : IDisposable
                     GroupQ8_0(source, g, blocks, destination);
                     break;
                 case MatrixLayout.Q4_KInterleaved:
-                    Q4_KInterleavedKernel.Pack(source, g, destination);
+                    InterleavedKernel.Pack<Q4_KInterleavedKernel>(source, g, destination);
                     break;
                 case MatrixLayout.Q2_KInterleaved:
-                    Q2_KInterleavedKernel.Pack(source, g, destination);
+                    InterleavedKernel.Pack<Q2_KInterleavedKernel>(source, g, destination);
                     break;
                 case MatrixLayout.Q3_KGrouped:
                     Q3_KGroupedKernel.Pack(source, g, destination);
                     break;
                 case MatrixLayout.Q5_KInterleaved:
-                    Q5_KInterleavedKernel.Pack(source, g, destination);
+                    InterleavedKernel.Pack<Q5_KInterleavedKernel>(source, g, destination);
                     break;
                 default:
-                    Q6_KInterleavedKernel.Pack(source, g, destination);
+                    InterleavedKernel.Pack<Q6_KInterleavedKernel>(source, g, destination);
                     break;
             }
         }

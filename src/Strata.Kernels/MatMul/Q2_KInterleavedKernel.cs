@@ -32,7 +32,7 @@ internal readonly unsafe struct Q2_KInterleavedKernel : IInterleavedKernel
     private const int PrefetchDistance = SuperBlockBytes;
 
     /// <summary>
-    /// Writes row group <paramref name="group"/> of <paramref name="source"/> (missing rows zero). Super-block b of the
+    /// Writes one row's super-block <paramref name="b"/> into its place in the group. Super-block b of the
     /// group is <see cref="SuperBlockBytes"/> at b·SuperBlockBytes:
     /// <code>
     ///   0  256  the 16 scale/min bytes of every row as four 64-byte words: word w, row r at 64 w + 4 r holds the
@@ -43,28 +43,17 @@ internal readonly unsafe struct Q2_KInterleavedKernel : IInterleavedKernel
     ///           at + 4 r: bits 2 j .. 2 j + 1 are weights 128 n + 32 j + 4 k .. + 3, of group 8 n + 2 j + k / 4
     /// </code>
     /// </summary>
-    public static void Pack(WeightMatrix source, int group, byte* destination)
+    public static void PackSuperBlock(byte* block, int row, int b, int blocks, byte* destination)
     {
-        var blocks = source.Cols / SuperBlock;
-        for (var i = 0; i < Rows; i++)
+        var target = destination + (long)b * SuperBlockBytes;
+        for (var w = 0; w < 4; w++)
+            *(uint*)(target + ScaleWordsOffset + 64 * w + 4 * row) = *(uint*)(block + 4 * w);
+        ((ushort*)(target + ScalesOffset))[row] = *(ushort*)(block + 80);
+        ((ushort*)(target + MinScalesOffset))[row] = *(ushort*)(block + 82);
+        for (var n = 0; n < 2; n++)
         {
-            var row = group * Rows + i;
-            if (row >= source.Rows)
-                continue;
-            for (var b = 0; b < blocks; b++)
-            {
-                var block = source.Row(row) + b * Q2_KBlock.Bytes;
-                var target = destination + (long)b * SuperBlockBytes;
-                for (var w = 0; w < 4; w++)
-                    *(uint*)(target + ScaleWordsOffset + 64 * w + 4 * i) = *(uint*)(block + 4 * w);
-                ((ushort*)(target + ScalesOffset))[i] = *(ushort*)(block + 80);
-                ((ushort*)(target + MinScalesOffset))[i] = *(ushort*)(block + 82);
-                for (var n = 0; n < 2; n++)
-                {
-                    for (var k = 0; k < 8; k++)
-                        *(uint*)(target + QuantsOffset + HalfBytes * n + 64 * k + 4 * i) = *(uint*)(block + 16 + 32 * n + 4 * k);
-                }
-            }
+            for (var k = 0; k < 8; k++)
+                *(uint*)(target + QuantsOffset + HalfBytes * n + 64 * k + 4 * row) = *(uint*)(block + 16 + 32 * n + 4 * k);
         }
     }
 

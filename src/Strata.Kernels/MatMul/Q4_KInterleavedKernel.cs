@@ -33,7 +33,7 @@ internal readonly unsafe struct Q4_KInterleavedKernel : IInterleavedKernel
     private const int PrefetchDistance = SuperBlockBytes;
 
     /// <summary>
-    /// Writes row group <paramref name="group"/> of <paramref name="source"/> (missing rows zero). Super-block b of the
+    /// Writes one row's super-block <paramref name="b"/> into its place in the group. Super-block b of the
     /// group is <see cref="SuperBlockBytes"/> at b·SuperBlockBytes:
     /// <code>
     ///   0  192  the 12 packed scale/min bytes of every row as three 64-byte words: word w, row r at 64 w + 4 r
@@ -43,28 +43,17 @@ internal readonly unsafe struct Q4_KInterleavedKernel : IInterleavedKernel
     ///           each row's qs, row r at + 4 r: low nibbles are weights 64 p + 4 k .. + 3, high nibbles 32 further
     /// </code>
     /// </summary>
-    public static void Pack(WeightMatrix source, int group, byte* destination)
+    public static void PackSuperBlock(byte* block, int row, int b, int blocks, byte* destination)
     {
-        var blocks = source.Cols / SuperBlock;
-        for (var i = 0; i < Rows; i++)
+        var target = destination + (long)b * SuperBlockBytes;
+        for (var w = 0; w < 3; w++)
+            *(uint*)(target + ScaleWordsOffset + 64 * w + 4 * row) = *(uint*)(block + 4 + 4 * w);
+        ((ushort*)(target + ScalesOffset))[row] = *(ushort*)block;
+        ((ushort*)(target + MinScalesOffset))[row] = *(ushort*)(block + 2);
+        for (var p = 0; p < 4; p++)
         {
-            var row = group * Rows + i;
-            if (row >= source.Rows)
-                continue;
-            for (var b = 0; b < blocks; b++)
-            {
-                var block = source.Row(row) + b * Q4_KBlock.Bytes;
-                var target = destination + (long)b * SuperBlockBytes;
-                for (var w = 0; w < 3; w++)
-                    *(uint*)(target + ScaleWordsOffset + 64 * w + 4 * i) = *(uint*)(block + 4 + 4 * w);
-                ((ushort*)(target + ScalesOffset))[i] = *(ushort*)block;
-                ((ushort*)(target + MinScalesOffset))[i] = *(ushort*)(block + 2);
-                for (var p = 0; p < 4; p++)
-                {
-                    for (var k = 0; k < 8; k++)
-                        *(uint*)(target + QuantsOffset + PairBytes * p + 64 * k + 4 * i) = *(uint*)(block + 16 + 32 * p + 4 * k);
-                }
-            }
+            for (var k = 0; k < 8; k++)
+                *(uint*)(target + QuantsOffset + PairBytes * p + 64 * k + 4 * row) = *(uint*)(block + 16 + 32 * p + 4 * k);
         }
     }
 

@@ -37,7 +37,7 @@ internal readonly unsafe struct Q5_KInterleavedKernel : IInterleavedKernel
     public static long GroupBytes(int blocks) => (long)blocks * (QuantBytes + ScaleBytes);
 
     /// <summary>
-    /// Writes row group <paramref name="group"/> of <paramref name="source"/> (missing rows zero): first every super-block's
+    /// Writes one row's super-block <paramref name="b"/> into its place in the group, which holds first every super-block's
     /// quants (<see cref="QuantBytes"/> each, so they stay cache-line aligned), then every super-block's scales:
     /// <code>
     /// quants of super-block b, at b·2560: lane l (0..7) at 320 l, row r at + 4 r:
@@ -48,31 +48,20 @@ internal readonly unsafe struct Q5_KInterleavedKernel : IInterleavedKernel
     ///     +192   d of the 16 rows (fp16), +224 dmin of the 16 rows (fp16)
     /// </code>
     /// </summary>
-    public static void Pack(WeightMatrix source, int group, byte* destination)
+    public static void PackSuperBlock(byte* block, int row, int b, int blocks, byte* destination)
     {
-        var blocks = source.Cols / SuperBlock;
-        for (var i = 0; i < Rows; i++)
+        for (var l = 0; l < Lanes; l++)
         {
-            var row = group * Rows + i;
-            if (row >= source.Rows)
-                continue;
-            for (var b = 0; b < blocks; b++)
-            {
-                var block = source.Row(row) + b * Q5_KBlock.Bytes;
-                for (var l = 0; l < Lanes; l++)
-                {
-                    var unit = destination + (long)b * QuantBytes + UnitBytes * l + 4 * i;
-                    for (var p = 0; p < 4; p++)
-                        *(uint*)(unit + 64 * p) = *(uint*)(block + 48 + 32 * p + 4 * l);
-                    *(uint*)(unit + 256) = *(uint*)(block + 16 + 4 * l);
-                }
-                var scales = Scales(destination, blocks, b);
-                for (var w = 0; w < 3; w++)
-                    *(uint*)(scales + 64 * w + 4 * i) = *(uint*)(block + 4 + 4 * w);
-                ((ushort*)(scales + ScalesOffset))[i] = *(ushort*)block;
-                ((ushort*)(scales + MinScalesOffset))[i] = *(ushort*)(block + 2);
-            }
+            var unit = destination + (long)b * QuantBytes + UnitBytes * l + 4 * row;
+            for (var p = 0; p < 4; p++)
+                *(uint*)(unit + 64 * p) = *(uint*)(block + 48 + 32 * p + 4 * l);
+            *(uint*)(unit + 256) = *(uint*)(block + 16 + 4 * l);
         }
+        var scales = Scales(destination, blocks, b);
+        for (var w = 0; w < 3; w++)
+            *(uint*)(scales + 64 * w + 4 * row) = *(uint*)(block + 4 + 4 * w);
+        ((ushort*)(scales + ScalesOffset))[row] = *(ushort*)block;
+        ((ushort*)(scales + MinScalesOffset))[row] = *(ushort*)(block + 2);
     }
 
     public static void Tile512<TTile>(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile

@@ -37,7 +37,7 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
     public static long GroupBytes(int blocks) => (long)blocks * (QuantBytes + ScaleBytes);
 
     /// <summary>
-    /// Writes row group <paramref name="group"/> of <paramref name="source"/> (missing rows zero): first every super-block's
+    /// Writes one row's super-block <paramref name="b"/> into its place in the group, which holds first every super-block's
     /// quants (<see cref="QuantBytes"/> each, so they stay cache-line aligned), then every super-block's scales:
     /// <code>
     /// quants of super-block b, at b·3072: lane l (0..7) and half h at 192 (2 l + h), row r at + 4 r:
@@ -49,33 +49,22 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
     ///     +256 d of the 16 rows (fp16)
     /// </code>
     /// </summary>
-    public static void Pack(WeightMatrix source, int group, byte* destination)
+    public static void PackSuperBlock(byte* block, int row, int b, int blocks, byte* destination)
     {
-        var blocks = source.Cols / SuperBlock;
-        for (var i = 0; i < Rows; i++)
+        for (var l = 0; l < Lanes; l++)
         {
-            var row = group * Rows + i;
-            if (row >= source.Rows)
-                continue;
-            for (var b = 0; b < blocks; b++)
+            for (var h = 0; h < 2; h++)
             {
-                var block = source.Row(row) + b * Q6_KBlock.Bytes;
-                for (var l = 0; l < Lanes; l++)
-                {
-                    for (var h = 0; h < 2; h++)
-                    {
-                        var unit = destination + (long)b * QuantBytes + UnitBytes * (2 * l + h) + 4 * i;
-                        *(uint*)unit = *(uint*)(block + 64 * h + 4 * l);
-                        *(uint*)(unit + 64) = *(uint*)(block + 64 * h + 32 + 4 * l);
-                        *(uint*)(unit + 128) = *(uint*)(block + 128 + 32 * h + 4 * l);
-                    }
-                }
-                var scales = Scales(destination, blocks, b);
-                for (var m = 0; m < Lanes; m++)
-                    *(ushort*)(scales + 32 * m + 2 * i) = *(ushort*)(block + 192 + 2 * m);
-                ((ushort*)(scales + DOffset))[i] = *(ushort*)(block + 208);
+                var unit = destination + (long)b * QuantBytes + UnitBytes * (2 * l + h) + 4 * row;
+                *(uint*)unit = *(uint*)(block + 64 * h + 4 * l);
+                *(uint*)(unit + 64) = *(uint*)(block + 64 * h + 32 + 4 * l);
+                *(uint*)(unit + 128) = *(uint*)(block + 128 + 32 * h + 4 * l);
             }
         }
+        var scales = Scales(destination, blocks, b);
+        for (var m = 0; m < Lanes; m++)
+            *(ushort*)(scales + 32 * m + 2 * row) = *(ushort*)(block + 192 + 2 * m);
+        ((ushort*)(scales + DOffset))[row] = *(ushort*)(block + 208);
     }
 
     public static void Tile512<TTile>(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
