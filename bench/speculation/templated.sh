@@ -3,16 +3,21 @@
 # retries): REQUESTS sequential greedy completions against `strata serve`, once without speculation and once per
 # method, back to back. Each server first gets WARMUP untimed requests unlike the template (so the JIT's tiered
 # compilation reaches its optimised code before the clock starts). Prints output tokens per second of wall time for
-# each server.
-#   [WARMUP=3] bench/speculation/templated.sh MODEL [REQUESTS=24] [TOKENS=128] [THREADS=2] [PORT=8093]
+# each server. VARIANTS caps how many different prompts the template makes (request i sends variant i mod VARIANTS;
+# 1: the same request every time, as a retried or re-run batch job sends it — what a random-weight model, whose
+# outputs share nothing else, can show); SPEC_FLAGS go to the speculating servers (e.g. --num-speculative-tokens 15),
+# METHODS picks them (default: suffix ngram).
+#   [WARMUP=3] [VARIANTS=24] [SPEC_FLAGS=…] [METHODS=…] bench/speculation/templated.sh MODEL [REQUESTS=24] [TOKENS=128] [THREADS=2] [PORT=8093]
 set -euo pipefail
 model=$1; requests=${2:-24}; tokens=${3:-128}; threads=${4:-2}; port=${5:-8093}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 strata=${STRATA:-$root/src/Strata.Cli/bin/Release/net10.0/strata}
 names=(Lily Tom Sue Ben Anna Max)
 things=("red ball" "big kite" "toy car" "blue hat")
-for spec in off suffix ngram off suffix ngram; do
-    flags=(); [ "$spec" = off ] || flags=(--speculative "$spec")
+# shellcheck disable=SC2086
+for spec in off ${METHODS:-suffix ngram} off ${METHODS:-suffix ngram}; do
+    # shellcheck disable=SC2206
+    flags=(); [ "$spec" = off ] || flags=(--speculative "$spec" ${SPEC_FLAGS:-})
     "$strata" serve -m "$model" --port "$port" -t "$threads" --kv-cache-memory 256MiB "${flags[@]}" >/dev/null 2>&1 &
     server=$!
     until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do sleep 0.5; done
@@ -22,7 +27,8 @@ for spec in off suffix ngram off suffix ngram; do
     done
     generated=0
     start=$(date +%s.%N)
-    for i in $(seq 0 $((requests - 1))); do
+    for r in $(seq 0 $((requests - 1))); do
+        i=$((r % ${VARIANTS:-24}))
         name=${names[$((i % ${#names[@]}))]}; thing=${things[$((i / ${#names[@]} % ${#things[@]}))]}
         prompt="Once upon a time, there was a little child named $name. $name had a $thing."
         body=$(printf '{"prompt": "%s", "max_tokens": %d, "temperature": 0}' "$prompt" "$tokens")
