@@ -10,6 +10,11 @@ namespace Strata.Simulation.Profiling;
 /// admitted at once, stepped until done, each request's tokens stamped with the time its step ended on
 /// <paramref name="clock"/>. Gives the measured side of a validation and the steps a cost law is fitted on.
 /// </summary>
+/// <remarks>
+/// Every request arrives at the run's start, as in the simulation it is compared with: admitting them one after
+/// another takes time, which is then outside-steps time of every request rather than a head start for the later ones
+/// (timed from its own admission, a later request's latency would lack the admissions before it).
+/// </remarks>
 internal static class MeasuredRun
 {
     public static (List<RequestOutcome> Outcomes, List<StepSample> Steps) Run(EngineCore core, IReadOnlyList<SimRequest> requests, TimeProvider clock)
@@ -27,7 +32,7 @@ internal static class MeasuredRun
             var state = new RequestState($"measured-{flights.Count}", clock.GetTimestamp(), generation, 0, default);
             var handle = state.CreateHandle();
             core.Admit(state);
-            flights.Add(new Flight(request with { ArrivalSeconds = 0 }, flights.Count, handle, Now()));
+            flights.Add(new Flight(request with { ArrivalSeconds = 0 }, flights.Count, handle, arrival: 0));
         }
         var outcomes = new List<RequestOutcome>();
         var steps = new List<StepSample>();
