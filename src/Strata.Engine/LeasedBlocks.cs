@@ -43,7 +43,8 @@ public sealed class LeasedBlocks : IAsyncDisposable
         {
             var block = _lease.Table[i];
             _writer.Write(destination, _lease.Blocks[i], payload => _memory.ReadBlock(block, payload));
-            if ((await destination.FlushAsync(cancellation)).IsCanceled)
+            var flushed = await destination.FlushAsync(cancellation);
+            if (flushed.IsCompleted || flushed.IsCanceled)
                 return;
         }
     }
