@@ -1,33 +1,62 @@
 #!/usr/bin/env bash
 # Batch-1 greedy decode speed with and without speculative decoding, A/B back to back, beside llama.cpp's
-# llama-lookup (prompt lookup) on the same model and prompts. Each repetition runs every configuration once, in turn.
-#   [DRAFT_MODEL=FILE] [METHODS="off ngram suffix"] bench/speculation/decode-ab.sh MODEL [TOKENS=200] [THREADS=2] [REPETITIONS=3] [PROMPTS_FILE]
+# llama-lookup (prompt lookup) on the same model and prompts. Strata runs warm: one `strata serve` per configuration,
+# first given WARMUP untimed requests (a prompt not in the file: the JIT's tiered compilation reaches its optimised
+# code, which a cold `strata generate` of a few hundred tokens mostly runs without), then each prompt once, one request
+# at a time; every configuration in turn, REPETITIONS times. A Strata figure is completion tokens over the request's
+# wall time (prefill, HTTP and detokenization included, the same for every configuration); llama-lookup's is its own
+# decode speed.
+#   [DRAFT_MODEL=FILE] [METHODS="off ngram suffix"] [WARMUP=3] bench/speculation/decode-ab.sh MODEL [TOKENS=200] [THREADS=2] [REPETITIONS=3] [PROMPTS_FILE]
 # With DRAFT_MODEL, the draft method runs too (--speculative draft --draft-model FILE).
-# Prints one line per run: prompt number, configuration, decode tok/s, drafts accepted/verified.
+# Prints one line per run: prompt number, configuration, tok/s, drafts accepted/verified in that request.
 set -euo pipefail
 model=$1; tokens=${2:-200}; threads=${3:-2}; repetitions=${4:-3}
 prompts=${5:-$(dirname "$0")/input-grounded.txt}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 strata=${STRATA:-$root/src/Strata.Cli/bin/Release/net10.0/strata}
 lookup=${LLAMA_LOOKUP:-/work/ref/llama.cpp/build/bin/llama-lookup}
-n=0
-while IFS= read -r prompt; do
-    [ -z "$prompt" ] && continue
-    n=$((n + 1))
-    for r in $(seq "$repetitions"); do
-        for spec in ${METHODS:-off ngram suffix} ${DRAFT_MODEL:+draft}; do
-            flags=(); [ "$spec" = off ] || flags=(--speculative "$spec")
-            [ "$spec" = draft ] && flags+=(--draft-model "$DRAFT_MODEL")
-            out=$("$strata" generate -m "$model" -p "$prompt" -n "$tokens" --temp 0 -t "$threads" "${flags[@]}" 2>&1 >/dev/null)
-            rate=$(grep -o 'at [0-9.]* tok/s' <<<"$out" | grep -o '[0-9.]*' || echo failed)
-            accepted=$(grep -o '[0-9]* of [0-9]* drafts' <<<"$out" | sed 's/ of /\//; s/ drafts//' || true)
-            echo "prompt $n rep $r strata-$spec $rate ${accepted:--}"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url=http://127.0.0.1:$port
+mapfile -t lines < <(grep -v '^$' "$prompts")
+
+# Prints "seconds completion_tokens" for one greedy completion of $1.
+complete() {
+    local body start count
+    body=$(python3 -c 'import json, sys; print(json.dumps({"prompt": sys.argv[1], "max_tokens": int(sys.argv[2]), "temperature": 0}))' "$1" "$tokens")
+    start=$(date +%s.%N)
+    count=$(curl -sf "$url/v1/completions" -H 'Content-Type: application/json' -d "$body" | grep -o '"completion_tokens": *[0-9]*' | grep -o '[0-9]*$')
+    echo "$(echo "$(date +%s.%N) - $start" | bc) $count"
+}
+
+# Prints "accepted/drafted" so far, from the server's metrics.
+drafts() {
+    curl -sf "$url/metrics" | awk '/^strata_spec_accepted_tokens_total/ {a += $2} /^strata_spec_draft_tokens_total/ {d += $2} END {printf "%d/%d\n", a, d}'
+}
+
+for r in $(seq "$repetitions"); do
+    for spec in ${METHODS:-off ngram suffix} ${DRAFT_MODEL:+draft}; do
+        flags=(); [ "$spec" = off ] || flags=(--speculative "$spec")
+        [ "$spec" = draft ] && flags+=(--draft-model "$DRAFT_MODEL")
+        "$strata" serve -m "$model" --port "$port" -t "$threads" --kv-cache-memory 256MiB "${flags[@]}" >/dev/null 2>&1 &
+        server=$!
+        until curl -sf "$url/health/ready" >/dev/null 2>&1; do sleep 0.3; done
+        for _ in $(seq "${WARMUP:-3}"); do complete "The sun was hot and the bird sang in the tree." >/dev/null; done
+        for n in "${!lines[@]}"; do
+            before=$(drafts)
+            read -r seconds count < <(complete "${lines[$n]}")
+            after=$(drafts)
+            echo "prompt $((n + 1)) rep $r strata-$spec $(echo "scale=1; $count / $seconds" | bc) $((${after%/*} - ${before%/*}))/$((${after#*/} - ${before#*/}))"
         done
-        if [ -x "$lookup" ] && [ -z "${NO_LOOKUP:-}" ]; then
-            out=$("$lookup" -m "$model" -p "$prompt" -n "$tokens" --spec-draft-n-max 5 --temp 0 -t "$threads" -c 2048 2>&1 || true)
+        kill "$server"; wait "$server" 2>/dev/null || true
+    done
+done
+if [ -x "$lookup" ] && [ -z "${NO_LOOKUP:-}" ]; then
+    for n in "${!lines[@]}"; do
+        for r in $(seq "$repetitions"); do
+            out=$("$lookup" -m "$model" -p "${lines[$n]}" -n "$tokens" --spec-draft-n-max 5 --temp 0 -t "$threads" -c 2048 2>&1 || true)
             rate=$(grep -o 'decoded .* speed: *[0-9.]*' <<<"$out" | grep -o '[0-9.]*$' || echo failed)
             accepted="$(grep -o 'n_accept *= *[0-9]*' <<<"$out" | grep -o '[0-9]*$' || true)/$(grep -o 'n_drafted *= *[0-9]*' <<<"$out" | grep -o '[0-9]*$' || true)"
-            echo "prompt $n rep $r llama-lookup $rate $accepted"
-        fi
+            echo "prompt $((n + 1)) rep $r llama-lookup $rate $accepted"
+        done
     done
-done < "$prompts"
+fi

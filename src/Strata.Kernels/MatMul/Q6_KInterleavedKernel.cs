@@ -69,6 +69,11 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
 
     public static void Tile512<TTile>(in InterleavedGroup group, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
     {
+        if (TTile.Count == 1)
+        {
+            Token512(group, new Q8_KToken(a, t), t, output);
+            return;
+        }
         var n = TTile.Count;
         var x0 = new Q8_KToken(a, t);
         var x1 = new Q8_KToken(a, t + Math.Min(1, n - 1));
@@ -126,6 +131,64 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
                 ((lanes[4] + lanes[0]) + (lanes[6] + lanes[2])) + ((lanes[5] + lanes[1]) + (lanes[7] + lanes[3])));
         }
     }
+
+    /// <summary>
+    /// The decode GEMV: one token, its eight float lanes in registers and the lanes unrolled so every offset is a
+    /// constant (a loop over the lanes with the lanes in memory spent half its instructions on addresses). Lanes 0-3
+    /// take the first scale of each 16-quant pair and lanes 4-7 the second, so each half widens its eight scales once.
+    /// </summary>
+    private static void Token512(in InterleavedGroup group, in Q8_KToken x, int t, MatMulOutput output)
+    {
+        Vector512<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
+        Vector512<float> acc4 = default, acc5 = default, acc6 = default, acc7 = default;
+        for (var b = 0; b < group.Blocks; b++)
+        {
+            var quants = group.Data + (long)b * QuantBytes;
+            var scales = Scales(group.Data, group.Blocks, b);
+            var xq = x.Quants + b * SuperBlock;
+            var groupSums = x.GroupSums + 16 * b;
+            var d = HalfConversion.ToSingle(Vector256.Load((ushort*)(scales + DOffset))) * x.Scales[b];
+            var s = WidenedScales.Of(scales, FirstOfPair512);
+            acc0 = Lane512(acc0, quants, xq, scales, groupSums, d, s, 0);
+            acc1 = Lane512(acc1, quants, xq, scales, groupSums, d, s, 1);
+            acc2 = Lane512(acc2, quants, xq, scales, groupSums, d, s, 2);
+            acc3 = Lane512(acc3, quants, xq, scales, groupSums, d, s, 3);
+            s = WidenedScales.Of(scales, SecondOfPair512);
+            acc4 = Lane512(acc4, quants, xq, scales, groupSums, d, s, 4);
+            acc5 = Lane512(acc5, quants, xq, scales, groupSums, d, s, 5);
+            acc6 = Lane512(acc6, quants, xq, scales, groupSums, d, s, 6);
+            acc7 = Lane512(acc7, quants, xq, scales, groupSums, d, s, 7);
+        }
+        output.Write(t, group.Row, group.Count, ((acc4 + acc0) + (acc6 + acc2)) + ((acc5 + acc1) + (acc7 + acc3)));
+    }
+
+    /// <summary>ggml lane l of 16 rows for one token's super-block (quants at xq): acc += dd · (Σ_m s_m·(q·a) − 32·(scale·Σa)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Lane512(Vector512<float> acc, byte* quants, sbyte* xq, byte* scales, short* groupSums,
+        Vector512<float> dd, in WidenedScales s, int l)
+    {
+        var ints = Half512(quants + UnitBytes * 2 * l, xq + 4 * l, s.S0, s.S1, s.S2, s.S3)
+            + Half512(quants + UnitBytes * (2 * l + 1), xq + 128 + 4 * l, s.S4, s.S5, s.S6, s.S7);
+        var pairScales = Avx512BW.ConvertToVector512Int16(Vector256.Load((sbyte*)scales + 32 * l));
+        var lanes = ints - (Avx512BW.MultiplyAddAdjacent(pairScales, Vector512.Create(*(int*)(groupSums + 2 * l)).AsInt16()) << 5);
+        return Vector512.FusedMultiplyAdd(dd, Avx512F.ConvertToVector512Single(lanes), acc);
+    }
+
+    /// <summary>Σ over the four quarters of one unit (a lane's half) of scale·(q·a), the quarters' activations 32 apart from x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Half512(byte* unit, sbyte* x, Vector512<short> s0, Vector512<short> s1, Vector512<short> s2, Vector512<short> s3)
+    {
+        CacheLines.Prefetch(unit + PrefetchDistance, UnitBytes);
+        var low02 = Vector512.Load(unit);
+        var low13 = Vector512.Load(unit + 64);
+        var high = Vector512.Load(unit + 128);
+        return (Dot512(Quarter512(low02, high, 0), s0, x) + Dot512(Quarter512(low13, high, 1), s1, x + 32))
+            + (Dot512(Quarter512(low02, high, 2), s2, x + 64) + Dot512(Quarter512(low13, high, 3), s3, x + 96));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Dot512(Vector512<byte> q, Vector512<short> scale, sbyte* fourQuants) =>
+        Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, Vector512.Create(*(int*)fourQuants).AsSByte()), scale);
 
     /// <summary>acc += d_w·d_a · (ints − 32·(s_2l·Σa_2l + s_2l+1·Σa_2l+1)) for one token and ggml lane l of 16 rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -68,10 +68,8 @@ public sealed unsafe class LlamaModel : IDisposable
             var layer = _weights.Layers[l];
             _norm.Run(layer.AttentionNorm);
             layer.Attention.Forward(pass, l);
-            Probe("FFNINP", l, pass, batch);
             _norm.Run(layer.FeedForwardNorm);
             layer.FeedForward.Forward(pass);
-            Probe("LOUT", l, pass, batch);
         }
 
         _outputNorm.Run();
@@ -84,15 +82,6 @@ public sealed unsafe class LlamaModel : IDisposable
     {
         _pass.Dispose();
         _weights.Dispose();
-    }
-
-    private void Probe(string what, int l, ForwardPass pass, ForwardBatch batch)
-    {
-        if (Environment.GetEnvironmentVariable("W18_PROBE") is null || batch.TokenCount < 2 || l > 2)
-            return;
-        Console.WriteLine($"{what} {l}");
-        for (var t = 0; t < batch.TokenCount; t++)
-            Console.WriteLine($"{t + 1}: " + string.Join(" ", pass.Scratch.Hidden.Slice((long)t * Config.EmbeddingLength, 5).ToArray().Select(v => v.ToString("G9"))));
     }
 
     private void Validate(ForwardBatch batch, KvBuffer kv)
