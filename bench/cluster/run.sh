@@ -2,7 +2,9 @@
 # One cluster configuration against one workload: starts strata serve nodes (each --threads 1) and a strata router on
 # free loopback ports, waits until the router reaches every node, runs `strata bench serve` through the router, prints
 # one CSV line (label, output tok/s, TTFT p50/p99 ms, TPOT p50/p99 ms, duration s, failed) and stops every process by its
-# pid. Run it under the benchmark lock: flock /work/bench.lock bench/cluster/run.sh …
+# pid. Node i runs pinned to core i mod (cores) (`taskset -c`), so each configuration's "same total cores" is real: two
+# nodes never share a core while another sits idle, and a prefill node's compute cannot steal its decode node's core
+# (PIN=0 leaves placement to the OS). Run it under the benchmark lock: flock /work/bench.lock bench/cluster/run.sh …
 # Usage: bench/cluster/run.sh LABEL "NODE ROLES" "ROUTER FLAGS" "NODE FLAGS" BENCH FLAGS…
 #    or: bench/cluster/run.sh LABEL "prefill decode" "--disagg-threshold 0" "NODE FLAGS" handoff N TOKENS   (the KV hand-off of N prompts)
 #   e.g. bench/cluster/run.sh rr "both both both both" "--policy round-robin" "--kv-cache-memory 64MiB" --dataset shared-prefix …
@@ -19,11 +21,13 @@ trap stop EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_ok() { for _ in $(seq 1 600); do curl -sf "$1" > /dev/null && return 0; sleep 0.2; done; echo "timeout: $1" >&2; return 1; }
 NODES=()
+CORES=$(nproc)
 i=0
 for role in $ROLES; do
   port=$(free_port)
+  PINNING=(); [ "${PIN:-1}" = 1 ] && PINNING=(taskset -c $((i % CORES)))
   # shellcheck disable=SC2086
-  $STRATA serve -m "$MODEL" --port "$port" --threads 1 --role "$role" $NODE_FLAGS --log-level warning 2> "$OUT/$LABEL-node$i.log" &
+  "${PINNING[@]}" $STRATA serve -m "$MODEL" --port "$port" --threads 1 --role "$role" $NODE_FLAGS --log-level warning 2> "$OUT/$LABEL-node$i.log" &
   PIDS+=($!); NODES+=("http://127.0.0.1:$port"); i=$((i+1))
 done
 for url in "${NODES[@]}"; do wait_ok "$url/health/ready"; done

@@ -128,7 +128,7 @@ internal static class EngineBuilder
         try
         {
             if (options.ReceivesHandoffs)
-                tiers.Add(new PeerTier());
+                tiers.Add(new PeerTier((int)memory.Layout.BlockBytes));
             if (options.HostCacheBytes > 0)
                 tiers.Add(new HostTier(new HostBlockStore(options.HostCacheBytes, memory.Layout, options.HostCacheInt8)));
             if (options.DiskCacheDirectory is { } directory)

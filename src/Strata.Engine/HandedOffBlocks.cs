@@ -10,13 +10,15 @@ namespace Strata.Engine;
 public sealed class HandedOffBlocks : IDisposable
 {
     private readonly PeerTier? _tier;
-    private readonly IReadOnlyList<(CachedBlock Block, byte[] Payload)> _blocks;
+    private readonly CachedBlock[] _blocks;
     private int _disposed;
 
+    /// <summary>Offers <paramref name="blocks"/> to <paramref name="tier"/>, which takes their payloads.</summary>
     internal HandedOffBlocks(PeerTier? tier, IReadOnlyList<(CachedBlock Block, byte[] Payload)> blocks, TimeSpan elapsed, string? failure)
     {
         _tier = tier;
-        _blocks = blocks;
+        _blocks = [.. blocks.Select(b => b.Block)];
+        Bytes = (long)_blocks.Length * (tier?.PayloadBytes ?? 0);
         Elapsed = elapsed;
         Failure = failure;
         tier?.Offer(blocks, elapsed);
@@ -26,9 +28,9 @@ public sealed class HandedOffBlocks : IDisposable
     public static HandedOffBlocks None(string failure) => new(null, [], TimeSpan.Zero, failure);
 
     /// <summary>Blocks received and verified.</summary>
-    public int Count => _blocks.Count;
+    public int Count => _blocks.Length;
 
-    public long Bytes => _blocks.Sum(b => (long)b.Payload.Length);
+    public long Bytes { get; }
 
     /// <summary>How long the pull took, from the first byte asked for to the last received.</summary>
     public TimeSpan Elapsed { get; }

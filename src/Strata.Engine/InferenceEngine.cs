@@ -142,7 +142,7 @@ public sealed class InferenceEngine : IDisposable
     public Task<(LeaseStatus Status, LeasedBlocks? Blocks)> TakeLeaseAsync(string id) => RunOnLoopAsync(() =>
     {
         var (status, lease) = _core.Cache.Leases.Take(id);
-        var blocks = lease is null ? null : new LeasedBlocks(lease, _parts.Memory, _parts.Identity.Fingerprint, EndPullAsync);
+        var blocks = lease is null ? null : new LeasedBlocks(lease, _parts.Memory, _parts.Identity.Fingerprint, Options.BlockSize, EndPullAsync);
         return (status, blocks);
     });
 
@@ -156,24 +156,30 @@ public sealed class InferenceEngine : IDisposable
     {
         var tier = _parts.Tiers?.Tiers.OfType<PeerTier>().FirstOrDefault()
             ?? throw new InvalidOperationException("this engine does not receive KV hand-offs (EngineOptions.ReceivesHandoffs)");
-        var layout = _parts.Memory.Layout;
-        var reader = new BlockStreamReader(_parts.Identity.Fingerprint, Options.BlockSize, (int)layout.BlockBytes);
+        var reader = new BlockStreamReader(_parts.Identity.Fingerprint, Options.BlockSize, tier.PayloadBytes);
         var started = _clock.GetTimestamp();
         var blocks = new List<(CachedBlock, byte[])>();
         string? failure = null;
+        byte[]? payload = null;
         try
         {
             while (true)
             {
-                var payload = new byte[layout.BlockBytes];
-                if (await reader.ReadAsync(source, payload, cancellation) is not { } block)
+                payload = tier.Rent();
+                if (await reader.ReadAsync(source, payload.AsMemory(0, tier.PayloadBytes), cancellation) is not { } block)
                     break;
                 blocks.Add((block, payload));
+                payload = null;
             }
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or HttpRequestException)
         {
             failure = ex.Message;
+        }
+        finally
+        {
+            if (payload is not null)
+                tier.Return(payload);
         }
         return new HandedOffBlocks(tier, blocks, _clock.GetElapsedTime(started), failure);
     }

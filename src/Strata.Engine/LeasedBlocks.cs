@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Strata.Engine.Caching;
 using Strata.KvCache;
 using Strata.KvCache.Handoff;
@@ -16,11 +17,11 @@ public sealed class LeasedBlocks : IAsyncDisposable
     private readonly Func<string, Task> _release;
     private int _released;
 
-    internal LeasedBlocks(KvLease lease, IBlockMemory memory, byte[] cacheFingerprint, Func<string, Task> release)
+    internal LeasedBlocks(KvLease lease, IBlockMemory memory, byte[] cacheFingerprint, int blockSize, Func<string, Task> release)
     {
         _lease = lease;
         _memory = memory;
-        _writer = new BlockStreamWriter(cacheFingerprint);
+        _writer = new BlockStreamWriter(cacheFingerprint, blockSize, (int)memory.Layout.BlockBytes);
         _release = release;
     }
 
@@ -29,14 +30,22 @@ public sealed class LeasedBlocks : IAsyncDisposable
     /// <summary>Bytes of the blocks' payloads.</summary>
     public long Bytes => Count * _memory.Layout.BlockBytes;
 
-    /// <summary>Writes every block in chain order, in the format <see cref="BlockStreamReader"/> verifies.</summary>
-    public async Task WriteToAsync(Stream destination, CancellationToken cancellation)
+    /// <summary>Bytes <see cref="WriteToAsync"/> writes (every block's record), for a Content-Length.</summary>
+    public long StreamBytes => (long)Count * _writer.RecordBytes;
+
+    /// <summary>
+    /// Writes every block in chain order, in the format <see cref="BlockStreamReader"/> verifies: each copied from the
+    /// pool straight into the writer's buffer and flushed as one large write.
+    /// </summary>
+    public async Task WriteToAsync(PipeWriter destination, CancellationToken cancellation)
     {
-        var payload = new byte[_memory.Layout.BlockBytes];
         for (var i = 0; i < Count; i++)
         {
-            _memory.ReadBlock(_lease.Table[i], payload);
-            await _writer.WriteAsync(destination, _lease.Blocks[i], payload, cancellation);
+            var block = _lease.Table[i];
+            _writer.Write(destination, _lease.Blocks[i], payload => _memory.ReadBlock(block, payload));
+            var flushed = await destination.FlushAsync(cancellation);
+            if (flushed.IsCompleted || flushed.IsCanceled)
+                return;
         }
     }
 

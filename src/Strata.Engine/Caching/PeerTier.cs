@@ -1,3 +1,4 @@
+using System.Buffers;
 using Strata.KvCache.Prefix;
 
 namespace Strata.Engine.Caching;
@@ -6,9 +7,10 @@ namespace Strata.Engine.Caching;
 /// A peer node's memory as a tier (on a decode node): the blocks a prefill node handed over for requests on their way
 /// in, held from when they arrive until those requests end. The pool never writes here; admission finds a request's
 /// prompt blocks here like in any tier and loads them as a prefix hit, so only the rest of the prompt is computed.
-/// Blocks offered twice (two requests with one prefix) are held until both are withdrawn.
+/// Blocks offered twice (two requests with one prefix) are held until both are withdrawn. Payloads come from
+/// <see cref="Rent"/> and belong to the tier once offered: it returns each to the pool when its last holder withdraws.
 /// </summary>
-internal sealed class PeerTier : IKvTier
+internal sealed class PeerTier(int payloadBytes) : IKvTier
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<BlockKey, (CachedBlock Block, byte[] Payload, int Holders)> _blocks = [];
@@ -22,30 +24,50 @@ internal sealed class PeerTier : IKvTier
 
     public TierWrites Writes => TierWrites.Never;
 
+    public int PayloadBytes => payloadBytes;
+
+    /// <summary>A buffer for one received payload (its first <see cref="PayloadBytes"/> bytes), from a shared pool, not zeroed.</summary>
+    public byte[] Rent() => ArrayPool<byte>.Shared.Rent(payloadBytes);
+
+    /// <summary>Gives back a payload buffer that was never offered.</summary>
+    public void Return(byte[] payload) => ArrayPool<byte>.Shared.Return(payload);
+
+    /// <summary>Holds <paramref name="blocks"/>, taking their payloads (a block held already keeps its first payload).</summary>
     public void Offer(IReadOnlyList<(CachedBlock Block, byte[] Payload)> blocks, TimeSpan took)
     {
         lock (_lock)
         {
             foreach (var (block, payload) in blocks)
             {
-                _blocks[block.Key] = _blocks.TryGetValue(block.Key, out var held) ? held with { Holders = held.Holders + 1 } : (block, payload, 1);
-                _receivedBytes += payload.Length;
+                if (_blocks.TryGetValue(block.Key, out var held))
+                {
+                    _blocks[block.Key] = held with { Holders = held.Holders + 1 };
+                    Return(payload);
+                }
+                else
+                {
+                    _blocks[block.Key] = (block, payload, 1);
+                }
+                _receivedBytes += payloadBytes;
             }
             _received += blocks.Count;
             _receiveSeconds += took.TotalSeconds;
         }
     }
 
-    public void Withdraw(IReadOnlyList<(CachedBlock Block, byte[] Payload)> blocks)
+    public void Withdraw(IReadOnlyList<CachedBlock> blocks)
     {
         lock (_lock)
         {
-            foreach (var (block, _) in blocks)
+            foreach (var block in blocks)
             {
                 if (!_blocks.TryGetValue(block.Key, out var held))
                     continue;
                 if (held.Holders == 1)
+                {
                     _blocks.Remove(block.Key);
+                    Return(held.Payload);
+                }
                 else
                     _blocks[block.Key] = held with { Holders = held.Holders - 1 };
             }
@@ -66,7 +88,7 @@ internal sealed class PeerTier : IKvTier
             while (read < chain.Count && _blocks.TryGetValue(chain[read].Key, out var held)
                 && held.Block.Parent == chain[read].Parent && held.Block.Tokens.AsSpan().SequenceEqual(chain[read].Tokens))
             {
-                held.Payload.CopyTo(payloads[read], 0);
+                held.Payload.AsSpan(0, payloadBytes).CopyTo(payloads[read]);
                 read++;
             }
             _hits += read;
@@ -93,7 +115,7 @@ internal sealed class PeerTier : IKvTier
             {
                 return new TierStats
                 {
-                    Name = Name, Blocks = _blocks.Count, Bytes = _blocks.Values.Sum(b => (long)b.Payload.Length), Hits = _hits, Misses = _misses,
+                    Name = Name, Blocks = _blocks.Count, Bytes = (long)_blocks.Count * payloadBytes, Hits = _hits, Misses = _misses,
                     Details =
                     [
                         new("received_blocks_total", "Blocks received from prefill nodes.", _received),

@@ -45,18 +45,26 @@ internal sealed class BlockValueCodec
     public byte[] EncodeHeader(CachedBlock block, int payloadBytes)
     {
         var header = new byte[HeaderBytes(block.Tokens.Length)];
+        WriteHeader(block, payloadBytes, header);
+        return header;
+    }
+
+    /// <summary>Writes the header <see cref="EncodeHeader"/> makes to the start of <paramref name="destination"/>; returns its length.</summary>
+    public int WriteHeader(CachedBlock block, int payloadBytes, Span<byte> destination)
+    {
+        var header = destination[..HeaderBytes(block.Tokens.Length)];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), FormatVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), (ushort)_fingerprint.Length);
-        block.Key.WriteTo(header.AsSpan(8));
-        block.Parent.WriteTo(header.AsSpan(24));
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(40), block.Tokens.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(44), payloadBytes);
-        _fingerprint.CopyTo(header.AsSpan(FixedHeaderBytes));
-        var tokens = header.AsSpan(FixedHeaderBytes + _fingerprint.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], FormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)_fingerprint.Length);
+        block.Key.WriteTo(header[8..]);
+        block.Parent.WriteTo(header[24..]);
+        BinaryPrimitives.WriteInt32LittleEndian(header[40..], block.Tokens.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(header[44..], payloadBytes);
+        _fingerprint.CopyTo(header[FixedHeaderBytes..]);
+        var tokens = header[(FixedHeaderBytes + _fingerprint.Length)..];
         for (var i = 0; i < block.Tokens.Length; i++)
             BinaryPrimitives.WriteInt32LittleEndian(tokens[(4 * i)..], block.Tokens[i]);
-        return header;
+        return header.Length;
     }
 
     /// <summary>The block a header names (key, parent, tokens), unverified: <see cref="Check"/> decides whether it is that block.</summary>

@@ -27,9 +27,10 @@ internal sealed class LeaseEndpoint(InferenceEngine engine)
         await using (blocks)
         {
             context.Response.ContentType = "application/octet-stream";
-            context.Response.ContentLength = null;
+            // A known length: no chunk framing, and the puller sees the end with the last block, not after the release.
+            context.Response.ContentLength = blocks.StreamBytes;
             context.Response.Headers[BlocksHeader] = blocks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await blocks.WriteToAsync(context.Response.Body, context.RequestAborted);
+            await blocks.WriteToAsync(context.Response.BodyWriter, context.RequestAborted);
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using Strata.KvCache.Prefix;
 using Strata.KvCache.Handoff;
 using Strata.KvCache.Tests.Remote;
 
@@ -11,7 +13,7 @@ public sealed class BlockStreamTests
     public async Task ReadAsync_WhatTheWriterWrote_GivesEveryBlockAndItsPayloadThenTheEnd()
     {
         var chain = TestChain.Create(3, PayloadBytes);
-        using var stream = await WriteAsync(chain);
+        using var stream = Write(chain, chain.Blocks);
         var reader = new BlockStreamReader(chain.Fingerprint, TestChain.BlockTokens, PayloadBytes);
 
         for (var i = 0; i < 3; i++)
@@ -31,7 +33,7 @@ public sealed class BlockStreamTests
     public async Task ReadAsync_AFlippedPayloadBit_FailsItsChecksum()
     {
         var chain = TestChain.Create(1, PayloadBytes);
-        using var stream = await WriteAsync(chain);
+        using var stream = Write(chain, chain.Blocks);
         stream.GetBuffer()[stream.Length - 10] ^= 1;
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Read(chain.Fingerprint, stream, TestChain.BlockTokens, PayloadBytes));
@@ -42,7 +44,7 @@ public sealed class BlockStreamTests
     public async Task ReadAsync_AnotherCachesBlocks_AreRefusedAsForeign()
     {
         var chain = TestChain.Create(1, PayloadBytes);
-        using var stream = await WriteAsync(chain);
+        using var stream = Write(chain, chain.Blocks);
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Read(TestChain.FingerprintOf("model-b"), stream, TestChain.BlockTokens, PayloadBytes));
         Assert.Contains("another cache", error.Message);
@@ -52,7 +54,7 @@ public sealed class BlockStreamTests
     public async Task ReadAsync_BlocksOfAnotherLayout_SayWhatDiffers()
     {
         var chain = TestChain.Create(1, PayloadBytes);
-        using var stream = await WriteAsync(chain);
+        using var stream = Write(chain, chain.Blocks);
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Read(chain.Fingerprint, stream, TestChain.BlockTokens, PayloadBytes / 2));
         Assert.Contains($"hold 16 tokens in {PayloadBytes} bytes", error.Message);
@@ -62,7 +64,7 @@ public sealed class BlockStreamTests
     public async Task ReadAsync_AStreamCutInsideABlock_IsAnError()
     {
         var chain = TestChain.Create(1, PayloadBytes);
-        using var whole = await WriteAsync(chain);
+        using var whole = Write(chain, chain.Blocks);
         using var cut = new MemoryStream(whole.ToArray()[..(int)(whole.Length - 20)]);
 
         await Assert.ThrowsAsync<EndOfStreamException>(() => Read(chain.Fingerprint, cut, TestChain.BlockTokens, PayloadBytes));
@@ -73,22 +75,24 @@ public sealed class BlockStreamTests
     {
         var chain = TestChain.Create(1, PayloadBytes);
         var forged = chain.Blocks[0] with { Tokens = [.. chain.Blocks[0].Tokens.Select(t => t + 1)] };
-        using var stream = new MemoryStream();
-        await new BlockStreamWriter(chain.Fingerprint).WriteAsync(stream, forged, chain.Payloads[0], CancellationToken.None);
-        stream.Position = 0;
+        using var stream = Write(chain, forged);
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Read(chain.Fingerprint, stream, TestChain.BlockTokens, PayloadBytes));
         Assert.Contains("not the block its tokens make", error.Message);
     }
 
-    private static async Task<MemoryStream> WriteAsync(TestChain chain)
+    private static MemoryStream Write(TestChain chain, params IReadOnlyList<CachedBlock> blocks)
     {
-        var stream = new MemoryStream();
-        var writer = new BlockStreamWriter(chain.Fingerprint);
-        for (var i = 0; i < chain.Blocks.Count; i++)
-            await writer.WriteAsync(stream, chain.Blocks[i], chain.Payloads[i], CancellationToken.None);
-        stream.Position = 0;
-        return stream;
+        var written = new ArrayBufferWriter<byte>();
+        var writer = new BlockStreamWriter(chain.Fingerprint, TestChain.BlockTokens, PayloadBytes);
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            var payload = chain.Payloads[i];
+            writer.Write(written, blocks[i], destination => payload.CopyTo(destination));
+        }
+        Assert.Equal(blocks.Count * writer.RecordBytes, written.WrittenCount);
+        var bytes = written.WrittenSpan.ToArray();
+        return new MemoryStream(bytes, 0, bytes.Length, writable: true, publiclyVisible: true);
     }
 
     private static async Task Read(byte[] fingerprint, Stream stream, int blockSize, int payloadBytes) =>
