@@ -11,18 +11,22 @@ namespace Strata.Cli.Tests.Cluster;
 
 /// <summary>
 /// <c>strata cluster up --redis</c> as a process: it starts a redis-server of its own, nodes that register there and a
-/// router that finds them only through it, and SIGTERM stops every one of them.
+/// router that finds them only through it — colocated, or two prefill and two decode nodes handing KV blocks over —
+/// whose greedy output, streamed and not, is one node's; and SIGTERM stops every one of them.
 /// </summary>
 public sealed partial class ClusterUpTests
 {
     private const string Prompt = "Once upon a time there was a little dog named Max. He liked to run in the park.";
 
-    [Fact]
-    public async Task ClusterUp_WithRedis_WiresNodesAndRouterThroughItsOwnRegistry_AndSigtermStopsEveryProcess()
+    [Theory]
+    [InlineData("--both 2", "both both")]
+    [InlineData("--prefill 2 --decode 2 --disagg-threshold 0", "prefill prefill decode decode")]
+    public async Task ClusterUp_WithRedis_WiresNodesAndRouterThroughItsOwnRegistry_AndSigtermStopsEveryProcess(string topology, string roles)
     {
         var port = FreePort();
+        using var single = await ServeProcess.StartAsync(["-m", LocalCluster.Model, "--threads", "1", "--kv-cache-memory", "16MiB"]);
         using var cluster = Process.Start(CliProcess.StartInfo(
-            "cluster", "up", "-m", LocalCluster.Model, "--both", "2", "--redis", "--port", $"{port}", "--kv-cache-memory", "16MiB"))!;
+            ["cluster", "up", "-m", LocalCluster.Model, .. topology.Split(' '), "--redis", "--port", $"{port}", "--kv-cache-memory", "16MiB"]))!;
         // Its children write their logs to the stderr they inherit: drained, so no one blocks on a full pipe.
         cluster.ErrorDataReceived += (_, _) => { };
         cluster.BeginErrorReadLine();
@@ -32,26 +36,26 @@ public sealed partial class ClusterUpTests
             var started = new List<(string Role, string Url, int Pid)>();
             using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
             {
-                while (started.Count < 4 && await cluster.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+                while (started.Count < roles.Split(' ').Length + 2 && await cluster.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
                 {
                     var match = StartedLine().Match(line);
                     Assert.True(match.Success, $"unexpected line: {line}");
                     started.Add((match.Groups[1].Value, match.Groups[2].Value, int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture)));
                 }
             }
-            Assert.Equal(["redis", "both", "both", "router"], started.Select(s => s.Role));
-            var nodeUrls = started.Where(s => s.Role == "both").Select(s => s.Url + "/").Order().ToList();
+            Assert.Equal(["redis", .. roles.Split(' '), "router"], started.Select(s => s.Role));
+            var nodeUrls = started.Where(s => s.Role is not ("redis" or "router")).Select(s => s.Url + "/").Order().ToList();
 
             using var router = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(1) };
             // The router was given no --node: it reaches the nodes because they registered in cluster up's redis-server.
             await WaitUntilReachableAsync(router, nodeUrls);
             using (var records = RemoteRecords.Open(started[0].Url, NodeRegistration.KeyPrefix))
                 Assert.Equal(nodeUrls, records.ReadAll().Keys.Order());
-            using (var node = new HttpClient { BaseAddress = new Uri(nodeUrls[0]) })
+            foreach (var stream in new[] { false, true })
             {
-                var request = new { prompt = Prompt, max_tokens = 12, temperature = 0 };
-                Assert.Equal(await RouterTests.TextAsync(node, "/v1/completions", request, stream: false),
-                    await RouterTests.TextAsync(router, "/v1/completions", request, stream: false));
+                var request = new { prompt = $"{stream}: {Prompt}", max_tokens = 12, temperature = 0, stream };
+                Assert.Equal(await RouterTests.TextAsync(single.Http, "/v1/completions", request, stream),
+                    await RouterTests.TextAsync(router, "/v1/completions", request, stream));
             }
 
             Process.Start("kill", ["-TERM", cluster.Id.ToString(CultureInfo.InvariantCulture)]).WaitForExit();
