@@ -76,7 +76,7 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
         }
         var n = TTile.Count;
         var x0 = new Q8_KToken(a, t);
-        var x1 = new Q8_KToken(a, t + Math.Min(1, n - 1));
+        var x1 = new Q8_KToken(a, t + 1);
         var x2 = new Q8_KToken(a, t + Math.Min(2, n - 1));
         var x3 = new Q8_KToken(a, t + n - 1);
         // ggml's eight float lanes per token (too many to keep in registers for four tokens), and the super-block's
@@ -115,13 +115,10 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
                     sums = sums.Add<TTile>(Quarter512(low13, high, 3), scale[6], x0, x1, x2, x3, o + 96);
                 }
                 var pairScales = Avx512BW.ConvertToVector512Int16(Vector256.Load((sbyte*)scales + 32 * l));
-                acc[l] = Fold512(acc[l], sums.V0, pairScales, x0, b, l, d);
-                if (TTile.Count > 1)
-                {
-                    acc[Lanes + l] = Fold512(acc[Lanes + l], sums.V1, pairScales, x1, b, l, d);
-                    acc[2 * Lanes + l] = Fold512(acc[2 * Lanes + l], sums.V2, pairScales, x2, b, l, d);
-                    acc[3 * Lanes + l] = Fold512(acc[3 * Lanes + l], sums.V3, pairScales, x3, b, l, d);
-                }
+                acc[l] = Fold512(acc[l], sums.V0, pairScales, x0.GroupSums + 16 * b, l, d * x0.Scales[b]);
+                acc[Lanes + l] = Fold512(acc[Lanes + l], sums.V1, pairScales, x1.GroupSums + 16 * b, l, d * x1.Scales[b]);
+                acc[2 * Lanes + l] = Fold512(acc[2 * Lanes + l], sums.V2, pairScales, x2.GroupSums + 16 * b, l, d * x2.Scales[b]);
+                acc[3 * Lanes + l] = Fold512(acc[3 * Lanes + l], sums.V3, pairScales, x3.GroupSums + 16 * b, l, d * x3.Scales[b]);
             }
         }
         for (var i = 0; i < n; i++)
@@ -169,9 +166,7 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
     {
         var ints = Half512(quants + UnitBytes * 2 * l, xq + 4 * l, s.S0, s.S1, s.S2, s.S3)
             + Half512(quants + UnitBytes * (2 * l + 1), xq + 128 + 4 * l, s.S4, s.S5, s.S6, s.S7);
-        var pairScales = Avx512BW.ConvertToVector512Int16(Vector256.Load((sbyte*)scales + 32 * l));
-        var lanes = ints - (Avx512BW.MultiplyAddAdjacent(pairScales, Vector512.Create(*(int*)(groupSums + 2 * l)).AsInt16()) << 5);
-        return Vector512.FusedMultiplyAdd(dd, Avx512F.ConvertToVector512Single(lanes), acc);
+        return Fold512(acc, ints, Avx512BW.ConvertToVector512Int16(Vector256.Load((sbyte*)scales + 32 * l)), groupSums, l, dd);
     }
 
     /// <summary>Σ over the four quarters of one unit (a lane's half) of scale·(q·a), the quarters' activations 32 apart from x.</summary>
@@ -190,13 +185,15 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
     private static Vector512<int> Dot512(Vector512<byte> q, Vector512<short> scale, sbyte* fourQuants) =>
         Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, Vector512.Create(*(int*)fourQuants).AsSByte()), scale);
 
-    /// <summary>acc += d_w·d_a · (ints − 32·(s_2l·Σa_2l + s_2l+1·Σa_2l+1)) for one token and ggml lane l of 16 rows.</summary>
+    /// <summary>
+    /// acc += dd · (ints − 32·(s_2l·Σa_2l + s_2l+1·Σa_2l+1)) for one token and ggml lane l of 16 rows: dd = d_w·d_a, and
+    /// <paramref name="groupSums"/> the token's 16 group sums of this super-block.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Fold512(Vector512<float> acc, Vector512<int> ints, Vector512<short> pairScales, in Q8_KToken x, int b, int l, Vector512<float> d)
+    private static Vector512<float> Fold512(Vector512<float> acc, Vector512<int> ints, Vector512<short> pairScales, short* groupSums, int l, Vector512<float> dd)
     {
-        var groupSums = Vector512.Create(*(int*)(x.GroupSums + 16 * b + 2 * l)).AsInt16();
-        var lanes = ints - (Avx512BW.MultiplyAddAdjacent(pairScales, groupSums) << 5);
-        return Vector512.FusedMultiplyAdd(d * x.Scales[b], Avx512F.ConvertToVector512Single(lanes), acc);
+        var lanes = ints - (Avx512BW.MultiplyAddAdjacent(pairScales, Vector512.Create(*(int*)(groupSums + 2 * l)).AsInt16()) << 5);
+        return Vector512.FusedMultiplyAdd(dd, Avx512F.ConvertToVector512Single(lanes), acc);
     }
 
     /// <summary>Quarter q of a half (four quants of each row, 0..63) from its low-bit and high-bit chunks.</summary>
