@@ -14,7 +14,10 @@ namespace Strata.Simulation;
 internal sealed class ClusterSimulation
 {
     private readonly List<SimNode> _nodes = [];
+    private readonly SimNode[] _serving;
     private readonly IRouter _router;
+    private readonly PrefillHandoffs? _handoffs;
+    private readonly List<RequestOutcome> _legs = [];
     private readonly long _requestOverhead;
 
     /// <param name="cost">Step times; the profile's (cost law and the server's time per token) unless given (a recorded run's times, to replay it).</param>
@@ -25,18 +28,31 @@ internal sealed class ClusterSimulation
         cost ??= profile.StepSeconds;
         _requestOverhead = VirtualClock.ToTicks(profile.ServerOverhead.RequestSeconds);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.Nodes);
+        var disaggregation = settings.Disaggregation;
+        if (disaggregation is not null)
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(disaggregation.PrefillNodes);
+        var total = settings.Nodes + (disaggregation?.PrefillNodes ?? 0);
         // Every node serves the same model, so one identity derives every node's block keys, as a router derives them.
         var identity = new CacheIdentity(new byte[32], KvDataType.F16, profile.BlockSize);
-        var holders = settings.Router == RouterPolicy.KvAware ? new BlockHolders() : null;
-        for (var i = 0; i < settings.Nodes; i++)
+        // A disaggregating router always knows the decode nodes' blocks: its threshold counts what they would compute.
+        var holders = settings.Router == RouterPolicy.KvAware || disaggregation is not null ? new BlockHolders() : null;
+        // Decode (or colocated) nodes first, then prefill nodes.
+        for (var i = 0; i < total; i++)
         {
             var index = i;
-            _nodes.Add(new SimNode(i, cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e), decodeRuns));
+            _nodes.Add(new SimNode(i, cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e), decodeRuns,
+                receivesHandoffs: disaggregation is not null && i < settings.Nodes));
         }
-        _router = holders is null ? new RoundRobinRouter() : new KvAwareRouter(identity, holders, profile.Cost);
+        _serving = [.. _nodes.Take(settings.Nodes)];
+        _router = Router(settings.Router, identity, holders, profile.Cost, total);
+        if (disaggregation is not null)
+            _handoffs = new PrefillHandoffs(disaggregation, _nodes[settings.Nodes..], Router(settings.Router, identity, holders, profile.Cost, total), holders!, identity, _requestOverhead);
     }
 
     public IReadOnlyList<SimNode> Nodes => _nodes;
+
+    /// <summary>Prompts computed on prefill nodes and the blocks handed to decode nodes (0 for colocated nodes).</summary>
+    public (long Prompts, long Blocks) Handoffs => _handoffs is null ? (0, 0) : (_handoffs.Sent, _handoffs.TransferredBlocks);
 
     /// <param name="workload">The requests in arrival order, read as the simulation reaches them (a long run need not hold them all).</param>
     public SimulationResult Run(IEnumerable<SimRequest> workload)
@@ -48,10 +64,12 @@ internal sealed class ClusterSimulation
         long first = -1;
         var number = 0;
         var pending = requests.MoveNext() ? requests.Current : null;
-        while (pending is not null || events.Count > 0)
+        while (pending is not null || events.Count > 0 || _handoffs?.Count > 0)
         {
+            var nextNode = events.TryPeek(out _, out var next) ? next : long.MaxValue;
+            var nextHandoff = _handoffs?.Next ?? long.MaxValue;
             // A request reaches its node's engine after the server's time per request (the same for all, so the order holds).
-            if (pending is not null && (!events.TryPeek(out _, out var next) || VirtualClock.ToTicks(pending.ArrivalSeconds) + _requestOverhead <= next))
+            if (pending is not null && VirtualClock.ToTicks(pending.ArrivalSeconds) + _requestOverhead <= Math.Min(nextNode, nextHandoff))
             {
                 var request = pending;
                 var arrived = VirtualClock.ToTicks(request.ArrivalSeconds);
@@ -61,18 +79,33 @@ internal sealed class ClusterSimulation
                     throw new ArgumentException($"the workload's arrivals must be in time order ({pending.ArrivalSeconds} s after {request.ArrivalSeconds} s)", nameof(workload));
                 if (first < 0)
                     first = arrived;
-                var node = _router.Route(request, _nodes);
-                var before = node.NextEvent;
-                if (node.Admit(request, number++, arrived, now) is { } refused)
-                    outcomes.Add(refused);
-                else if (node.NextEvent != before && node.NextEvent != SimNode.Idle)
-                    events.Enqueue(node, node.NextEvent);
+                var node = _router.Route(request, _serving);
+                if (_handoffs is not null && _handoffs.Disaggregates(request, node))
+                    Admit(_handoffs.Route(request, number, node, arrived), request with { MaxTokens = 1 }, number++, arrived, now, null);
+                else
+                    Admit(node, request, number++, arrived, now, null);
+                continue;
+            }
+            if (nextHandoff <= nextNode)
+            {
+                var handoff = _handoffs!.Take();
+                Admit(handoff.Decode, handoff.Request, handoff.Number, handoff.Arrived, nextHandoff, handoff.Blocks);
                 continue;
             }
             events.TryDequeue(out var due, out var time);
             if (due!.NextEvent != time)
                 continue;
-            due.Advance(time, outcomes);
+            if (_handoffs is not null && due.Index >= _serving.Length)
+            {
+                due.Advance(time, _legs);
+                foreach (var leg in _legs)
+                    _handoffs.Computed(leg, outcomes);
+                _legs.Clear();
+            }
+            else
+            {
+                due.Advance(time, outcomes);
+            }
             if (due.NextEvent != SimNode.Idle)
                 events.Enqueue(due, due.NextEvent);
         }
@@ -82,5 +115,17 @@ internal sealed class ClusterSimulation
         var last = _nodes.Max(n => n.LastStepEnd);
         return new SimulationResult(outcomes, VirtualClock.ToSeconds(Math.Max(0, last - Math.Max(0, first))),
             _nodes.Sum(n => n.Steps), _nodes.Sum(n => n.RunSteps), _nodes.Sum(n => n.AdmittedPromptTokens), _nodes.Sum(n => n.CachedPromptTokens), _nodes.Sum(n => n.Preemptions));
+
+        void Admit(SimNode node, SimRequest request, int number, long arrived, long now, IReadOnlyList<CachedBlock>? handedOff)
+        {
+            var before = node.NextEvent;
+            if (node.Admit(request, number, arrived, now, handedOff) is { } refused)
+                outcomes.Add(refused);
+            else if (node.NextEvent != before && node.NextEvent != SimNode.Idle)
+                events.Enqueue(node, node.NextEvent);
+        }
     }
+
+    private static IRouter Router(RouterPolicy policy, CacheIdentity identity, BlockHolders? holders, CostModel cost, int nodes) =>
+        policy == RouterPolicy.KvAware ? new KvAwareRouter(identity, holders!, cost, nodes) : new RoundRobinRouter();
 }

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Engine;
+using Strata.Engine.Caching;
 using Strata.Engine.Core;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
 using Strata.Engine.Sampling;
 using Strata.KvCache.Prefix;
+using Strata.Simulation.Tiers;
 
 namespace Strata.Simulation;
 
@@ -34,11 +36,15 @@ internal sealed class SimNode
     private readonly Dictionary<RequestState, Flight> _flights = new(ReferenceEqualityComparer.Instance);
     private readonly int _maxModelLength;
     private readonly DecodeRun _run = new();
+    private readonly PeerTier? _peer;
+    private readonly Dictionary<RequestState, IReadOnlyList<CachedBlock>> _handedOff = new(ReferenceEqualityComparer.Instance);
     private long _nextRequest;
     private long _stepEnd;
 
     /// <param name="decodeRuns">Whether pure decode steps may be planned as runs (a pure cost law); otherwise every step is simulated alone.</param>
-    public SimNode(int index, StepCost cost, NodeSettings settings, int blockSize, CacheIdentity identity, Action<KvEvent>? kvEvents, bool decodeRuns)
+    /// <param name="receivesHandoffs">A decode node of a disaggregated cluster: prompts computed elsewhere arrive in its peer tier.</param>
+    public SimNode(int index, StepCost cost, NodeSettings settings, int blockSize, CacheIdentity identity, Action<KvEvent>? kvEvents, bool decodeRuns,
+        bool receivesHandoffs = false)
     {
         Index = index;
         var options = new EngineOptions
@@ -52,7 +58,8 @@ internal sealed class SimNode
         _maxModelLength = Math.Min(settings.MaxModelLength, settings.KvBlocks * blockSize);
         CostModelRunner? runner = null;
         OutputProcessor? processor = null;
-        _core = EngineBuilder.BuildCore(options, settings.KvBlocks, settings.MaxBatchedTokens, _maxModelLength, identity, tiers: null, tokenizer: null,
+        var tiers = SimTiers.Open(settings, blockSize, receivesHandoffs, _clock, kvEvents, out _peer);
+        _core = EngineBuilder.BuildCore(options, settings.KvBlocks, settings.MaxBatchedTokens, _maxModelLength, identity, tiers, tokenizer: null,
             outputs => runner = new CostModelRunner(_clock, cost, processor = outputs), _clock, NullLogger.Instance, kvEvents);
         _runner = runner!;
         _outputs = processor!;
@@ -92,7 +99,8 @@ internal sealed class SimNode
     /// which the request waits for); a prompt that cannot fit the context fails at once, as the server refuses it. Its
     /// latencies count from <paramref name="arrived"/>, when it reached the server (the server's time per request before).
     /// </summary>
-    public RequestOutcome? Admit(SimRequest request, int number, long arrived, long now)
+    /// <param name="handedOff">A prompt's full blocks a prefill node computed, held in the peer tier until the request ends.</param>
+    public RequestOutcome? Admit(SimRequest request, int number, long arrived, long now, IReadOnlyList<CachedBlock>? handedOff = null)
     {
         if (request.Prompt.Length >= _maxModelLength)
             return RequestOutcome.Failure(request, number, Index, $"prompt of {request.Prompt.Length} tokens leaves no room in the {_maxModelLength}-token context");
@@ -103,9 +111,12 @@ internal sealed class SimNode
         {
             PromptTokens = request.Prompt,
             Sampling = new SamplingParams { Temperature = 0, MaxTokens = request.MaxTokens, IgnoreEos = true },
+            Tier = request.Tier,
         };
         var state = new RequestState($"sim-{Index}-{++_nextRequest}", now, generation, 0, default);
         var handle = state.CreateHandle();
+        if (handedOff is not null)
+            HoldHandedOff(state, handedOff);
         _core.Admit(state);
         _flights.Add(state, new Flight(request, number, handle, arrived));
         PendingPromptTokens += request.Prompt.Length;
@@ -131,6 +142,15 @@ internal sealed class SimNode
         Start(now);
     }
 
+    /// <summary>Puts a request's handed-off blocks in the peer tier (as the decode node's hand-off receiver does), where its admission finds them.</summary>
+    private void HoldHandedOff(RequestState state, IReadOnlyList<CachedBlock> blocks)
+    {
+        if (_peer is null)
+            throw new InvalidOperationException($"node {Index} does not take KV hand-offs (it is not a decode node)");
+        _peer.Offer(blocks.Select(b => (b, _peer.Rent())).ToList(), TimeSpan.Zero);
+        _handedOff.Add(state, blocks);
+    }
+
     /// <summary>Requests still in flight, as failures (a simulation that ended with work left).</summary>
     public IEnumerable<RequestOutcome> Unfinished(string reason) =>
         _flights.Values.Select(f => RequestOutcome.Failure(f.Request, f.Number, Index, reason));
@@ -151,7 +171,9 @@ internal sealed class SimNode
     private void StartStep(long now)
     {
         _clock.Ticks = now;
-        if (_core.Step() is null)
+        // A tier load starts in the step that finds the blocks below and completes at once (inline), as the engine's loop
+        // is woken by it: with nothing else runnable, the next step attaches them.
+        if (_core.Step() is null && (!_core.HasWork || _core.Step() is null))
         {
             NextEvent = Idle;
             return;
@@ -174,6 +196,8 @@ internal sealed class SimNode
             if (!done)
                 continue;
             _flights.Remove(state);
+            if (_handedOff.Remove(state, out var blocks))
+                _peer!.Withdraw(blocks);
             finished.Add(flight.Outcome(Index));
         }
     }

@@ -30,4 +30,13 @@ internal sealed class BlockHolders
 
     /// <summary>The nodes that hold <paramref name="key"/> (empty when none).</summary>
     public IReadOnlyList<int> Of(BlockKey key) => _holders.TryGetValue(key, out var nodes) ? nodes : [];
+
+    /// <summary>How many of <paramref name="keys"/>, from the first, <paramref name="node"/> holds: the prompt prefix it would not compute.</summary>
+    public int Leading(IReadOnlyList<BlockKey> keys, int node)
+    {
+        var count = 0;
+        while (count < keys.Count && Of(keys[count]).Contains(node))
+            count++;
+        return count;
+    }
 }

@@ -9,18 +9,17 @@ namespace Strata.Simulation.Routing;
 /// node's running sequences at the cost per decoding sequence. Ties are broken in turn (the scan starts one node
 /// further each time), so idle nodes share new prefixes instead of the first node taking them all.
 /// </summary>
-internal sealed class KvAwareRouter(CacheIdentity identity, BlockHolders holders, CostModel cost) : IRouter
+/// <param name="nodeCount">Nodes in the whole cluster (a router may rank a part of it: the decode or the prefill nodes).</param>
+internal sealed class KvAwareRouter(CacheIdentity identity, BlockHolders holders, CostModel cost, int nodeCount) : IRouter
 {
     private readonly BlockKey _root = identity.Root("", "");
     private readonly List<BlockKey> _keys = [];
     private readonly List<int> _candidates = [];
-    private int[] _matchedBlocks = [];
+    private readonly int[] _matchedBlocks = new int[nodeCount];
     private int _start = -1;
 
     public SimNode Route(SimRequest request, IReadOnlyList<SimNode> nodes)
     {
-        if (_matchedBlocks.Length != nodes.Count)
-            _matchedBlocks = new int[nodes.Count];
         Match(request.Prompt);
         SimNode? best = null;
         var bestSeconds = double.PositiveInfinity;
