@@ -36,12 +36,14 @@ internal sealed class ClusterSimulation
         var identity = new CacheIdentity(new byte[32], KvDataType.F16, profile.BlockSize);
         // A disaggregating router always knows the decode nodes' blocks: its threshold counts what they would compute.
         var holders = settings.Router == RouterPolicy.KvAware || disaggregation is not null ? new BlockHolders() : null;
+        var law = profile.Cost;
+        var calibration = new Engine.Control.StepCost(law.FixedSeconds, law.PrefillTokenSeconds, law.DecodeSequenceSeconds + profile.ServerOverhead.TokenSeconds, law.ContextTokenSeconds);
         // Decode (or colocated) nodes first, then prefill nodes.
         for (var i = 0; i < total; i++)
         {
             var index = i;
             _nodes.Add(new SimNode(i, cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e), decodeRuns,
-                receivesHandoffs: disaggregation is not null && i < settings.Nodes));
+                receivesHandoffs: disaggregation is not null && i < settings.Nodes, calibration));
         }
         _serving = [.. _nodes.Take(settings.Nodes)];
         _router = Router(settings.Router, identity, holders, profile.Cost, total);

@@ -57,5 +57,5 @@ internal sealed class Flight(SimRequest request, int number, GenerationHandle ha
 
     public RequestOutcome Outcome(int node) => new(
         Request.ArrivalSeconds, Number, node, Request.Prompt.Length, _tokens, handle.CachedTokens,
-        VirtualClock.ToSeconds(_first - arrival), VirtualClock.ToSeconds(_last - arrival), [.. _gaps]);
+        VirtualClock.ToSeconds(_first - arrival), VirtualClock.ToSeconds(_last - arrival), [.. _gaps], Tier: Request.Tier);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Engine;
 using Strata.Engine.Caching;
+using Strata.Engine.Control;
 using Strata.Engine.Core;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
@@ -37,14 +38,17 @@ internal sealed class SimNode
     private readonly int _maxModelLength;
     private readonly DecodeRun _run = new();
     private readonly PeerTier? _peer;
+    private readonly AdmissionControl? _admission;
+    private readonly ResidentBlocks? _resident;
     private readonly Dictionary<RequestState, IReadOnlyList<CachedBlock>> _handedOff = new(ReferenceEqualityComparer.Instance);
     private long _nextRequest;
     private long _stepEnd;
 
     /// <param name="decodeRuns">Whether pure decode steps may be planned as runs (a pure cost law); otherwise every step is simulated alone.</param>
     /// <param name="receivesHandoffs">A decode node of a disaggregated cluster: prompts computed elsewhere arrive in its peer tier.</param>
+    /// <param name="calibration">The step law the control plane starts from (the engine's measured prefill), before it fits the node's own steps.</param>
     public SimNode(int index, StepCost cost, NodeSettings settings, int blockSize, CacheIdentity identity, Action<KvEvent>? kvEvents, bool decodeRuns,
-        bool receivesHandoffs = false)
+        bool receivesHandoffs = false, Engine.Control.StepCost? calibration = null)
     {
         Index = index;
         var options = new EngineOptions
@@ -53,14 +57,28 @@ internal sealed class SimNode
             MaxSequences = settings.MaxSequences,
             MaxBatchedTokens = settings.MaxBatchedTokens,
             PrefixCaching = settings.PrefixCaching,
+            ServiceLevels = settings.Levels ?? new ServiceLevels(),
         };
+        var costs = new StepCostModel(calibration ?? new Engine.Control.StepCost(0, 0, 0, 0));
+        if (options.ServiceLevels.EarlyRejection)
+        {
+            // As the engine: a predictor over the node's queue and fitted step law, and the working pool's blocks from its KV events.
+            _admission = new AdmissionControl(options.ServiceLevels, new ServiceTimePredictor(settings.MaxBatchedTokens, settings.MaxSequences, options.ServiceLevels.TierScheduling), costs, _clock);
+            var resident = _resident = new ResidentBlocks(identity);
+            var forward = kvEvents;
+            kvEvents = e =>
+            {
+                resident.Observe(e);
+                forward?.Invoke(e);
+            };
+        }
         // As the engine builder does: a sequence must always fit alone, or preemption could never make room for it.
         _maxModelLength = Math.Min(settings.MaxModelLength, settings.KvBlocks * blockSize);
         CostModelRunner? runner = null;
         OutputProcessor? processor = null;
         var tiers = SimTiers.Open(settings, blockSize, receivesHandoffs, _clock, kvEvents, out _peer);
         _core = EngineBuilder.BuildCore(options, settings.KvBlocks, settings.MaxBatchedTokens, _maxModelLength, identity, tiers, tokenizer: null,
-            outputs => runner = new CostModelRunner(_clock, cost, processor = outputs), _clock, NullLogger.Instance, kvEvents);
+            outputs => runner = new CostModelRunner(_clock, cost, processor = outputs), _clock, NullLogger.Instance, kvEvents, costs: costs);
         _runner = runner!;
         _outputs = processor!;
         _cost = cost;
@@ -107,6 +125,8 @@ internal sealed class SimNode
         if (_run.Steps > 0)
             InterruptRun(now);
         _clock.Ticks = now;
+        if (_admission is not null && Refuses(request))
+            return RequestOutcome.Failure(request, number, Index, "predicted to miss its tier's time to first token (429)", refused: true);
         var generation = new GenerationRequest
         {
             PromptTokens = request.Prompt,
@@ -140,6 +160,13 @@ internal sealed class SimNode
         }
         EndStep(finished);
         Start(now);
+    }
+
+    /// <summary>The control plane's early rejection, on this node's queue as it stands and the prompt's uncached part.</summary>
+    private bool Refuses(SimRequest request)
+    {
+        var uncached = request.Prompt.Length - _resident!.CachedTokens("", "", request.Prompt);
+        return _admission!.Decide(_core.Queue(), [], request.Tier, uncached, request.MaxTokens).RetryAfter is not null;
     }
 
     /// <summary>Puts a request's handed-off blocks in the peer tier (as the decode node's hand-off receiver does), where its admission finds them.</summary>

@@ -1,4 +1,3 @@
-using Strata.Engine.Requests;
 using Strata.Simulation.Routing;
 
 namespace Strata.Simulation.Tests;
@@ -114,23 +113,5 @@ public sealed class TopologyTests
 
         // The two long prompts' evicted blocks came later and pushed the prefix's out of an 8-block tier.
         Assert.True(outcome.CachedTokens < 64, $"an 8-block host tier gave {outcome.CachedTokens} tokens of the prefix");
-    }
-
-    [Fact]
-    public void ServiceTier_PriorityRequestIsServedBeforeEarlierFlexRequests()
-    {
-        // Ten flex prompts queue at once on one node that prefills one per step; a priority prompt arriving just after
-        // goes next (the real scheduler's tier order), while as a flex request it would wait for all ten.
-        var profile = Profiles.Of(Profiles.Round, budget: 64, maxSequences: 2);
-        SimRequest[] Workload(ServiceTier last) =>
-        [
-            .. Enumerable.Range(0, 10).Select(i => new SimRequest(0, Profiles.Prompt(i, 64), 8, ServiceTier.Flex)),
-            new(0.001, Profiles.Prompt(99, 64), 8, last),
-        ];
-
-        var priority = Simulate(profile, Workload(ServiceTier.Priority)).Outcomes[10];
-        var flex = Simulate(profile, Workload(ServiceTier.Flex)).Outcomes[10];
-
-        Assert.True(priority.TtftSeconds * 3 < flex.TtftSeconds, $"priority TTFT {priority.TtftSeconds} s, as flex {flex.TtftSeconds} s");
     }
 }
