@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Strata.Cli.ServeBenchmark;
+using Strata.Engine.Control;
 using Strata.Simulation;
 using Strata.Simulation.Routing;
 using Strata.Simulation.Workloads;
@@ -36,9 +37,59 @@ internal sealed class SimOptions
 
     public Option<string?> Trace { get; } = new("--trace") { Description = "The trace file of --dataset mooncake or azure" };
 
+    public Option<int> HostBlocks { get; } = new Option<int>("--host-blocks") { Description = "KV blocks each node's host-memory tier holds (LRU, fed by the pool's evictions)" }.MustNotBeNegative();
+
+    public Option<int> DiskBlocks { get; } = new Option<int>("--disk-blocks") { Description = "KV blocks each node's disk tier holds (written through as blocks fill)" }.MustNotBeNegative();
+
+    public Option<long?> TransferBandwidth { get; } = SizeOption.Create("--transfer-bandwidth", "Bytes per second a prefill node's link moves KV blocks to decode nodes at, e.g. 1.25GB (10 Gb/s)");
+
+    public Option<long?> BlockBytes { get; } = SizeOption.Create("--kv-block-bytes", "Bytes of one KV block as it crosses (the model's KV bytes per token, from strata inspect, times the block size)");
+
+    public Option<int> DisaggregationThreshold { get; } = new Option<int>("--disagg-threshold")
+    {
+        Description = "A prompt goes to a prefill node when its decode node would compute at least this many of its tokens (the router's)",
+        DefaultValueFactory = _ => 256,
+    }.MustNotBeNegative();
+
+    public Option<string?> TierMix { get; } = new("--tier-mix") { Description = "Service tiers in these shares, e.g. priority=0.2,default=0.5,flex=0.3; attainment and goodput per tier" };
+
+    public Option<string[]> Slo { get; } = SloOption.Create(new ServiceLevels());
+
+    public Option<bool> EarlyRejection { get; } = new("--early-rejection") { Description = "Nodes refuse at once a request predicted to miss its tier's time-to-first-token target (serve's flag)" };
+
     public WorkloadOptions Load { get; } = new();
 
-    public IEnumerable<Option> All => [Profile, Router, KvBlocks, BatchedTokens, Sequences, NoPrefixCache, Dataset, Trace, .. Load.All];
+    public IEnumerable<Option> All =>
+    [
+        Profile, Router, KvBlocks, BatchedTokens, Sequences, NoPrefixCache, HostBlocks, DiskBlocks, TransferBandwidth, BlockBytes, DisaggregationThreshold,
+        TierMix, Slo, EarlyRejection, Dataset, Trace, .. Load.All,
+    ];
+
+    /// <summary>The service levels every node runs with: serve's defaults with the --slo targets and --early-rejection.</summary>
+    public ServiceLevels Levels(ParseResult result) =>
+        SloOption.Apply(new ServiceLevels(), result.GetValue(Slo) ?? []) with { EarlyRejection = result.GetValue(EarlyRejection) };
+
+    /// <summary>The hand-off of an xP+yD cluster with <paramref name="prefillNodes"/> prefill nodes, from the transfer flags.</summary>
+    public Simulation.Disaggregation Handoff(ParseResult result, int prefillNodes)
+    {
+        var bandwidth = result.GetValue(TransferBandwidth) ?? throw new ArgumentException("--prefill needs --transfer-bandwidth (bytes per second between prefill and decode nodes, e.g. 1.25GB)");
+        var blockBytes = result.GetValue(BlockBytes) ?? throw new ArgumentException("--prefill needs --kv-block-bytes (the bytes of one KV block of the model)");
+        return new Simulation.Disaggregation(prefillNodes, bandwidth, blockBytes, result.GetValue(DisaggregationThreshold));
+    }
+
+    /// <summary>Refuses the transfer flags where there are no prefill nodes, rather than ignore them.</summary>
+    public void NoDisaggregation(ParseResult result)
+    {
+        foreach (var option in new Option[] { TransferBandwidth, BlockBytes, DisaggregationThreshold })
+        {
+            if (result.GetResult(option) is { Implicit: false })
+                throw new ArgumentException($"{option.Name} applies only to an xP+yD cluster (--prefill X --decode Y)");
+        }
+    }
+
+    /// <summary>The requests' tier summaries, when the workload has a tier mix; empty otherwise.</summary>
+    public IReadOnlyList<TierSummary> Tiers(ParseResult result, IReadOnlyList<RequestRecord> records, TimeSpan duration) =>
+        result.GetValue(TierMix) is null ? [] : TierSummary.From(records, duration, Levels(result));
 
     public RouterPolicy Policy(ParseResult result) => result.GetValue(Router) == "kv-aware" ? RouterPolicy.KvAware : RouterPolicy.RoundRobin;
 
@@ -52,11 +103,27 @@ internal sealed class SimOptions
             MaxBatchedTokens = result.GetValue(BatchedTokens) is { } budget ? OptionRules.Positive(budget, "--max-num-batched-tokens") : node.MaxBatchedTokens,
             MaxSequences = result.GetValue(Sequences) is { } count ? OptionRules.Positive(count, "--max-num-seqs") : node.MaxSequences,
             PrefixCaching = !result.GetValue(NoPrefixCache),
+            HostBlocks = result.GetValue(HostBlocks),
+            DiskBlocks = result.GetValue(DiskBlocks),
+            Levels = Levels(result),
         };
     }
 
     /// <summary>The workload the flags describe, read afresh at each call (a search runs it once per topology it tries).</summary>
-    public Func<IEnumerable<SimRequest>> Workload(ParseResult result)
+    /// <param name="rate">A request rate in place of --request-rate (a load sweep's); only for the generated datasets.</param>
+    public Func<IEnumerable<SimRequest>> Workload(ParseResult result, double? rate = null)
+    {
+        var mix = result.GetValue(TierMix) is { } text ? ServeBenchmark.TierMix.Parse(text) : null;
+        var requests = Requests(result, rate);
+        var seed = result.GetValue(Load.Seed);
+        // As bench serve draws them: each request's tier from its own stream, so the mix moves no prompt or arrival.
+        return mix is null ? requests : () => WithTiers(requests(), mix, new Random(seed + 2));
+    }
+
+    private static IEnumerable<SimRequest> WithTiers(IEnumerable<SimRequest> requests, ServeBenchmark.TierMix mix, Random random) =>
+        requests.Select(r => r with { Tier = mix.Draw(random) });
+
+    private Func<IEnumerable<SimRequest>> Requests(ParseResult result, double? sweptRate)
     {
         var datasetName = result.GetValue(Dataset)!;
         var tracePath = result.GetValue(Trace);
@@ -66,11 +133,13 @@ internal sealed class SimOptions
             throw new ArgumentException("--trace applies only to --dataset mooncake or azure");
         if (datasetName is "mooncake" or "azure")
         {
+            if (sweptRate is not null)
+                throw new ArgumentException("--sweep-rates applies to the random and shared-prefix datasets: a trace keeps its own arrival times");
             Func<IEnumerable<SimRequest>> read = datasetName == "mooncake" ? () => MooncakeTrace.Read(tracePath!) : () => AzureTrace.Read(tracePath!);
             return () => TraceOf(read, tracePath!);
         }
         var dataset = Load.Dataset(result, datasetName);
-        var rate = result.GetValue(Load.RequestRate);
+        var rate = sweptRate ?? result.GetValue(Load.RequestRate);
         var burstiness = Load.Burst(result);
         var seed = result.GetValue(Load.Seed);
         return () => Generated(dataset, rate, burstiness, seed);
@@ -99,10 +168,11 @@ internal sealed class SimOptions
 
     /// <summary>A simulated request's outcome as bench serve records a request.</summary>
     public static RequestRecord Record(RequestOutcome o) => o.Error is { } error
-        ? RequestRecord.Failure(error) with { SentAt = TimeSpan.FromSeconds(o.ArrivalSeconds) }
+        ? RequestRecord.Failure(error) with { SentAt = TimeSpan.FromSeconds(o.ArrivalSeconds), Tier = o.Tier, Status = o.Refused ? 429 : null }
         : new RequestRecord
         {
             SentAt = TimeSpan.FromSeconds(o.ArrivalSeconds),
+            Tier = o.Tier,
             PromptTokens = o.PromptTokens,
             OutputTokens = o.OutputTokens,
             CachedTokens = o.CachedTokens,

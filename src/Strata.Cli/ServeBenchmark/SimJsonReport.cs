@@ -16,6 +16,15 @@ internal static class SimJsonReport
         json.WriteString("dataset", dataset);
         json.WriteNumber("num_prompts", records.Count);
         json.WriteNumber("nodes", settings.Nodes);
+        if (settings.Disaggregation is { } d)
+        {
+            json.WriteNumber("prefill_nodes", d.PrefillNodes);
+            json.WriteNumber("transfer_bytes_per_second", d.TransferBytesPerSecond);
+            json.WriteNumber("kv_block_bytes", d.BlockBytes);
+            json.WriteNumber("disagg_threshold", d.Threshold);
+        }
+        json.WriteNumber("host_blocks_per_node", settings.Node.HostBlocks);
+        json.WriteNumber("disk_blocks_per_node", settings.Node.DiskBlocks);
         json.WriteString("router", settings.Router.ToString());
         json.WriteNumber("kv_blocks_per_node", settings.Node.KvBlocks);
         json.WriteNumber("max_num_batched_tokens", settings.Node.MaxBatchedTokens);

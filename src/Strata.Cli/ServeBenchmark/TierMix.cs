@@ -31,15 +31,19 @@ internal sealed record TierMix(IReadOnlyList<(ServiceTier Tier, double Share)> S
     }
 
     /// <summary>The requests with a tier each, drawn by share.</summary>
-    public BenchmarkRequest[] Assign(IEnumerable<BenchmarkRequest> requests, Random random) => requests.Select(request =>
+    public BenchmarkRequest[] Assign(IEnumerable<BenchmarkRequest> requests, Random random) =>
+        requests.Select(request => request with { Tier = Draw(random) }).ToArray();
+
+    /// <summary>One request's tier, drawn by share.</summary>
+    public ServiceTier Draw(Random random)
     {
         var draw = random.NextDouble();
         foreach (var (tier, share) in Shares)
         {
             draw -= share;
             if (draw < 0)
-                return request with { Tier = tier };
+                return tier;
         }
-        return request with { Tier = Shares[^1].Tier };
-    }).ToArray();
+        return Shares[^1].Tier;
+    }
 }
