@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # KV-aware against round-robin routing in the simulator (Mooncake's and llm-d's comparison): a shared-prefix workload
 # on 8 nodes whose KV pools hold a quarter of the system prompts each, at rising request rates. Writes routing.csv
-# (router, rate, cache hit rate, TTFT p50/p90, TPOT p50, goodput) and prints it. A simulation: no lock needed.
+# (router, rate, cache hit rate, TTFT p50/p90, TPOT p50, goodput), charts hit rate and TTFT p90 against rate
+# (routing-hit-rate.png, routing-ttft.png) and prints it. A simulation: no lock needed.
 # Usage: bench/simulation/routing.sh PROFILE [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -9,7 +10,7 @@ PROFILE=${1:?usage: routing.sh PROFILE [OUT_DIR]}
 OUT=${2:-docs/simulation}
 STRATA=${STRATA:-src/Strata.Cli/bin/Release/net10.0/strata}
 mkdir -p "$OUT"
-WORKLOAD="--dataset shared-prefix --shared-prefix-groups 32 --shared-prefix-len 1024 --questions-per-group 40 --question-len 64 --random-output-len 64"
+WORKLOAD=${WORKLOAD:-"--dataset shared-prefix --shared-prefix-groups 32 --shared-prefix-len 1024 --questions-per-group 40 --question-len 64 --random-output-len 64"}
 echo "router,rate,cache_hit_rate,ttft_p50_ms,ttft_p90_ms,tpot_p50_ms,request_goodput" > "$OUT/routing.csv"
 for rate in ${RATES:-1 2 4 6 8}; do
   for router in round-robin kv-aware; do
@@ -24,4 +25,8 @@ PY
   done
 done
 rm -f "$OUT/routing.tmp.json"
+"$STRATA" sim chart "$OUT/routing.csv" --x rate --y cache_hit_rate --series router -o "$OUT/routing-hit-rate.png" \
+  --title "Prefix cache hit rate, 8 nodes" --x-label "requests per second" --y-label "prompt tokens served from cache (fraction)"
+"$STRATA" sim chart "$OUT/routing.csv" --x rate --y ttft_p90_ms --series router -o "$OUT/routing-ttft.png" \
+  --title "P90 time to first token, 8 nodes" --x-label "requests per second" --y-label "P90 TTFT (ms)"
 column -s, -t "$OUT/routing.csv"

@@ -26,6 +26,7 @@ internal static class SimCommand
         foreach (var option in options.All)
             command.Options.Add(option);
         command.Subcommands.Add(SimSearchCommand.Create());
+        command.Subcommands.Add(SimChartCommand.Create());
         command.SetAction(result => CliRunner.Run(() =>
         {
             var stepProfile = StepProfile.Load(result.GetValue(options.Profile)!);
