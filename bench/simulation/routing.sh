@@ -10,9 +10,11 @@ PROFILE=${1:?usage: routing.sh PROFILE [OUT_DIR]}
 OUT=${2:-docs/simulation}
 STRATA=${STRATA:-src/Strata.Cli/bin/Release/net10.0/strata}
 mkdir -p "$OUT"
-WORKLOAD=${WORKLOAD:-"--dataset shared-prefix --shared-prefix-groups 32 --shared-prefix-len 1024 --questions-per-group 40 --question-len 64 --random-output-len 64"}
+# 13 groups: a count that is not a multiple of the nodes, or round-robin (the dataset interleaves groups) sends each
+# group to the same node every time and ties with KV-aware routing.
+WORKLOAD=${WORKLOAD:-"--dataset shared-prefix --shared-prefix-groups 13 --shared-prefix-len 1024 --questions-per-group 12 --question-len 64 --random-output-len 32"}
 echo "router,rate,cache_hit_rate,ttft_p50_ms,ttft_p90_ms,tpot_p50_ms,request_goodput" > "$OUT/routing.csv"
-for rate in ${RATES:-1 2 4 6 8}; do
+for rate in ${RATES:-0.25 0.5 1 1.5 2}; do
   for router in round-robin kv-aware; do
     # shellcheck disable=SC2086
     "$STRATA" sim --profile "$PROFILE" --nodes 8 --router $router --kv-blocks 512 $WORKLOAD --request-rate "$rate" \

@@ -68,6 +68,13 @@ public sealed class SimCommandTests : IDisposable
     [InlineData("--trace x.jsonl", "--trace applies only")]
     [InlineData("--kv-blocks 0", "--kv-blocks")]
     [InlineData("--burstiness -1", "--burstiness")]
+    [InlineData("--prefill 1", "needs both --prefill X and --decode Y")]
+    [InlineData("--prefill 1 --decode 1 --kv-block-bytes 1KiB", "--transfer-bandwidth")]
+    [InlineData("--prefill 1 --decode 1 --nodes 2 --transfer-bandwidth 1GB --kv-block-bytes 1KiB", "leave it out")]
+    [InlineData("--transfer-bandwidth 1GB", "applies only to an xP+yD cluster")]
+    [InlineData("--sweep-rates 1,2", "--sweep-rates measures attainment")]
+    [InlineData("--tier-mix gold=1", "--tier-mix")]
+    [InlineData("--host-blocks -1", "--host-blocks")]
     public void Sim_BadFlags_AreOneErrorLine(string flags, string expected)
     {
         var result = CliProcess.Run(["sim", "--profile", Profile(), .. flags.Split(' ')]);
@@ -106,10 +113,63 @@ public sealed class SimCommandTests : IDisposable
         var tooFew = CliProcess.Run(["sim", "search", .. flags, "--max-nodes", "3"]);
 
         Assert.True(found.ExitCode == 0, found.Stderr);
-        Assert.Contains("Cheapest: 4 node(s)", found.Stdout);
+        Assert.Contains("Cheapest: 4 colocated node(s)", found.Stdout);
         Assert.NotEqual(0, tooFew.ExitCode);
         Assert.Contains("Not met", tooFew.Stdout);
         Assert.NotEqual(0, CliProcess.Run(["sim", "search", "--profile", Profile()]).ExitCode);
+    }
+
+    [Fact]
+    public void Sim_DisaggregatedCluster_WithATierMix_ReportsHandoffsTiersAndAttainmentAgainstLoad()
+    {
+        var json = Path.Combine(_directory, "pd.json");
+        var plots = Path.Combine(_directory, "pd-plots");
+
+        var result = CliProcess.Run("sim", "--profile", Profile(), "--prefill", "1", "--decode", "2", "--transfer-bandwidth", "1MB", "--kv-block-bytes", "1KiB",
+            "--disagg-threshold", "16", "--host-blocks", "64", "--num-prompts", "6", "--random-input-len", "64", "--random-output-len", "4", "--request-rate", "5",
+            "--tier-mix", "priority=0.5,flex=0.5", "--goodput", "ttft:1000", "--sweep-rates", "1,5", "--json", json, "--plot", plots);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("simulated: 1P+2D", result.Stdout);
+        Assert.Contains("Prompts computed on prefill nodes:       6 (18 blocks handed off)", result.Stdout);
+        Assert.Contains("Tier priority", result.Stdout);
+        Assert.Contains("Tier flex", result.Stdout);
+        Assert.Matches(@"\n\s+5 +\d+\.\d %", result.Stdout);
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(1, document.RootElement.GetProperty("prefill_nodes").GetInt32());
+        Assert.Equal(64, document.RootElement.GetProperty("host_blocks_per_node").GetInt32());
+        Assert.True(new FileInfo(Path.Combine(plots, "attainment-vs-load.png")).Length > 1000);
+    }
+
+    [Fact]
+    public void SimSearch_TriesPrefillDecodeSplitsAndHostTierSizes_AndChartsNodesAgainstGoodput()
+    {
+        string[] flags = ["--profile", Profile(), "--num-prompts", "8", "--random-input-len", "32", "--random-output-len", "4", "--goodput", "ttft:100", "--attainment", "1"];
+
+        var result = CliProcess.Run(["sim", "search", .. flags, "--max-nodes", "4", "--pd", "--transfer-bandwidth", "1GB", "--kv-block-bytes", "1KiB",
+            "--host-blocks-choices", "0,32", "--plot", _directory]);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("1P+1D", result.Stdout);
+        Assert.Contains("Cheapest:", result.Stdout);
+        Assert.True(new FileInfo(Path.Combine(_directory, "nodes-vs-goodput.png")).Length > 1000);
+        Assert.NotEqual(0, CliProcess.Run(["sim", "search", .. flags, "--pd"]).ExitCode);
+    }
+
+    [Fact]
+    public void SimChart_DrawsACsvsSeries_AndNamesAMissingColumn()
+    {
+        var csv = Path.Combine(_directory, "points.csv");
+        File.WriteAllLines(csv, ["router,rate,hit", "a,1,0.5", "a,2,0.4", "b,1,0.9", "b,2,0.8"]);
+        var png = Path.Combine(_directory, "points.png");
+
+        var drawn = CliProcess.Run("sim", "chart", csv, "--x", "rate", "--y", "hit", "--series", "router", "-o", png);
+        var missing = CliProcess.Run("sim", "chart", csv, "--x", "rate", "--y", "ttft", "-o", png);
+
+        Assert.True(drawn.ExitCode == 0, drawn.Stderr);
+        Assert.True(new FileInfo(png).Length > 1000);
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("no column 'ttft'", missing.Stderr);
     }
 
     [Fact]
