@@ -8,26 +8,22 @@ namespace Strata.Simulation.Tiers;
 /// <summary>
 /// A simulated node's disk tier: written through as every block fills, like the engine's <see cref="DiskTier"/>, and
 /// bounded by its size, oldest use out first. The real disk store writes files on a background thread and compacts
-/// segments in wall time, which a virtual-time simulation cannot run, so its capacity rule is stood in for by an LRU
-/// block store (the host tier's).
+/// segments in wall time, which a virtual-time simulation cannot run, so its capacity rule is stood in for by the host
+/// tier's LRU store; unlike host memory it is not emptied with the node's private tiers.
 /// </summary>
 internal sealed class SimDiskTier(HostBlockStore store) : IKvTier
 {
+    private readonly HostTier _lru = new(store);
+
     public string Name => "disk";
 
     public TierWrites Writes => TierWrites.WriteThrough;
 
-    public bool Contains(BlockKey key) => store.Contains(key);
+    public bool Contains(BlockKey key) => _lru.Contains(key);
 
-    public int ReadChain(IReadOnlyList<CachedBlock> chain, IReadOnlyList<byte[]> payloads)
-    {
-        var read = 0;
-        while (read < chain.Count && store.Contains(chain[read].Key) && store.TryRead(chain[read].Key, chain[read].Tokens, payloads[read], out _))
-            read++;
-        return read;
-    }
+    public int ReadChain(IReadOnlyList<CachedBlock> chain, IReadOnlyList<byte[]> payloads) => _lru.ReadChain(chain, payloads);
 
-    public void Store(CachedBlock block, byte[] payload, DateTimeOffset expires) => store.Store(block, payload);
+    public void Store(CachedBlock block, byte[] payload, DateTimeOffset expires) => _lru.Store(block, payload, expires);
 
     public Task FlushAsync() => Task.CompletedTask;
 
@@ -35,16 +31,7 @@ internal sealed class SimDiskTier(HostBlockStore store) : IKvTier
     {
     }
 
-    public TierStats Stats
-    {
-        get
-        {
-            var s = store.Stats;
-            return new TierStats { Name = Name, Blocks = s.Blocks, Bytes = s.Bytes, Hits = s.Hits, Misses = s.Misses, Evictions = s.Evictions };
-        }
-    }
+    public TierStats Stats => _lru.Stats with { Name = Name };
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _lru.Dispose();
 }
