@@ -1,5 +1,6 @@
 using Strata.Kernels.Memory;
 using Strata.Kernels.Quant;
+using Strata.Kernels.Simd;
 
 namespace Strata.Kernels.MatMul;
 
@@ -55,9 +56,11 @@ public sealed unsafe class PackedMatrix : IDisposable
     internal long GroupStride { get; }
 
     /// <summary>Binds <paramref name="source"/> in the layout its type and shape read fastest in, repacking if needed.</summary>
-    public static PackedMatrix Create(WeightMatrix source)
+    public static PackedMatrix Create(WeightMatrix source) => Create(source, LayoutFor(source));
+
+    /// <summary>Binds <paramref name="source"/> in <paramref name="layout"/> (tests compare layouts of one type).</summary>
+    internal static PackedMatrix Create(WeightMatrix source, MatrixLayout layout)
     {
-        var layout = LayoutFor(source);
         var blocks = source.Cols / TensorTypeInfo.BlockElements(source.Type);
         long groupBytes = layout switch
         {
@@ -68,6 +71,7 @@ public sealed unsafe class PackedMatrix : IDisposable
             MatrixLayout.Q6_KInterleaved => Q6_KInterleavedKernel.GroupBytes(blocks),
             MatrixLayout.Q3_KGrouped => Q3_KGroupedKernel.GroupBytes(blocks),
             MatrixLayout.Q5_KInterleaved => Q5_KInterleavedKernel.GroupBytes(blocks),
+            MatrixLayout.BF16Pairs => BF16PairsKernel.GroupBytes(source.Cols),
             _ => 0,
         };
         if (groupBytes == 0)
@@ -98,6 +102,9 @@ public sealed unsafe class PackedMatrix : IDisposable
                 case MatrixLayout.Q5_KInterleaved:
                     InterleavedKernel.Pack<Q5_KInterleavedKernel>(source, g, destination);
                     break;
+                case MatrixLayout.BF16Pairs:
+                    BF16PairsKernel.Pack(source, g, destination);
+                    break;
                 default:
                     InterleavedKernel.Pack<Q6_KInterleavedKernel>(source, g, destination);
                     break;
@@ -124,6 +131,8 @@ public sealed unsafe class PackedMatrix : IDisposable
         TensorType.Q8_0 => MatrixLayout.Q8_0Grouped,
         TensorType.F32 => MatrixLayout.F32Rows,
         TensorType.F16 => MatrixLayout.F16Rows,
+        // vdpbf16ps where the CPU has it and the process runs AVX-512 (STRATA_SIMD may ask for less).
+        TensorType.BF16 when Native.Bf16TileKernels.IsSupported && SimdSupport.Level == SimdLevel.Avx512 => MatrixLayout.BF16Pairs,
         TensorType.BF16 => MatrixLayout.BF16Rows,
         // Like Q4_0: ggml repacks Q4_K matrices whose row count is a multiple of 8 (others take its vec_dot, and here
         // the scalar reference).
