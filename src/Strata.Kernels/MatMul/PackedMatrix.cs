@@ -1,6 +1,5 @@
 using Strata.Kernels.Memory;
 using Strata.Kernels.Quant;
-using Strata.Kernels.Simd;
 
 namespace Strata.Kernels.MatMul;
 
@@ -131,8 +130,8 @@ public sealed unsafe class PackedMatrix : IDisposable
         TensorType.Q8_0 => MatrixLayout.Q8_0Grouped,
         TensorType.F32 => MatrixLayout.F32Rows,
         TensorType.F16 => MatrixLayout.F16Rows,
-        // vdpbf16ps where the CPU has it and the process runs AVX-512 (STRATA_SIMD may ask for less).
-        TensorType.BF16 when Native.Bf16TileKernels.IsSupported && SimdSupport.Level == SimdLevel.Avx512 => MatrixLayout.BF16Pairs,
+        // vdpbf16ps wherever the CPU has it, whatever STRATA_SIMD says, so that every SIMD level gives the same bits.
+        TensorType.BF16 when Native.Bf16TileKernels.IsSupported => MatrixLayout.BF16Pairs,
         TensorType.BF16 => MatrixLayout.BF16Rows,
         // Like Q4_0: ggml repacks Q4_K matrices whose row count is a multiple of 8 (others take its vec_dot, and here
         // the scalar reference).
