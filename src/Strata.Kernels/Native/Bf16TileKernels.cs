@@ -27,6 +27,9 @@ internal static unsafe class Bf16TileKernels
     /// <summary>How far ahead of its loads each weight stream is prefetched (decode streams the weights from DRAM).</summary>
     private const int PrefetchBytes = 2048;
 
+    /// <summary>Cache lines of the caller's prefetch stream fetched per loop iteration (four pairs): one group's worth a call.</summary>
+    private const int AheadLines = Unroll;
+
     private static readonly nint[] Entries = Assemble();
 
     /// <summary>Whether the kernels run here: the CPU has AVX512_BF16 and the OS let the process map code.</summary>
@@ -37,15 +40,17 @@ internal static unsafe class Bf16TileKernels
 
     /// <summary>
     /// The kernel for <paramref name="groups"/> × <paramref name="tokens"/>: (weights, bytes between groups, the tile's
-    /// pairs, pair count, results) → results[token][group][16 rows].
+    /// pairs, pair count, results, ahead) → results[token][group][16 rows]. Alongside, it prefetches one group's
+    /// worth of bytes from <c>ahead</c> on (four lines per four pairs), so the caller can spread the next groups' fetch
+    /// from memory over the tiles that reuse these from cache.
     /// </summary>
-    public static delegate* unmanaged<byte*, long, uint*, long, float*, void> For(int groups, int tokens)
+    public static delegate* unmanaged<byte*, long, uint*, long, float*, byte*, void> For(int groups, int tokens)
     {
         if (!IsSupported)
             throw new PlatformNotSupportedException("this CPU has no AVX512_BF16, or the OS refused to map code");
         if (tokens is < 1 or > MaxTokens || groups < 1 || groups > GroupsFor(tokens))
             throw new ArgumentOutOfRangeException(nameof(groups), $"{groups} groups × {tokens} tokens");
-        return (delegate* unmanaged<byte*, long, uint*, long, float*, void>)Entries[Index(groups, tokens)];
+        return (delegate* unmanaged<byte*, long, uint*, long, float*, byte*, void>)Entries[Index(groups, tokens)];
     }
 
     private static int Index(int groups, int tokens) => (tokens - 1) * MaxGroups + groups - 1;
@@ -81,20 +86,20 @@ internal static unsafe class Bf16TileKernels
 
     /// <summary>
     /// System V arguments: rdi weights of the first group, rsi bytes between groups, rdx the tile's pairs, rcx pairs,
-    /// r8 results. Uses only caller-saved registers.
+    /// r8 results, r9 the prefetch stream. Uses only caller-saved registers.
     /// </summary>
     internal static Assembler Emit(int groups, int tokens)
     {
         var a = new Assembler(64);
-        var bases = new[] { rdi, r9, r10, r11 };
+        var bases = new[] { rdi, r10, r11, rsi };
         for (var i = 0; i < groups * tokens; i++)
             a.vpxord(Zmm(i), Zmm(i), Zmm(i));
         if (groups > 1)
-            a.lea(r9, rdi + rsi);
+            a.lea(r10, rdi + rsi);
         if (groups > 2)
-            a.lea(r10, rdi + rsi * 2);
+            a.lea(r11, rdi + rsi * 2);
         if (groups > 3)
-            a.lea(r11, r9 + rsi * 2);
+            a.lea(rsi, r11 + rsi);
 
         var tail = a.CreateLabel();
         var tailLoop = a.CreateLabel();
@@ -111,6 +116,9 @@ internal static unsafe class Bf16TileKernels
             for (var u = 0; u < Unroll; u++)
                 a.prefetcht0(__[bases[g] + (PrefetchBytes + u * PairBytes)]);
         }
+        for (var line = 0; line < AheadLines; line++)
+            a.prefetcht0(__[r9 + line * 64]);
+        a.add(r9, AheadLines * 64);
         Advance(a, bases, groups, tokens, Unroll);
         a.dec(rax);
         a.jnz(main);
