@@ -59,12 +59,13 @@ internal static unsafe class BF16PairsKernel
             for (var g = groupStart; g < groupEnd; g += maxGroups)
             {
                 var groups = Math.Min(maxGroups, groupEnd - g);
-                var next = Math.Min(g + groups, groupEnd - 1);
+                // The first tile reads these groups from memory, the others from cache: with more than one tile, each
+                // also fetches one of the next groups, so the memory traffic is spread over the tiles instead of
+                // bursting in the first. A single tile (decode) streams its own groups, prefetched by the kernel.
+                var next = last - first > TileTokens ? Math.Min(g + groups, groupEnd - 1) : g;
                 for (var t = first; t < last; t += TileTokens)
                 {
                     var tokens = Math.Min(TileTokens, a.Batch - t);
-                    // The first tile reads these groups from memory, the others from cache: each tile also fetches one of
-                    // the next groups, so the memory traffic is spread over the tiles instead of bursting in the first.
                     var ahead = w.Data + Math.Min(w.Groups - 1, next + (t - first) / TileTokens % groups) * w.GroupStride;
                     Bf16TileKernels.For(groups, tokens)(w.Data + g * w.GroupStride, w.GroupStride, a.PairTile(t / TileTokens), pairs, results, ahead);
                     Write(output, results, g, groups, t, tokens, w.Rows);
