@@ -15,6 +15,12 @@ internal enum ActivationFormat
     /// </summary>
     BFloat,
 
+    /// <summary>
+    /// Floats rounded to bfloat16 as pairs (element 2p in the low half), interleaved per tile of tokens for the
+    /// vdpbf16ps kernels: see <see cref="QuantizedActivations.PairTile"/>.
+    /// </summary>
+    BFloatPairs,
+
     /// <summary>Q8_0 with ggml's x86 numerics, split into int8 quants, float scales and per-block quant sums.</summary>
     Q8_0,
 

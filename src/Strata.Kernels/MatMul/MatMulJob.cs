@@ -196,6 +196,9 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
             case MatrixLayout.BF16Rows:
                 BF16RowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
+            case MatrixLayout.BF16Pairs:
+                BF16PairsKernel.Run(w, groupStart, groupEnd, a, segment.Output);
+                break;
             case MatrixLayout.Q4_KInterleaved:
                 InterleavedKernel.Run<Q4_KInterleavedKernel>(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;

@@ -26,6 +26,13 @@ public enum MatrixLayout
 
     /// <summary>BF16 rows as stored; the order of ggml's vec_dot_bf16 with AVX512-BF16 (vdpbf16ps pairs).</summary>
     BF16Rows,
+
+    /// <summary>
+    /// BF16 repacked into 16-row groups of bf16 pairs for vdpbf16ps (AVX512_BF16, through the native seam), one f32
+    /// lane per output summed over the pairs in order: see <see cref="BF16PairsKernel"/>.
+    /// </summary>
+    BF16Pairs,
+
     /// <summary>
     /// Q4_K with a row count divisible by 8, repacked into groups of 16 rows interleaved four quants at a time with the
     /// scales of the group side by side: the order of ggml's repacked q4_K_8x8 GEMV, which llama.cpp uses for these.

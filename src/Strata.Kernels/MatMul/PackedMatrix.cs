@@ -55,9 +55,11 @@ public sealed unsafe class PackedMatrix : IDisposable
     internal long GroupStride { get; }
 
     /// <summary>Binds <paramref name="source"/> in the layout its type and shape read fastest in, repacking if needed.</summary>
-    public static PackedMatrix Create(WeightMatrix source)
+    public static PackedMatrix Create(WeightMatrix source) => Create(source, LayoutFor(source));
+
+    /// <summary>Binds <paramref name="source"/> in <paramref name="layout"/> (tests compare layouts of one type).</summary>
+    internal static PackedMatrix Create(WeightMatrix source, MatrixLayout layout)
     {
-        var layout = LayoutFor(source);
         var blocks = source.Cols / TensorTypeInfo.BlockElements(source.Type);
         long groupBytes = layout switch
         {
@@ -68,6 +70,7 @@ public sealed unsafe class PackedMatrix : IDisposable
             MatrixLayout.Q6_KInterleaved => Q6_KInterleavedKernel.GroupBytes(blocks),
             MatrixLayout.Q3_KGrouped => Q3_KGroupedKernel.GroupBytes(blocks),
             MatrixLayout.Q5_KInterleaved => Q5_KInterleavedKernel.GroupBytes(blocks),
+            MatrixLayout.BF16Pairs => BF16PairsKernel.GroupBytes(source.Cols),
             _ => 0,
         };
         if (groupBytes == 0)
@@ -98,6 +101,9 @@ public sealed unsafe class PackedMatrix : IDisposable
                 case MatrixLayout.Q5_KInterleaved:
                     InterleavedKernel.Pack<Q5_KInterleavedKernel>(source, g, destination);
                     break;
+                case MatrixLayout.BF16Pairs:
+                    BF16PairsKernel.Pack(source, g, destination);
+                    break;
                 default:
                     InterleavedKernel.Pack<Q6_KInterleavedKernel>(source, g, destination);
                     break;
@@ -124,6 +130,8 @@ public sealed unsafe class PackedMatrix : IDisposable
         TensorType.Q8_0 => MatrixLayout.Q8_0Grouped,
         TensorType.F32 => MatrixLayout.F32Rows,
         TensorType.F16 => MatrixLayout.F16Rows,
+        // vdpbf16ps wherever the CPU has it, whatever STRATA_SIMD says, so that every SIMD level gives the same bits.
+        TensorType.BF16 when Native.Bf16TileKernels.IsSupported => MatrixLayout.BF16Pairs,
         TensorType.BF16 => MatrixLayout.BF16Rows,
         // Like Q4_0: ggml repacks Q4_K matrices whose row count is a multiple of 8 (others take its vec_dot, and here
         // the scalar reference).

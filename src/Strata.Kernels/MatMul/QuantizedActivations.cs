@@ -15,6 +15,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     private NativeBuffer<int> _sums = new(0);
     private NativeBuffer<byte> _blocks = new(0);
     private NativeBuffer<short> _groupSums = new(0);
+    private NativeBuffer<uint> _pairs = new(0);
     private const int GroupSumElements = 16;
     private const int PairSumsPerSuperBlock = 4;
 
@@ -40,6 +41,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         MatrixLayout.F32Rows => ActivationFormat.Float,
         MatrixLayout.F16Rows => ActivationFormat.Half,
         MatrixLayout.BF16Rows => ActivationFormat.BFloat,
+        MatrixLayout.BF16Pairs => ActivationFormat.BFloatPairs,
         MatrixLayout.Q2_KInterleaved or MatrixLayout.Q3_KGrouped or MatrixLayout.Q4_KInterleaved or MatrixLayout.Q5_KInterleaved or MatrixLayout.Q6_KInterleaved => ActivationFormat.Q8_K,
         _ => VecDot.ActivationType(type) switch
         {
@@ -77,6 +79,9 @@ internal sealed unsafe class QuantizedActivations : IDisposable
             case ActivationFormat.Half or ActivationFormat.BFloat:
                 Grow(ref _floats, (long)batch * cols);
                 break;
+            case ActivationFormat.BFloatPairs:
+                Grow(ref _pairs, (long)Tiles(batch) * BF16PairsKernel.TileTokens * BF16PairsKernel.Pairs(cols));
+                break;
             case ActivationFormat.Q8_0Blocks or ActivationFormat.Q8_1Blocks or ActivationFormat.Q8_KBlocks:
                 BlockRowBytes = (int)TensorTypeInfo.RowBytes(BlockType, cols);
                 Grow(ref _blocks, (long)batch * BlockRowBytes);
@@ -104,6 +109,9 @@ internal sealed unsafe class QuantizedActivations : IDisposable
                     break;
                 case ActivationFormat.BFloat:
                     RoundToBFloatSplit(x, _floats.Pointer + (long)t * Cols, Cols);
+                    break;
+                case ActivationFormat.BFloatPairs:
+                    RoundToBFloatPairs(x, t);
                     break;
                 case ActivationFormat.Q8_0Blocks or ActivationFormat.Q8_1Blocks or ActivationFormat.Q8_KBlocks:
                     ActivationQuantizer.QuantizeRow(BlockType, new ReadOnlySpan<float>(x, Cols), new Span<byte>(Block(t), BlockRowBytes));
@@ -144,6 +152,29 @@ internal sealed unsafe class QuantizedActivations : IDisposable
             destination[i] = Bf16.ToSingle(Bf16.FromSingle(x[i]));
     }
 
+    /// <summary>Rounds token t's x[cols] to bf16 pairs into slot t % 12 of its tile (see <see cref="PairTile"/>).</summary>
+    private void RoundToBFloatPairs(float* x, int t)
+    {
+        var tile = t / BF16PairsKernel.TileTokens;
+        var first = tile * BF16PairsKernel.TileTokens;
+        var tokens = Math.Min(BF16PairsKernel.TileTokens, Batch - first);
+        var destination = PairTile(tile) + (t - first);
+        var pairs = BF16PairsKernel.Pairs(Cols);
+        for (var p = 0; p < pairs; p++)
+        {
+            uint odd = 2 * p + 1 < Cols ? Bf16.FromSingle(x[2 * p + 1]) : 0u;
+            destination[(long)p * tokens] = Bf16.FromSingle(x[2 * p]) | odd << 16;
+        }
+    }
+
+    /// <summary>
+    /// BFloatPairs: tile k (tokens 12k to 12k + 11, fewer in the last tile) as [pair][token], each uint element 2p of
+    /// the token rounded to bf16 in the low half and element 2p + 1 (zero past an odd row's end) in the high half.
+    /// </summary>
+    public uint* PairTile(int tile) => _pairs.Pointer + (long)tile * BF16PairsKernel.TileTokens * BF16PairsKernel.Pairs(Cols);
+
+    private static int Tiles(int batch) => (batch + BF16PairsKernel.TileTokens - 1) / BF16PairsKernel.TileTokens;
+
     /// <summary>Row t as floats: the input itself, or its rounded copy (BFloat: split, see <see cref="RoundToBFloatSplit"/>).</summary>
     public float* Floats(int t) => Format == ActivationFormat.Float ? _input + (long)t * Cols : _floats.Pointer + (long)t * Cols;
 
@@ -178,6 +209,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         _sums.Dispose();
         _blocks.Dispose();
         _groupSums.Dispose();
+        _pairs.Dispose();
     }
 
     private TensorType BlockType => Format switch

@@ -105,6 +105,7 @@ public sealed unsafe class MatMulJobTests
         }
     }
 
+    /// <summary>The managed BF16 kernel, which CPUs without AVX512_BF16 run (here it is asked for by its layout).</summary>
     [Theory]
     [InlineData(17, 96, 6)]    // only a tail
     [InlineData(9, 320, 6)]    // five 64-element steps
@@ -113,7 +114,7 @@ public sealed unsafe class MatMulJobTests
     public void Run_BF16_EqualsVdpbf16OrderBitForBit(int rows, int cols, int batch)
     {
         using var weights = RandomWeights(new Random(rows + cols), TensorType.BF16, rows, cols);
-        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, TensorType.BF16, rows, cols));
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, TensorType.BF16, rows, cols), MatrixLayout.BF16Rows);
         using var input = Gaussian(new Random(12), batch * cols);
         var bf16 = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(weights.Span);
         foreach (var level in SimdSupport.Supported)
