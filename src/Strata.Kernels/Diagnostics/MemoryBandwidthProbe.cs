@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Strata.Kernels.Memory;
 using Strata.Kernels.Threading;
 
 namespace Strata.Kernels.Diagnostics;
@@ -8,7 +9,8 @@ namespace Strata.Kernels.Diagnostics;
 /// <summary>
 /// Measures the sustained read bandwidth that bounds a decode step: every pool thread streams its share of one
 /// buffer with 512-bit loads (four independent accumulators, so loads never wait on adds). The best of several
-/// runs is the roof.
+/// runs is the roof. The buffer is on huge pages like the repacked weights (<see cref="MatMul.PackedMatrix"/>), so
+/// kernel and roof read the same kind of memory.
 /// </summary>
 public sealed unsafe class MemoryBandwidthProbe : IComputeJob
 {
@@ -19,24 +21,17 @@ public sealed unsafe class MemoryBandwidthProbe : IComputeJob
     /// <summary>Best GB/s (10^9 bytes) over <paramref name="runs"/> passes over <paramref name="bytes"/> bytes.</summary>
     public static double Measure(ComputePool pool, long bytes = 1L << 30, int runs = 5)
     {
-        var probe = new MemoryBandwidthProbe { _bytes = bytes };
-        probe._buffer = (byte*)NativeMemory.AlignedAlloc((nuint)bytes, 64);
-        try
+        using var buffer = new NativeBuffer<byte>(bytes, hugePages: true);
+        var probe = new MemoryBandwidthProbe { _bytes = bytes, _buffer = buffer.Pointer };
+        NativeMemory.Fill(probe._buffer, (nuint)bytes, 1);
+        var best = 0.0;
+        for (var run = 0; run < runs; run++)
         {
-            NativeMemory.Fill(probe._buffer, (nuint)bytes, 1);
-            var best = 0.0;
-            for (var run = 0; run < runs; run++)
-            {
-                var start = Stopwatch.GetTimestamp();
-                pool.Run(probe);
-                best = Math.Max(best, bytes / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
-            }
-            return best;
+            var start = Stopwatch.GetTimestamp();
+            pool.Run(probe);
+            best = Math.Max(best, bytes / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
         }
-        finally
-        {
-            NativeMemory.AlignedFree(probe._buffer);
-        }
+        return best;
     }
 
     public void Execute(int worker, int workerCount)

@@ -17,4 +17,19 @@ internal static unsafe class CacheLines
         for (var line = 0; line < bytes; line += LineBytes)
             Sse.Prefetch0((byte*)start + line);
     }
+
+    /// <summary>The eight lines from <paramref name="start"/>, unrolled: the JIT keeps <see cref="Prefetch"/>'s loop, five instructions a line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch512(void* start)
+    {
+        var p = (byte*)start;
+        Sse.Prefetch0(p);
+        Sse.Prefetch0(p + LineBytes);
+        Sse.Prefetch0(p + 2 * LineBytes);
+        Sse.Prefetch0(p + 3 * LineBytes);
+        Sse.Prefetch0(p + 4 * LineBytes);
+        Sse.Prefetch0(p + 5 * LineBytes);
+        Sse.Prefetch0(p + 6 * LineBytes);
+        Sse.Prefetch0(p + 7 * LineBytes);
+    }
 }

@@ -77,7 +77,7 @@ public sealed unsafe class PackedMatrix : IDisposable
             return new PackedMatrix(source, layout, null, 0);
         var stride = AlignUp(groupBytes, NativeBuffer<byte>.Alignment);
         var groups = (source.Rows + GroupRows - 1) / GroupRows;
-        var buffer = new NativeBuffer<byte>(stride * groups);
+        var buffer = new NativeBuffer<byte>(stride * groups, hugePages: true);
         for (var g = 0; g < groups; g++)
         {
             var destination = buffer.Pointer + g * stride;

@@ -221,9 +221,14 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
 
     public static void Tile256<TTile>(in InterleavedGroup group, int half, QuantizedActivations a, int t, MatMulOutput output) where TTile : struct, ITokenTile
     {
+        if (TTile.Count == 1)
+        {
+            Token256(group, half, new Q8_KToken(a, t), t, output);
+            return;
+        }
         var n = TTile.Count;
         var x0 = new Q8_KToken(a, t);
-        var x1 = new Q8_KToken(a, t + Math.Min(1, n - 1));
+        var x1 = new Q8_KToken(a, t + 1);
         var x2 = new Q8_KToken(a, t + Math.Min(2, n - 1));
         var x3 = new Q8_KToken(a, t + n - 1);
         var acc = stackalloc Vector256<float>[Lanes * FourTokens.Count];
@@ -262,12 +267,9 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
                 }
                 var pairScales = Avx2.ConvertToVector256Int16(Vector128.Load((sbyte*)scales + 32 * l + 16 * half));
                 acc[l] = Fold256(acc[l], sums.V0, pairScales, x0, b, l, d);
-                if (TTile.Count > 1)
-                {
-                    acc[Lanes + l] = Fold256(acc[Lanes + l], sums.V1, pairScales, x1, b, l, d);
-                    acc[2 * Lanes + l] = Fold256(acc[2 * Lanes + l], sums.V2, pairScales, x2, b, l, d);
-                    acc[3 * Lanes + l] = Fold256(acc[3 * Lanes + l], sums.V3, pairScales, x3, b, l, d);
-                }
+                acc[Lanes + l] = Fold256(acc[Lanes + l], sums.V1, pairScales, x1, b, l, d);
+                acc[2 * Lanes + l] = Fold256(acc[2 * Lanes + l], sums.V2, pairScales, x2, b, l, d);
+                acc[3 * Lanes + l] = Fold256(acc[3 * Lanes + l], sums.V3, pairScales, x3, b, l, d);
             }
         }
         var row = group.Row + 8 * half;
@@ -279,6 +281,67 @@ internal readonly unsafe struct Q6_KInterleavedKernel : IInterleavedKernel
                 ((lanes[4] + lanes[0]) + (lanes[6] + lanes[2])) + ((lanes[5] + lanes[1]) + (lanes[7] + lanes[3])));
         }
     }
+
+    /// <summary>
+    /// <see cref="Token512"/> for rows 8·half .. 8·half + 7 in 256-bit vectors: one token's eight float lanes in registers
+    /// and the lanes unrolled, where the four-token tile kept the lanes in memory and looped over them.
+    /// </summary>
+    private static void Token256(in InterleavedGroup group, int half, in Q8_KToken x, int t, MatMulOutput output)
+    {
+        Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
+        Vector256<float> acc4 = default, acc5 = default, acc6 = default, acc7 = default;
+        var firstOfPair = FirstOfPair512.GetLower();
+        var secondOfPair = SecondOfPair512.GetLower();
+        for (var b = 0; b < group.Blocks; b++)
+        {
+            // This half's rows sit 32 bytes into each quant chunk and 16 bytes into each scale slot and the d's.
+            var quants = group.Data + (long)b * QuantBytes + 32 * half;
+            var scales = Scales(group.Data, group.Blocks, b) + 16 * half;
+            var xq = x.Quants + b * SuperBlock;
+            var groupSums = x.GroupSums + 16 * b;
+            var d = HalfConversion.ToSingle(Vector128.Load((ushort*)(scales + DOffset))) * x.Scales[b];
+            var s = WidenedScales256.Of(scales, firstOfPair);
+            acc0 = Lane256(acc0, quants, xq, scales, groupSums, d, s, 0);
+            acc1 = Lane256(acc1, quants, xq, scales, groupSums, d, s, 1);
+            acc2 = Lane256(acc2, quants, xq, scales, groupSums, d, s, 2);
+            acc3 = Lane256(acc3, quants, xq, scales, groupSums, d, s, 3);
+            s = WidenedScales256.Of(scales, secondOfPair);
+            acc4 = Lane256(acc4, quants, xq, scales, groupSums, d, s, 4);
+            acc5 = Lane256(acc5, quants, xq, scales, groupSums, d, s, 5);
+            acc6 = Lane256(acc6, quants, xq, scales, groupSums, d, s, 6);
+            acc7 = Lane256(acc7, quants, xq, scales, groupSums, d, s, 7);
+        }
+        output.Write(t, group.Row + 8 * half, Math.Min(8, group.Count - 8 * half),
+            ((acc4 + acc0) + (acc6 + acc2)) + ((acc5 + acc1) + (acc7 + acc3)));
+    }
+
+    /// <summary><see cref="Lane512"/> for eight rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Lane256(Vector256<float> acc, byte* quants, sbyte* xq, byte* scales, short* groupSums,
+        Vector256<float> dd, in WidenedScales256 s, int l)
+    {
+        var ints = Half256(quants + UnitBytes * 2 * l, xq + 4 * l, s.S0, s.S1, s.S2, s.S3)
+            + Half256(quants + UnitBytes * (2 * l + 1), xq + 128 + 4 * l, s.S4, s.S5, s.S6, s.S7);
+        var pairScales = Avx2.ConvertToVector256Int16(Vector128.Load((sbyte*)scales + 32 * l));
+        var lanes = ints - (Avx2.MultiplyAddAdjacent(pairScales, Vector256.Create(*(int*)(groupSums + 2 * l)).AsInt16()) << 5);
+        return Vector256.FusedMultiplyAdd(dd, Avx.ConvertToVector256Single(lanes), acc);
+    }
+
+    /// <summary><see cref="Half512"/> for eight rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Half256(byte* unit, sbyte* x, Vector256<short> s0, Vector256<short> s1, Vector256<short> s2, Vector256<short> s3)
+    {
+        CacheLines.Prefetch(unit + PrefetchDistance, UnitBytes);
+        var low02 = Vector256.Load(unit);
+        var low13 = Vector256.Load(unit + 64);
+        var high = Vector256.Load(unit + 128);
+        return (Dot256(Quarter256(low02, high, 0), s0, x) + Dot256(Quarter256(low13, high, 1), s1, x + 32))
+            + (Dot256(Quarter256(low02, high, 2), s2, x + 64) + Dot256(Quarter256(low13, high, 3), s3, x + 96));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Dot256(Vector256<byte> q, Vector256<short> scale, sbyte* fourQuants) =>
+        Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Vector256.Create(*(int*)fourQuants).AsSByte()), scale);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Fold256(Vector256<float> acc, Vector256<int> ints, Vector256<short> pairScales, in Q8_KToken x, int b, int l, Vector256<float> d)

@@ -44,7 +44,7 @@ internal static unsafe class Q8_0GroupedKernel
                 for (; t < a.Batch; t++)
                 {
                     if (vnni)
-                        GroupVnni(group, a, t, output);
+                        GroupVnni(group, a, t, output, level);
                     else
                         Group512(group, a, t, output);
                 }
@@ -53,7 +53,7 @@ internal static unsafe class Q8_0GroupedKernel
             if (vnni && level == SimdLevel.Avx2)
             {
                 for (var t = 0; t < a.Batch; t++)
-                    GroupVnni(group, a, t, output);
+                    GroupVnni(group, a, t, output, level);
                 continue;
             }
             for (var half = 0; half < 2 && half * 8 < group.Count; half++)
@@ -198,23 +198,49 @@ internal static unsafe class Q8_0GroupedKernel
     /// integer sums are exactly the sign trick's, in four instructions a row and block instead of eight (decode read
     /// 1.3x faster in a 2-thread microbenchmark). The scales are prefetched too: their stream restarts every group.
     /// </summary>
-    private static void GroupVnni(in Group group, QuantizedActivations a, int t, MatMulOutput output)
+    private static void GroupVnni(in Group group, QuantizedActivations a, int t, MatMulOutput output, SimdLevel level)
+    {
+        var quantsOfToken = a.Quants(t);
+        var scalesOfToken = a.Scales(t);
+        var sums = stackalloc float[Rows];
+        GroupVnni(group, quantsOfToken, scalesOfToken, sums, level);
+        for (var i = 0; i < group.Count; i++)
+            output.Write(t, group.Row + i, sums[i]);
+    }
+
+    /// <summary>
+    /// The loop of <see cref="GroupVnni(in Group, QuantizedActivations, int, MatMulOutput, SimdLevel)"/> in a method
+    /// of its own, started after the calls for the token's pointers: with the accumulators live across those calls
+    /// the JIT kept all 16 on the stack (a load and a store per row and block), and the block's eight prefetches are
+    /// unrolled (the loop of <see cref="CacheLines.Prefetch"/> costs five instructions a line). Together with the
+    /// scales widened 16 at a time this cut the GEMV's instructions per block by about a third (one thread, 2048×2048
+    /// in cache: 33-34 → 44-48 GB/s).
+    /// </summary>
+    private static void GroupVnni(in Group group, sbyte* quantsOfToken, float* scalesOfToken, float* sums, SimdLevel level)
     {
         Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default, acc4 = default, acc5 = default, acc6 = default, acc7 = default;
         Vector256<float> acc8 = default, acc9 = default, acc10 = default, acc11 = default, acc12 = default, acc13 = default, acc14 = default, acc15 = default;
-        var quantsOfToken = a.Quants(t);
-        var scalesOfToken = a.Scales(t);
-        var d = stackalloc float[Rows];
-        for (var b = 0; b < group.Blocks; b++)
+        Vector512<float> scaleStore; // d_w·d_a of the block's 16 rows, read back by the FMAs' broadcasts
+        var d = (float*)&scaleStore;
+        var blocks = group.Blocks;
+        var w = (sbyte*)group.Quants;
+        var scales = group.Scales;
+        for (var b = 0; b < blocks; b++, w += BlockBytes, scales += Rows)
         {
-            var w = (sbyte*)group.Quants + b * BlockBytes;
-            CacheLines.Prefetch(w + PrefetchDistance, BlockBytes);
-            CacheLines.Prefetch(group.Scales + (b + PrefetchBlocks) * Rows, PackedMatrix.Q8_0GroupScaleBytes);
+            CacheLines.Prefetch512(w + PrefetchDistance);
+            Sse.Prefetch0(scales + PrefetchBlocks * Rows);
             var x = Vector256.Load(quantsOfToken + b * 32);
             var start = Vector256<int>.Zero - AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, Vector256.Create((byte)0x80), x);
             var da = scalesOfToken[b];
-            (HalfConversion.ToSingle(Vector128.Load(group.Scales + b * Rows)) * da).Store(d);
-            (HalfConversion.ToSingle(Vector128.Load(group.Scales + b * Rows + 8)) * da).Store(d + 8);
+            if (level == SimdLevel.Avx512)
+            {
+                (HalfConversion.ToSingle(Vector256.Load(scales)) * da).Store(d);
+            }
+            else
+            {
+                (HalfConversion.ToSingle(Vector128.Load(scales)) * da).Store(d);
+                (HalfConversion.ToSingle(Vector128.Load(scales + 8)) * da).Store(d + 8);
+            }
             acc0 = RowVnni(acc0, w, x, start, d[0]);
             acc1 = RowVnni(acc1, w + 32, x, start, d[1]);
             acc2 = RowVnni(acc2, w + 64, x, start, d[2]);
@@ -232,15 +258,22 @@ internal static unsafe class Q8_0GroupedKernel
             acc14 = RowVnni(acc14, w + 448, x, start, d[14]);
             acc15 = RowVnni(acc15, w + 480, x, start, d[15]);
         }
-        Span<float> sums =
-        [
-            RowPairs.HorizontalSum(acc0), RowPairs.HorizontalSum(acc1), RowPairs.HorizontalSum(acc2), RowPairs.HorizontalSum(acc3),
-            RowPairs.HorizontalSum(acc4), RowPairs.HorizontalSum(acc5), RowPairs.HorizontalSum(acc6), RowPairs.HorizontalSum(acc7),
-            RowPairs.HorizontalSum(acc8), RowPairs.HorizontalSum(acc9), RowPairs.HorizontalSum(acc10), RowPairs.HorizontalSum(acc11),
-            RowPairs.HorizontalSum(acc12), RowPairs.HorizontalSum(acc13), RowPairs.HorizontalSum(acc14), RowPairs.HorizontalSum(acc15),
-        ];
-        for (var i = 0; i < group.Count; i++)
-            output.Write(t, group.Row + i, sums[i]);
+        sums[0] = RowPairs.HorizontalSum(acc0);
+        sums[1] = RowPairs.HorizontalSum(acc1);
+        sums[2] = RowPairs.HorizontalSum(acc2);
+        sums[3] = RowPairs.HorizontalSum(acc3);
+        sums[4] = RowPairs.HorizontalSum(acc4);
+        sums[5] = RowPairs.HorizontalSum(acc5);
+        sums[6] = RowPairs.HorizontalSum(acc6);
+        sums[7] = RowPairs.HorizontalSum(acc7);
+        sums[8] = RowPairs.HorizontalSum(acc8);
+        sums[9] = RowPairs.HorizontalSum(acc9);
+        sums[10] = RowPairs.HorizontalSum(acc10);
+        sums[11] = RowPairs.HorizontalSum(acc11);
+        sums[12] = RowPairs.HorizontalSum(acc12);
+        sums[13] = RowPairs.HorizontalSum(acc13);
+        sums[14] = RowPairs.HorizontalSum(acc14);
+        sums[15] = RowPairs.HorizontalSum(acc15);
     }
 
     /// <summary>acc (one row's eight lanes) += d · (lane sums of (w + 128) × a, started at -128 × the lane sums of a).</summary>

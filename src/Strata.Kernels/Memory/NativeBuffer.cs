@@ -10,11 +10,15 @@ public sealed unsafe class NativeBuffer<T> : IDisposable where T : unmanaged
 {
     public const int Alignment = 64;
 
-    public NativeBuffer(long length)
+    /// <param name="hugePages">Align to 2 MiB and advise huge pages (for large buffers streamed end to end, such as weights).</param>
+    public NativeBuffer(long length, bool hugePages = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         Length = length;
-        Pointer = (T*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, length * sizeof(T)), Alignment);
+        var bytes = (nuint)Math.Max(1, length * sizeof(T));
+        Pointer = (T*)NativeMemory.AlignedAlloc(bytes, (nuint)(hugePages ? HugePages.PageBytes : Alignment));
+        if (hugePages)
+            HugePages.Advise(Pointer, bytes);
         NativeMemory.Clear(Pointer, (nuint)(length * sizeof(T)));
     }
 
