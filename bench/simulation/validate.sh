@@ -3,6 +3,8 @@
 # each workload runs a fresh `strata serve` with `strata bench serve`, and `strata sim` with the same workload flags,
 # and prints TTFT p50/p90, TPOT p50/p90 and output throughput side by side with the simulation's error.
 # Run it alone under the shared lock:  flock /work/bench.lock bench/simulation/validate.sh [MODEL]
+# The profile and the real runs are taken in that one stretch (about 5 minutes): on a shared machine whose speed drifts,
+# a profile taken minutes apart from the runs it is compared with differs from them by more than the 15% sought.
 # Env: STRATA (the CLI), OUT (where JSON and logs go), PROFILE (an existing profile), WORKLOADS (names to run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,15 +15,15 @@ mkdir -p "$OUT"
 echo "output in $OUT; $(uptime)" >&2
 
 declare -A FLAGS=(
-  [random-low]="--num-prompts 12 --request-rate 0.4 --random-input-len 128 --random-output-len 32"
-  [random-high]="--num-prompts 24 --request-rate 2 --random-input-len 128 --random-output-len 32"
-  [shared-prefix]="--dataset shared-prefix --shared-prefix-groups 2 --shared-prefix-len 384 --questions-per-group 6 --question-len 32 --random-output-len 32 --request-rate 0.5"
+  [random-low]="--num-prompts 10 --request-rate 0.4 --random-input-len 128 --random-output-len 32"
+  [random-high]="--num-prompts 20 --request-rate 2 --random-input-len 128 --random-output-len 32"
+  [shared-prefix]="--dataset shared-prefix --shared-prefix-groups 2 --shared-prefix-len 384 --questions-per-group 5 --question-len 32 --random-output-len 32 --request-rate 0.5"
 )
 WORKLOADS=${WORKLOADS:-"random-low random-high shared-prefix"}
 
 PROFILE=${PROFILE:-$OUT/profile.json}
 if [ ! -f "$PROFILE" ]; then
-  "$STRATA" profile -m "$MODEL" -o "$PROFILE" 2> "$OUT/profile.log"
+  "$STRATA" profile -m "$MODEL" -o "$PROFILE" --steps "$OUT/steps.csv" 2> "$OUT/profile.log"
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

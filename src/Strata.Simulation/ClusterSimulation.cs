@@ -16,6 +16,7 @@ internal sealed class ClusterSimulation
     private readonly List<SimNode> _nodes = [];
     private readonly IRouter _router;
     private readonly long _requestOverhead;
+    private readonly CacheIdentity? _keys;
 
     /// <param name="cost">Step times; the profile's (cost law and the server's time per token) unless given (a recorded run's times, to replay it).</param>
     public ClusterSimulation(StepProfile profile, ClusterSettings settings, StepCost? cost = null)
@@ -34,6 +35,7 @@ internal sealed class ClusterSimulation
             _nodes.Add(new SimNode(i, cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e), decodeRuns));
         }
         _router = holders is null ? new RoundRobinRouter() : new KvAwareRouter(identity, holders, profile.Cost);
+        _keys = settings.Node.PrefixCaching ? identity : null;
     }
 
     public IReadOnlyList<SimNode> Nodes => _nodes;
@@ -41,29 +43,30 @@ internal sealed class ClusterSimulation
     /// <param name="workload">The requests in arrival order, read as the simulation reaches them (a long run need not hold them all).</param>
     public SimulationResult Run(IEnumerable<SimRequest> workload)
     {
-        using var requests = workload.GetEnumerator();
+        using var prepared = new PreparedWorkload(workload, _keys);
+        using var requests = prepared.Requests().GetEnumerator();
         var outcomes = new List<RequestOutcome>();
         // Node events by time; an entry is stale once its node's next event has moved (a request interrupted its decode run).
         var events = new PriorityQueue<SimNode, long>();
         long first = -1;
         var number = 0;
-        var pending = requests.MoveNext() ? requests.Current : null;
+        PreparedRequest? pending = requests.MoveNext() ? requests.Current : null;
         while (pending is not null || events.Count > 0)
         {
             // A request reaches its node's engine after the server's time per request (the same for all, so the order holds).
-            if (pending is not null && (!events.TryPeek(out _, out var next) || VirtualClock.ToTicks(pending.ArrivalSeconds) + _requestOverhead <= next))
+            if (pending is { } ready && (!events.TryPeek(out _, out var next) || VirtualClock.ToTicks(ready.Request.ArrivalSeconds) + _requestOverhead <= next))
             {
-                var request = pending;
+                var request = ready.Request;
                 var arrived = VirtualClock.ToTicks(request.ArrivalSeconds);
                 var now = arrived + _requestOverhead;
                 pending = requests.MoveNext() ? requests.Current : null;
-                if (pending is not null && pending.ArrivalSeconds < request.ArrivalSeconds)
-                    throw new ArgumentException($"the workload's arrivals must be in time order ({pending.ArrivalSeconds} s after {request.ArrivalSeconds} s)", nameof(workload));
+                if (pending is { } after && after.Request.ArrivalSeconds < request.ArrivalSeconds)
+                    throw new ArgumentException($"the workload's arrivals must be in time order ({after.Request.ArrivalSeconds} s after {request.ArrivalSeconds} s)", nameof(workload));
                 if (first < 0)
                     first = arrived;
                 var node = _router.Route(request, _nodes);
                 var before = node.NextEvent;
-                if (node.Admit(request, number++, arrived, now) is { } refused)
+                if (node.Admit(request, ready.Keys, number++, arrived, now) is { } refused)
                     outcomes.Add(refused);
                 else if (node.NextEvent != before && node.NextEvent != SimNode.Idle)
                     events.Enqueue(node, node.NextEvent);
