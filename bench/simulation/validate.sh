@@ -36,8 +36,15 @@ for name in $WORKLOADS; do
     curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null && break
     sleep 1
   done
+  # Warm the server first, as the profile warms its engine: for its first seconds tiered JIT compiles the hot paths on
+  # the cores the steps need. Another seed, so the measured prompts find nothing of these in the cache.
+  "$STRATA" bench serve --url "http://127.0.0.1:$port" --ignore-eos --num-prompts 8 --max-concurrency 4 --random-input-len 128 \
+    --random-output-len 16 --seed 7919 > /dev/null 2>&1 || true
+  metrics() { curl -sf "http://127.0.0.1:$port/metrics" | grep -E '^strata_(engine_steps_total|step_cost_seconds)' || true; }
+  metrics > "$OUT/$name.metrics.before"
   # shellcheck disable=SC2086
   "$STRATA" bench serve --url "http://127.0.0.1:$port" --ignore-eos ${FLAGS[$name]} --json "$OUT/$name.real.json" > "$OUT/$name.real.txt" 2> "$OUT/$name.bench.log" || true
+  metrics > "$OUT/$name.metrics.after"
   kill "$server"; wait "$server" 2> /dev/null || true
   # shellcheck disable=SC2086
   "$STRATA" sim --profile "$PROFILE" ${FLAGS[$name]} --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
@@ -58,4 +65,16 @@ for name in names:
         worst = max(worst, abs(error))
         print(f"{name:<14} {label:<13} {r:>10.1f} {s:>10.1f} {error:>+8.1%}")
 print(f"worst error {worst:.1%}")
+# The steps each side ran (the server's counter over the measured requests, less the warm-up's) and the server's own
+# online fit of the step law over those steps' whole periods: where the real run's time went that the profile's law misses.
+def steps(path):
+    return sum(float(l.split()[-1]) for l in open(path) if l.startswith("strata_engine_steps_total"))
+for name in names:
+    try:
+        real_steps = steps(f"{out}/{name}.metrics.after") - steps(f"{out}/{name}.metrics.before")
+        law = " ".join(l.split("{")[1].split("}")[0] + "=" + l.split()[-1] for l in open(f"{out}/{name}.metrics.after") if l.startswith("strata_step_cost_seconds"))
+    except (OSError, IndexError, ValueError):
+        continue
+    sim_steps = json.load(open(f"{out}/{name}.sim.json"))["steps"]
+    print(f"{name:<14} steps real {real_steps:.0f} sim {sim_steps}; server's online law: {law}")
 PY
