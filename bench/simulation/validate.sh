@@ -65,7 +65,8 @@ for name in names:
         worst = max(worst, abs(error))
         print(f"{name:<14} {label:<13} {r:>10.1f} {s:>10.1f} {error:>+8.1%}")
 print(f"worst error {worst:.1%}")
-# The steps each side ran (the server's counter over the measured requests, less the warm-up's) and the server's own
+# The steps each side ran (the server's counter over the measured run, which counts bench serve's one-token
+# calibration requests too, ~20 steps; the warm-up's are left out) and the server's own
 # online fit of the step law over those steps' whole periods: where the real run's time went that the profile's law misses.
 def steps(path):
     return sum(float(l.split()[-1]) for l in open(path) if l.startswith("strata_engine_steps_total"))

@@ -4,4 +4,5 @@ namespace Strata.Simulation;
 
 /// <summary>A simulated cluster: how many colocated nodes, how requests are routed to them, and how each is configured.</summary>
 /// <param name="DecodeRuns">Whether nodes apply runs of pure decode steps at once (the same results, faster); off, every step is simulated alone.</param>
-internal sealed record ClusterSettings(int Nodes, RouterPolicy Router, NodeSettings Node, bool DecodeRuns = true);
+/// <param name="PrepareKeys">Whether prompts' block keys are derived ahead, on the thread reading the workload (the same results, faster); off, each node's engine derives them.</param>
+internal sealed record ClusterSettings(int Nodes, RouterPolicy Router, NodeSettings Node, bool DecodeRuns = true, bool PrepareKeys = true);

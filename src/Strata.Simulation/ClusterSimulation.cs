@@ -35,7 +35,7 @@ internal sealed class ClusterSimulation
             _nodes.Add(new SimNode(i, cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e), decodeRuns));
         }
         _router = holders is null ? new RoundRobinRouter() : new KvAwareRouter(identity, holders, profile.Cost);
-        _keys = settings.Node.PrefixCaching ? identity : null;
+        _keys = settings.Node.PrefixCaching && settings.PrepareKeys ? identity : null;
     }
 
     public IReadOnlyList<SimNode> Nodes => _nodes;
