@@ -19,7 +19,8 @@ namespace Strata.Engine.Core;
 internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IStepRunner runner, OutputProcessor outputs, TimeProvider clock, ILogger logger,
     StepCostModel costs, Speculator? speculator = null)
 {
-    private const int MaxReservedOutput = 4096;
+    // A cached block keeps its sequence's whole token array alive: reserve for a typical output, not for any max_tokens.
+    private const int MaxReservedOutput = 1024;
 
     private readonly List<RequestState> _active = [];
     private readonly StepPeriodObserver _periods = new(costs, clock);
