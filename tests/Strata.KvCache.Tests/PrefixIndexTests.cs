@@ -46,10 +46,16 @@ public sealed class PrefixIndexTests
         var blocks = Enumerable.Range(0, 50).Select(i => Enumerable.Range(i, BlockSize).ToArray()).ToArray();
 
         var keys = blocks.Select(tokens => BlockKey.Chain(Root, tokens)).ToArray();
-        var onOtherThreads = blocks.AsParallel().WithDegreeOfParallelism(4).AsOrdered().Select(tokens => BlockKey.Chain(Root, tokens)).ToArray();
+        var onOtherThreads = new BlockKey[4][];
+        var threads = Enumerable.Range(0, onOtherThreads.Length)
+            .Select(t => new Thread(() => onOtherThreads[t] = blocks.Select(tokens => BlockKey.Chain(Root, tokens)).ToArray())).ToArray();
+        foreach (var thread in threads)
+            thread.Start();
+        foreach (var thread in threads)
+            thread.Join();
 
         Assert.Equal(blocks.Select(tokens => Expected(Root, tokens)), keys);
-        Assert.Equal(keys, onOtherThreads);
+        Assert.All(onOtherThreads, threadKeys => Assert.Equal(keys, threadKeys));
     }
 
     [Fact]
