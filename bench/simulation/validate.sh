@@ -3,6 +3,8 @@
 # each workload runs a fresh `strata serve` with `strata bench serve`, and `strata sim` with the same workload flags,
 # and prints TTFT p50/p90, TPOT p50/p90 and output throughput side by side with the simulation's error.
 # Run it alone under the shared lock:  flock /work/bench.lock bench/simulation/validate.sh [MODEL]
+# The profile and the real runs are taken in that one stretch (about 5 minutes): on a shared machine whose speed drifts,
+# a profile taken minutes apart from the runs it is compared with differs from them by more than the 15% sought.
 # Env: STRATA (the CLI), OUT (where JSON and logs go), PROFILE (an existing profile), WORKLOADS (names to run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,15 +15,15 @@ mkdir -p "$OUT"
 echo "output in $OUT; $(uptime)" >&2
 
 declare -A FLAGS=(
-  [random-low]="--num-prompts 12 --request-rate 0.4 --random-input-len 128 --random-output-len 32"
-  [random-high]="--num-prompts 24 --request-rate 2 --random-input-len 128 --random-output-len 32"
-  [shared-prefix]="--dataset shared-prefix --shared-prefix-groups 2 --shared-prefix-len 384 --questions-per-group 6 --question-len 32 --random-output-len 32 --request-rate 0.5"
+  [random-low]="--num-prompts 10 --request-rate 0.4 --random-input-len 128 --random-output-len 32"
+  [random-high]="--num-prompts 20 --request-rate 2 --random-input-len 128 --random-output-len 32"
+  [shared-prefix]="--dataset shared-prefix --shared-prefix-groups 2 --shared-prefix-len 384 --questions-per-group 5 --question-len 32 --random-output-len 32 --request-rate 0.5"
 )
 WORKLOADS=${WORKLOADS:-"random-low random-high shared-prefix"}
 
 PROFILE=${PROFILE:-$OUT/profile.json}
 if [ ! -f "$PROFILE" ]; then
-  "$STRATA" profile -m "$MODEL" -o "$PROFILE" 2> "$OUT/profile.log"
+  "$STRATA" profile -m "$MODEL" -o "$PROFILE" --steps "$OUT/steps.csv" 2> "$OUT/profile.log"
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -34,8 +36,15 @@ for name in $WORKLOADS; do
     curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null && break
     sleep 1
   done
+  # Warm the server first, as the profile warms its engine: for its first seconds tiered JIT compiles the hot paths on
+  # the cores the steps need. Another seed, so the measured prompts find nothing of these in the cache.
+  "$STRATA" bench serve --url "http://127.0.0.1:$port" --ignore-eos --num-prompts 8 --max-concurrency 4 --random-input-len 128 \
+    --random-output-len 16 --seed 7919 > /dev/null 2>&1 || true
+  metrics() { curl -sf "http://127.0.0.1:$port/metrics" | grep -E '^strata_(engine_steps_total|step_cost_seconds)' || true; }
+  metrics > "$OUT/$name.metrics.before"
   # shellcheck disable=SC2086
   "$STRATA" bench serve --url "http://127.0.0.1:$port" --ignore-eos ${FLAGS[$name]} --json "$OUT/$name.real.json" > "$OUT/$name.real.txt" 2> "$OUT/$name.bench.log" || true
+  metrics > "$OUT/$name.metrics.after"
   kill "$server"; wait "$server" 2> /dev/null || true
   # shellcheck disable=SC2086
   "$STRATA" sim --profile "$PROFILE" ${FLAGS[$name]} --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
@@ -56,4 +65,17 @@ for name in names:
         worst = max(worst, abs(error))
         print(f"{name:<14} {label:<13} {r:>10.1f} {s:>10.1f} {error:>+8.1%}")
 print(f"worst error {worst:.1%}")
+# The steps each side ran (the server's counter over the measured run, which counts bench serve's one-token
+# calibration requests too, ~20 steps; the warm-up's are left out) and the server's own
+# online fit of the step law over those steps' whole periods: where the real run's time went that the profile's law misses.
+def steps(path):
+    return sum(float(l.split()[-1]) for l in open(path) if l.startswith("strata_engine_steps_total"))
+for name in names:
+    try:
+        real_steps = steps(f"{out}/{name}.metrics.after") - steps(f"{out}/{name}.metrics.before")
+        law = " ".join(l.split("{")[1].split("}")[0] + "=" + l.split()[-1] for l in open(f"{out}/{name}.metrics.after") if l.startswith("strata_step_cost_seconds"))
+    except (OSError, IndexError, ValueError):
+        continue
+    sim_steps = json.load(open(f"{out}/{name}.sim.json"))["steps"]
+    print(f"{name:<14} steps real {real_steps:.0f} sim {sim_steps}; server's online law: {law}")
 PY

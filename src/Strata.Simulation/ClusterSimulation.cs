@@ -19,6 +19,7 @@ internal sealed class ClusterSimulation
     private readonly PrefillHandoffs? _handoffs;
     private readonly List<RequestOutcome> _legs = [];
     private readonly long _requestOverhead;
+    private readonly CacheIdentity? _keys;
 
     /// <param name="cost">Step times; the profile's (cost law and the server's time per token) unless given (a recorded run's times, to replay it).</param>
     public ClusterSimulation(StepProfile profile, ClusterSettings settings, StepCost? cost = null)
@@ -49,6 +50,7 @@ internal sealed class ClusterSimulation
         _router = Router(settings.Router, identity, holders, profile.Cost, total);
         if (disaggregation is not null)
             _handoffs = new PrefillHandoffs(disaggregation, _nodes[settings.Nodes..], Router(settings.Router, identity, holders, profile.Cost, total), holders!, identity, _requestOverhead);
+        _keys = settings.Node.PrefixCaching && settings.PrepareKeys ? identity : null;
     }
 
     public IReadOnlyList<SimNode> Nodes => _nodes;
@@ -59,39 +61,40 @@ internal sealed class ClusterSimulation
     /// <param name="workload">The requests in arrival order, read as the simulation reaches them (a long run need not hold them all).</param>
     public SimulationResult Run(IEnumerable<SimRequest> workload)
     {
-        using var requests = workload.GetEnumerator();
+        using var prepared = new PreparedWorkload(workload, _keys);
+        using var requests = prepared.Requests().GetEnumerator();
         var outcomes = new List<RequestOutcome>();
         // Node events by time; an entry is stale once its node's next event has moved (a request interrupted its decode run).
         var events = new PriorityQueue<SimNode, long>();
         long first = -1;
         var number = 0;
-        var pending = requests.MoveNext() ? requests.Current : null;
+        PreparedRequest? pending = requests.MoveNext() ? requests.Current : null;
         while (pending is not null || events.Count > 0 || _handoffs?.Count > 0)
         {
             var nextNode = events.TryPeek(out _, out var next) ? next : long.MaxValue;
             var nextHandoff = _handoffs?.Next ?? long.MaxValue;
             // A request reaches its node's engine after the server's time per request (the same for all, so the order holds).
-            if (pending is not null && VirtualClock.ToTicks(pending.ArrivalSeconds) + _requestOverhead <= Math.Min(nextNode, nextHandoff))
+            if (pending is { } ready && VirtualClock.ToTicks(ready.Request.ArrivalSeconds) + _requestOverhead <= Math.Min(nextNode, nextHandoff))
             {
-                var request = pending;
+                var request = ready.Request;
                 var arrived = VirtualClock.ToTicks(request.ArrivalSeconds);
                 var now = arrived + _requestOverhead;
                 pending = requests.MoveNext() ? requests.Current : null;
-                if (pending is not null && pending.ArrivalSeconds < request.ArrivalSeconds)
-                    throw new ArgumentException($"the workload's arrivals must be in time order ({pending.ArrivalSeconds} s after {request.ArrivalSeconds} s)", nameof(workload));
+                if (pending is { } after && after.Request.ArrivalSeconds < request.ArrivalSeconds)
+                    throw new ArgumentException($"the workload's arrivals must be in time order ({after.Request.ArrivalSeconds} s after {request.ArrivalSeconds} s)", nameof(workload));
                 if (first < 0)
                     first = arrived;
                 var node = _router.Route(request, _serving);
                 if (_handoffs is not null && _handoffs.Disaggregates(request, node))
-                    Admit(_handoffs.Route(request, number, node, arrived), request with { MaxTokens = 1 }, number++, arrived, now, null);
+                    Admit(_handoffs.Route(request, number, node, arrived), request with { MaxTokens = 1 }, ready.Keys, number++, arrived, now, null);
                 else
-                    Admit(node, request, number++, arrived, now, null);
+                    Admit(node, request, ready.Keys, number++, arrived, now, null);
                 continue;
             }
             if (nextHandoff <= nextNode)
             {
                 var handoff = _handoffs!.Take();
-                Admit(handoff.Decode, handoff.Request, handoff.Number, handoff.Arrived, nextHandoff, handoff.Blocks);
+                Admit(handoff.Decode, handoff.Request, null, handoff.Number, handoff.Arrived, nextHandoff, handoff.Blocks);
                 continue;
             }
             events.TryDequeue(out var due, out var time);
@@ -118,10 +121,10 @@ internal sealed class ClusterSimulation
         return new SimulationResult(outcomes, VirtualClock.ToSeconds(Math.Max(0, last - Math.Max(0, first))),
             _nodes.Sum(n => n.Steps), _nodes.Sum(n => n.RunSteps), _nodes.Sum(n => n.AdmittedPromptTokens), _nodes.Sum(n => n.CachedPromptTokens), _nodes.Sum(n => n.Preemptions));
 
-        void Admit(SimNode node, SimRequest request, int number, long arrived, long now, IReadOnlyList<CachedBlock>? handedOff)
+        void Admit(SimNode node, SimRequest request, IReadOnlyList<BlockKey>? keys, int number, long arrived, long now, IReadOnlyList<CachedBlock>? handedOff)
         {
             var before = node.NextEvent;
-            if (node.Admit(request, number, arrived, now, handedOff) is { } refused)
+            if (node.Admit(request, keys, number, arrived, now, handedOff) is { } refused)
                 outcomes.Add(refused);
             else if (node.NextEvent != before && node.NextEvent != SimNode.Idle)
                 events.Enqueue(node, node.NextEvent);

@@ -7,7 +7,9 @@ internal sealed class Flight(SimRequest request, int number, GenerationHandle ha
 {
     private const double TicksPerMs = TimeSpan.TicksPerMillisecond;
 
-    private readonly List<float> _gaps = [];
+    // One gap per token after the first, sized once: a long run must not regrow a list per request.
+    private readonly float[] _gaps = new float[Math.Max(0, request.MaxTokens - 1)];
+    private int _gapCount;
     private long _first;
     private long _last;
     private int _tokens;
@@ -32,7 +34,7 @@ internal sealed class Flight(SimRequest request, int number, GenerationHandle ha
                     started = true;
                     break;
                 case TokenEvent:
-                    _gaps.Add((float)((now - _last) / TicksPerMs));
+                    _gaps[_gapCount++] = (float)((now - _last) / TicksPerMs);
                     break;
                 case FinishEvent:
                     finished = true;
@@ -49,7 +51,7 @@ internal sealed class Flight(SimRequest request, int number, GenerationHandle ha
     {
         foreach (var end in ends)
         {
-            _gaps.Add((float)((end - _last) / TicksPerMs));
+            _gaps[_gapCount++] = (float)((end - _last) / TicksPerMs);
             _last = end;
         }
         _tokens += ends.Length;
@@ -57,5 +59,6 @@ internal sealed class Flight(SimRequest request, int number, GenerationHandle ha
 
     public RequestOutcome Outcome(int node) => new(
         Request.ArrivalSeconds, Number, node, Request.Prompt.Length, _tokens, handle.CachedTokens,
-        VirtualClock.ToSeconds(_first - arrival), VirtualClock.ToSeconds(_last - arrival), [.. _gaps], Tier: Request.Tier);
+        VirtualClock.ToSeconds(_first - arrival), VirtualClock.ToSeconds(_last - arrival),
+        _gapCount == _gaps.Length ? _gaps : _gaps[.._gapCount], Tier: Request.Tier);
 }

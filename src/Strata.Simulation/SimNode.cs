@@ -116,9 +116,10 @@ internal sealed class SimNode
     /// Queues a request at <paramref name="now"/> (a decode run under way is first applied up to the step running then,
     /// which the request waits for); a prompt that cannot fit the context fails at once, as the server refuses it. Its
     /// latencies count from <paramref name="arrived"/>, when it reached the server (the server's time per request before).
+    /// <paramref name="keys"/> are its prompt's block keys if they were derived ahead (the engine derives them otherwise).
     /// </summary>
     /// <param name="handedOff">A prompt's full blocks a prefill node computed, held in the peer tier until the request ends.</param>
-    public RequestOutcome? Admit(SimRequest request, int number, long arrived, long now, IReadOnlyList<CachedBlock>? handedOff = null)
+    public RequestOutcome? Admit(SimRequest request, IReadOnlyList<BlockKey>? keys, int number, long arrived, long now, IReadOnlyList<CachedBlock>? handedOff = null)
     {
         if (request.Prompt.Length >= _maxModelLength)
             return RequestOutcome.Failure(request, number, Index, $"prompt of {request.Prompt.Length} tokens leaves no room in the {_maxModelLength}-token context");
@@ -132,6 +133,7 @@ internal sealed class SimNode
             PromptTokens = request.Prompt,
             Sampling = new SamplingParams { Temperature = 0, MaxTokens = request.MaxTokens, IgnoreEos = true },
             Tier = request.Tier,
+            PromptBlockKeys = keys,
         };
         var state = new RequestState($"sim-{Index}-{++_nextRequest}", now, generation, 0, default);
         var handle = state.CreateHandle();

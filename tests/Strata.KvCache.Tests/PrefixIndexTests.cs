@@ -32,6 +32,47 @@ public sealed class PrefixIndexTests
     }
 
     [Fact]
+    public void BlockKey_Chain_IsTheFirst128BitsOfSha256OverParentAndTokens_OnEveryCallAndThread()
+    {
+        // Disk and Redis store blocks under these keys: the hasher kept per thread must give the same bytes as ever.
+        static BlockKey Expected(BlockKey parent, int[] tokens)
+        {
+            var input = new byte[BlockKey.Size + 4 * tokens.Length];
+            parent.WriteTo(input);
+            for (var i = 0; i < tokens.Length; i++)
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(input.AsSpan(BlockKey.Size + 4 * i), tokens[i]);
+            return BlockKey.Read(System.Security.Cryptography.SHA256.HashData(input));
+        }
+        var blocks = Enumerable.Range(0, 50).Select(i => Enumerable.Range(i, BlockSize).ToArray()).ToArray();
+
+        var keys = blocks.Select(tokens => BlockKey.Chain(Root, tokens)).ToArray();
+        var onOtherThreads = new BlockKey[4][];
+        var threads = Enumerable.Range(0, onOtherThreads.Length)
+            .Select(t => new Thread(() => onOtherThreads[t] = blocks.Select(tokens => BlockKey.Chain(Root, tokens)).ToArray())).ToArray();
+        foreach (var thread in threads)
+            thread.Start();
+        foreach (var thread in threads)
+            thread.Join();
+
+        Assert.Equal(blocks.Select(tokens => Expected(Root, tokens)), keys);
+        Assert.All(onOtherThreads, threadKeys => Assert.Equal(keys, threadKeys));
+    }
+
+    [Fact]
+    public void Find_EntryTokensASliceOfALongerArray_HitsOnItsOwnTokensOnly()
+    {
+        // The engine registers blocks over its sequence's token array instead of copying each block's tokens.
+        var index = new PrefixIndex(4);
+        int[] sequence = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        var key = BlockKey.Chain(Root, sequence.AsSpan(BlockSize, BlockSize));
+        Assert.True(index.TryRegister(2, new CachedBlock(key, Root, sequence.AsMemory(BlockSize, BlockSize))));
+
+        Assert.Equal(2, index.Find(key, [5, 6, 7, 8]));
+        Assert.Equal(-1, index.Find(key, [1, 2, 3, 4]));
+        Assert.Equal(-1, index.Find(key, [5, 6, 7, 9]));
+    }
+
+    [Fact]
     public void FindCached_AfterFree_HitsUntilReused()
     {
         var manager = new BlockManager(4, BlockSize, prefixCaching: true);

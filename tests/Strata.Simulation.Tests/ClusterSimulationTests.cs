@@ -100,6 +100,35 @@ public sealed class ClusterSimulationTests
     }
 
     [Fact]
+    public void WorkloadFailingWhileRead_ItsOwnErrorComesOutOfRun()
+    {
+        // The workload is read on another thread, ahead of the simulation: a trace's bad line must still surface as itself.
+        static IEnumerable<SimRequest> Failing()
+        {
+            yield return new SimRequest(0, Profiles.Prompt(1, 40), 2);
+            throw new FormatException("line 2 is not a request");
+        }
+
+        var error = Assert.Throws<FormatException>(() => Simulate(Profiles.Of(Profiles.Round), Failing()));
+        Assert.Contains("line 2", error.Message);
+    }
+
+    [Fact]
+    public void LongWorkload_ReadAheadWithBlockKeys_SameResultsAsKeysDerivedByTheEngine()
+    {
+        // More requests than are read ahead, sharing prefixes: the keys derived on the reading thread must be the engine's.
+        var requests = Enumerable.Range(0, 6000).Select(i => new SimRequest(i * 0.002, Profiles.Prompt(i % 7, 20 + i % 50), 1 + i % 5)).ToArray();
+        var profile = Profiles.Of(Profiles.Round);
+        var node = NodeSettings.From(profile);
+
+        var prepared = new ClusterSimulation(profile, new ClusterSettings(2, RouterPolicy.RoundRobin, node)).Run(requests);
+        var derived = new ClusterSimulation(profile, new ClusterSettings(2, RouterPolicy.RoundRobin, node, PrepareKeys: false)).Run(requests);
+
+        Assert.True(prepared.CacheHitRate > 0.3, $"hit rate {prepared.CacheHitRate:P0}");
+        Assert.Equal(derived.Outcomes.Select(o => (o.Node, o.CachedTokens, o.TtftSeconds, o.EndToEndSeconds)), prepared.Outcomes.Select(o => (o.Node, o.CachedTokens, o.TtftSeconds, o.EndToEndSeconds)));
+    }
+
+    [Fact]
     public void SameWorkload_SameResults()
     {
         var requests = Enumerable.Range(0, 200).Select(i => new SimRequest(i * 0.01, Profiles.Prompt(i % 13, 20 + i % 50), 1 + i % 17)).ToArray();

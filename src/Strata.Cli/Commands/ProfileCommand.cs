@@ -21,19 +21,23 @@ internal static class ProfileCommand
         var threads = ThreadsOption.Create();
         var output = new Option<string>("--output", "-o") { Description = "Where to write the profile (JSON)", Required = true };
         var kvMemory = SizeOption.Create("--kv-cache-memory", "Memory for the KV cache, as strata serve takes it [default: serve's]");
-        var command = new Command("profile", "Measure the engine's step cost on this machine for the simulator") { model, threads, output, kvMemory };
+        var steps = new Option<string?>("--steps") { Description = "Also write the measured steps the law is fitted on (CSV)", HelpName = "file" };
+        var command = new Command("profile", "Measure the engine's step cost on this machine for the simulator") { model, threads, output, kvMemory, steps };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
             var path = ModelOption.Resolve(result.GetValue(model));
             var error = result.InvocationConfiguration.Error;
             error.WriteLine($"Profiling {Path.GetFileName(path)} with {result.GetValue(threads)} threads");
             StepProfile profile;
+            var samples = new List<StepSample>();
             using (var loaded = LoadedModel.Load(path))
             {
                 var options = new EngineOptions { Threads = result.GetValue(threads) };
                 options = options with { KvCacheBytes = result.GetValue(kvMemory) ?? EngineSizing.DefaultKvCacheBytes(loaded, options) };
-                profile = StepProfiler.Measure(loaded, Path.GetFileName(path), options, error);
+                profile = StepProfiler.Measure(loaded, Path.GetFileName(path), options, error, samples);
             }
+            if (result.GetValue(steps) is { } stepsPath)
+                File.WriteAllLines(stepsPath, [StepSample.CsvHeader, .. samples.Select(s => s.ToCsv())]);
             profile = profile with { ServerOverhead = await ServerOverheadProbe.MeasureAsync(path, profile, result.GetValue(kvMemory), error, cancellation) };
             profile.Save(result.GetValue(output)!);
             var c = profile.Cost;

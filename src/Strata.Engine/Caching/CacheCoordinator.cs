@@ -172,7 +172,7 @@ internal sealed class CacheCoordinator
         var fullBlocks = (prompt.Length - 1) / BlockSize;
         _identity.Extend(keys, root, prompt, fullBlocks);
         var cached = _blocks.FindCached(keys, prompt);
-        var entries = keys.Select((key, i) => new CachedBlock(key, i == 0 ? root : keys[i - 1], prompt.AsSpan(i * BlockSize, BlockSize).ToArray())).ToList();
+        var entries = keys.Select((key, i) => new CachedBlock(key, i == 0 ? root : keys[i - 1], prompt.AsMemory(i * BlockSize, BlockSize))).ToList();
         return Leases.Grant(cached, entries, ttl);
     }
 
@@ -253,12 +253,13 @@ internal sealed class CacheCoordinator
             return;
         var size = BlockSize;
         var caching = sequence.Caching;
-        _identity.Extend(sequence.BlockKeys, caching.Root, sequence.Tokens, to);
+        var tokens = sequence.TokenMemory;
+        _identity.Extend(sequence.BlockKeys, caching.Root, tokens.Span, to);
         for (var i = from; i < to; i++)
         {
             var parent = i == 0 ? caching.Root : sequence.BlockKeys[i - 1];
             var block = sequence.Table[i];
-            var entry = new CachedBlock(sequence.BlockKeys[i], parent, sequence.Tokens.Slice(i * size, size).ToArray());
+            var entry = new CachedBlock(sequence.BlockKeys[i], parent, tokens.Slice(i * size, size));
             if (_blocks.Register(block, entry))
             {
                 _events?.Invoke(new KvEvent(KvEventKind.Stored, entry.Key, KvEvent.Pool));

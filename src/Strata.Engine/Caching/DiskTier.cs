@@ -21,7 +21,7 @@ internal sealed class DiskTier(DiskBlockStore store) : IKvTier
     }
 
     public void Store(CachedBlock block, byte[] payload, DateTimeOffset expires) =>
-        store.TryEnqueueWrite(new BlockRecord(block.Key, block.Parent, block.Tokens, payload, expires));
+        store.TryEnqueueWrite(new BlockRecord(block.Key, block.Parent, block.Tokens.ToArray(), payload, expires));
 
     public Task FlushAsync() => store.FlushAsync();
 
@@ -53,7 +53,7 @@ internal sealed class DiskTier(DiskBlockStore store) : IKvTier
     /// <summary>A record whose tokens or size do not match is a miss.</summary>
     private bool TryRead(CachedBlock block, byte[] payload)
     {
-        if (!store.TryRead(block.Key, out var record) || !record.Tokens.AsSpan().SequenceEqual(block.Tokens) || record.Payload.Length != payload.Length)
+        if (!store.TryRead(block.Key, out var record) || !record.Tokens.AsSpan().SequenceEqual(block.Tokens.Span) || record.Payload.Length != payload.Length)
             return false;
         record.Payload.Span.CopyTo(payload);
         return true;

@@ -16,7 +16,7 @@ internal sealed class HostTier(HostBlockStore store) : IKvTier
     {
         var read = 0;
         // Probing first keeps a block the tier never had out of its miss count.
-        while (read < chain.Count && store.Contains(chain[read].Key) && store.TryRead(chain[read].Key, chain[read].Tokens, payloads[read], out _))
+        while (read < chain.Count && store.Contains(chain[read].Key) && store.TryRead(chain[read].Key, chain[read].Tokens.Span, payloads[read], out _))
             read++;
         return read;
     }

@@ -86,7 +86,7 @@ internal sealed class PeerTier(int payloadBytes) : IKvTier
         {
             var read = 0;
             while (read < chain.Count && _blocks.TryGetValue(chain[read].Key, out var held)
-                && held.Block.Parent == chain[read].Parent && held.Block.Tokens.AsSpan().SequenceEqual(chain[read].Tokens))
+                && held.Block.Parent == chain[read].Parent && held.Block.Tokens.Span.SequenceEqual(chain[read].Tokens.Span))
             {
                 held.Payload.AsSpan(0, payloadBytes).CopyTo(payloads[read]);
                 read++;

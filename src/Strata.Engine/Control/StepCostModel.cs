@@ -6,7 +6,8 @@ namespace Strata.Engine.Control;
 /// Fits the step cost law (<see cref="StepCost"/>) online from the engine's own step records, by least squares with
 /// exponential forgetting (so it follows a machine whose speed changes), regularised toward a start-up calibration so
 /// that terms the records have not exercised yet (no decodes so far, say) keep their calibrated value. The engine
-/// thread observes; <see cref="Current"/> may be read from any thread.
+/// thread observes; <see cref="Current"/> may be read from any thread. The law is solved when read, not per step (a
+/// simulated node steps millions of times and reads it rarely), so it always reflects every step observed.
 /// </summary>
 internal sealed class StepCostModel
 {
@@ -22,7 +23,9 @@ internal sealed class StepCostModel
     private readonly double[] _xty = new double[Terms];
     private readonly double[] _x = new double[Terms];
     private readonly double[,] _system = new double[Terms, Terms + 1];
-    private volatile StepCost _current;
+    private readonly Lock _gate = new();
+    private StepCost _current;
+    private bool _stale;
 
     /// <param name="calibration">The law before any step was seen.</param>
     /// <param name="priorWeight">How many typical steps' worth of evidence the calibration counts for, per term: little, so a wrong calibration is soon outweighed.</param>
@@ -35,7 +38,21 @@ internal sealed class StepCostModel
         _forgetting = forgetting;
     }
 
-    public StepCost Current => _current;
+    public StepCost Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_stale)
+                {
+                    _current = Solve();
+                    _stale = false;
+                }
+                return _current;
+            }
+        }
+    }
 
     public long Observed { get; private set; }
 
@@ -43,18 +60,21 @@ internal sealed class StepCostModel
 
     public void Observe(double prefillTokens, double decodes, double contextTokens, double seconds)
     {
-        _x[0] = 1;
-        _x[1] = prefillTokens;
-        _x[2] = decodes;
-        _x[3] = contextTokens;
-        for (var i = 0; i < Terms; i++)
+        lock (_gate)
         {
-            for (var j = 0; j < Terms; j++)
-                _xtx[i, j] = _forgetting * _xtx[i, j] + _x[i] * _x[j];
-            _xty[i] = _forgetting * _xty[i] + _x[i] * seconds;
+            _x[0] = 1;
+            _x[1] = prefillTokens;
+            _x[2] = decodes;
+            _x[3] = contextTokens;
+            for (var i = 0; i < Terms; i++)
+            {
+                for (var j = 0; j < Terms; j++)
+                    _xtx[i, j] = _forgetting * _xtx[i, j] + _x[i] * _x[j];
+                _xty[i] = _forgetting * _xty[i] + _x[i] * seconds;
+            }
+            Observed++;
+            _stale = true;
         }
-        Observed++;
-        _current = Solve();
     }
 
     /// <summary>Solves (XᵀX + Λ) c = Xᵀy + Λ c₀ by Gaussian elimination with partial pivoting; negative terms are dropped to zero.</summary>

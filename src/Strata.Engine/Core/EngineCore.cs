@@ -19,6 +19,9 @@ namespace Strata.Engine.Core;
 internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IStepRunner runner, OutputProcessor outputs, TimeProvider clock, ILogger logger,
     StepCostModel costs, Speculator? speculator = null)
 {
+    // A cached block keeps its sequence's whole token array alive: reserve for a typical output, not for any max_tokens.
+    private const int MaxReservedOutput = 1024;
+
     private readonly List<RequestState> _active = [];
     private readonly StepPeriodObserver _periods = new(costs, clock);
     private readonly SchedulerPlan _skipped = new();
@@ -45,12 +48,18 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     public void Admit(RequestState request)
     {
         var r = request.Request;
+        if (r.PromptBlockKeys is { } given && given.Count > r.PromptTokens.Length / cache.BlockSize)
+            throw new ArgumentException($"{given.Count} block keys given for a prompt of {r.PromptTokens.Length / cache.BlockSize} full blocks", nameof(request));
         request.Timeline.Clock = clock;
         var caching = new SequenceCaching(cache.Root(r.Tenant, r.CacheSalt), r.Pin, r.CacheTtl);
+        // Storage for the prompt and the whole output at once (a generous max_tokens grows it later instead).
+        var expectedLength = r.PromptTokens.Length + Math.Min(r.Sampling.MaxTokens, MaxReservedOutput);
         Sequence? first = null;
         for (var choice = 0; choice < r.Choices; choice++)
         {
-            var sequence = new Sequence(new SequenceId(++_nextSequence), r.PromptTokens, caching, request.Arrival, r.Tier, r.Tenant);
+            var sequence = new Sequence(new SequenceId(++_nextSequence), r.PromptTokens, caching, request.Arrival, r.Tier, r.Tenant, expectedLength);
+            if (r.PromptBlockKeys is { } keys)
+                sequence.BlockKeys.AddRange(keys);
             outputs.Open(request, choice, sequence);
             if (first is null)
                 first = sequence;

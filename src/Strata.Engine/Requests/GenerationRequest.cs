@@ -1,5 +1,6 @@
 using Strata.Engine.Sampling;
 using Strata.Grammar;
+using Strata.KvCache.Prefix;
 
 namespace Strata.Engine.Requests;
 
@@ -41,4 +42,12 @@ public sealed record GenerationRequest
 
     /// <summary>How long this prompt's cached blocks should be kept; null means the engine's default.</summary>
     public TimeSpan? CacheTtl { get; init; }
+
+    /// <summary>
+    /// The keys of the prompt's first full blocks, when the caller derived them already (a simulator prepares them on
+    /// another thread while it runs, once per prompt): the engine then hashes only the blocks after them. They must be
+    /// exactly what the engine's <see cref="CacheIdentity"/> gives for this tenant, salt and prompt; null (the server's
+    /// case) has the engine derive them all.
+    /// </summary>
+    public IReadOnlyList<BlockKey>? PromptBlockKeys { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Strata.Engine.Caching;
 using Strata.Engine.Requests;
 using Strata.KvCache;
@@ -14,12 +13,19 @@ namespace Strata.Engine.Scheduling;
 /// </summary>
 internal sealed class Sequence
 {
-    private readonly List<int> _tokens;
+    // Tokens are only ever appended, and growth copies into a new array, so a slice of any array this has held keeps
+    // its contents: cached blocks share them (TokenMemory) instead of copying.
+    private int[] _tokens;
+    private int _count;
 
-    public Sequence(SequenceId id, ReadOnlySpan<int> prompt, SequenceCaching caching, long arrival, ServiceTier tier = ServiceTier.Default, string tenant = "")
+    /// <param name="expectedLength">Tokens it is expected to reach (prompt and output), to size its storage once; it grows past them if need be.</param>
+    public Sequence(SequenceId id, ReadOnlySpan<int> prompt, SequenceCaching caching, long arrival, ServiceTier tier = ServiceTier.Default, string tenant = "",
+        int expectedLength = 0)
     {
         Id = id;
-        _tokens = [.. prompt];
+        _tokens = new int[Math.Max(Math.Max(expectedLength, prompt.Length), 1)];
+        prompt.CopyTo(_tokens);
+        _count = prompt.Length;
         PromptLength = prompt.Length;
         Caching = caching;
         Arrival = arrival;
@@ -66,20 +72,32 @@ internal sealed class Sequence
     /// <summary>The other choices of an <c>n &gt; 1</c> request: they draw their first token from this sequence's last prompt logits and then share its prompt blocks.</summary>
     public List<Sequence> Forks { get; } = [];
 
-    public int Length => _tokens.Count;
+    public int Length => _count;
 
-    public int GeneratedCount => _tokens.Count - PromptLength;
+    public int GeneratedCount => _count - PromptLength;
 
     /// <summary>Known tokens still to be run through the model: the rest of the prompt, or the last sampled token.</summary>
-    public int PendingCount => _tokens.Count - ComputedCount;
+    public int PendingCount => _count - ComputedCount;
 
-    public ReadOnlySpan<int> Tokens => CollectionsMarshal.AsSpan(_tokens);
+    public ReadOnlySpan<int> Tokens => _tokens.AsSpan(0, _count);
+
+    /// <summary>The tokens so far, as memory that never changes (later tokens do not show in it): cached blocks keep slices of it.</summary>
+    public ReadOnlyMemory<int> TokenMemory => _tokens.AsMemory(0, _count);
 
     public ReadOnlySpan<int> Prompt => Tokens[..PromptLength];
 
     public ReadOnlySpan<int> Generated => Tokens[PromptLength..];
 
-    public void Append(int token) => _tokens.Add(token);
+    public void Append(int token)
+    {
+        if (_count == _tokens.Length)
+        {
+            var grown = new int[_tokens.Length * 2];
+            _tokens.AsSpan().CopyTo(grown);
+            _tokens = grown;
+        }
+        _tokens[_count++] = token;
+    }
 
     /// <summary>Shares the parent's blocks (for the other choices of an <c>n &gt; 1</c> request).</summary>
     public void AdoptTable(BlockTable table, int computed)

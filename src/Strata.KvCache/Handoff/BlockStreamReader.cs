@@ -47,7 +47,7 @@ public sealed class BlockStreamReader
         if (BlockValueCodec.Checksum(_header, payload.Span) != BinaryPrimitives.ReadUInt32LittleEndian(_checksum))
             throw new InvalidDataException("a block from the peer failed its checksum");
         var block = _codec.Describe(_header);
-        if (_codec.Check(_header, block.Key, block.Parent, block.Tokens, _payloadBytes) != ValueCheck.Valid)
+        if (_codec.Check(_header, block.Key, block.Parent, block.Tokens.Span, _payloadBytes) != ValueCheck.Valid)
             throw new InvalidDataException($"block {block.Key} from the peer is not the block its tokens make, or of another cache");
         return block;
     }

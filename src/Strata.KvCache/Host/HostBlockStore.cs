@@ -71,7 +71,7 @@ public sealed class HostBlockStore(long capacityBytes, KvLayout shape, bool int8
         byte[] data;
         lock (_lock)
         {
-            if (!_entries.TryGetValue(key, out var node) || !node.Value.Block.Tokens.AsSpan().SequenceEqual(tokens))
+            if (!_entries.TryGetValue(key, out var node) || !node.Value.Block.Tokens.Span.SequenceEqual(tokens))
             {
                 _misses++;
                 block = null!;

@@ -22,7 +22,7 @@ public sealed class PrefixIndex(int blockCount)
 
     /// <summary>The block holding <paramref name="key"/> with exactly <paramref name="tokens"/>, or -1.</summary>
     public int Find(BlockKey key, ReadOnlySpan<int> tokens) =>
-        _blockOf.TryGetValue(key, out var block) && _entries[block]!.Tokens.AsSpan().SequenceEqual(tokens) ? block : -1;
+        _blockOf.TryGetValue(key, out var block) && _entries[block]!.Tokens.Span.SequenceEqual(tokens) ? block : -1;
 
     /// <summary>Drops a block's entry (it is about to be reused) and returns it, if it had one.</summary>
     public CachedBlock? Forget(int block)

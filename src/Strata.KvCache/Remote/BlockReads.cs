@@ -42,7 +42,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
             if (outcomes[i] != ReadOutcome.Redirected)
                 continue;
             var (node, asking) = Follow(redirects[i]);
-            outcomes[i] = Fetch(node, asking, names[i], chain[i].Key, chain[i].Parent, chain[i].Tokens, payloads[i].Span);
+            outcomes[i] = Fetch(node, asking, names[i], chain[i].Key, chain[i].Parent, chain[i].Tokens.Span, payloads[i].Span);
             if (outcomes[i] != ReadOutcome.Hit)
                 break;
         }
@@ -109,7 +109,7 @@ internal sealed class BlockReads(ClusterRouter router, RemoteKeyspace keyspace, 
                     SendMore(pipeline, names, firstGap);
                 var block = chain[i];
                 connection.StartReply();
-                var reply = ReadGetReply(connection, block.Key, block.Parent, block.Tokens, payloads[i].Span, copy: i < firstGap);
+                var reply = ReadGetReply(connection, block.Key, block.Parent, block.Tokens.Span, payloads[i].Span, copy: i < firstGap);
                 outcomes[i] = reply.Outcome;
                 redirects[i] = reply.Redirect;
                 if (reply.Outcome is not (ReadOutcome.Hit or ReadOutcome.Redirected))

@@ -62,8 +62,9 @@ internal sealed class BlockValueCodec
         BinaryPrimitives.WriteInt32LittleEndian(header[44..], payloadBytes);
         _fingerprint.CopyTo(header[FixedHeaderBytes..]);
         var tokens = header[(FixedHeaderBytes + _fingerprint.Length)..];
-        for (var i = 0; i < block.Tokens.Length; i++)
-            BinaryPrimitives.WriteInt32LittleEndian(tokens[(4 * i)..], block.Tokens[i]);
+        var blockTokens = block.Tokens.Span;
+        for (var i = 0; i < blockTokens.Length; i++)
+            BinaryPrimitives.WriteInt32LittleEndian(tokens[(4 * i)..], blockTokens[i]);
         return header.Length;
     }
 

@@ -17,7 +17,8 @@ internal static class StepProfiler
         [(1, 256, 16), (4, 768, 12), (8, 48, 24), (16, 16, 20), (32, 16, 16), (2, 16, 40), (12, 160, 8)];
 
     /// <param name="options">The engine's options as <c>strata serve</c> would run it (threads, KV memory).</param>
-    public static StepProfile Measure(LoadedModel model, string modelName, EngineOptions options, TextWriter log)
+    /// <param name="samples">Receives the measured steps the law is fitted on (to check or refit it later).</param>
+    public static StepProfile Measure(LoadedModel model, string modelName, EngineOptions options, TextWriter log, List<StepSample> samples)
     {
         using var engine = new RealEngine(model, options);
         var settings = engine.Settings;
@@ -26,7 +27,7 @@ internal static class StepProfiler
         var random = new Random(0);
         // A first pass warms the JIT and the caches; its steps are not kept.
         Run(engine, (2, 32, 4), settings.MaxModelLength, vocabulary, random, []);
-        var samples = new List<StepSample>();
+        samples.Clear();
         for (var pass = 0; pass < 2; pass++)
         {
             foreach (var shape in Shapes)

@@ -65,6 +65,54 @@ public sealed class EngineCoreTests(EngineFixture fixture) : IClassFixture<Engin
     }
 
     [Fact]
+    public void Admit_PromptBlockKeysGiven_TheEngineUsesThemInsteadOfDerivingItsOwn()
+    {
+        var prompt = CoreHarness.Prompt(3, 18);
+        var other = CoreHarness.Prompt(4, 18);
+        int CachedAfter(IReadOnlyList<BlockKey> firstKeys)
+        {
+            var harness = new CoreHarness(CoreHarness.Options(), blocks: 32, budget: 64);
+            harness.Submit(CoreHarness.Greedy(prompt, 2) with { PromptBlockKeys = firstKeys });
+            harness.RunUntilIdle();
+            harness.Submit(CoreHarness.Greedy(prompt, 2));
+            harness.RunUntilIdle();
+            return (int)harness.Core.Cache.CachedPromptTokens;
+        }
+        var identity = new CoreHarness(CoreHarness.Options(), blocks: 32, budget: 64).Identity;
+
+        // The keys the engine would derive: the second request hits the first one's four full blocks.
+        Assert.Equal(16, CachedAfter(identity.Keys("", "", prompt)));
+        // Another prompt's keys: the first request's blocks are registered under them, so the second finds nothing.
+        Assert.Equal(0, CachedAfter(identity.Keys("", "", other)));
+    }
+
+    [Fact]
+    public void Admit_MorePromptBlockKeysThanFullBlocks_IsRefused()
+    {
+        var harness = new CoreHarness(CoreHarness.Options(), blocks: 32, budget: 64);
+        var prompt = CoreHarness.Prompt(3, 11);
+        var keys = harness.Identity.Keys("", "", CoreHarness.Prompt(3, 12));
+
+        Assert.Throws<ArgumentException>(() => harness.Submit(CoreHarness.Greedy(prompt, 2) with { PromptBlockKeys = keys }));
+        Assert.False(harness.Core.HasWork);
+    }
+
+    [Fact]
+    public void Sequence_TokenMemory_KeepsItsContentsWhileTheSequenceGrowsPastItsStorage()
+    {
+        var sequence = new Scheduling.Sequence(new Scheduling.SequenceId(1), [1, 2, 3], new Scheduling.SequenceCaching(default), 0, expectedLength: 4);
+        var before = sequence.TokenMemory;
+
+        for (var token = 4; token <= 40; token++)
+            sequence.Append(token);
+
+        Assert.Equal([1, 2, 3], before.ToArray());
+        Assert.Equal(Enumerable.Range(1, 40), sequence.Tokens.ToArray());
+        Assert.Equal(Enumerable.Range(1, 40), sequence.TokenMemory.ToArray());
+        Assert.Equal(37, sequence.GeneratedCount);
+    }
+
+    [Fact]
     public void Step_RunnerFails_ItsRequestsEndWithAnErrorTheOthersGoOnAndTheFailureIsLogged()
     {
         var log = new ListLogger();

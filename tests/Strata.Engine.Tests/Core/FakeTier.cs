@@ -24,7 +24,7 @@ internal sealed class FakeTier(string name, TierWrites writes) : IKvTier
     {
         Reads++;
         var read = 0;
-        while (read < chain.Count && _blocks.TryGetValue(chain[read].Key, out var held) && held.Block.Tokens.AsSpan().SequenceEqual(chain[read].Tokens))
+        while (read < chain.Count && _blocks.TryGetValue(chain[read].Key, out var held) && held.Block.Tokens.Span.SequenceEqual(chain[read].Tokens.Span))
         {
             held.Payload.CopyTo(payloads[read], 0);
             read++;

@@ -23,7 +23,7 @@ public sealed class BlockStreamTests
             Assert.NotNull(block);
             Assert.Equal(chain.Blocks[i].Key, block.Key);
             Assert.Equal(chain.Blocks[i].Parent, block.Parent);
-            Assert.Equal(chain.Blocks[i].Tokens, block.Tokens);
+            Assert.Equal(chain.Blocks[i].Tokens.ToArray(), block.Tokens.ToArray());
             Assert.Equal(chain.Payloads[i], payload);
         }
         Assert.Null(await reader.ReadAsync(stream, new byte[PayloadBytes], CancellationToken.None));
@@ -74,7 +74,7 @@ public sealed class BlockStreamTests
     public async Task ReadAsync_ABlockWhoseTokensDoNotMakeItsKey_IsRefused()
     {
         var chain = TestChain.Create(1, PayloadBytes);
-        var forged = chain.Blocks[0] with { Tokens = [.. chain.Blocks[0].Tokens.Select(t => t + 1)] };
+        var forged = chain.Blocks[0] with { Tokens = chain.Blocks[0].Tokens.ToArray().Select(t => t + 1).ToArray() };
         using var stream = Write(chain, forged);
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Read(chain.Fingerprint, stream, TestChain.BlockTokens, PayloadBytes));

@@ -26,7 +26,7 @@ public sealed class HostBlockStoreTests
         store.Store(block, payload);
 
         var read = new byte[payload.Length];
-        Assert.True(store.TryRead(block.Key, block.Tokens, read, out var entry));
+        Assert.True(store.TryRead(block.Key, block.Tokens.Span, read, out var entry));
         Assert.Equal(payload, read);
         Assert.Equal(block, entry);
         Assert.False(store.TryRead(block.Key, new int[Shape.BlockSize], read, out _));
@@ -41,7 +41,7 @@ public sealed class HostBlockStoreTests
         var (c, pc) = RandomBlock(3);
         store.Store(a, pa);
         store.Store(b, pb);
-        Assert.True(store.TryRead(a.Key, a.Tokens, new byte[pa.Length], out _));
+        Assert.True(store.TryRead(a.Key, a.Tokens.Span, new byte[pa.Length], out _));
 
         store.Store(c, pc);
 
@@ -60,7 +60,7 @@ public sealed class HostBlockStoreTests
         store.Store(block, payload);
 
         var read = new byte[payload.Length];
-        Assert.True(store.TryRead(block.Key, block.Tokens, read, out _));
+        Assert.True(store.TryRead(block.Key, block.Tokens.Span, read, out _));
         var original = MemoryMarshal.Cast<byte, Half>(payload);
         var decoded = MemoryMarshal.Cast<byte, Half>(read);
         for (var i = 0; i < original.Length; i++)

@@ -23,7 +23,7 @@ public sealed class RemoteBlockStoreTests(StoreServerFixture fixture) : IClassFi
         Assert.True(store.WaitForPublishes(Patience));
 
         var read = new byte[chain.Payloads[0].Length];
-        Assert.True(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens, read));
+        Assert.True(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens.Span, read));
         Assert.Equal(chain.Payloads[0], read);
         var stats = store.Stats;
         Assert.Equal((1L, 1L, 0L), (stats.Published, stats.Hits, stats.Errors));
@@ -39,7 +39,7 @@ public sealed class RemoteBlockStoreTests(StoreServerFixture fixture) : IClassFi
         store.Publish(chain.Blocks[0], chain.Payloads[0]);
         Assert.True(store.WaitForPublishes(Patience));
 
-        Assert.True(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens, new byte[1024]));
+        Assert.True(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens.Span, new byte[1024]));
     }
 
     [Fact]
@@ -51,8 +51,8 @@ public sealed class RemoteBlockStoreTests(StoreServerFixture fixture) : IClassFi
         Assert.True(store.WaitForPublishes(Patience));
         var read = new byte[1024];
 
-        Assert.False(store.TryRead(chain.Blocks[1].Key, chain.Blocks[1].Tokens, read));
-        Assert.False(store.TryRead(chain.Blocks[0].Key, chain.Blocks[1].Tokens, read));
+        Assert.False(store.TryRead(chain.Blocks[1].Key, chain.Blocks[1].Tokens.Span, read));
+        Assert.False(store.TryRead(chain.Blocks[0].Key, chain.Blocks[1].Tokens.Span, read));
 
         var stats = store.Stats;
         Assert.Equal((0L, 1L, 1L), (stats.Hits, stats.Misses, stats.RejectedCorrupt));
@@ -71,7 +71,7 @@ public sealed class RemoteBlockStoreTests(StoreServerFixture fixture) : IClassFi
         Assert.True(store.WaitForPublishes(Patience));
 
         var read = new byte[1024];
-        Assert.True(store.TryRead(block.Key, block.Tokens, read));
+        Assert.True(store.TryRead(block.Key, block.Tokens.Span, read));
         Assert.Equal(chain.Payloads[0], read);
         Assert.Equal((1L, 1L), (store.Stats.Published, store.Stats.AlreadyPresent));
     }
@@ -188,7 +188,7 @@ public sealed class RemoteBlockStoreTests(StoreServerFixture fixture) : IClassFi
         client.Set(Name(block), value);
 
         var read = new byte[4096];
-        Assert.False(store.TryRead(block.Key, block.Tokens, read));
+        Assert.False(store.TryRead(block.Key, block.Tokens.Span, read));
         Assert.Equal(0, store.TryReadChain(chain.Blocks.Skip(1).ToArray(), chain.EmptyBuffers()[1..]));
 
         var stats = store.Stats;
@@ -205,7 +205,7 @@ public sealed class RemoteBlockStoreTests(StoreServerFixture fixture) : IClassFi
         Assert.True(theirs.WaitForPublishes(Patience));
 
         var read = new byte[4096];
-        Assert.False(ours.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens, read));
+        Assert.False(ours.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens.Span, read));
 
         Assert.Equal((0L, 1L), (ours.Stats.Hits, ours.Stats.RejectedForeign));
     }

@@ -70,7 +70,7 @@ public sealed class RemoteClusterTests(StoreClusterFixture fixture) : IClassFixt
 
             using var reader = CreateStore(chain.Fingerprint);
             var read = new byte[chain.Payloads[0].Length];
-            Assert.True(reader.TryRead(block.Key, block.Tokens, read));
+            Assert.True(reader.TryRead(block.Key, block.Tokens.Span, read));
             Assert.Equal(chain.Payloads[0], read);
             Assert.True(reader.Stats.Redirects >= 1);
         }

@@ -57,7 +57,7 @@ public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
         var read = new byte[64 * 1024];
         store.Publish(chain.Blocks[0], chain.Payloads[0]);
         Assert.True(store.WaitForPublishes(TimeSpan.FromSeconds(10)));
-        Assert.True(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens, read));
+        Assert.True(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens.Span, read));
 
         server.Kill();
         var slowest = TimeSpan.Zero;
@@ -67,7 +67,7 @@ public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
         for (var i = 0; i < 40; i++)
         {
             var watch = Stopwatch.StartNew();
-            Assert.False(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens, read));
+            Assert.False(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens.Span, read));
             slowest = Max(slowest, watch.Elapsed);
             watch.Restart();
             Assert.Equal(0, store.TryReadChain(chain.Blocks, chain.EmptyBuffers()));
@@ -99,7 +99,7 @@ public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
         {
             store.Publish(chain.Blocks[1], chain.Payloads[1]);
             store.WaitForPublishes(TimeSpan.FromSeconds(1));
-            hit = store.TryRead(chain.Blocks[1].Key, chain.Blocks[1].Tokens, read);
+            hit = store.TryRead(chain.Blocks[1].Key, chain.Blocks[1].Tokens.Span, read);
             Thread.Sleep(20);
         }
 
@@ -120,7 +120,7 @@ public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
         using var store = new RemoteBlockStore(RemoteStoreOptions.Parse($"redis://127.0.0.1:{port}") with { Log = _ => { } }, chain.Fingerprint);
 
         var watch = Stopwatch.StartNew();
-        Assert.False(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens, new byte[4096]));
+        Assert.False(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens.Span, new byte[4096]));
         var single = watch.Elapsed;
         watch.Restart();
         Assert.Equal(0, store.TryReadChain(chain.Blocks, chain.EmptyBuffers()));
@@ -143,7 +143,7 @@ public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
         store.IsAvailable(chain.Blocks[0].Key);
         Assert.False(listener.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectRead), "IsAvailable connected");
 
-        store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens, new byte[4096]);
+        store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens.Span, new byte[4096]);
         Assert.True(listener.Poll(TimeSpan.Zero, SelectMode.SelectRead));
     }
 
@@ -156,7 +156,7 @@ public sealed class RemoteStoreFailureTests(ITestOutputHelper output)
 
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < 5; i++)
-            Assert.False(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens, new byte[4096]));
+            Assert.False(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens.Span, new byte[4096]));
 
         Assert.True(watch.Elapsed < Prompt);
         Assert.Equal(BreakerState.Open, store.Stats.Breaker);

@@ -43,7 +43,7 @@ public sealed class RemoteThroughputTests(ITestOutputHelper output)
 
         var single = Stopwatch.StartNew();
         for (var i = 0; i < Blocks; i++)
-            Assert.True(store.TryRead(chain.Blocks[i].Key, chain.Blocks[i].Tokens, buffers[i].Span));
+            Assert.True(store.TryRead(chain.Blocks[i].Key, chain.Blocks[i].Tokens.Span, buffers[i].Span));
         single.Stop();
 
         output.WriteLine($"{server.Kind}, {Blocks} blocks x {PayloadBytes / 1024} KiB = {totalMiB:F1} MiB on loopback");

@@ -36,7 +36,7 @@ public sealed class RemoteTlsTests : IDisposable
         Assert.True(store.WaitForPublishes(Patience));
         var read = new byte[chain.Payloads[0].Length];
 
-        Assert.True(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens, read));
+        Assert.True(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens.Span, read));
         Assert.Equal(chain.Payloads[0], read);
         Assert.Equal(0, store.Stats.Errors);
     }
@@ -47,7 +47,7 @@ public sealed class RemoteTlsTests : IDisposable
         var chain = TestChain.Create(blocks: 1, payloadBytes: 1024);
         using var store = new RemoteBlockStore(Options("tls-pass"), chain.Fingerprint);
 
-        Assert.False(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens, new byte[1024]));
+        Assert.False(store.TryRead(chain.Blocks[0].Key, chain.Blocks[0].Tokens.Span, new byte[1024]));
         Assert.True(store.Stats.Errors > 0);
     }
 
