@@ -6,7 +6,7 @@
 # threads' time — after one warm-up run it still had 40% of the server's CPU during the timed run. Prints, per timed
 # run, output tok/s as `strata bench serve` reports it, the server's CPU milliseconds per output token, and the JIT
 # thread's CPU milliseconds in the run (near 0 once the server is warm).
-#   [METHODS="ngram suffix"] [WARMUP=4] bench/speculation/concurrent-ab.sh MODEL [PROMPTS=64] [TOKENS=96] [THREADS=2] [REPETITIONS=2]
+#   [METHODS="ngram suffix"] [WARMUP=6] bench/speculation/concurrent-ab.sh MODEL [PROMPTS=64] [TOKENS=96] [THREADS=2] [REPETITIONS=2]
 set -euo pipefail
 model=$1; prompts=${2:-64}; tokens=${3:-96}; threads=${4:-2}; repetitions=${5:-2}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -39,7 +39,7 @@ measure() {
     "$strata" serve -m "$model" --port "$port" -t "$threads" "${flags[@]}" >/dev/null 2>&1 &
     server=$!
     until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do sleep 0.3; done
-    for w in $(seq "${WARMUP:-4}"); do run 32 $((100 + w)) >/dev/null; done
+    for w in $(seq "${WARMUP:-6}"); do run 32 $((100 + w)) >/dev/null; done
     read -r -a before < <(cpu_ticks "$server")
     rate=$(run "$prompts" 1 | grep -i 'output token throughput' | grep -o '[0-9.]*' | head -1)
     read -r -a after < <(cpu_ticks "$server")
