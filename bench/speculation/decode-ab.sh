@@ -2,11 +2,13 @@
 # Batch-1 greedy decode speed with and without speculative decoding, A/B back to back, beside llama.cpp's
 # llama-lookup (prompt lookup) on the same model and prompts. Strata runs warm: one `strata serve` per configuration,
 # first given WARMUP untimed requests (a prompt not in the file: the JIT's tiered compilation reaches its optimised
-# code, which a cold `strata generate` of a few hundred tokens mostly runs without), then each prompt once, one request
+# code, which a cold `strata generate` of a few hundred tokens mostly runs without; the request path's methods run once
+# per request and are promoted after 30 calls, so after 15 requests the JIT thread still took a fifth of the server's
+# CPU, on 2 cores time the compute threads lose), then each prompt once, one request
 # at a time; every configuration in turn, REPETITIONS times. A Strata figure is completion tokens over the request's
 # wall time (prefill, HTTP and detokenization included, the same for every configuration); llama-lookup's is its own
 # decode speed.
-#   [DRAFT_MODEL=FILE] [METHODS="off ngram suffix"] [WARMUP=3] bench/speculation/decode-ab.sh MODEL [TOKENS=200] [THREADS=2] [REPETITIONS=3] [PROMPTS_FILE]
+#   [DRAFT_MODEL=FILE] [METHODS="off ngram suffix"] [WARMUP=40] bench/speculation/decode-ab.sh MODEL [TOKENS=200] [THREADS=2] [REPETITIONS=3] [PROMPTS_FILE]
 # With DRAFT_MODEL, the draft method runs too (--speculative draft --draft-model FILE).
 # Prints one line per run: prompt number, configuration, tok/s, drafts accepted/verified in that request.
 set -euo pipefail
@@ -40,7 +42,7 @@ for r in $(seq "$repetitions"); do
         "$strata" serve -m "$model" --port "$port" -t "$threads" --kv-cache-memory 256MiB "${flags[@]}" >/dev/null 2>&1 &
         server=$!
         until curl -sf "$url/health/ready" >/dev/null 2>&1; do sleep 0.3; done
-        for _ in $(seq "${WARMUP:-3}"); do complete "The sun was hot and the bird sang in the tree." >/dev/null; done
+        for _ in $(seq "${WARMUP:-40}"); do complete "The sun was hot and the bird sang in the tree." >/dev/null; done
         for n in "${!lines[@]}"; do
             before=$(drafts)
             read -r seconds count < <(complete "${lines[$n]}")

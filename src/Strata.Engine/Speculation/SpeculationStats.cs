@@ -8,4 +8,7 @@ public sealed record SpeculationStats(string Method, long DraftTokens, long Acce
 {
     /// <summary>Blocks the draft model's own KV pool holds (0 without a draft model).</summary>
     public int DraftKvBlocksUsed { get; init; }
+
+    /// <summary>Nodes of the suffix method's shared tree, the root included (0 for the other methods).</summary>
+    public int SuffixTreeNodes { get; init; }
 }

@@ -12,6 +12,9 @@ internal interface IKeyScores
     /// <summary>Whether <see cref="Sixteen"/> works at this level.</summary>
     bool HasSixteen(SimdLevel level);
 
+    /// <summary>Readies keys <paramref name="group"/> .. group + <paramref name="count"/> − 1 (≤ 16) for <see cref="Sixteen"/>, once for every row that scores them.</summary>
+    void Prepare(int group, int count);
+
     /// <summary>AVX-512: lane j = q_row·k_(group + j) for <paramref name="count"/> ≤ 16 keys; the other lanes are finite.</summary>
     Vector512<float> Sixteen(int row, int group, int count);
 

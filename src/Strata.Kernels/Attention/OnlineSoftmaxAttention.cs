@@ -16,13 +16,17 @@ namespace Strata.Kernels.Attention;
 /// F16 cache the query and the running sum are kept in half precision (rounded after every scale and multiply-add),
 /// e^x is glibc's expf. A row's arithmetic never depends on the other rows of its tile, so the tile only decides
 /// what is shared: each key and value block is widened once, sixteen scores of a row come out of one transposed
-/// reduction (<see cref="ScoreTree"/>), and the sixteen exponentials of a row are one vector (<see cref="GlibcExp"/>).
+/// reduction (<see cref="ScoreTree"/>; below a head size of 64, of keys transposed once per group, see
+/// <see cref="FloatKeyScores"/>), and the sixteen exponentials of a row are one vector (<see cref="GlibcExp"/>).
 /// </para>
 /// </summary>
 public static unsafe class OnlineSoftmaxAttention
 {
     /// <summary>Keys whose scores and softmax weights are worked out together, per row.</summary>
     public const int KeyGroup = ScoreTree.Keys;
+
+    /// <summary>The head size two rows of which fill one AVX-512 vector.</summary>
+    private const int HalfVector = 8;
 
     /// <summary>Floats of scratch <see cref="Accumulate"/> needs for <paramref name="rows"/> query rows.</summary>
     public static int ScratchLength(int rows) => (2 * rows + 1) * KeyGroup;
@@ -76,10 +80,18 @@ public static unsafe class OnlineSoftmaxAttention
     /// <param name="sum">[tokens, heads] running sum of exp(score − max).</param>
     /// <param name="accumulator">[tokens, heads, headDim] running Σ exp(score − max)·value.</param>
     /// <param name="scratch">[<see cref="ScratchLength"/>(tokens · heads)]</param>
+    [SkipLocalsInit]
     public static void Accumulate(float* queries, int tokens, int heads, KeyRange* ranges, float* keys, float* values, int count, int headDim,
-        float scale, bool halfPrecision, float* max, float* sum, float* accumulator, float* scratch, SimdLevel level) =>
-        Accumulate(new FloatKeyScores(queries, keys, headDim), tokens, heads, ranges, values, count, headDim, scale, halfPrecision,
-            max, sum, accumulator, scratch, level);
+        float scale, bool halfPrecision, float* max, float* sum, float* accumulator, float* scratch, SimdLevel level)
+    {
+        var small = level == SimdLevel.Avx512 && headDim < FloatKeyScores.SmallHeadLimit;
+        Span<float> transposed = small ? stackalloc float[KeyGroup * headDim] : default;
+        fixed (float* keysByDimension = transposed)
+        {
+            Accumulate(new FloatKeyScores(queries, keys, headDim, keysByDimension), tokens, heads, ranges, values, count, headDim, scale, halfPrecision,
+                max, sum, accumulator, scratch, level);
+        }
+    }
 
     /// <summary>
     /// <see cref="Accumulate(float*, int, int, KeyRange*, float*, float*, int, int, float, bool, float*, float*, float*, float*, SimdLevel)"/>
@@ -107,6 +119,8 @@ public static unsafe class OnlineSoftmaxAttention
         for (var group = 0; group < count; group += KeyGroup)
         {
             var groupKeys = Math.Min(KeyGroup, count - group);
+            if (treeScores)
+                keyScores.Prepare(group, groupKeys);
             var any = false;
             for (var t = 0; t < tokens; t++)
             {
@@ -138,6 +152,13 @@ public static unsafe class OnlineSoftmaxAttention
                     FoldRowPairs512<HalfPrecision>(groupValues, group, groupKeys, tokens, heads, ranges, headDim, corrections, weights, accumulator);
                 else
                     FoldRowPairs512<SinglePrecision>(groupValues, group, groupKeys, tokens, heads, ranges, headDim, corrections, weights, accumulator);
+            }
+            else if (level == SimdLevel.Avx512 && headDim == HalfVector && heads % 2 == 0)
+            {
+                if (halfPrecision)
+                    FoldHeadPairs512<HalfPrecision>(groupValues, group, groupKeys, tokens, heads, ranges, corrections, weights, accumulator);
+                else
+                    FoldHeadPairs512<SinglePrecision>(groupValues, group, groupKeys, tokens, heads, ranges, corrections, weights, accumulator);
             }
             else if (level == SimdLevel.Avx512 && headDim % 16 == 0)
             {
@@ -414,6 +435,43 @@ public static unsafe class OnlineSoftmaxAttention
                     b2.Store(accB + 32);
                     b3.Store(accB + 48);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Fold512{TPrecision}"/> for a head size of 8 (TinyStories) and an even number of rows per token: two
+    /// rows of a token, which take the same keys and values, share one vector (the value in both halves, each row's
+    /// weight and correction in its half) and stay in a register while the keys of the group go by. A row whose
+    /// correction is 1 beside one that is not is scaled by exactly 1, which changes nothing (rounding is idempotent).
+    /// </summary>
+    private static void FoldHeadPairs512<TPrecision>(float* values, int group, int groupKeys, int tokens, int heads, KeyRange* ranges,
+        float* corrections, float* weights, float* accumulator)
+        where TPrecision : struct, IAccumulatorPrecision
+    {
+        for (var t = 0; t < tokens; t++)
+        {
+            if (!InGroup(ranges[t], group, groupKeys, out var first, out var last))
+                continue;
+            for (var r = t * heads; r < (t + 1) * heads; r += 2)
+            {
+                var correctionsA = corrections + r * KeyGroup;
+                var correctionsB = correctionsA + KeyGroup;
+                var weightsA = weights + r * KeyGroup;
+                var weightsB = weightsA + KeyGroup;
+                var acc = accumulator + (long)r * HalfVector;
+                var pair = Vector512.Load(acc);
+                for (var j = first; j <= last; j++)
+                {
+                    var correctionA = correctionsA[j];
+                    var correctionB = correctionsB[j];
+                    if (correctionA != 1f || correctionB != 1f)
+                        pair = TPrecision.Round(pair * Vector512.Create(Vector256.Create(correctionA), Vector256.Create(correctionB)));
+                    var value = Vector256.Load(values + j * HalfVector);
+                    var weight = Vector512.Create(Vector256.Create(weightsA[j]), Vector256.Create(weightsB[j]));
+                    pair = TPrecision.Round(Vector512.FusedMultiplyAdd(Vector512.Create(value, value), weight, pair));
+                }
+                pair.Store(acc);
             }
         }
     }

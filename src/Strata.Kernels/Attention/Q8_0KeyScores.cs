@@ -17,6 +17,10 @@ internal readonly unsafe struct Q8_0KeyScores(Q8_0Queries queries, Q8_0Keys keys
 
     public bool HasSixteen(SimdLevel level) => level == SimdLevel.Avx512;
 
+    public void Prepare(int group, int count)
+    {
+    }
+
     public Vector512<float> Sixteen(int row, int group, int count)
     {
         var blocks = headDim / Block;

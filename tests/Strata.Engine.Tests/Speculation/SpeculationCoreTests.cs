@@ -63,6 +63,26 @@ public sealed class SpeculationCoreTests
     }
 
     [Fact]
+    public void Step_FullSteps_SuffixTreeLearnsOnlyOnceSequencesMayDraftAgain()
+    {
+        var harness = new CoreHarness(Options(SpeculativeMethod.Suffix, maxStepTokens: 8), blocks: 400, budget: 256,
+            runner: _ => new ScriptedRunner(new ManualClock(), Echo));
+        var handles = Enumerable.Range(0, 12).Select(i => harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(i, 12), 20 + 2 * i))).ToArray();
+        var steps = new List<(int Decodes, int Nodes)>();
+
+        harness.RunUntilIdle(() => steps.Add((harness.Records[^1].DecodeSequences, harness.Core.Snapshot().Speculation!.SuffixTreeNodes)));
+
+        // With 8 or more sequences decoding no step has room for a draft, and the tree is not fed: only its root.
+        var full = steps.TakeWhile(s => s.Decodes == 0 || s.Decodes >= 8).ToList();
+        Assert.Contains(full, s => s.Decodes >= 8);
+        Assert.All(full, s => Assert.Equal(1, s.Nodes));
+        Assert.True(steps[^1].Nodes > 12 * 12, $"the sequences left should have caught up: {steps[^1].Nodes} nodes");
+        Assert.Contains(harness.Records, r => r.DraftTokens > 0);
+        for (var i = 0; i < handles.Length; i++)
+            Assert.Equal(ScriptedRunner.Continue(CoreHarness.Prompt(i, 12), 20 + 2 * i, Echo), CoreHarness.Drain(handles[i]).Tokens[0]);
+    }
+
+    [Fact]
     public void Step_StepsCostPerPosition_DraftsForOneSequenceButNotForAComputeBoundBatch()
     {
         // 5 ms a step plus 4 ms a position: for one sequence a draft pays if accepted 44% of the time, in a batch of 32
