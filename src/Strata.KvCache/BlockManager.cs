@@ -150,6 +150,9 @@ public sealed class BlockManager
     /// <summary>Drops pins that have expired.</summary>
     public void ExpirePins(DateTimeOffset now)
     {
+        // Called every step: with no pins, nothing to filter (and nothing to allocate).
+        if (_pinnedUntil.Count == 0)
+            return;
         foreach (var (block, until) in _pinnedUntil.Where(p => p.Value <= now).ToList())
         {
             _pinnedUntil.Remove(block);

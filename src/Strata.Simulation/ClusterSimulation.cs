@@ -20,6 +20,7 @@ internal sealed class ClusterSimulation
     private readonly List<RequestOutcome> _legs = [];
     private readonly long _requestOverhead;
     private readonly CacheIdentity? _keys;
+    private readonly NodeLane[]? _lanes;
 
     /// <param name="cost">Step times; the profile's (cost law and the server's time per token) unless given (a recorded run's times, to replay it).</param>
     public ClusterSimulation(StepProfile profile, ClusterSettings settings, StepCost? cost = null)
@@ -51,6 +52,11 @@ internal sealed class ClusterSimulation
         if (disaggregation is not null)
             _handoffs = new PrefillHandoffs(disaggregation, _nodes[settings.Nodes..], Router(settings.Router, identity, holders, profile.Cost, total), holders!, identity, _requestOverhead);
         _keys = settings.Node.PrefixCaching && settings.PrepareKeys ? identity : null;
+        // Round-robin routing reads no node state and colocated nodes share nothing, so between arrivals they can advance
+        // on several threads (a cost law only: a recorded run's times are consumed in the one thread's order).
+        var workers = Math.Min(settings.Workers > 0 ? settings.Workers : Environment.ProcessorCount, settings.Nodes);
+        if (workers > 1 && decodeRuns && settings.Router == RouterPolicy.RoundRobin && disaggregation is null)
+            _lanes = [.. Enumerable.Range(0, workers).Select(_ => new NodeLane())];
     }
 
     public IReadOnlyList<SimNode> Nodes => _nodes;
@@ -63,6 +69,50 @@ internal sealed class ClusterSimulation
     {
         using var prepared = new PreparedWorkload(workload, _keys);
         using var requests = prepared.Requests().GetEnumerator();
+        var (outcomes, first) = _lanes is null ? RunOnOneThread(requests) : RunInLanes(requests, _lanes);
+        foreach (var node in _nodes)
+            outcomes.AddRange(node.Unfinished("the simulation ended with the request unfinished (nothing was runnable)"));
+        outcomes.Sort((a, b) => a.Number.CompareTo(b.Number));
+        var last = _nodes.Max(n => n.LastStepEnd);
+        return new SimulationResult(outcomes, VirtualClock.ToSeconds(Math.Max(0, last - Math.Max(0, first))),
+            _nodes.Sum(n => n.Steps), _nodes.Sum(n => n.RunSteps), _nodes.Sum(n => n.AdmittedPromptTokens), _nodes.Sum(n => n.CachedPromptTokens), _nodes.Sum(n => n.Preemptions));
+    }
+
+    /// <summary>
+    /// Routes the requests a window at a time and lets each lane (node <c>i</c> belongs to lane <c>i mod lanes</c>) admit
+    /// its share and run its nodes up to the next window's first request, the lanes in parallel. No lane waits for
+    /// another within a window, since nothing a node does reaches another node or the router.
+    /// </summary>
+    private (List<RequestOutcome> Outcomes, long First) RunInLanes(IEnumerator<PreparedRequest> requests, NodeLane[] lanes)
+    {
+        const int Window = 1024;
+        long first = -1;
+        var number = 0;
+        var previous = double.NegativeInfinity;
+        var more = requests.MoveNext();
+        while (more)
+        {
+            for (var routed = 0; routed < Window && more; routed++, more = requests.MoveNext())
+            {
+                var request = requests.Current.Request;
+                if (request.ArrivalSeconds < previous)
+                    throw new ArgumentException($"the workload's arrivals must be in time order ({request.ArrivalSeconds} s after {previous} s)", "workload");
+                previous = request.ArrivalSeconds;
+                var arrived = VirtualClock.ToTicks(request.ArrivalSeconds);
+                if (first < 0)
+                    first = arrived;
+                var node = _router.Route(request, _serving);
+                lanes[node.Index % lanes.Length].Route(node, requests.Current, number++, arrived, arrived + _requestOverhead);
+            }
+            var horizon = more ? VirtualClock.ToTicks(requests.Current.Request.ArrivalSeconds) + _requestOverhead : long.MaxValue;
+            Parallel.ForEach(lanes, new ParallelOptions { MaxDegreeOfParallelism = lanes.Length }, lane => lane.AdvanceTo(horizon));
+        }
+        return ([.. lanes.SelectMany(l => l.Outcomes)], first);
+    }
+
+    /// <summary>The simulation's events one at a time, in time order, for any topology and router.</summary>
+    private (List<RequestOutcome> Outcomes, long First) RunOnOneThread(IEnumerator<PreparedRequest> requests)
+    {
         var outcomes = new List<RequestOutcome>();
         // Node events by time; an entry is stale once its node's next event has moved (a request interrupted its decode run).
         var events = new PriorityQueue<SimNode, long>();
@@ -81,7 +131,7 @@ internal sealed class ClusterSimulation
                 var now = arrived + _requestOverhead;
                 pending = requests.MoveNext() ? requests.Current : null;
                 if (pending is { } after && after.Request.ArrivalSeconds < request.ArrivalSeconds)
-                    throw new ArgumentException($"the workload's arrivals must be in time order ({after.Request.ArrivalSeconds} s after {request.ArrivalSeconds} s)", nameof(workload));
+                    throw new ArgumentException($"the workload's arrivals must be in time order ({after.Request.ArrivalSeconds} s after {request.ArrivalSeconds} s)", "workload");
                 if (first < 0)
                     first = arrived;
                 var node = _router.Route(request, _serving);
@@ -114,12 +164,7 @@ internal sealed class ClusterSimulation
             if (due.NextEvent != SimNode.Idle)
                 events.Enqueue(due, due.NextEvent);
         }
-        foreach (var node in _nodes)
-            outcomes.AddRange(node.Unfinished("the simulation ended with the request unfinished (nothing was runnable)"));
-        outcomes.Sort((a, b) => a.Number.CompareTo(b.Number));
-        var last = _nodes.Max(n => n.LastStepEnd);
-        return new SimulationResult(outcomes, VirtualClock.ToSeconds(Math.Max(0, last - Math.Max(0, first))),
-            _nodes.Sum(n => n.Steps), _nodes.Sum(n => n.RunSteps), _nodes.Sum(n => n.AdmittedPromptTokens), _nodes.Sum(n => n.CachedPromptTokens), _nodes.Sum(n => n.Preemptions));
+        return (outcomes, first);
 
         void Admit(SimNode node, SimRequest request, IReadOnlyList<BlockKey>? keys, int number, long arrived, long now, IReadOnlyList<CachedBlock>? handedOff)
         {

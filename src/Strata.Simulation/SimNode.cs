@@ -236,8 +236,10 @@ internal sealed class SimNode
     {
         _run.Clear();
         long context = 0;
-        foreach (var sequence in _core.Scheduler.Running)
+        var running = _core.Scheduler.Running;
+        for (var i = 0; i < running.Count; i++)
         {
+            var sequence = running[i];
             context += sequence.ComputedCount + 1;
             _run.Flights.Add(_flights[_outputs[sequence.Id].Request]);
         }

@@ -21,8 +21,9 @@ internal static class SimCommand
         var decode = new Option<int?>("--decode") { Description = "Decode nodes of an xP+yD cluster" };
         var sweep = new Option<string?>("--sweep-rates") { Description = "Also simulate the workload at these request rates (e.g. 1,2,4,8): attainment and goodput against load, charted with --plot", HelpName = "r1,r2,…" };
         var json = new Option<string?>("--json") { Description = "Also write settings, summary and per-request results to this JSON file" };
+        var workers = new Option<int>("--workers") { Description = "Threads advancing the nodes (0: one per core); used for colocated nodes with round-robin routing, the same results with any number", DefaultValueFactory = _ => 0 }.MustNotBeNegative();
         var plot = new Option<string?>("--plot") { Description = "Also draw PNG charts into this directory: bench serve's latency CDFs and throughput; with --sweep-rates, attainment against load", HelpName = "dir" };
-        var command = new Command("sim", "Simulate a cluster serving a workload, on the real scheduler and cache with a measured step cost") { nodes, prefill, decode, sweep, json, plot };
+        var command = new Command("sim", "Simulate a cluster serving a workload, on the real scheduler and cache with a measured step cost") { nodes, prefill, decode, sweep, json, plot, workers };
         foreach (var option in options.All)
             command.Options.Add(option);
         command.Subcommands.Add(SimSearchCommand.Create());
@@ -31,7 +32,7 @@ internal static class SimCommand
         {
             var stepProfile = StepProfile.Load(result.GetValue(options.Profile)!);
             var node = options.Node(result, stepProfile);
-            var settings = Topology(result, options, nodes, prefill, decode, node);
+            var settings = Topology(result, options, nodes, prefill, decode, node) with { Workers = result.GetValue(workers) };
             var workload = options.Workload(result);
             var slo = options.Load.Slo(result);
             var rates = result.GetValue(sweep) is { } list ? SweepRates(list) : null;

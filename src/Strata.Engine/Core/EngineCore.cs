@@ -58,6 +58,8 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         for (var choice = 0; choice < r.Choices; choice++)
         {
             var sequence = new Sequence(new SequenceId(++_nextSequence), r.PromptTokens, caching, request.Arrival, r.Tier, r.Tenant, expectedLength);
+            // Keys for every full block it is expected to reach, so appending the output's keys never regrows the list.
+            sequence.BlockKeys.EnsureCapacity(expectedLength / cache.BlockSize);
             if (r.PromptBlockKeys is { } keys)
                 sequence.BlockKeys.AddRange(keys);
             outputs.Open(request, choice, sequence);
@@ -145,6 +147,7 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
     /// </summary>
     public int DecodeRunLength(bool quiet)
     {
+        // Index loops: the running list is read through an interface, whose enumerator a foreach would allocate.
         var running = scheduler.Running;
         if (speculator is not null || scheduler.WaitingCount > 0 || running.Count == 0 || running.Count > scheduler.MaxBatchedTokens
             || cache.Tiers is not null || cache.PinnedBlocks > 0)
@@ -155,8 +158,9 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
                 return 0;
         }
         var steps = int.MaxValue;
-        foreach (var sequence in running)
+        for (var i = 0; i < running.Count; i++)
         {
+            var sequence = running[i];
             if (sequence.PendingCount != 1 || sequence.GeneratedCount == 0 || sequence.Drafts.Count > 0 || sequence.Forks.Count > 0
                 || outputs.TokensBeforeFinish(sequence.Id) is not { } left)
                 return 0;
@@ -173,8 +177,8 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         {
             var mid = low + (high - low + 1) / 2;
             var blocks = 0;
-            foreach (var sequence in running)
-                blocks += cache.BlocksToGrow(sequence, mid);
+            for (var i = 0; i < running.Count; i++)
+                blocks += cache.BlocksToGrow(running[i], mid);
             if (blocks <= cache.FreeBlocks)
                 low = mid;
             else
@@ -196,8 +200,9 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
             return;
         var running = scheduler.Running;
         var blockSize = cache.BlockSize;
-        foreach (var sequence in running)
+        for (var i = 0; i < running.Count; i++)
         {
+            var sequence = running[i];
             for (var t = 0; t < steps; t++)
                 sequence.Append(token);
             outputs.Skip(sequence.Id, steps);
@@ -205,13 +210,17 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         for (var t = 0; t < steps; t++)
         {
             // As a step does: every sequence grows (in the scheduler's order), then every one commits.
-            foreach (var sequence in running)
+            for (var i = 0; i < running.Count; i++)
             {
+                var sequence = running[i];
                 if (t == 0 || sequence.ComputedCount % blockSize == 0)
                     cache.Grow(sequence, 1, _skipped);
             }
-            foreach (var sequence in running)
+            for (var i = 0; i < running.Count; i++)
+            {
+                var sequence = running[i];
                 cache.Commit(sequence, sequence.ComputedCount, sequence.ComputedCount + 1);
+            }
         }
         _skipped.Clear();
         Steps += steps;

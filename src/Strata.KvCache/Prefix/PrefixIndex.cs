@@ -6,7 +6,8 @@ namespace Strata.KvCache.Prefix;
 /// </summary>
 public sealed class PrefixIndex(int blockCount)
 {
-    private readonly Dictionary<BlockKey, int> _blockOf = [];
+    // Sized for every block at once: a full pool never regrows it.
+    private readonly Dictionary<BlockKey, int> _blockOf = new(blockCount);
     private readonly CachedBlock?[] _entries = new CachedBlock?[blockCount];
 
     public int Count => _blockOf.Count;
