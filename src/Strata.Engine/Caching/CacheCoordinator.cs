@@ -257,15 +257,17 @@ internal sealed class CacheCoordinator
         _identity.Extend(sequence.BlockKeys, caching.Root, tokens.Span, to);
         for (var i = from; i < to; i++)
         {
+            var key = sequence.BlockKeys[i];
             var parent = i == 0 ? caching.Root : sequence.BlockKeys[i - 1];
             var block = sequence.Table[i];
-            var entry = new CachedBlock(sequence.BlockKeys[i], parent, tokens.Slice(i * size, size));
-            if (_blocks.Register(block, entry))
+            var blockTokens = tokens.Slice(i * size, size);
+            // A CachedBlock only for the tiers that keep one: the pool's index holds the entry as values.
+            if (_blocks.Register(block, key, parent, blockTokens))
             {
-                _events?.Invoke(new KvEvent(KvEventKind.Stored, entry.Key, KvEvent.Pool));
-                _tiers?.WriteThrough(block, entry, _pins.TtlFor(caching.Ttl));
+                _events?.Invoke(new KvEvent(KvEventKind.Stored, key, KvEvent.Pool));
+                _tiers?.WriteThrough(block, new CachedBlock(key, parent, blockTokens), _pins.TtlFor(caching.Ttl));
             }
-            _inFlight.Done(entry.Key, sequence);
+            _inFlight.Done(key, sequence);
             if (caching.Pin && (i + 1) * size <= sequence.PromptLength)
                 _pins.Pin(_blocks, block, caching.Ttl);
         }

@@ -8,32 +8,37 @@ public sealed class PrefixIndex(int blockCount)
 {
     // Sized for every block at once: a full pool never regrows it.
     private readonly Dictionary<BlockKey, int> _blockOf = new(blockCount);
-    private readonly CachedBlock?[] _entries = new CachedBlock?[blockCount];
+
+    // Entries are kept as values in one array rather than as an object per block: a large pool (or a simulated cluster
+    // of them) would otherwise hold millions of long-lived objects for the garbage collector to trace and promote.
+    private readonly Entry?[] _entries = new Entry?[blockCount];
 
     public int Count => _blockOf.Count;
 
     /// <summary>Records that <paramref name="block"/> holds <paramref name="entry"/>; false if another block already holds that key.</summary>
-    public bool TryRegister(int block, CachedBlock entry)
+    public bool TryRegister(int block, CachedBlock entry) => TryRegister(block, entry.Key, entry.Parent, entry.Tokens);
+
+    /// <summary>Records that <paramref name="block"/> holds the block keyed <paramref name="key"/> (see <see cref="CachedBlock"/>); false if another block already holds that key.</summary>
+    public bool TryRegister(int block, BlockKey key, BlockKey parent, ReadOnlyMemory<int> tokens)
     {
-        if (_entries[block] is not null || !_blockOf.TryAdd(entry.Key, block))
+        if (_entries[block] is not null || !_blockOf.TryAdd(key, block))
             return false;
-        _entries[block] = entry;
+        _entries[block] = new Entry(key, parent, tokens);
         return true;
     }
 
     /// <summary>The block holding <paramref name="key"/> with exactly <paramref name="tokens"/>, or -1.</summary>
     public int Find(BlockKey key, ReadOnlySpan<int> tokens) =>
-        _blockOf.TryGetValue(key, out var block) && _entries[block]!.Tokens.Span.SequenceEqual(tokens) ? block : -1;
+        _blockOf.TryGetValue(key, out var block) && _entries[block]!.Value.Tokens.Span.SequenceEqual(tokens) ? block : -1;
 
     /// <summary>Drops a block's entry (it is about to be reused) and returns it, if it had one.</summary>
     public CachedBlock? Forget(int block)
     {
-        var entry = _entries[block];
-        if (entry is null)
+        if (_entries[block] is not { } entry)
             return null;
         _entries[block] = null;
         _blockOf.Remove(entry.Key);
-        return entry;
+        return new CachedBlock(entry.Key, entry.Parent, entry.Tokens);
     }
 
     public void CheckIntegrity()
@@ -47,4 +52,6 @@ public sealed class PrefixIndex(int blockCount)
         if (entries != _blockOf.Count)
             throw new InvalidOperationException($"prefix index has {_blockOf.Count} keys but {entries} block entries");
     }
+
+    private readonly record struct Entry(BlockKey Key, BlockKey Parent, ReadOnlyMemory<int> Tokens);
 }
