@@ -32,9 +32,10 @@ internal static unsafe class Q8_0LanesKernel
             {
                 var block = rowData + b * Quant.Q8_0Block.Bytes;
                 scales[b * PackedMatrix.GroupRows + i] = *(ushort*)block;
-                var lanes = destination + (long)b * BlockBytes + 4 * i;
-                for (var k = 0; k < 32; k++)
-                    lanes[k / 4 * 64 + k % 4] = (byte)(block[2 + k] ^ 0x80);
+                var lanes = (uint*)(destination + (long)b * BlockBytes) + i;
+                var quants = (uint*)(block + 2);
+                for (var l = 0; l < 8; l++)
+                    lanes[l * PackedMatrix.GroupRows] = quants[l] ^ 0x80808080u;
             }
         }
     }
