@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using Strata.Kernels.Native;
 
 namespace Strata.Kernels.MatMul;
@@ -70,7 +69,7 @@ internal static unsafe class Q8_0LanesKernel
                     call.Scales = a.Scales(t);
                     Q8_0TileKernels.For(groups, tokens)(&call);
                     call.Ahead = call.Weights;
-                    Write(output, results, g, groups, t, tokens, w.Rows);
+                    TileResults.Write(output, results, g, groups, t, tokens, w.Rows);
                 }
             }
         }
@@ -79,17 +78,4 @@ internal static unsafe class Q8_0LanesKernel
     /// <summary>Tokens per block: whole tiles whose lines fit <see cref="TokenBlockBytes"/> (at least one tile).</summary>
     internal static int TokenBlock(int cols) =>
         Math.Max(Q8_0TileKernels.MaxTiles, TokenBlockBytes / (cols * 2) / Q8_0TileKernels.MaxTiles * Q8_0TileKernels.MaxTiles);
-
-    private static void Write(MatMulOutput output, float* results, int group, int groups, int first, int tokens, int rows)
-    {
-        for (var t = 0; t < tokens; t++)
-        {
-            for (var g = 0; g < groups; g++)
-            {
-                var row = (group + g) * PackedMatrix.GroupRows;
-                var values = Vector512.Load(results + (t * groups + g) * PackedMatrix.GroupRows);
-                output.Write(first + t, row, Math.Min(PackedMatrix.GroupRows, rows - row), values);
-            }
-        }
-    }
 }

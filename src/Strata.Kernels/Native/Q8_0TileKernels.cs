@@ -52,24 +52,11 @@ internal static unsafe class Q8_0TileKernels
     {
         if (!CpuFeatures.Avx512Vnni || !ExecutableMemory.IsSupported)
             return [];
-        var code = new MemoryStream();
-        var offsets = new long[MaxTiles * MaxTiles];
-        Array.Fill(offsets, -1);
-        for (var tokens = 1; tokens <= MaxTiles; tokens++)
+        return KernelTable.Assemble(MaxTiles * MaxTiles, i =>
         {
-            for (var groups = 1; groups * tokens <= MaxTiles; groups++)
-            {
-                while (code.Length % 64 != 0)
-                    code.WriteByte(0xCC);
-                offsets[Index(groups, tokens)] = code.Length;
-                // Every branch is relative and nothing is addressed through RIP, so code assembled at 0 runs anywhere.
-                Emit(groups, tokens).Assemble(new StreamCodeWriter(code), 0);
-            }
-        }
-        var pages = ExecutableMemory.Map(code.ToArray());
-        if (pages == null)
-            return [];
-        return Array.ConvertAll(offsets, offset => offset < 0 ? 0 : (nint)(pages + offset));
+            int tokens = i / MaxTiles + 1, groups = i % MaxTiles + 1;
+            return groups * tokens <= MaxTiles ? Emit(groups, tokens) : null;
+        });
     }
 
     /// <summary>
