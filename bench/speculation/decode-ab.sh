@@ -7,8 +7,9 @@
 # Strata figure is completion tokens over the request's wall time as the client sees it (prefill, HTTP and
 # detokenization included, the same for every configuration; no process is started per request, which cost as much as
 # a 200-token TinyStories request); llama-lookup's is its own decode speed.
-#   [DRAFT_MODEL=FILE] [METHODS="off ngram suffix"] [WARMUP=100] bench/speculation/decode-ab.sh MODEL [TOKENS=200] [THREADS=2] [REPETITIONS=3] [PROMPTS_FILE]
-# With DRAFT_MODEL, the draft method runs too (--speculative draft --draft-model FILE).
+#   [DRAFT_MODEL=FILE] [METHODS="off ngram suffix"] [SPEC_FLAGS=…] [WARMUP=100] bench/speculation/decode-ab.sh MODEL [TOKENS=200] [THREADS=2] [REPETITIONS=3] [PROMPTS_FILE]
+# With DRAFT_MODEL, the draft method runs too (--speculative draft --draft-model FILE; METHODS may place it). SPEC_FLAGS go to the
+# speculating servers (e.g. "--num-speculative-tokens 10 --speculative-max-step-tokens 16").
 # Prints one line per run: prompt number, configuration, tok/s, drafts accepted/verified in that request.
 set -euo pipefail
 model=$1; tokens=${2:-200}; threads=${3:-2}; repetitions=${4:-3}
@@ -22,8 +23,9 @@ mapfile -t lines < <(grep -v '^$' "$prompts")
 trap 'kill "${server:-}" 2>/dev/null || true' EXIT
 
 for r in $(seq "$repetitions"); do
-    for spec in ${METHODS:-off ngram suffix} ${DRAFT_MODEL:+draft}; do
-        flags=(); [ "$spec" = off ] || flags=(--speculative "$spec")
+    for spec in ${METHODS:-off ngram suffix ${DRAFT_MODEL:+draft}}; do
+        # shellcheck disable=SC2206
+        flags=(); [ "$spec" = off ] || flags=(--speculative "$spec" ${SPEC_FLAGS:-})
         [ "$spec" = draft ] && flags+=(--draft-model "$DRAFT_MODEL")
         "$strata" serve -m "$model" --port "$port" -t "$threads" --kv-cache-memory 256MiB "${flags[@]}" >/dev/null 2>&1 &
         server=$!

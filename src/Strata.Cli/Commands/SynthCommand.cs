@@ -31,6 +31,11 @@ internal static class SynthCommand
         var denseLayers = new Option<int?>("--dense-layers") { Description = "deepseek2: leading layers with a dense feed-forward network (default 1)" };
         var gating = new Option<string?>("--expert-gating") { Description = "deepseek2: softmax (default) or sigmoid (with a selection bias, normalised weights scaled by 2.5)" };
         var queryRank = new Option<int?>("--q-lora-rank") { Description = "deepseek2: rank of the compressed query (default embd / 2; 0: a direct query projection, which llama.cpp loads only with 26 or 27 layers)" };
+        var copying = new Option<bool>("--copying")
+        {
+            Description = "llama: weights with a copying circuit (a previous-token head, induction heads, the other layers' outputs scaled down) "
+                + "so that greedy output repeats spans of the prompt as trained models' does; same tensors and sizes, RoPE base 1e6",
+        };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
         var vocab = new Option<string?>("--vocab")
         {
@@ -40,7 +45,7 @@ internal static class SynthCommand
         var output = new Option<string>("--output", "-o") { Description = "Output GGUF path", Required = true };
         var command = new Command("synth", "Write a random-weight GGUF model of a real shape and vocabulary")
         {
-            shape, dims, context, type, arch, headDim, experts, used, shared, denseLayers, gating, queryRank, vocab, seed, output,
+            shape, dims, context, type, arch, headDim, experts, used, shared, denseLayers, gating, queryRank, copying, vocab, seed, output,
         };
         command.SetAction(result => CliRunner.Run(() =>
         {
@@ -69,6 +74,7 @@ internal static class SynthCommand
                 Mix = mix,
                 VocabularyFile = result.GetValue(vocab) ?? SharedModels.Find(SyntheticModelWriter.VocabularyFor(architecture)),
                 Seed = result.GetValue(seed),
+                Copying = result.GetValue(copying),
                 Experts = new SyntheticExperts(
                     result.GetValue(experts) ?? defaults.Count,
                     result.GetValue(used) ?? defaults.Used,

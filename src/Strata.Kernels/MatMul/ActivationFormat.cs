@@ -25,6 +25,12 @@ internal enum ActivationFormat
     Q8_0,
 
     /// <summary>
+    /// Q8_0 as above with, for the vpdpbusd kernels, each block's quants and lane starts side by side in a 64-byte line:
+    /// see <see cref="QuantizedActivations.Lines"/>.
+    /// </summary>
+    Q8_0Lanes,
+
+    /// <summary>
     /// Q8_K with ggml's numerics (its reference quantizer, which its x86 backend uses), split for the K-quant kernels into
     /// int8 quants, a float scale per 256, int16 sums of each 16 quants and, per 256, the sums of the eight groups of 32
     /// packed as int16 pairs (see <see cref="QuantizedActivations.PairSums"/>).

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using Strata.Kernels.Native;
 
 namespace Strata.Kernels.MatMul;
@@ -68,7 +67,7 @@ internal static unsafe class BF16PairsKernel
                     var tokens = Math.Min(TileTokens, a.Batch - t);
                     var ahead = w.Data + Math.Min(w.Groups - 1, next + (t - first) / TileTokens % groups) * w.GroupStride;
                     Bf16TileKernels.For(groups, tokens)(w.Data + g * w.GroupStride, w.GroupStride, a.PairTile(t / TileTokens), pairs, results, ahead);
-                    Write(output, results, g, groups, t, tokens, w.Rows);
+                    TileResults.Write(output, results, g, groups, t, tokens, w.Rows);
                 }
             }
         }
@@ -77,17 +76,4 @@ internal static unsafe class BF16PairsKernel
     /// <summary>Tokens per block: whole tiles whose activations fit <see cref="TokenBlockBytes"/> (at least one).</summary>
     internal static int TokenBlock(int cols) =>
         Math.Max(TileTokens, TokenBlockBytes / (sizeof(uint) * Pairs(cols)) / TileTokens * TileTokens);
-
-    private static void Write(MatMulOutput output, float* results, int group, int groups, int first, int tokens, int rows)
-    {
-        for (var t = 0; t < tokens; t++)
-        {
-            for (var g = 0; g < groups; g++)
-            {
-                var row = (group + g) * PackedMatrix.GroupRows;
-                var values = Vector512.Load(results + (t * groups + g) * PackedMatrix.GroupRows);
-                output.Write(first + t, row, Math.Min(PackedMatrix.GroupRows, rows - row), values);
-            }
-        }
-    }
 }

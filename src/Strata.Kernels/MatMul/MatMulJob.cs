@@ -190,6 +190,9 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
             case MatrixLayout.Q8_0Grouped:
                 Q8_0GroupedKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;
+            case MatrixLayout.Q8_0Lanes:
+                Q8_0LanesKernel.Run(w, groupStart, groupEnd, a, segment.Output);
+                break;
             case MatrixLayout.F32Rows:
                 FloatRowsKernel.Run(w, groupStart, groupEnd, a, segment.Output, _level);
                 break;

@@ -18,6 +18,12 @@ public enum MatrixLayout
     /// </summary>
     Q8_0Grouped,
 
+    /// <summary>
+    /// Q8_0 in 16-row groups like <see cref="Q8_0Grouped"/>, each block lane-major with its quants offset by 128, for
+    /// 512-bit vpdpbusd (AVX512_VNNI, through the native seam); the same eight-lane sums: see <see cref="Q8_0LanesKernel"/>.
+    /// </summary>
+    Q8_0Lanes,
+
     /// <summary>F32 rows as stored, llamafile's tinyBLAS order for whole 16-lane rows.</summary>
     F32Rows,
 

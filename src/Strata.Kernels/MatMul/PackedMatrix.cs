@@ -64,7 +64,7 @@ public sealed unsafe class PackedMatrix : IDisposable
         long groupBytes = layout switch
         {
             MatrixLayout.Q4_0Interleaved => (long)(blocks + 1) / 2 * Q4_0BlockPairBytes,
-            MatrixLayout.Q8_0Grouped => (long)blocks * (Q8_0GroupQuantBytes + Q8_0GroupScaleBytes),
+            MatrixLayout.Q8_0Grouped or MatrixLayout.Q8_0Lanes => (long)blocks * (Q8_0GroupQuantBytes + Q8_0GroupScaleBytes),
             MatrixLayout.Q4_KInterleaved => Q4_KInterleavedKernel.GroupBytes(blocks),
             MatrixLayout.Q2_KInterleaved => Q2_KInterleavedKernel.GroupBytes(blocks),
             MatrixLayout.Q6_KInterleaved => Q6_KInterleavedKernel.GroupBytes(blocks),
@@ -88,6 +88,9 @@ public sealed unsafe class PackedMatrix : IDisposable
                     break;
                 case MatrixLayout.Q8_0Grouped:
                     GroupQ8_0(source, g, blocks, destination);
+                    break;
+                case MatrixLayout.Q8_0Lanes:
+                    Q8_0LanesKernel.Pack(source, g, blocks, destination);
                     break;
                 case MatrixLayout.Q4_KInterleaved:
                     InterleavedKernel.Pack<Q4_KInterleavedKernel>(source, g, destination);
@@ -127,6 +130,8 @@ public sealed unsafe class PackedMatrix : IDisposable
         // ggml repacks Q4_0 matrices whose row count is a multiple of 8; matching its choice matches its sums.
         TensorType.Q4_0 when source.Rows % 8 == 0 => MatrixLayout.Q4_0Interleaved,
         TensorType.Q4_0 => MatrixLayout.Q4_0Rows,
+        // vpdpbusd on zmm wherever the CPU has it; every layout gives the same bits.
+        TensorType.Q8_0 when Native.Q8_0TileKernels.IsSupported => MatrixLayout.Q8_0Lanes,
         TensorType.Q8_0 => MatrixLayout.Q8_0Grouped,
         TensorType.F32 => MatrixLayout.F32Rows,
         TensorType.F16 => MatrixLayout.F16Rows,

@@ -16,8 +16,10 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     private NativeBuffer<byte> _blocks = new(0);
     private NativeBuffer<short> _groupSums = new(0);
     private NativeBuffer<uint> _pairs = new(0);
+    private NativeBuffer<byte> _lines = new(0);
     private const int GroupSumElements = 16;
     private const int PairSumsPerSuperBlock = 4;
+    private const int LineBytes = 64;
 
     private float* _input;
 
@@ -32,6 +34,9 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     /// <summary>Q8_0 and Q8_K: bytes between the quants of consecutive rows (cols rounded up to a cache line).</summary>
     public int QuantStride { get; private set; }
 
+    /// <summary>Q8_0Lanes: bytes between the lines of consecutive rows (64 per block).</summary>
+    public int LineStride { get; private set; }
+
     /// <summary>Blocks: bytes per row in ggml's block layout.</summary>
     public int BlockRowBytes { get; private set; }
 
@@ -42,6 +47,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         MatrixLayout.F16Rows => ActivationFormat.Half,
         MatrixLayout.BF16Rows => ActivationFormat.BFloat,
         MatrixLayout.BF16Pairs => ActivationFormat.BFloatPairs,
+        MatrixLayout.Q8_0Lanes => ActivationFormat.Q8_0Lanes,
         MatrixLayout.Q2_KInterleaved or MatrixLayout.Q3_KGrouped or MatrixLayout.Q4_KInterleaved or MatrixLayout.Q5_KInterleaved or MatrixLayout.Q6_KInterleaved => ActivationFormat.Q8_K,
         _ => VecDot.ActivationType(type) switch
         {
@@ -63,11 +69,14 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         Cols = cols;
         switch (Format)
         {
-            case ActivationFormat.Q8_0:
+            case ActivationFormat.Q8_0 or ActivationFormat.Q8_0Lanes:
                 QuantStride = (cols + 63) & ~63;
                 Grow(ref _quants, (long)batch * QuantStride);
                 Grow(ref _floats, (long)batch * (cols / TensorTypeInfo.Block));
                 Grow(ref _sums, (long)batch * (cols / TensorTypeInfo.Block));
+                LineStride = cols / TensorTypeInfo.Block * LineBytes;
+                if (Format == ActivationFormat.Q8_0Lanes)
+                    Grow(ref _lines, (long)batch * LineStride);
                 break;
             case ActivationFormat.Q8_K:
                 QuantStride = (cols + 63) & ~63;
@@ -101,6 +110,10 @@ internal sealed unsafe class QuantizedActivations : IDisposable
                 case ActivationFormat.Q8_0:
                     ActivationQuantizer.QuantizeQ8_0(x, Cols, Quants(t), _floats.Pointer + (long)t * blocks, _sums.Pointer + (long)t * blocks, level);
                     break;
+                case ActivationFormat.Q8_0Lanes:
+                    ActivationQuantizer.QuantizeQ8_0(x, Cols, Quants(t), _floats.Pointer + (long)t * blocks, _sums.Pointer + (long)t * blocks, level);
+                    WriteLines(Quants(t), Lines(t), blocks);
+                    break;
                 case ActivationFormat.Q8_K:
                     ActivationQuantizer.QuantizeQ8_K(x, Cols, Quants(t), SuperBlockScales(t), GroupSums(t), PairSums(t), level);
                     break;
@@ -117,6 +130,23 @@ internal sealed unsafe class QuantizedActivations : IDisposable
                     ActivationQuantizer.QuantizeRow(BlockType, new ReadOnlySpan<float>(x, Cols), new Span<byte>(Block(t), BlockRowBytes));
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Each block's 32 quants, then its eight lane starts: −128 × the sum of quants 4l..4l+3, the correction that makes
+    /// vpdpbusd's sums with weights offset by 128 the signed sums.
+    /// </summary>
+    private static void WriteLines(sbyte* quants, byte* lines, int blocks)
+    {
+        for (var b = 0; b < blocks; b++)
+        {
+            var q = quants + b * TensorTypeInfo.Block;
+            var line = lines + (long)b * LineBytes;
+            Buffer.MemoryCopy(q, line, TensorTypeInfo.Block, TensorTypeInfo.Block);
+            var starts = (int*)(line + TensorTypeInfo.Block);
+            for (var l = 0; l < 8; l++)
+                starts[l] = -128 * (q[4 * l] + q[4 * l + 1] + q[4 * l + 2] + q[4 * l + 3]);
         }
     }
 
@@ -181,6 +211,9 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     /// <summary>Q8_0: row t's quants, sbyte[cols].</summary>
     public sbyte* Quants(int t) => _quants.Pointer + (long)t * QuantStride;
 
+    /// <summary>Q8_0Lanes: row t's lines, per block its 32 quants then its eight lane starts (int32), 64 bytes.</summary>
+    public byte* Lines(int t) => _lines.Pointer + (long)t * LineStride;
+
     /// <summary>Q8_0: row t's block scales, float[cols / 32].</summary>
     public float* Scales(int t) => _floats.Pointer + (long)t * (Cols / TensorTypeInfo.Block);
 
@@ -210,6 +243,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         _blocks.Dispose();
         _groupSums.Dispose();
         _pairs.Dispose();
+        _lines.Dispose();
     }
 
     private TensorType BlockType => Format switch

@@ -59,29 +59,11 @@ internal static unsafe class Bf16TileKernels
     {
         if (!CpuFeatures.Avx512Bf16 || !ExecutableMemory.IsSupported)
             return [];
-        var code = new MemoryStream();
-        var offsets = new long[MaxTokens * MaxGroups];
-        for (var tokens = 1; tokens <= MaxTokens; tokens++)
+        return KernelTable.Assemble(MaxTokens * MaxGroups, i =>
         {
-            for (var groups = 1; groups <= GroupsFor(tokens); groups++)
-            {
-                while (code.Length % 64 != 0)
-                    code.WriteByte(0xCC);
-                offsets[Index(groups, tokens)] = code.Length;
-                // Every branch is relative and nothing is addressed through RIP, so code assembled at 0 runs anywhere.
-                Emit(groups, tokens).Assemble(new StreamCodeWriter(code), 0);
-            }
-        }
-        var pages = ExecutableMemory.Map(code.ToArray());
-        if (pages == null)
-            return [];
-        var entries = new nint[offsets.Length];
-        for (var tokens = 1; tokens <= MaxTokens; tokens++)
-        {
-            for (var groups = 1; groups <= GroupsFor(tokens); groups++)
-                entries[Index(groups, tokens)] = (nint)(pages + offsets[Index(groups, tokens)]);
-        }
-        return entries;
+            int tokens = i / MaxGroups + 1, groups = i % MaxGroups + 1;
+            return groups <= GroupsFor(tokens) ? Emit(groups, tokens) : null;
+        });
     }
 
     /// <summary>

@@ -44,6 +44,12 @@ public sealed class SyntheticModelWriter
     /// </summary>
     public int? QueryRank { get; init; }
 
+    /// <summary>
+    /// llama only: weights with a copying circuit (<see cref="CopyingCircuit"/>: a previous-token head and induction
+    /// heads) so that greedy output repeats spans of the prompt, as trained models do; same tensors, types and sizes.
+    /// </summary>
+    public bool Copying { get; init; }
+
     public static readonly IReadOnlySet<string> Architectures = new HashSet<string>(StringComparer.Ordinal)
     {
         "llama", "qwen2", "qwen3", "mixtral", "qwen2moe", "qwen3moe", "deepseek2",
@@ -75,10 +81,13 @@ public sealed class SyntheticModelWriter
         var experts = IsSparse ? Experts ?? SyntheticExperts.For(Architecture) : null;
         if (experts is not null)
             Check(experts);
+        if (Copying && Architecture != "llama")
+            throw new ArgumentException($"--copying writes llama models, not '{Architecture}'");
 
         var tokenizer = TokenizerMetadata();
         var vocabSize = tokenizer.FirstOrDefault(e => e.Key == "tokenizer.ggml.tokens").Value?.AsArray("tokenizer.ggml.tokens").Items.Length
             ?? throw new GgufFormatException($"{VocabularyFile}: no tokenizer.ggml.tokens");
+        _circuit = Copying ? new CopyingCircuit(s, vocabSize, Seed) : null;
         var writer = new GgufWriter();
         AddHyperParameters(writer, experts);
         foreach (var (key, value) in tokenizer)
@@ -92,7 +101,7 @@ public sealed class SyntheticModelWriter
             writer.Add("tokenizer.ggml.pre", pre);
 
         var tensorSeed = Seed * 1_000_003;
-        void Matrix(string name, MatrixRole role, int rows, int cols) => AddMatrix(writer, name, [cols, rows], tensorSeed++, MixType(role, 0, cols));
+        void Matrix(string name, MatrixRole role, int rows, int cols) => AddMatrix(writer, name, [cols, rows], tensorSeed++, MixType(role, 0, cols), role, 0);
         void Ones(string name, int length) => writer.AddTensor(name, TensorType.F32, [length], s => WriteConstant(s, length, 1f));
 
         Matrix("token_embd.weight", MatrixRole.TokenEmbedding, vocabSize, s.EmbeddingLength);
@@ -129,6 +138,8 @@ public sealed class SyntheticModelWriter
 
     public int RopeDim => Shape.HeadDim / 2;
 
+    private CopyingCircuit? _circuit;
+
     private int CompressedQueryRank => QueryRank ?? Shape.EmbeddingLength / 2;
 
     private bool IsSparse => Architecture is "mixtral" or "qwen2moe" or "qwen3moe" or "deepseek2";
@@ -157,9 +168,9 @@ public sealed class SyntheticModelWriter
         var s = Shape;
         var queryDim = s.HeadCount * s.HeadDim;
         var kvDim = s.KvHeadCount * s.HeadDim;
-        AddMatrix(writer, $"blk.{l}.attn_q.weight", [s.EmbeddingLength, queryDim], tensorSeed++, MixType(MatrixRole.Query, l, s.EmbeddingLength));
-        AddMatrix(writer, $"blk.{l}.attn_k.weight", [s.EmbeddingLength, kvDim], tensorSeed++, MixType(MatrixRole.Key, l, s.EmbeddingLength));
-        AddMatrix(writer, $"blk.{l}.attn_v.weight", [s.EmbeddingLength, kvDim], tensorSeed++, MixType(MatrixRole.Value, l, s.EmbeddingLength));
+        AddMatrix(writer, $"blk.{l}.attn_q.weight", [s.EmbeddingLength, queryDim], tensorSeed++, MixType(MatrixRole.Query, l, s.EmbeddingLength), MatrixRole.Query, l);
+        AddMatrix(writer, $"blk.{l}.attn_k.weight", [s.EmbeddingLength, kvDim], tensorSeed++, MixType(MatrixRole.Key, l, s.EmbeddingLength), MatrixRole.Key, l);
+        AddMatrix(writer, $"blk.{l}.attn_v.weight", [s.EmbeddingLength, kvDim], tensorSeed++, MixType(MatrixRole.Value, l, s.EmbeddingLength), MatrixRole.Value, l);
         if (Architecture is "qwen2" or "qwen2moe")
         {
             AddVector(writer, $"blk.{l}.attn_q.bias", queryDim, tensorSeed++);
@@ -171,7 +182,7 @@ public sealed class SyntheticModelWriter
             writer.AddTensor($"blk.{l}.attn_q_norm.weight", TensorType.F32, [s.HeadDim], x => WriteConstant(x, s.HeadDim, 1f));
             writer.AddTensor($"blk.{l}.attn_k_norm.weight", TensorType.F32, [s.HeadDim], x => WriteConstant(x, s.HeadDim, 1f));
         }
-        AddMatrix(writer, $"blk.{l}.attn_output.weight", [queryDim, s.EmbeddingLength], tensorSeed++, MixType(MatrixRole.AttentionOutput, l, queryDim));
+        AddMatrix(writer, $"blk.{l}.attn_output.weight", [queryDim, s.EmbeddingLength], tensorSeed++, MixType(MatrixRole.AttentionOutput, l, queryDim), MatrixRole.AttentionOutput, l);
     }
 
     /// <summary>DeepSeek-V2's attention with the absorbed form's split tensors (attn_k_b, attn_v_b), as llama.cpp converts it.</summary>
@@ -205,9 +216,9 @@ public sealed class SyntheticModelWriter
     private void AddFeedForward(GgufWriter writer, int l, string suffix, int width, ref int tensorSeed)
     {
         var embedding = Shape.EmbeddingLength;
-        AddMatrix(writer, $"blk.{l}.ffn_gate{suffix}.weight", [embedding, width], tensorSeed++, MixType(MatrixRole.Gate, l, embedding));
-        AddMatrix(writer, $"blk.{l}.ffn_up{suffix}.weight", [embedding, width], tensorSeed++, MixType(MatrixRole.Up, l, embedding));
-        AddMatrix(writer, $"blk.{l}.ffn_down{suffix}.weight", [width, embedding], tensorSeed++, MixType(MatrixRole.Down, l, width));
+        AddMatrix(writer, $"blk.{l}.ffn_gate{suffix}.weight", [embedding, width], tensorSeed++, MixType(MatrixRole.Gate, l, embedding), MatrixRole.Gate, l);
+        AddMatrix(writer, $"blk.{l}.ffn_up{suffix}.weight", [embedding, width], tensorSeed++, MixType(MatrixRole.Up, l, embedding), MatrixRole.Up, l);
+        AddMatrix(writer, $"blk.{l}.ffn_down{suffix}.weight", [width, embedding], tensorSeed++, MixType(MatrixRole.Down, l, width), MatrixRole.Down, l);
     }
 
     /// <summary>
@@ -236,13 +247,13 @@ public sealed class SyntheticModelWriter
         var a = FileArchitecture;
         var latent = Architecture == "deepseek2";
         w.Add("general.architecture", GgufValue.Of(a))
-            .Add("general.name", GgufValue.Of($"strata-synth-{Architecture}-{s.EmbeddingLength}x{s.LayerCount}"))
+            .Add("general.name", GgufValue.Of($"strata-synth-{Architecture}-{s.EmbeddingLength}x{s.LayerCount}{(Copying ? "-copying" : "")}"))
             .Add($"{a}.context_length", GgufValue.Of((uint)s.ContextLength))
             .Add($"{a}.embedding_length", GgufValue.Of((uint)s.EmbeddingLength))
             .Add($"{a}.block_count", GgufValue.Of((uint)s.LayerCount))
             .Add($"{a}.feed_forward_length", GgufValue.Of((uint)(experts is null || Architecture == "mixtral" ? s.FeedForwardLength : s.FeedForwardLength * (experts.Used + experts.Shared))))
             .Add($"{a}.rope.dimension_count", GgufValue.Of((uint)(latent ? RopeDim : s.HeadDim)))
-            .Add($"{a}.rope.freq_base", GgufValue.Of(UsesQwenVocabulary ? 1_000_000f : 10_000f))
+            .Add($"{a}.rope.freq_base", GgufValue.Of(UsesQwenVocabulary ? 1_000_000f : Copying ? CopyingCircuit.RopeFreqBase : 10_000f))
             .Add($"{a}.attention.head_count", GgufValue.Of((uint)s.HeadCount))
             .Add($"{a}.attention.head_count_kv", GgufValue.Of((uint)(latent ? 1 : s.KvHeadCount)))
             .Add($"{a}.attention.key_length", GgufValue.Of((uint)(latent ? KvRank + RopeDim : s.HeadDim)))
@@ -280,8 +291,10 @@ public sealed class SyntheticModelWriter
     /// A matrix [cols, rows] (or a stack of them, [cols, rows, count]) of random weights in the model's type; a
     /// width the type's blocks do not divide is written as Q8_0 or, failing that, F32.
     /// </summary>
-    private void AddMatrix(GgufWriter writer, string name, long[] dimensions, int seed, TensorType? type = null)
+    private void AddMatrix(GgufWriter writer, string name, long[] dimensions, int seed, TensorType? type = null, MatrixRole? role = null, int layer = 0)
     {
+        var stdDev = _circuit is not null && role is { } r ? WeightStdDev * CopyingCircuit.StdDevScale(r) : WeightStdDev;
+        var circuitRows = role is { } matrix ? _circuit?.RowsOf(matrix, layer) : null;
         var cols = (int)dimensions[0];
         var rows = (int)(dimensions.Skip(1).Aggregate(1L, (a, d) => a * d));
         var weightType = type ?? TypeFor(cols);
@@ -300,7 +313,8 @@ public sealed class SyntheticModelWriter
                 var bytes = new byte[count * rowBytes];
                 for (var r = 0; r < count; r++)
                 {
-                    FillNormal(random, values.AsSpan(0, cols), WeightStdDev);
+                    FillNormal(random, values.AsSpan(0, cols), stdDev);
+                    circuitRows?.Invoke(first + r, values.AsSpan(0, cols));
                     Quantizer.QuantizeRow(weightType, values.AsSpan(0, cols), bytes.AsSpan(r * rowBytes, rowBytes));
                 }
                 ArrayPool<float>.Shared.Return(values);
@@ -331,7 +345,7 @@ public sealed class SyntheticModelWriter
     }
 
     /// <summary>Box–Muller normal samples.</summary>
-    private static void FillNormal(Random random, Span<float> values, float stdDev)
+    internal static void FillNormal(Random random, Span<float> values, float stdDev)
     {
         for (var i = 0; i < values.Length; i += 2)
         {

@@ -21,7 +21,7 @@ public sealed unsafe class Q8_0GroupedKernelTests
         var random = new Random(rows + cols);
         using var weights = new NativeBuffer<byte>(rows * cols / 32 * Q8_0Block.Bytes);
         QuantTestData.RandomBlocks(random, TensorType.Q8_0, rows * cols / 32).CopyTo(weights.Span);
-        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, TensorType.Q8_0, rows, cols));
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, TensorType.Q8_0, rows, cols), MatrixLayout.Q8_0Grouped);
         using var activations = new QuantizedActivations(QuantizedActivations.FormatFor(packed.Layout, packed.Type));
         var input = QuantTestData.Gaussian(random, batch * cols);
         fixed (float* x = input)

@@ -11,7 +11,7 @@ public sealed unsafe class UnrepackedMatrixTests
     [Theory]
     [InlineData(TensorType.Q4_0, 24, MatrixLayout.Q4_0Interleaved, MatrixLayout.Q4_0Rows)]
     [InlineData(TensorType.Q4_0, 13, MatrixLayout.Q4_0Rows, MatrixLayout.Q4_0Rows)]
-    [InlineData(TensorType.Q8_0, 24, MatrixLayout.Q8_0Grouped, MatrixLayout.Q8_0Grouped)]
+    [InlineData(TensorType.Q8_0, 24, MatrixLayout.Q8_0Lanes, MatrixLayout.Q8_0Lanes)] // this CPU has AVX512_VNNI (see Q8_0LanesKernelTests)
     [InlineData(TensorType.F32, 24, MatrixLayout.F32Rows, MatrixLayout.F32Rows)]
     public void CreateUnrepacked_KeepsTheOrderGgmlUsesForUnrepackedWeights(TensorType type, int rows, MatrixLayout packed, MatrixLayout unrepacked)
     {
