@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # Batch-1 greedy decode speed with and without speculative decoding, A/B back to back, beside llama.cpp's
 # llama-lookup (prompt lookup) on the same model and prompts. Strata runs warm: one `strata serve` per configuration,
-# first given WARMUP untimed requests (a prompt not in the file: the JIT's tiered compilation reaches its optimised
-# code, which a cold `strata generate` of a few hundred tokens mostly runs without; the request path's methods run once
-# per request and are promoted after 30 calls, so after 15 requests the JIT thread still took a fifth of the server's
-# CPU, on 2 cores time the compute threads lose), then each prompt once, one request
-# at a time; every configuration in turn, REPETITIONS times. A Strata figure is completion tokens over the request's
-# wall time (prefill, HTTP and detokenization included, the same for every configuration); llama-lookup's is its own
-# decode speed.
-#   [DRAFT_MODEL=FILE] [METHODS="off ngram suffix"] [SPEC_FLAGS=…] [WARMUP=40] bench/speculation/decode-ab.sh MODEL [TOKENS=200] [THREADS=2] [REPETITIONS=3] [PROMPTS_FILE]
+# first given WARMUP untimed requests (a prompt not in the file: the JIT's tiered compilation keeps compiling the
+# request path for a hundred requests or more, on 2 cores time the compute threads lose), then each prompt once, one
+# request at a time over one keep-alive connection (requests.py); every configuration in turn, REPETITIONS times. A
+# Strata figure is completion tokens over the request's wall time as the client sees it (prefill, HTTP and
+# detokenization included, the same for every configuration; no process is started per request, which cost as much as
+# a 200-token TinyStories request); llama-lookup's is its own decode speed.
+#   [DRAFT_MODEL=FILE] [METHODS="off ngram suffix"] [SPEC_FLAGS=…] [WARMUP=100] bench/speculation/decode-ab.sh MODEL [TOKENS=200] [THREADS=2] [REPETITIONS=3] [PROMPTS_FILE]
 # With DRAFT_MODEL, the draft method runs too (--speculative draft --draft-model FILE; METHODS may place it). SPEC_FLAGS go to the
 # speculating servers (e.g. "--num-speculative-tokens 10 --speculative-max-step-tokens 16").
 # Prints one line per run: prompt number, configuration, tok/s, drafts accepted/verified in that request.
@@ -21,20 +20,7 @@ lookup=${LLAMA_LOOKUP:-/work/ref/llama.cpp/build/bin/llama-lookup}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port
 mapfile -t lines < <(grep -v '^$' "$prompts")
-
-# Prints "seconds completion_tokens" for one greedy completion of $1.
-complete() {
-    local body start count
-    body=$(python3 -c 'import json, sys; print(json.dumps({"prompt": sys.argv[1], "max_tokens": int(sys.argv[2]), "temperature": 0}))' "$1" "$tokens")
-    start=$(date +%s.%N)
-    count=$(curl -sf "$url/v1/completions" -H 'Content-Type: application/json' -d "$body" | grep -o '"completion_tokens": *[0-9]*' | grep -o '[0-9]*$')
-    echo "$(echo "$(date +%s.%N) - $start" | bc) $count"
-}
-
-# Prints "accepted/drafted" so far, from the server's metrics.
-drafts() {
-    curl -sf "$url/metrics" | awk '/^strata_spec_accepted_tokens_total/ {a += $2} /^strata_spec_draft_tokens_total/ {d += $2} END {printf "%d/%d\n", a, d}'
-}
+trap 'kill "${server:-}" 2>/dev/null || true' EXIT
 
 for r in $(seq "$repetitions"); do
     for spec in ${METHODS:-off ngram suffix ${DRAFT_MODEL:+draft}}; do
@@ -44,13 +30,7 @@ for r in $(seq "$repetitions"); do
         "$strata" serve -m "$model" --port "$port" -t "$threads" --kv-cache-memory 256MiB "${flags[@]}" >/dev/null 2>&1 &
         server=$!
         until curl -sf "$url/health/ready" >/dev/null 2>&1; do sleep 0.3; done
-        for _ in $(seq "${WARMUP:-40}"); do complete "The sun was hot and the bird sang in the tree." >/dev/null; done
-        for n in "${!lines[@]}"; do
-            before=$(drafts)
-            read -r seconds count < <(complete "${lines[$n]}")
-            after=$(drafts)
-            echo "prompt $((n + 1)) rep $r strata-$spec $(echo "scale=1; $count / $seconds" | bc) $((${after%/*} - ${before%/*}))/$((${after#*/} - ${before#*/}))"
-        done
+        python3 "$(dirname "$0")/requests.py" "$port" "$tokens" "${WARMUP:-100}" "$prompts" "rep $r strata-$spec"
         kill "$server"; wait "$server" 2>/dev/null || true
     done
 done

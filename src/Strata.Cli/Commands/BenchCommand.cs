@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Strata.Cli.Commands.Bench;
+using Strata.Engine.Speculation;
+using Strata.Models;
 
 namespace Strata.Cli.Commands;
 
@@ -28,9 +30,14 @@ internal static class BenchCommand
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
         var kvType = KvCacheTypeOption.Create();
         var plot = new Option<string?>("--plot") { Description = "Also draw PNG charts into this directory: single-sequence speeds, batched decode", HelpName = "dir" };
+        var speculative = new Option<string?>("--speculative")
+        {
+            Description = "Also decode -n tokens of input-grounded prompts one request at a time through the engine, without speculation and with each of these methods (comma-separated: ngram, suffix)",
+            HelpName = "methods",
+        };
         var command = new Command("bench", "Measure prefill, decode and batched decode speed of a model")
         {
-            model, prompt, gen, depth, batch, batchPrompt, threads, repetitions, json, kvType, plot,
+            model, prompt, gen, depth, batch, batchPrompt, threads, repetitions, json, kvType, plot, speculative,
         };
         command.SetAction(result => CliRunner.Run(() =>
         {
@@ -47,7 +54,10 @@ internal static class BenchCommand
                 Repetitions = result.GetValue(repetitions),
                 KvType = result.GetValue(kvType),
             };
+            var methods = SpeculativeMethods(result.GetValue(speculative));
             var report = Measure(options);
+            if (methods.Count > 0)
+                report = report with { Speculation = MeasureSpeculation(options, methods) };
             Print(report);
             if (result.GetValue(json) is { } path)
                 File.WriteAllText(path, JsonSerializer.Serialize(report, Json) + Environment.NewLine);
@@ -81,6 +91,27 @@ internal static class BenchCommand
         return report!;
     }
 
+    private static List<SpeculativeMethod> SpeculativeMethods(string? list) =>
+        list is null ? [] : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name => name switch
+        {
+            "ngram" => SpeculativeMethod.Ngram,
+            "suffix" => SpeculativeMethod.Suffix,
+            _ => throw new ArgumentException($"--speculative takes ngram and suffix, got '{name}'"),
+        })];
+
+    private static List<SpeculationResult> MeasureSpeculation(ModelBenchOptions options, List<SpeculativeMethod> methods)
+    {
+        using var loaded = LoadedModel.Load(options.ModelPath);
+        var benchmark = new SpeculationBenchmark(loaded, options.Threads, options.KvType, options.Generate, options.Repetitions);
+        var results = new List<SpeculationResult>();
+        foreach (var method in methods.Select(m => (SpeculativeMethod?)m).Prepend(null))
+        {
+            Console.Error.WriteLine($"bench: engine decode, speculation {method?.ToString().ToLowerInvariant() ?? "off"}");
+            results.Add(benchmark.Measure(method));
+        }
+        return results;
+    }
+
     private static void Print(ModelBenchReport r)
     {
         var table = new Table().AddColumns("test", "tok/s", "note");
@@ -90,6 +121,13 @@ internal static class BenchCommand
         table.AddRow($"decode tg{r.Generate} @ d{r.Depth}", F(r.DecodeDepthTokS), $"{r.DecodeDepthRooflineFraction:P0} of the roof");
         foreach (var b in r.Batched)
             table.AddRow($"batched decode ×{b.Batch}", F(b.DecodeTokS), $"prefill {F(b.PrefillTokS)} tok/s");
+        foreach (var s in r.Speculation)
+        {
+            var off = r.Speculation[0].DecodeTokS;
+            table.AddRow($"engine decode, {s.Method}", F(s.DecodeTokS), s.Method == "off"
+                ? "one request at a time, input-grounded prompts"
+                : $"{s.DecodeTokS / off:F2}× · {s.AcceptedTokens} of {s.DraftTokens} drafts accepted");
+        }
         table.AddRow("int8 peak", $"{r.Int8PeakGmacs:F0} GMAC/s", "vpmaddubsw+vpmaddwd, all threads");
         table.AddRow($"KV cache {r.KvType}", $"{r.KvBytesPerToken / 1024.0:F1} KiB/token", $"{(1L << 30) / (4096 * r.KvBytesPerToken)} sequences of 4096 tokens per GiB");
         table.AddRow("GC", $"{r.GcCount}", $"{r.GcPauseMs:F1} ms paused");

@@ -77,16 +77,40 @@ internal sealed class StepCostModel
         }
     }
 
-    /// <summary>Solves (XᵀX + Λ) c = Xᵀy + Λ c₀ by Gaussian elimination with partial pivoting; negative terms are dropped to zero.</summary>
+    /// <summary>
+    /// Solves (XᵀX + Λ) c = Xᵀy + Λ c₀ with every term non-negative: a term the fit makes negative is held at zero and
+    /// the others solved again without it, until none is negative. Merely clamping such a term would keep the others'
+    /// values from the fit that leaned on it: a batch-1 server, whose steps all have one decode, made the fixed term
+    /// negative, and clamped to zero it left every step priced at four times its measured period.
+    /// </summary>
     private StepCost Solve()
+    {
+        var zero = new bool[Terms];
+        while (true)
+        {
+            var c = SolveFree(zero);
+            var worst = -1;
+            for (var i = 0; i < Terms; i++)
+            {
+                if (!zero[i] && c[i] < 0 && (worst < 0 || c[i] < c[worst]))
+                    worst = i;
+            }
+            if (worst < 0)
+                return new StepCost(c[0], c[1], c[2], c[3]);
+            zero[worst] = true;
+        }
+    }
+
+    /// <summary>The regularised least-squares terms with the <paramref name="zero"/> ones held at zero, by Gaussian elimination with partial pivoting.</summary>
+    private double[] SolveFree(bool[] zero)
     {
         var a = _system;
         for (var i = 0; i < Terms; i++)
         {
             var lambda = _priorWeight * Scale[i] * Scale[i];
             for (var j = 0; j < Terms; j++)
-                a[i, j] = _xtx[i, j] + (i == j ? lambda : 0);
-            a[i, Terms] = _xty[i] + lambda * _prior[i];
+                a[i, j] = zero[i] || zero[j] ? (i == j ? 1 : 0) : _xtx[i, j] + (i == j ? lambda : 0);
+            a[i, Terms] = zero[i] ? 0 : _xty[i] + lambda * _prior[i];
         }
         for (var col = 0; col < Terms; col++)
         {
@@ -107,7 +131,9 @@ internal sealed class StepCostModel
                     a[row, j] -= factor * a[col, j];
             }
         }
-        double Term(int i) => Math.Max(0, a[i, Terms] / a[i, i]);
-        return new StepCost(Term(0), Term(1), Term(2), Term(3));
+        var terms = new double[Terms];
+        for (var i = 0; i < Terms; i++)
+            terms[i] = a[i, Terms] / a[i, i];
+        return terms;
     }
 }

@@ -8,6 +8,7 @@ internal sealed class RequestState(string id, long arrival, GenerationRequest re
 {
     private readonly Channel<GenerationEvent> _events = Channel.CreateUnbounded<GenerationEvent>(
         new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+    private List<GenerationEvent>? _held;
 
     public string Id { get; } = id;
 
@@ -35,7 +36,22 @@ internal sealed class RequestState(string id, long arrival, GenerationRequest re
 
     public GenerationHandle CreateHandle() => Handle = new GenerationHandle(Id, Request.PromptTokens.Length, _events.Reader, Timeline);
 
-    public void Publish(GenerationEvent e) => _events.Writer.TryWrite(e);
+    /// <summary>Queues an event for the reader; a request not <see cref="GenerationRequest.Streamed"/> holds all but its first until it completes.</summary>
+    public void Publish(GenerationEvent e)
+    {
+        if (_held is null)
+            _events.Writer.TryWrite(e);
+        else
+            _held.Add(e);
+        if (!Request.Streamed)
+            _held ??= [];
+    }
 
-    public void Complete() => _events.Writer.TryComplete();
+    public void Complete()
+    {
+        foreach (var e in _held ?? [])
+            _events.Writer.TryWrite(e);
+        _held = null;
+        _events.Writer.TryComplete();
+    }
 }

@@ -158,7 +158,10 @@ public sealed unsafe class MatMulJob : IComputeJob, IDisposable
             }
         }
         _converting = false;
-        pool.Run(this);
+        var work = 0L;
+        for (var i = 0; i < _segmentCount; i++)
+            work += (long)_segments[i].Matrix.Rows * _segments[i].Matrix.Cols;
+        pool.Run(this, work * _batch);
     }
 
     /// <summary>Whether segment i is the first to use its activations (which are then converted once for all).</summary>

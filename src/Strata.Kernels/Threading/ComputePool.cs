@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Strata.Kernels.Threading;
 
@@ -7,7 +8,10 @@ namespace Strata.Kernels.Threading;
 /// forward pass issues hundreds of jobs a few microseconds apart) and then sleep on a monitor, so an idle
 /// engine does not burn the CPU; the caller, waiting for the last worker, does the same, so a worker the OS has
 /// preempted is not starved by a spinning caller. Every sleeper re-checks its condition under the monitor's lock,
-/// so no wake-up can be lost or mistaken for another. One job runs at a time; <see cref="Run"/> is not reentrant.
+/// so no wake-up can be lost or mistaken for another. One job runs at a time; <see cref="Run(IComputeJob)"/> is not
+/// reentrant. A job too small to be worth a dispatch (<see cref="Run(IComputeJob, long)"/>) runs on the caller alone, so
+/// a tiny model's decode step never wakes the workers, which then sleep instead of taking a core from the engine and
+/// HTTP threads.
 /// </summary>
 public sealed class ComputePool : IDisposable
 {
@@ -23,11 +27,26 @@ public sealed class ComputePool : IDisposable
     private Exception? _failure;
     private volatile bool _disposed;
 
-    public ComputePool(int threadCount)
+    /// <summary>
+    /// Multiply-adds (or as many comparable element operations) below which a job runs on the calling thread by
+    /// default: one core does this much in a few microseconds, about what waking the workers and waiting for the last
+    /// one costs.
+    /// </summary>
+    public const long DefaultSerialWork = 1 << 16;
+
+    private readonly long _serialWork;
+
+    /// <param name="serialWork">
+    /// Work below which <see cref="Run(IComputeJob, long)"/> runs on the caller alone; 0 splits every job (tests that
+    /// must see small jobs split across workers).
+    /// </param>
+    public ComputePool(int threadCount, long serialWork = DefaultSerialWork)
     {
         if (threadCount < 1)
             throw new ArgumentOutOfRangeException(nameof(threadCount), threadCount, "at least one thread is required");
+        ArgumentOutOfRangeException.ThrowIfNegative(serialWork);
         ThreadCount = threadCount;
+        _serialWork = serialWork;
         _threads = new Thread[threadCount - 1];
         _allocatedBytes = new long[threadCount - 1];
         for (var i = 0; i < _threads.Length; i++)
@@ -58,6 +77,27 @@ public sealed class ComputePool : IDisposable
     /// <summary>The default thread count: every core the process may use.</summary>
     public static int DefaultThreadCount => Environment.ProcessorCount;
 
+    /// <summary>Jobs handed to the workers so far (not those run on the caller alone); read by the thread that runs them.</summary>
+    public long Dispatches { get; private set; }
+
+    /// <summary>
+    /// Runs <paramref name="job"/> on every worker, or on the caller alone (as worker 0 of 1) when its
+    /// <paramref name="work"/> is below the pool's serial work (<see cref="DefaultSerialWork"/>). Jobs split their
+    /// work so that the result does not depend on the worker count.
+    /// </summary>
+    public void Run(IComputeJob job, long work)
+    {
+        if (work < _serialWork)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            job.Execute(0, 1);
+        }
+        else
+        {
+            Run(job);
+        }
+    }
+
     /// <summary>Runs <paramref name="job"/> on every worker and returns when all have finished.</summary>
     public void Run(IComputeJob job)
     {
@@ -67,6 +107,7 @@ public sealed class ComputePool : IDisposable
             job.Execute(0, 1);
             return;
         }
+        Dispatches++;
         _job = job;
         _failure = null;
         Volatile.Write(ref _remaining, _threads.Length);
@@ -103,6 +144,9 @@ public sealed class ComputePool : IDisposable
             thread.Join();
     }
 
+    // The loops below run for the life of the pool: tiering would leave them in unoptimized code until on-stack
+    // replacement, spinning at tier 0 between the jobs of every step.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WorkerLoop(int worker)
     {
         var slot = worker - 1;
@@ -132,6 +176,7 @@ public sealed class ComputePool : IDisposable
     }
 
     /// <summary>Spins while the workers are about to finish, then sleeps until the last one pulses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WaitForWorkers()
     {
         var start = Stopwatch.GetTimestamp();
@@ -151,6 +196,7 @@ public sealed class ComputePool : IDisposable
     }
 
     /// <summary>Spins, then sleeps, until a generation after <paramref name="seen"/> is dispatched; returns it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long WaitForGeneration(long seen)
     {
         var start = Stopwatch.GetTimestamp();

@@ -65,6 +65,7 @@ internal sealed class EngineHost(InferenceEngine engine, ServerMetrics metrics, 
                 CacheTtl = fields.CacheTtl,
                 Pin = fields.Pin,
                 Speculative = fields.Speculative,
+                Streamed = fields.Stream,
                 Grammar = grammar,
                 GuardCategories = fields.GuardCategories,
             };

@@ -29,6 +29,24 @@ public sealed class ServiceTimePredictorTests
     }
 
     [Fact]
+    public void Observe_FitWantsANegativeTerm_TheOthersAreSolvedAgainWithoutIt()
+    {
+        // Steps of 10 to 60 prompt tokens whose cost falls short of proportional (a negative intercept): the fixed term
+        // must end at zero with the per-token term refitted through the origin, not kept at the slope the negative
+        // intercept allowed, which would price every step 0.2 ms too high.
+        var model = new StepCostModel(new StepCost(0.0002, 0.0001, 0.0001, 0));
+        for (var i = 0; i < 400; i++)
+        {
+            var prefill = 10 + i % 51;
+            model.Observe(prefill, 0, prefill, 0.00004 * prefill - 0.0002);
+        }
+
+        var fit = model.Current;
+        Assert.Equal(0, fit.Fixed);
+        Assert.Equal(0.00004 * 35 - 0.0002, fit.Seconds(35, 0, 35), 0.00005);
+    }
+
+    [Fact]
     public void Predict_RequestsArrivingUnderLoad_TimeToFirstTokenWithinTenPercentAtTheMedian()
     {
         var harness = new CoreHarness(CoreHarness.Options(blockSize: 16, maxSequences: 8), blocks: 512, budget: 64);

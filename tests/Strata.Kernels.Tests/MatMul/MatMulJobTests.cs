@@ -187,7 +187,7 @@ public sealed unsafe class MatMulJobTests
             var expected = Multiply(packed, new NativeBufferView(input.Pointer), batch, SimdLevel.Scalar, threads: 1);
             foreach (var threads in new[] { 1, 3 })
             {
-                using var pool = new ComputePool(threads);
+                using var pool = new ComputePool(threads, serialWork: 0);
                 using var job = new MatMulJob();
                 var output = new float[batch * rows];
                 var warm = new float[16 * rows];
@@ -247,9 +247,28 @@ public sealed unsafe class MatMulJobTests
             Assert.Equal(r * 0.25f + product[r], residual[r]);
     }
 
+    [Fact]
+    public void Run_SmallProduct_RunsOnTheCallerAndALargeOneOnEveryWorker()
+    {
+        const int rows = 128, cols = 256;
+        using var weights = RandomWeights(new Random(11), TensorType.Q8_0, rows, cols);
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, TensorType.Q8_0, rows, cols));
+        using var input = Gaussian(new Random(12), 4 * cols);
+        using var pool = new ComputePool(2);
+        using var job = new MatMulJob();
+        var output = new float[4 * rows];
+        fixed (float* y = output)
+        {
+            job.Run(pool, packed, input.Pointer, 1, y); // 32 Ki multiply-adds: not worth waking a worker
+            Assert.Equal(0, pool.Dispatches);
+            job.Run(pool, packed, input.Pointer, 4, y); // 128 Ki
+            Assert.Equal(1, pool.Dispatches);
+        }
+    }
+
     private static float[] Multiply(PackedMatrix w, NativeBufferView input, int batch, SimdLevel level, int threads)
     {
-        using var pool = new ComputePool(threads);
+        using var pool = new ComputePool(threads, serialWork: 0);
         using var job = new MatMulJob(level);
         var output = new float[batch * w.Rows];
         fixed (float* p = output)

@@ -72,6 +72,27 @@ public sealed class ComputePoolTests
         pool.Run(new CountingJob());
     }
 
+    [Fact]
+    public void Run_WorkBelowTheSerialWork_RunsOnTheCallerAsItsOnlyWorker()
+    {
+        using var pool = new ComputePool(3, serialWork: 1000);
+        var job = new RecordingJob();
+        pool.Run(job, work: 999);
+        Assert.Equal([(0, 1, Environment.CurrentManagedThreadId)], job.Calls);
+        Assert.Equal(0, pool.Dispatches);
+    }
+
+    [Fact]
+    public void Run_WorkAtTheSerialWork_RunsOnEveryWorker()
+    {
+        using var pool = new ComputePool(3, serialWork: 1000);
+        var job = new RecordingJob();
+        pool.Run(job, work: 1000);
+        Assert.Equal([0, 1, 2], job.Calls.Select(c => c.Worker).Order());
+        Assert.All(job.Calls, c => Assert.Equal(3, c.WorkerCount));
+        Assert.Equal(1, pool.Dispatches);
+    }
+
     private static void Pause(TimeSpan duration)
     {
         var end = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
@@ -102,6 +123,15 @@ public sealed class ComputePoolTests
                 Pause(Length);
             Interlocked.Increment(ref _calls);
         }
+    }
+
+    private sealed class RecordingJob : IComputeJob
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(int Worker, int WorkerCount, int Thread)> _calls = new();
+
+        public IReadOnlyList<(int Worker, int WorkerCount, int Thread)> Calls => [.. _calls];
+
+        public void Execute(int worker, int workerCount) => _calls.Enqueue((worker, workerCount, Environment.CurrentManagedThreadId));
     }
 
     private sealed class ThrowingJob : IComputeJob

@@ -19,7 +19,8 @@ internal sealed class ModelHarness : IDisposable
         _file = GgufFile.Open(Path.IsPathRooted(modelFile) ? modelFile : SharedData.Model(modelFile));
         Model = LlamaModel.Load(_file, level ?? SimdSupport.Level);
         Kv = new KvBuffer(Model.KvLayout(blockSize, kvType), blocks);
-        Pool = new ComputePool(threads);
+        // Every job split across the threads, however small: these tests compare thread counts on a tiny model.
+        Pool = new ComputePool(threads, serialWork: 0);
     }
 
     public LlamaModel Model { get; }

@@ -25,6 +25,8 @@ internal sealed record ModelBenchReport
     public required double DecodeRooflineFraction { get; init; }
     public required double DecodeDepthRooflineFraction { get; init; }
     public required double Int8PeakGmacs { get; init; }
+    /// <summary>Batch-1 decode through the engine without speculation and with each method asked for (none unless asked).</summary>
+    public IReadOnlyList<SpeculationResult> Speculation { get; init; } = [];
     public required int GcCount { get; init; }
     public required double GcPauseMs { get; init; }
 }

@@ -59,7 +59,7 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
         _query = query;
         _output = output;
         SplitIntoTiles(batch);
-        pool.Run(this);
+        pool.Run(this, Work(batch));
     }
 
     public void Execute(int worker, int workerCount)
@@ -73,6 +73,15 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
     {
         foreach (var scratch in _scratch)
             scratch.Dispose();
+    }
+
+    /// <summary>About the multiply-adds of the step's attention: every token's query heads against its keys and values.</summary>
+    private long Work(ForwardBatch batch)
+    {
+        var keys = 0L;
+        foreach (var position in batch.Positions)
+            keys += position + 1;
+        return keys * _config.QueryDim * 2;
     }
 
     /// <summary>Runs of consecutive tokens of the same sequence, cut every <see cref="TileTokens"/> tokens.</summary>
