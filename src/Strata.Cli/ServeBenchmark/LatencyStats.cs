@@ -8,7 +8,7 @@ internal sealed record LatencyStats(double Mean, double P50, double P90, double 
         var ms = samples.Select(s => s.TotalMilliseconds).ToArray();
         if (ms.Length == 0)
             return new LatencyStats(0, 0, 0, 0);
-        SampleSort.Sort(ms);
+        Array.Sort(ms);
         return new LatencyStats(ms.Average(), Percentile.Of(ms, 50), Percentile.Of(ms, 90), Percentile.Of(ms, 99));
     }
 }
