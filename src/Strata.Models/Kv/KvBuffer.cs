@@ -27,16 +27,19 @@ public sealed unsafe class KvBuffer : IBlockMemory, IDisposable
         _values = layout.KeysOnly ? null : new NativeBuffer<byte>[layout.LayerCount];
         // Attention over many sequences reads a short run of each block from memory: on 4 KiB pages nearly every
         // run is a TLB miss. Small caches (tests, tiny models) keep ordinary pages rather than round up to 2 MiB.
-        var hugePages = bytes >= HugePageThreshold;
+        OnHugePages = bytes >= HugePageThreshold;
         for (var l = 0; l < layout.LayerCount; l++)
         {
-            _keys[l] = new NativeBuffer<byte>(bytes, hugePages);
+            _keys[l] = new NativeBuffer<byte>(bytes, OnHugePages);
             if (_values is not null)
-                _values[l] = new NativeBuffer<byte>(bytes, hugePages);
+                _values[l] = new NativeBuffer<byte>(bytes, OnHugePages);
         }
     }
 
     public KvLayout Layout { get; }
+
+    /// <summary>Whether each layer's tensors were aligned to 2 MiB and advised huge pages (see the constructor).</summary>
+    internal bool OnHugePages { get; }
 
     public int BlockCount { get; }
 
