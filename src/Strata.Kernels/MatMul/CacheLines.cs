@@ -11,10 +11,12 @@ public static unsafe class CacheLines
 {
     private const int LineBytes = 64;
 
-    /// <summary>Asks for every cache line of <paramref name="bytes"/> bytes from <paramref name="start"/> (into all levels).</summary>
+    /// <summary>Asks for every cache line of <paramref name="bytes"/> bytes from <paramref name="start"/> (into all levels); a no-op off x86.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Prefetch(void* start, int bytes)
     {
+        if (!Sse.IsSupported)
+            return;
         for (var line = 0; line < bytes; line += LineBytes)
             Sse.Prefetch0((byte*)start + line);
     }
