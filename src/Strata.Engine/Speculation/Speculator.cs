@@ -11,10 +11,8 @@ namespace Strata.Engine.Speculation;
 /// fitted step cost law, <see cref="StepCostModel"/>, plus a drafting round for a draft model), a draft accepted with
 /// probability p helps when p &gt; b·T/C. For one sequence on a CPU (C mostly reading
 /// weights) that bar is low; for a full batch (C mostly compute, T large) it nears 1 and speculation stops, so it never
-/// costs throughput. p for a sequence's j-th draft is α^j, α its recent per-draft acceptance, learnt from every
-/// prediction of its proposer whether drafted or not (<see cref="SequenceSpeculation"/>), so a sequence's k follows
-/// its acceptance: none while its text drifts, up to <see cref="SpeculationOptions.NumSpeculativeTokens"/> in a loop.
-/// The most promising sequences are served first, never past what they may still generate, and the step within
+/// costs throughput. p for a sequence's j-th draft is α^j, α its recent per-draft acceptance; the most promising
+/// sequences are served first, each within its adaptive k, never past what it may still generate, and the step within
 /// <see cref="SpeculationOptions.MaxStepTokens"/>.
 /// </summary>
 internal sealed class Speculator
@@ -76,12 +74,8 @@ internal sealed class Speculator
                     continue;
                 decodes++;
                 context += sequence.Length;
-                if (!request.Request.Speculative)
-                    continue;
-                var state = choice.Speculation ??= new SequenceSpeculation(NewProposer(), _options.NumSpeculativeTokens);
-                if (state.Proposer is not null)
-                    state.Score(sequence.Tokens);
-                _candidates.Add((choice, state));
+                if (request.Request.Speculative)
+                    _candidates.Add((choice, choice.Speculation ??= new SequenceSpeculation(NewProposer(), _options.NumSpeculativeTokens)));
             }
         }
 
@@ -109,32 +103,39 @@ internal sealed class Speculator
             var sequence = choice.Sequence;
             var perDraft = law.PerPrefillToken + law.PerContextToken * sequence.Length + draftRound;
             var left = Math.Min(choice.Request.Request.Sampling.MaxTokens, _maxModelLength - sequence.PromptLength) - sequence.GeneratedCount;
-            // Proposing nothing still lets the proposer learn the new tokens; its prediction bounds the drafts.
-            var limit = Math.Min(_options.NumSpeculativeTokens, Math.Min(left - 1, spare));
-            if (state.Proposer is not null)
-                limit = Math.Min(limit, state.Predict(sequence.Tokens));
             var (count, accepted) = (0, 1.0);
-            while (count < limit && (!_options.CostAware || cost <= 0 || accepted * state.Acceptance * cost > perDraft * tokens))
+            while (count < Math.Min(state.Length, Math.Min(left - 1, spare)) && (!_options.CostAware || cost <= 0 || accepted * state.Acceptance * cost > perDraft * tokens))
             {
                 count++;
                 accepted *= state.Acceptance;
                 tokens += accepted;
                 cost += perDraft;
             }
-            spare -= count;
-            if (count == 0)
+            if (_draftModel is not null)
+            {
+                // The draft model proposes for every sequence at once, below.
+                if (count > 0)
+                    _drafting.Add((choice, state, count));
+                else
+                    state.Idle();
+                spare -= count;
+                continue;
+            }
+            // Proposing nothing still lets the proposer learn the new tokens. Fewer drafts than asked cost less and promise less.
+            state.Propose(sequence.Tokens, count);
+            for (var missing = count; missing > state.Drafts.Count; missing--)
+            {
+                tokens -= accepted;
+                cost -= perDraft;
+                accepted /= state.Acceptance;
+            }
+            if (state.Drafts.Count == 0)
             {
                 state.Idle();
                 continue;
             }
-            if (_draftModel is not null)
-            {
-                // The draft model proposes for every sequence at once, below.
-                _drafting.Add((choice, state, count));
-                continue;
-            }
-            state.Draft(count);
             Drafted(choice.Sequence, state);
+            spare -= state.Drafts.Count;
         }
         if (_drafting.Count == 0)
             return;
@@ -168,8 +169,7 @@ internal sealed class Speculator
             if (chunk.Drafts.Count == 0 || !_proposed.TryGetValue(chunk.Sequence, out var state))
                 continue;
             var accepted = chunk.Sequence.Length - (chunk.Start + chunk.Count) - 1;
-            if (state.Proposer is null)
-                state.Verified(chunk.Drafts.Count, accepted); // a proposer's prediction is scored when the sequence next drafts
+            state.Verified(chunk.Drafts.Count, accepted);
             _draftTokens += chunk.Drafts.Count;
             _acceptedTokens += accepted;
             _acceptedPerVerification[accepted]++;

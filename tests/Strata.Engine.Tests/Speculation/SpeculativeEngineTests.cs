@@ -68,7 +68,7 @@ public sealed class SpeculativeEngineTests(EngineFixture fixture) : IClassFixtur
     [InlineData(SpeculativeMethod.Ngram, 1L << 20)]
     [InlineData(SpeculativeMethod.Suffix, 1L << 20)]
     [InlineData(SpeculativeMethod.Draft, 64L << 20)]
-    [InlineData(SpeculativeMethod.Draft, 450_000L)]
+    [InlineData(SpeculativeMethod.Draft, 600_000L)]
     public async Task Submit_ThirtyTwoConcurrent_GreedyEqualsPlain(SpeculativeMethod method, long kvBytes)
     {
         var requests = Enumerable.Range(0, 32).Select(i => EngineFixture.Greedy(fixture.Tokens(Prompts[i % Prompts.Length] + new string('!', i / 12)), 40 + i)).ToArray();
