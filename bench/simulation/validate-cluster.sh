@@ -22,35 +22,43 @@ declare -A FLAGS=(
 declare -A POLICY=([cluster-random]=round-robin [cluster-shared-prefix]=kv-aware)
 WORKLOADS=${WORKLOADS:-"cluster-random cluster-shared-prefix"}
 
-PROFILE=${PROFILE:-$OUT/profile.json}
-if [ ! -f "$PROFILE" ]; then
-  taskset -c 0 "$STRATA" profile -m "$MODEL" --threads 1 -o "$PROFILE" --steps "$OUT/steps.csv" 2> "$OUT/profile.log"
-fi
-
 PIDS=()
 stop() { for pid in "${PIDS[@]}"; do kill "$pid" 2> /dev/null || true; done; for pid in "${PIDS[@]}"; do wait "$pid" 2> /dev/null || true; done; PIDS=(); }
 trap stop EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_ok() { for _ in $(seq 600); do curl -sf "$1" > /dev/null && return 0; sleep 0.2; done; echo "timeout: $1" >&2; return 1; }
 
-for name in $WORKLOADS; do
-  nodes=()
-  for core in 0 1; do
-    port=$(free_port)
-    taskset -c "$core" "$STRATA" serve -m "$MODEL" --port "$port" --threads 1 > "$OUT/$name.node$core.log" 2>&1 &
+# Nodes on the given cores behind a router with the given policy, ready and warmed (another seed than the runs').
+start_cluster() {
+  local log=$1 policy=$2; shift 2
+  local nodes=()
+  for core in "$@"; do
+    local port; port=$(free_port)
+    taskset -c "$core" "$STRATA" serve -m "$MODEL" --port "$port" --threads 1 > "$log.node$core.log" 2>&1 &
     PIDS+=($!); nodes+=(--node "http://127.0.0.1:$port")
     wait_ok "http://127.0.0.1:$port/health/ready"
   done
   rport=$(free_port)
-  "$STRATA" router -m "$MODEL" --port "$rport" "${nodes[@]}" --policy "${POLICY[$name]}" > "$OUT/$name.router.log" 2>&1 &
+  "$STRATA" router -m "$MODEL" --port "$rport" "${nodes[@]}" --policy "$policy" > "$log.router.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 300); do
-    [ "$(curl -s "http://127.0.0.1:$rport/health" | python3 -c 'import json,sys; print(sum(n["reachable"] for n in json.load(sys.stdin)["nodes"]))' 2> /dev/null)" = 2 ] && break
+    [ "$(curl -s "http://127.0.0.1:$rport/health" | python3 -c 'import json,sys; print(sum(n["reachable"] for n in json.load(sys.stdin)["nodes"]))' 2> /dev/null)" = "$#" ] && break
     sleep 0.2
   done
-  # Warm both nodes (round-robin would alternate; kv-aware spreads distinct prompts by load), another seed than the run's.
   "$STRATA" bench serve --url "http://127.0.0.1:$rport" --ignore-eos --num-prompts 8 --max-concurrency 4 --random-input-len 128 \
     --random-output-len 16 --seed 7919 > /dev/null 2>&1 || true
+}
+
+PROFILE=${PROFILE:-$OUT/profile.json}
+if [ ! -f "$PROFILE" ]; then
+  # One node's steps at one thread, and the server's time over them through the router in front of one such node.
+  start_cluster "$OUT/profile" round-robin 0
+  "$STRATA" profile -m "$MODEL" --threads 1 -o "$PROFILE" --steps "$OUT/steps.csv" --server "http://127.0.0.1:$rport" 2> "$OUT/profile.log"
+  stop
+fi
+
+for name in $WORKLOADS; do
+  start_cluster "$OUT/$name" "${POLICY[$name]}" 0 1
   # shellcheck disable=SC2086
   "$STRATA" bench serve --url "http://127.0.0.1:$rport" --ignore-eos ${FLAGS[$name]} --json "$OUT/$name.real.json" > "$OUT/$name.real.txt" 2> "$OUT/$name.bench.log" || true
   stop

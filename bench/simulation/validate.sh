@@ -23,31 +23,40 @@ declare -A FLAGS=(
 )
 WORKLOADS=${WORKLOADS:-"random-low random-high shared-prefix"}
 
-PROFILE=${PROFILE:-$OUT/profile.json}
-if [ ! -f "$PROFILE" ]; then
-  "$STRATA" profile -m "$MODEL" -o "$PROFILE" --steps "$OUT/steps.csv" 2> "$OUT/profile.log"
-fi
-
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-for name in $WORKLOADS; do
+server=
+stop_server() { [ -n "$server" ] && { kill "$server"; wait "$server" 2> /dev/null || true; }; server=; }
+trap stop_server EXIT
+# A server as each workload gets: started, ready, warmed. For its first seconds tiered JIT compiles the hot paths on the
+# cores the steps need; another seed than the runs', so the measured prompts find nothing of these in the cache.
+start_server() {
   port=$(free_port)
-  "$STRATA" serve -m "$MODEL" --port "$port" > "$OUT/$name.serve.log" 2>&1 &
+  "$STRATA" serve -m "$MODEL" --port "$port" > "$1" 2>&1 &
   server=$!
   for _ in $(seq 120); do
     curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null && break
     sleep 1
   done
-  # Warm the server first, as the profile warms its engine: for its first seconds tiered JIT compiles the hot paths on
-  # the cores the steps need. Another seed, so the measured prompts find nothing of these in the cache.
   "$STRATA" bench serve --url "http://127.0.0.1:$port" --ignore-eos --num-prompts 8 --max-concurrency 4 --random-input-len 128 \
     --random-output-len 16 --seed 7919 > /dev/null 2>&1 || true
+}
+
+PROFILE=${PROFILE:-$OUT/profile.json}
+if [ ! -f "$PROFILE" ]; then
+  # The server's time over the steps is measured through a server run as the workloads' are (its own process).
+  start_server "$OUT/profile.serve.log"
+  "$STRATA" profile -m "$MODEL" -o "$PROFILE" --steps "$OUT/steps.csv" --server "http://127.0.0.1:$port" 2> "$OUT/profile.log"
+  stop_server
+fi
+
+for name in $WORKLOADS; do
+  start_server "$OUT/$name.serve.log"
   metrics() { curl -sf "http://127.0.0.1:$port/metrics" | grep -E '^strata_(engine_steps_total|step_cost_seconds)' || true; }
   metrics > "$OUT/$name.metrics.before"
   # shellcheck disable=SC2086
   "$STRATA" bench serve --url "http://127.0.0.1:$port" --ignore-eos ${FLAGS[$name]} --json "$OUT/$name.real.json" > "$OUT/$name.real.txt" 2> "$OUT/$name.bench.log" || true
   metrics > "$OUT/$name.metrics.after"
-  kill "$server"; wait "$server" 2> /dev/null || true
+  stop_server
   # shellcheck disable=SC2086
   "$STRATA" sim --profile "$PROFILE" ${FLAGS[$name]} --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
 done

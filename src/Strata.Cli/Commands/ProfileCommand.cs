@@ -22,7 +22,12 @@ internal static class ProfileCommand
         var output = new Option<string>("--output", "-o") { Description = "Where to write the profile (JSON)", Required = true };
         var kvMemory = SizeOption.Create("--kv-cache-memory", "Memory for the KV cache, as strata serve takes it [default: serve's]");
         var steps = new Option<string?>("--steps") { Description = "Also write the measured steps the law is fitted on (CSV)", HelpName = "file" };
-        var command = new Command("profile", "Measure the engine's step cost on this machine for the simulator") { model, threads, output, kvMemory, steps };
+        var server = new Option<string?>("--server")
+        {
+            Description = "Measure the server's time through this running strata serve (same model and threads) instead of one started in this process",
+            HelpName = "url",
+        };
+        var command = new Command("profile", "Measure the engine's step cost on this machine for the simulator") { model, threads, output, kvMemory, steps, server };
         command.SetAction((result, cancellation) => CliRunner.RunAsync(async () =>
         {
             var path = ModelOption.Resolve(result.GetValue(model));
@@ -38,7 +43,10 @@ internal static class ProfileCommand
             }
             if (result.GetValue(steps) is { } stepsPath)
                 File.WriteAllLines(stepsPath, [StepSample.CsvHeader, .. samples.Select(s => s.ToCsv())]);
-            profile = profile with { ServerOverhead = await ServerOverheadProbe.MeasureAsync(path, profile, result.GetValue(kvMemory), error, cancellation) };
+            var overhead = result.GetValue(server) is { } url
+                ? await ServerOverheadProbe.MeasureAsync(url, profile, error, cancellation)
+                : await ServerOverheadProbe.MeasureAsync(path, profile, result.GetValue(kvMemory), error, cancellation);
+            profile = profile with { ServerOverhead = overhead };
             profile.Save(result.GetValue(output)!);
             var c = profile.Cost;
             var o = profile.ServerOverhead;

@@ -29,7 +29,12 @@ internal static class ServerOverheadProbe
     {
         using var served = ServedModel.Load(modelPath, null, new EngineOptions { Threads = profile.Threads }, kvCacheBytes, NullLoggerFactory.Instance, static _ => { });
         await using var server = await StrataServer.StartAsync(served.Engine, new ServerOptions { Port = 0, LogLevel = LogLevel.Error }, cancellation);
-        var url = server.BaseAddress.ToString();
+        return await MeasureAsync(server.BaseAddress.ToString(), profile, log, cancellation);
+    }
+
+    /// <summary>Measures through a running <c>strata serve</c> of the profile's model and threads, as it serves (its own process, telemetry and logs).</summary>
+    public static async Task<ServerOverhead> MeasureAsync(string url, StepProfile profile, TextWriter log, CancellationToken cancellation)
+    {
         var engineOnly = profile with { ServerOverhead = ServerOverhead.None };
 
         // Warmed first, as a validation warms its server (the first requests run the server's paths through the JIT),
