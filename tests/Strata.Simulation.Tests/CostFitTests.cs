@@ -94,6 +94,12 @@ public sealed class CostFitTests
             Assert.True(old["cost"]!.AsObject().Remove("prefill_attention_seconds") && old.Remove("server_overhead"));
             File.WriteAllText(path, old.ToJsonString());
             Assert.Equal(profile with { Cost = Truth with { PrefillAttentionSeconds = 0 }, ServerOverhead = ServerOverhead.None }, StepProfile.Load(path));
+            // One written before the server's time per step reads it as none.
+            (profile with { ServerOverhead = new ServerOverhead(0.05, 0.001, 0.002) }).Save(path);
+            var withoutStep = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            Assert.True(withoutStep["server_overhead"]!.AsObject().Remove("step_seconds"));
+            File.WriteAllText(path, withoutStep.ToJsonString());
+            Assert.Equal(profile with { ServerOverhead = new ServerOverhead(0.05, 0.001) }, StepProfile.Load(path));
 
             profile.Save(path);
             File.WriteAllText(path, File.ReadAllText(path).Replace("\"kv_blocks\": 1024", "\"kv_blocks\": 0"));
