@@ -51,6 +51,8 @@ public sealed class HealthTests
         var shutdown = server.Server.WaitForShutdownAsync(stop.Token);
 
         await stop.CancelAsync();
+        // The drain begins on a continuation of the cancellation, which a loaded machine may run a little later.
+        await RunningServer.WaitUntilAsync(() => Task.FromResult(server.Server.State.Draining));
         var (status, body) = await server.ReadyAsync();
         using var refused = await server.PostAsync("/v1/completions", Completion);
         gate.Set();

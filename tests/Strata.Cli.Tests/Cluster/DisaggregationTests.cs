@@ -168,7 +168,8 @@ public sealed class DisaggregationTests(DisaggregationTests.OnePrefillOneDecode 
             Assert.Equal(0, await node.MetricAsync("strata_kv_blocks_used"));
             Assert.Equal(1, await node.MetricAsync("strata_kv_integrity_ok"));
         }
-        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"500 requests took {clock.Elapsed}");
+        // A hang guard, not a speed goal: a loaded two-core machine has taken most of a minute.
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), $"500 requests took {clock.Elapsed}");
     }
 
     internal static async Task<string> LeaseAsync(ServeProcess prefill, string prompt)
