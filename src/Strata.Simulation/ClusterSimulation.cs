@@ -25,8 +25,8 @@ internal sealed class ClusterSimulation
     /// <param name="cost">Step times; the profile's (cost law and the server's time per token) unless given (a recorded run's times, to replay it).</param>
     public ClusterSimulation(StepProfile profile, ClusterSettings settings, StepCost? cost = null)
     {
-        // Decode runs plan steps ahead, which a pure cost law allows; a recorded run's times are consumed one per step.
-        var decodeRuns = cost is null && settings.DecodeRuns;
+        // Runs plan steps ahead, which a pure cost law allows; a recorded run's times are consumed one per step.
+        var runs = cost is null && settings.Runs;
         cost ??= profile.StepSeconds;
         _requestOverhead = VirtualClock.ToTicks(profile.ServerOverhead.RequestSeconds);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.Nodes);
@@ -44,7 +44,7 @@ internal sealed class ClusterSimulation
         for (var i = 0; i < total; i++)
         {
             var index = i;
-            _nodes.Add(new SimNode(i, cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e), decodeRuns,
+            _nodes.Add(new SimNode(i, cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e), runs,
                 receivesHandoffs: disaggregation is not null && i < settings.Nodes, calibration));
         }
         _serving = [.. _nodes.Take(settings.Nodes)];
@@ -55,7 +55,7 @@ internal sealed class ClusterSimulation
         // Round-robin routing reads no node state and colocated nodes share nothing, so between arrivals they can advance
         // on several threads (a cost law only: a recorded run's times are consumed in the one thread's order).
         var workers = Math.Min(settings.Workers > 0 ? settings.Workers : Environment.ProcessorCount, settings.Nodes);
-        if (workers > 1 && decodeRuns && settings.Router == RouterPolicy.RoundRobin && disaggregation is null)
+        if (workers > 1 && runs && settings.Router == RouterPolicy.RoundRobin && disaggregation is null)
             _lanes = [.. Enumerable.Range(0, workers).Select(_ => new NodeLane())];
     }
 

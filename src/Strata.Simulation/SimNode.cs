@@ -15,9 +15,10 @@ namespace Strata.Simulation;
 /// One simulated server: the engine's real core (scheduler, cache coordinator, block manager, prefix index, output
 /// processor) built as the engine builds it, around a cost-model runner on the node's own virtual clock. The
 /// simulation calls <see cref="Advance"/> at the node's <see cref="NextEvent"/>; a step's tokens are stamped with the
-/// time the step ends. Steps that only decode the running sequences (the bulk of a long generation) are planned as a
-/// <see cref="DecodeRun"/> and applied at once when the node is next needed — at the run's end, or when a request
-/// arrives for it during the run — leaving the core exactly as step-by-step simulation would.
+/// time the step ends. Steps of one fixed composition — that only decode the running sequences (the bulk of a long
+/// generation), or that compute a lone prompt's next chunks — are planned as a <see cref="StepRun"/> and applied at
+/// once when the node is next needed — at the run's end, or when a request arrives for it during the run — leaving the
+/// core exactly as step-by-step simulation would.
 /// </summary>
 internal sealed class SimNode
 {
@@ -33,10 +34,11 @@ internal sealed class SimNode
     private readonly OutputProcessor _outputs;
     private readonly StepCost _cost;
     private readonly bool _decodeRuns;
+    private readonly bool _prefillRuns;
     private readonly bool _quietRuns;
     private readonly Dictionary<RequestState, Flight> _flights = new(ReferenceEqualityComparer.Instance);
     private readonly int _maxModelLength;
-    private readonly DecodeRun _run = new();
+    private readonly StepRun _run = new();
     private readonly PeerTier? _peer;
     private readonly AdmissionControl? _admission;
     private readonly ResidentBlocks? _resident;
@@ -44,10 +46,10 @@ internal sealed class SimNode
     private long _nextRequest;
     private long _stepEnd;
 
-    /// <param name="decodeRuns">Whether pure decode steps may be planned as runs (a pure cost law); otherwise every step is simulated alone.</param>
+    /// <param name="runs">Whether steps of a fixed composition may be planned as runs (a pure cost law); otherwise every step is simulated alone.</param>
     /// <param name="receivesHandoffs">A decode node of a disaggregated cluster: prompts computed elsewhere arrive in its peer tier.</param>
     /// <param name="calibration">The step law the control plane starts from (the engine's measured prefill), before it fits the node's own steps.</param>
-    public SimNode(int index, StepCost cost, NodeSettings settings, int blockSize, CacheIdentity identity, Action<KvEvent>? kvEvents, bool decodeRuns,
+    public SimNode(int index, StepCost cost, NodeSettings settings, int blockSize, CacheIdentity identity, Action<KvEvent>? kvEvents, bool runs,
         bool receivesHandoffs = false, Engine.Control.StepCost? calibration = null)
     {
         Index = index;
@@ -82,9 +84,11 @@ internal sealed class SimNode
         _runner = runner!;
         _outputs = processor!;
         _cost = cost;
-        _decodeRuns = decodeRuns;
+        _decodeRuns = runs;
         // Someone reads this node's KV events: a run's steps must publish none, as they are applied late.
         _quietRuns = kvEvents is not null;
+        // A prompt's chunks fill blocks (KV events) and are left out of the fitted step law, which admission control reads.
+        _prefillRuns = runs && !_quietRuns && _admission is null;
     }
 
     public int Index { get; }
@@ -184,13 +188,19 @@ internal sealed class SimNode
     public IEnumerable<RequestOutcome> Unfinished(string reason) =>
         _flights.Values.Select(f => RequestOutcome.Failure(f.Request, f.Number, Index, reason));
 
-    /// <summary>Starts what comes next at <paramref name="now"/>: a decode run if the core allows one, else one step.</summary>
+    /// <summary>Starts what comes next at <paramref name="now"/>: a run if the core allows one, else one step.</summary>
     private void Start(long now)
     {
         if (_decodeRuns && _core.DecodeRunLength(_quietRuns) is > 0 and var steps)
         {
             PlanRun(now, steps);
             NextEvent = _run.Starts[steps];
+            return;
+        }
+        if (_prefillRuns && _core.PrefillRunLength() is > 0 and var chunks)
+        {
+            PlanPrefillRun(now, chunks);
+            NextEvent = _run.Starts[chunks];
             return;
         }
         StartStep(now);
@@ -254,6 +264,25 @@ internal sealed class SimNode
         _run.Steps = steps;
     }
 
+    /// <summary>The start of each of the run's steps and of the step after it, by the cost law: each computes a budget's chunk of the one running prompt.</summary>
+    private void PlanPrefillRun(long now, int steps)
+    {
+        _run.Clear();
+        var chunk = _core.Scheduler.MaxBatchedTokens;
+        long computed = _core.Scheduler.Running[0].ComputedCount;
+        var start = now;
+        _run.Starts.Add(start);
+        for (var t = 0; t < steps; t++)
+        {
+            // As PlanShape prices a prompt chunk: its whole context read, each new token against it.
+            computed += chunk;
+            start += VirtualClock.ToTicks(_cost(chunk, 0, computed, chunk * computed, 0));
+            _run.Starts.Add(start);
+        }
+        _run.Steps = steps;
+        _run.Prefill = true;
+    }
+
     /// <summary>
     /// A request arrives during the run: the steps that started before <paramref name="now"/> happened — all but the
     /// last are applied at once, the last runs as a step, so the node is mid-step as a step-by-step simulation would be.
@@ -272,9 +301,13 @@ internal sealed class SimNode
     /// <summary>Applies the run's first <paramref name="steps"/> steps to the core and gives their tokens to the requests; the run is over.</summary>
     private void ApplyRun(int steps)
     {
-        _core.SkipDecodes(steps, Token);
+        var starts = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_run.Starts);
+        if (_run.Prefill)
+            _core.SkipPrefills(starts[..(steps + 1)]);
+        else
+            _core.SkipDecodes(steps, Token);
         RunSteps += steps;
-        var ends = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_run.Starts).Slice(1, steps);
+        var ends = starts.Slice(1, steps);
         foreach (var flight in _run.Flights)
             flight.Receive(ends);
         if (steps > 0)

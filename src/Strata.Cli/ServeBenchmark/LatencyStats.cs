@@ -3,9 +3,11 @@ namespace Strata.Cli.ServeBenchmark;
 /// <summary>Mean and percentiles of one latency metric, in milliseconds; all zero when there were no samples.</summary>
 internal sealed record LatencyStats(double Mean, double P50, double P90, double P99)
 {
-    public static LatencyStats Of(IEnumerable<TimeSpan> samples)
+    public static LatencyStats Of(IEnumerable<TimeSpan> samples) => OfMilliseconds(samples.Select(s => s.TotalMilliseconds).ToArray());
+
+    /// <summary>The statistics of <paramref name="ms"/>, which it sorts in place.</summary>
+    public static LatencyStats OfMilliseconds(double[] ms)
     {
-        var ms = samples.Select(s => s.TotalMilliseconds).ToArray();
         if (ms.Length == 0)
             return new LatencyStats(0, 0, 0, 0);
         Array.Sort(ms);

@@ -227,6 +227,70 @@ internal sealed class EngineCore(Scheduler scheduler, CacheCoordinator cache, IS
         GeneratedTokens += (long)steps * running.Count;
     }
 
+    /// <summary>
+    /// How many of the coming steps can be applied at once by <see cref="SkipPrefills"/>: steps that would each compute
+    /// a full budget's chunk of the one running sequence's prompt and do nothing else — nothing waits, nothing is
+    /// cancelled, no drafts, forks, pins, leases or lower tiers, the chunk does not reach the prompt's end (the chunk
+    /// that does yields a token, and is not part of the run) and the new blocks are free without a preemption. Every
+    /// such step fills blocks, so its KV events would be published late: not for a node whose events are read.
+    /// 0 when the next step is not such a chunk.
+    /// </summary>
+    public int PrefillRunLength()
+    {
+        var running = scheduler.Running;
+        var budget = scheduler.MaxBatchedTokens;
+        if (speculator is not null || scheduler.WaitingCount > 0 || running.Count != 1 || cache.Tiers is not null || cache.PinnedBlocks > 0
+            || cache.Leases.Held > 0)
+            return 0;
+        var sequence = running[0];
+        if (sequence.PendingCount <= budget || sequence.Drafts.Count > 0 || sequence.Forks.Count > 0)
+            return 0;
+        foreach (var request in _active)
+        {
+            if (request.IsCancelled)
+                return 0;
+        }
+        // Growth comes from free blocks only, or a step would preempt: the longest run whose blocks fit.
+        int low = 0, high = (sequence.PendingCount - 1) / budget;
+        while (low < high)
+        {
+            var mid = low + (high - low + 1) / 2;
+            if (cache.BlocksToGrow(sequence, mid * budget) <= cache.FreeBlocks)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        return low;
+    }
+
+    /// <summary>
+    /// Applies the first <c>starts.Length - 1</c> steps of a prefill run (at most <see cref="PrefillRunLength"/>) exactly
+    /// as that many calls of <see cref="Step"/> would leave the core: each grows the running sequence by a budget's chunk
+    /// and commits it, registering the blocks it fills. Step <c>t</c> ran from <paramref name="starts"/>[t] to
+    /// [t + 1] (the caller's clock: a simulator's), as the request's timeline records. Like <see cref="SkipDecodes"/>,
+    /// the steps are not fed to the fitted cost law.
+    /// </summary>
+    public void SkipPrefills(ReadOnlySpan<long> starts)
+    {
+        var steps = starts.Length - 1;
+        if (steps <= 0)
+            return;
+        var sequence = scheduler.Running[0];
+        var budget = scheduler.MaxBatchedTokens;
+        var output = outputs[sequence.Id];
+        for (var t = 0; t < steps; t++)
+        {
+            var start = sequence.ComputedCount;
+            cache.Grow(sequence, budget, _skipped);
+            cache.Commit(sequence, start, start + budget);
+            if (output.Choice == 0)
+                output.Request.Timeline.OnPrefill(starts[t], starts[t + 1], budget);
+        }
+        _skipped.Clear();
+        Steps += steps;
+        PromptTokensComputed += (long)steps * budget;
+    }
+
     /// <summary>The engine's counters now; the host adds what only it knows (requests not yet admitted, the tiers).</summary>
     public EngineStats Snapshot() => new()
     {

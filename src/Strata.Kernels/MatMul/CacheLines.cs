@@ -4,16 +4,19 @@ using System.Runtime.Intrinsics.X86;
 namespace Strata.Kernels.MatMul;
 
 /// <summary>
-/// Software prefetch for the weight streams of the GEMVs: they read weights faster than the hardware prefetcher
-/// alone fetches them, so each kernel asks for the cache lines of a block some way ahead of the one it works on.
+/// Software prefetch for streams read faster than the hardware prefetcher alone fetches them: the weight streams of
+/// the GEMVs, and attention's short runs of one head's keys and values in a KV block.
 /// </summary>
-internal static unsafe class CacheLines
+public static unsafe class CacheLines
 {
     private const int LineBytes = 64;
 
+    /// <summary>Asks for every cache line of <paramref name="bytes"/> bytes from <paramref name="start"/> (into all levels); a no-op off x86.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Prefetch(void* start, int bytes)
     {
+        if (!Sse.IsSupported)
+            return;
         for (var line = 0; line < bytes; line += LineBytes)
             Sse.Prefetch0((byte*)start + line);
     }

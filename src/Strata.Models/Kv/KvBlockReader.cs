@@ -1,6 +1,7 @@
 using Strata.KvCache;
 using System.Numerics.Tensors;
 using Strata.Kernels.Attention;
+using Strata.Kernels.MatMul;
 using Strata.Kernels.Ops;
 using Strata.Kernels.Quant;
 using Strata.Kernels.Simd;
@@ -35,6 +36,14 @@ internal static unsafe class KvBlockReader
     /// <summary>A quantized cache's keys: <paramref name="count"/> rows from slot <paramref name="first"/> of one head as int8 key pairs.</summary>
     public static void ReadKeys(byte* block, KvLayout layout, int head, int first, int count, Q8_0Keys destination) =>
         QuantizedKv.UnpackKeys(QuantizedType(layout), Row(block, layout, head, first), layout.RowBytes, count, layout.HeadDim, destination);
+
+    /// <summary>
+    /// Asks the caches for <paramref name="count"/> rows from slot <paramref name="first"/> of one head, which
+    /// <see cref="Read"/> or <see cref="ReadKeys"/> will take a little later: a head's rows in a block are a run too
+    /// short for the hardware prefetcher, so attention over many sequences otherwise waits on memory at every block.
+    /// </summary>
+    public static void Prefetch(byte* block, KvLayout layout, int head, int first, int count) =>
+        CacheLines.Prefetch(Row(block, layout, head, first), count * layout.RowBytes);
 
     /// <summary>
     /// Stores one token's vectors for every head, [kvHeads, headDim], at <paramref name="slot"/> of the block, rotated

@@ -11,6 +11,9 @@ namespace Strata.Models.Kv;
 /// </summary>
 public sealed unsafe class KvBuffer : IBlockMemory, IDisposable
 {
+    /// <summary>Per-layer tensors at least this large (one 2 MiB page) are backed by huge pages.</summary>
+    private const long HugePageThreshold = 2 << 20;
+
     private readonly NativeBuffer<byte>[] _keys;
     private readonly NativeBuffer<byte>[]? _values;
 
@@ -22,15 +25,21 @@ public sealed unsafe class KvBuffer : IBlockMemory, IDisposable
         var bytes = (long)layout.BlockBytesPerLayer * blockCount;
         _keys = new NativeBuffer<byte>[layout.LayerCount];
         _values = layout.KeysOnly ? null : new NativeBuffer<byte>[layout.LayerCount];
+        // Attention over many sequences reads a short run of each block from memory: on 4 KiB pages nearly every
+        // run is a TLB miss. Small caches (tests, tiny models) keep ordinary pages rather than round up to 2 MiB.
+        OnHugePages = bytes >= HugePageThreshold;
         for (var l = 0; l < layout.LayerCount; l++)
         {
-            _keys[l] = new NativeBuffer<byte>(bytes);
+            _keys[l] = new NativeBuffer<byte>(bytes, OnHugePages);
             if (_values is not null)
-                _values[l] = new NativeBuffer<byte>(bytes);
+                _values[l] = new NativeBuffer<byte>(bytes, OnHugePages);
         }
     }
 
     public KvLayout Layout { get; }
+
+    /// <summary>Whether each layer's tensors were aligned to 2 MiB and advised huge pages (see the constructor).</summary>
+    internal bool OnHugePages { get; }
 
     public int BlockCount { get; }
 

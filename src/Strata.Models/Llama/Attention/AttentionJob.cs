@@ -65,8 +65,16 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
     public void Execute(int worker, int workerCount)
     {
         var parts = _config.KvHeadCount * (_config.GroupSize / _headsPerItem);
-        for (var item = worker; item < _tileCount * parts; item += workerCount)
+        var items = _tileCount * parts;
+        for (var item = worker; item < items; item += workerCount)
+        {
+            // The next item's first block is fetched while this one runs: with many sequences every item starts
+            // on keys and values no cache holds.
+            var next = item + workerCount;
+            if (next < items)
+                PrefetchFirstBlock(_tileStarts[next / parts], _tileLengths[next / parts], next % parts * _headsPerItem);
             Attend(_scratch[worker], _tileStarts[item / parts], _tileLengths[item / parts], item % parts * _headsPerItem);
+        }
     }
 
     public void Dispose()
@@ -125,7 +133,7 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
         for (var t = 0; t < tokens; t++)
         {
             var position = _batch.Positions[firstToken + t];
-            var first = c.SlidingWindow > 0 ? Math.Max(0, position - c.SlidingWindow + 1) : 0;
+            var first = FirstKey(position);
             s.Positions.Pointer[t] = new KeyRange(first, position);
             spanFirst = Math.Min(spanFirst, first);
             spanLast = Math.Max(spanLast, position);
@@ -152,6 +160,8 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
                 var range = s.Positions.Pointer[t];
                 s.Ranges.Pointer[t] = new KeyRange(range.First - from, range.Last - from);
             }
+            if (blockIndex < spanLast / blockSize)
+                PrefetchBlock(table, blockIndex + 1, spanFirst, spanLast, kvHead);
             var block = table[blockIndex];
             var count = to - from + 1;
             if (layout.IsQuantized)
@@ -177,6 +187,37 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
             OnlineSoftmaxAttention.End(s.Sum.Pointer + t * heads, s.Accumulator.Pointer + t * groupLength, heads, headDim,
                 _output + (long)(firstToken + t) * c.QueryDim + firstHead * headDim, layout.ValueRotation, _level);
         }
+    }
+
+    /// <summary>The first key a query at <paramref name="position"/> reads: the start of its sliding window, or 0.</summary>
+    private int FirstKey(int position) => _config.SlidingWindow > 0 ? Math.Max(0, position - _config.SlidingWindow + 1) : 0;
+
+    /// <summary>Asks the caches for the keys and values of the first block an item (as <see cref="Attend"/> takes it) reads.</summary>
+    private void PrefetchFirstBlock(int firstToken, int tokens, int firstHead)
+    {
+        var spanFirst = int.MaxValue;
+        var spanLast = int.MinValue;
+        for (var t = 0; t < tokens; t++)
+        {
+            var position = _batch.Positions[firstToken + t];
+            spanFirst = Math.Min(spanFirst, FirstKey(position));
+            spanLast = Math.Max(spanLast, position);
+        }
+        var table = _batch.BlockTable(_batch.SequenceOf[firstToken]);
+        PrefetchBlock(table, spanFirst / _kv.Layout.BlockSize, spanFirst, spanLast, firstHead / _config.GroupSize);
+    }
+
+    /// <summary>Asks the caches for one KV head's keys and values at positions spanFirst..spanLast of block <paramref name="blockIndex"/>.</summary>
+    private void PrefetchBlock(int[] table, int blockIndex, int spanFirst, int spanLast, int kvHead)
+    {
+        var layout = _kv.Layout;
+        var blockStart = blockIndex * layout.BlockSize;
+        var from = Math.Max(spanFirst, blockStart);
+        var count = Math.Min(spanLast, blockStart + layout.BlockSize - 1) - from + 1;
+        var block = table[blockIndex];
+        KvBlockReader.Prefetch(_kv.Keys(_layer, block), layout, kvHead, from - blockStart, count);
+        if (!layout.KeysOnly)
+            KvBlockReader.Prefetch(_kv.Values(_layer, block), layout, kvHead, from - blockStart, count);
     }
 
     /// <summary>Whether some token's keys meet positions from..to (a sliding window can leave gaps in a tile's span).</summary>

@@ -3,17 +3,18 @@ using Strata.Simulation.Routing;
 namespace Strata.Simulation.Tests;
 
 /// <summary>
-/// Decode runs (pure decode steps applied at once) must change nothing but the speed: every request's times, gaps,
-/// node and cache hits, and the totals, equal those of simulating every step alone — with arrivals interrupting runs,
-/// KV-aware routing reading the nodes' KV events, preemption, eviction and context-length finishes.
+/// Runs (pure decode steps, or a lone prompt's chunks, applied at once) must change nothing but the speed: every
+/// request's times, gaps, node and cache hits, and the totals, equal those of simulating every step alone — with
+/// arrivals interrupting runs, KV-aware routing reading the nodes' KV events, shared prefixes found in blocks a run
+/// registered, preemption and recomputation, eviction and context-length finishes.
 /// </summary>
-public sealed class DecodeRunTests
+public sealed class StepRunTests
 {
     private static (SimulationResult Runs, SimulationResult Steps) Both(StepProfile profile, IReadOnlyList<SimRequest> requests, int nodes, RouterPolicy router)
     {
         var node = NodeSettings.From(profile);
         var runs = new ClusterSimulation(profile, new ClusterSettings(nodes, router, node)).Run(requests);
-        var steps = new ClusterSimulation(profile, new ClusterSettings(nodes, router, node, DecodeRuns: false)).Run(requests);
+        var steps = new ClusterSimulation(profile, new ClusterSettings(nodes, router, node, Runs: false)).Run(requests);
         return (runs, steps);
     }
 
@@ -85,6 +86,34 @@ public sealed class DecodeRunTests
         AssertSame(runs, steps, runShare: 0.02);
         Assert.True(steps.Preemptions > 0, "the pool is too small for the load");
         Assert.Contains(steps.Outcomes, o => o.PromptTokens + o.OutputTokens == 256);
+    }
+
+    [Fact]
+    public void LongPrompts_OneTokenEach_PrefillRunsSameAsStepByStep()
+    {
+        // One output token: no request ever decodes, so every run is a prompt's chunks. Nodes are often busy with
+        // one prompt when the next arrives (interrupting its run), and prompts share prefixes the runs register.
+        var prefixes = Enumerable.Range(0, 4).Select(g => Profiles.Prompt(700 + g, 160)).ToArray();
+        var requests = Poisson(200, 6, 4, r => [.. prefixes[r.Next(prefixes.Length)], .. Profiles.Prompt(r.Next(), 20 + r.Next(300))], 1)
+            .Select(r => r with { MaxTokens = 1 }).ToArray();
+
+        var (runs, steps) = Both(Profiles.Of(Growing, budget: 32, kvBlocks: 200, context: 1024), requests, nodes: 2, RouterPolicy.RoundRobin);
+
+        AssertSame(runs, steps);
+        Assert.True(runs.CachedPromptTokens > 0);
+    }
+
+    [Fact]
+    public void LongPrompts_SmallPool_PrefillAndDecodeRunsSameAsStepByStep()
+    {
+        // 40 blocks of 16 and prompts of up to 400 tokens: prompts evict each other's cached blocks, a run stops where
+        // its blocks would run out, and long generations are preempted and computed again in chunks.
+        var requests = Poisson(150, 3, 5, r => Profiles.Prompt(r.Next(), 40 + r.Next(360)), 120);
+
+        var (runs, steps) = Both(Profiles.Of(Growing, budget: 24, kvBlocks: 40, context: 640), requests, nodes: 2, RouterPolicy.RoundRobin);
+
+        AssertSame(runs, steps, runShare: 0.1);
+        Assert.True(steps.Preemptions > 0, "the pool is too small for the load");
     }
 
     [Fact]
