@@ -16,66 +16,49 @@ echo "output in $OUT; $(uptime)" >&2
 
 declare -A FLAGS=(
   [random-low]="--num-prompts 10 --request-rate 0.4 --random-input-len 128 --random-output-len 32"
-  [random-high]="--num-prompts 20 --request-rate 2 --random-input-len 128 --random-output-len 32"
+  # ~70% of capacity, not past it (where the queue multiplies any error): the server saturates at 1.2-1.5 req/s of these
+  # (session 9: 37.3 output tok/s offered 2 req/s, at load 24; session 7: 47-48 tok/s).
+  [random-high]="--num-prompts 20 --request-rate 0.9 --random-input-len 128 --random-output-len 32"
   [shared-prefix]="--dataset shared-prefix --shared-prefix-groups 2 --shared-prefix-len 384 --questions-per-group 5 --question-len 32 --random-output-len 32 --request-rate 0.5"
 )
 WORKLOADS=${WORKLOADS:-"random-low random-high shared-prefix"}
 
-PROFILE=${PROFILE:-$OUT/profile.json}
-if [ ! -f "$PROFILE" ]; then
-  "$STRATA" profile -m "$MODEL" -o "$PROFILE" --steps "$OUT/steps.csv" 2> "$OUT/profile.log"
-fi
-
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-for name in $WORKLOADS; do
+server=
+stop_server() { [ -n "$server" ] && { kill "$server"; wait "$server" 2> /dev/null || true; }; server=; }
+trap stop_server EXIT
+# A server as each workload gets: started, ready, warmed. For its first seconds tiered JIT compiles the hot paths on the
+# cores the steps need; another seed than the runs', so the measured prompts find nothing of these in the cache.
+start_server() {
   port=$(free_port)
-  "$STRATA" serve -m "$MODEL" --port "$port" > "$OUT/$name.serve.log" 2>&1 &
+  "$STRATA" serve -m "$MODEL" --port "$port" > "$1" 2>&1 &
   server=$!
   for _ in $(seq 120); do
     curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null && break
     sleep 1
   done
-  # Warm the server first, as the profile warms its engine: for its first seconds tiered JIT compiles the hot paths on
-  # the cores the steps need. Another seed, so the measured prompts find nothing of these in the cache.
   "$STRATA" bench serve --url "http://127.0.0.1:$port" --ignore-eos --num-prompts 8 --max-concurrency 4 --random-input-len 128 \
     --random-output-len 16 --seed 7919 > /dev/null 2>&1 || true
+}
+
+PROFILE=${PROFILE:-$OUT/profile.json}
+if [ ! -f "$PROFILE" ]; then
+  # The server's time over the steps is measured through a server run as the workloads' are (its own process).
+  start_server "$OUT/profile.serve.log"
+  "$STRATA" profile -m "$MODEL" -o "$PROFILE" --steps "$OUT/steps.csv" --server "http://127.0.0.1:$port" 2> "$OUT/profile.log"
+  stop_server
+fi
+
+for name in $WORKLOADS; do
+  start_server "$OUT/$name.serve.log"
   metrics() { curl -sf "http://127.0.0.1:$port/metrics" | grep -E '^strata_(engine_steps_total|step_cost_seconds)' || true; }
   metrics > "$OUT/$name.metrics.before"
   # shellcheck disable=SC2086
   "$STRATA" bench serve --url "http://127.0.0.1:$port" --ignore-eos ${FLAGS[$name]} --json "$OUT/$name.real.json" > "$OUT/$name.real.txt" 2> "$OUT/$name.bench.log" || true
   metrics > "$OUT/$name.metrics.after"
-  kill "$server"; wait "$server" 2> /dev/null || true
+  stop_server
   # shellcheck disable=SC2086
   "$STRATA" sim --profile "$PROFILE" ${FLAGS[$name]} --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
 done
 
-python3 - "$OUT" $WORKLOADS <<'PY'
-import json, sys
-out, names = sys.argv[1], sys.argv[2:]
-metrics = [("TTFT p50 ms", "ttft_ms", "p50"), ("TTFT p90 ms", "ttft_ms", "p90"), ("TPOT p50 ms", "tpot_ms", "p50"),
-           ("TPOT p90 ms", "tpot_ms", "p90"), ("output tok/s", "output_throughput", None)]
-print(f"{'workload':<14} {'metric':<13} {'real':>10} {'sim':>10} {'error':>8}")
-worst = 0
-for name in names:
-    real, sim = (json.load(open(f"{out}/{name}.{kind}.json")) for kind in ("real", "sim"))
-    for label, key, stat in metrics:
-        r, s = (d[key][stat] if stat else d[key] for d in (real, sim))
-        error = (s - r) / r if r else float("nan")
-        worst = max(worst, abs(error))
-        print(f"{name:<14} {label:<13} {r:>10.1f} {s:>10.1f} {error:>+8.1%}")
-print(f"worst error {worst:.1%}")
-# The steps each side ran (the server's counter over the measured run, which counts bench serve's one-token
-# calibration requests too, ~20 steps; the warm-up's are left out) and the server's own
-# online fit of the step law over those steps' whole periods: where the real run's time went that the profile's law misses.
-def steps(path):
-    return sum(float(l.split()[-1]) for l in open(path) if l.startswith("strata_engine_steps_total"))
-for name in names:
-    try:
-        real_steps = steps(f"{out}/{name}.metrics.after") - steps(f"{out}/{name}.metrics.before")
-        law = " ".join(l.split("{")[1].split("}")[0] + "=" + l.split()[-1] for l in open(f"{out}/{name}.metrics.after") if l.startswith("strata_step_cost_seconds"))
-    except (OSError, IndexError, ValueError):
-        continue
-    sim_steps = json.load(open(f"{out}/{name}.sim.json"))["steps"]
-    print(f"{name:<14} steps real {real_steps:.0f} sim {sim_steps}; server's online law: {law}")
-PY
+python3 bench/simulation/compare.py "$OUT" $WORKLOADS

@@ -39,7 +39,7 @@ internal sealed class ClusterSimulation
         // A disaggregating router always knows the decode nodes' blocks: its threshold counts what they would compute.
         var holders = settings.Router == RouterPolicy.KvAware || disaggregation is not null ? new BlockHolders() : null;
         var law = profile.Cost;
-        var calibration = new Engine.Control.StepCost(law.FixedSeconds, law.PrefillTokenSeconds, law.DecodeSequenceSeconds + profile.ServerOverhead.TokenSeconds, law.ContextTokenSeconds);
+        var calibration = new Engine.Control.StepCost(law.FixedSeconds + profile.ServerOverhead.StepSeconds, law.PrefillTokenSeconds, law.DecodeSequenceSeconds + profile.ServerOverhead.TokenSeconds, law.ContextTokenSeconds);
         // Decode (or colocated) nodes first, then prefill nodes.
         for (var i = 0; i < total; i++)
         {

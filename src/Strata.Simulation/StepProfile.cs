@@ -34,9 +34,10 @@ internal sealed record StepProfile
 
     public required double MeanRelativeError { get; init; }
 
-    /// <summary>A step's time in a serving node: the engine's cost law, and the server's time for each token it streams.</summary>
+    /// <summary>A step's time in a serving node: the engine's cost law, and the server's time per step and for each token it streams.</summary>
     public double StepSeconds(int prefillTokens, int decodeSequences, long contextTokens, long prefillAttention, int blockLoads) =>
-        Cost.Seconds(prefillTokens, decodeSequences, contextTokens, prefillAttention, blockLoads) + ServerOverhead.TokenSeconds * decodeSequences;
+        Cost.Seconds(prefillTokens, decodeSequences, contextTokens, prefillAttention, blockLoads) + ServerOverhead.StepSeconds
+        + ServerOverhead.TokenSeconds * decodeSequences;
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
@@ -62,8 +63,7 @@ internal sealed record StepProfile
         double[] terms = [c.FixedSeconds, c.PrefillTokenSeconds, c.DecodeSequenceSeconds, c.ContextTokenSeconds, c.BlockLoadSeconds, c.PrefillAttentionSeconds];
         if (terms.Any(t => t < 0 || !double.IsFinite(t)) || terms.Sum() <= 0)
             throw new FormatException("cost terms must be finite, not negative, and not all zero");
-        if (ServerOverhead is null || !(ServerOverhead.RequestSeconds >= 0 && ServerOverhead.TokenSeconds >= 0)
-            || !double.IsFinite(ServerOverhead.RequestSeconds) || !double.IsFinite(ServerOverhead.TokenSeconds))
+        if (ServerOverhead is not { } o || new[] { o.RequestSeconds, o.TokenSeconds, o.StepSeconds }.Any(t => !(t >= 0) || !double.IsFinite(t)))
             throw new FormatException("server overheads must be finite and not negative");
         return this;
     }

@@ -98,6 +98,10 @@ public sealed class SimCommandTests : IDisposable
         var overhead = root.GetProperty("server_overhead");
         Assert.True(double.IsFinite(overhead.GetProperty("request_seconds").GetDouble()) && overhead.GetProperty("request_seconds").GetDouble() >= 0);
         Assert.True(double.IsFinite(overhead.GetProperty("token_seconds").GetDouble()) && overhead.GetProperty("token_seconds").GetDouble() >= 0);
+        Assert.True(double.IsFinite(overhead.GetProperty("step_seconds").GetDouble()) && overhead.GetProperty("step_seconds").GetDouble() >= 0);
+        // Every shape that isolates a term ran: prompt chunks alone, a long prompt, lone decodes at a context, decode batches.
+        foreach (var shape in new[] { "lone 64-token prompt chunks", "-token prompt:", "lone decodes at 128 positions", "16 decodes of 16-token prompts" })
+            Assert.Contains(shape, result.Stderr);
         // The written profile drives a simulation.
         Assert.Equal(0, CliProcess.Run("sim", "--profile", path, "--num-prompts", "4", "--random-input-len", "32", "--random-output-len", "8").ExitCode);
     }

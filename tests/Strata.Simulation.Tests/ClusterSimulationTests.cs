@@ -37,6 +37,19 @@ public sealed class ClusterSimulationTests
     }
 
     [Fact]
+    public void ServerOverhead_LengthensEveryStepByItsTimePerStep()
+    {
+        // As above, and 2 ms per step: three prefill steps of 28, 28 and 20 ms, then decodes of 17 ms.
+        var profile = Profiles.Of(Profiles.Round, budget: 16) with { ServerOverhead = new ServerOverhead(0.050, 0.003, 0.002) };
+        var result = Simulate(profile, [new SimRequest(0.5, Profiles.Prompt(1, 40), 4)]);
+
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.Equal(0.126, outcome.TtftSeconds, 9);
+        Assert.Equal([17f, 17f, 17f], outcome.InterTokenMs);
+        Assert.Equal(0.177, outcome.EndToEndSeconds, 9);
+    }
+
+    [Fact]
     public void ArrivalDuringAStep_WaitsForTheNextStep_AndThenBatchesWithTheRunningDecode()
     {
         // A: 16-token prompt at 0 → prefill step [0, 26 ms]. B arrives at 5 ms, while the step runs: its prefill joins

@@ -36,9 +36,24 @@ public sealed class CostFitTests
         Assert.Equal(Truth.ContextTokenSeconds, cost.ContextTokenSeconds, 2e-7);
         Assert.Equal(Truth.PrefillAttentionSeconds, cost.PrefillAttentionSeconds, 8e-9);
         Assert.Equal(1e-6, cost.BlockLoadSeconds);
-        // With an intercept, the fitted times sum to the measured ones.
-        Assert.Equal(samples.Sum(s => s.Seconds), samples.Sum(s => cost.Seconds(s.PrefillTokens, s.DecodeSequences, s.ContextTokens, s.PrefillAttention, 0)), 6);
         Assert.True(error < 0.03, $"mean error {error:P1}");
+    }
+
+    [Fact]
+    public void Fit_KeepsTheLaw_WhenSomeStepsStalled()
+    {
+        // One step in ten taking three times its cost (a neighbour's burst, a collection): left in, they moved the
+        // terms between two profiles of the same machine; the fit leaves out what misses by far more than is usual.
+        var random = new Random(3);
+        var samples = Samples(random, noise: 0.02, Truth).Select((s, i) => i % 10 == 0 ? s with { Seconds = s.Seconds * 3 } : s).ToList();
+
+        var (cost, _) = CostFit.Fit(samples, 0);
+
+        foreach (var (prefill, decodes, context, attention) in new[] { (0, 1, 150L, 0L), (0, 16, 4000L, 0L), (64, 0, 1024L, 64L * 1024) })
+        {
+            var truth = Truth.Seconds(prefill, decodes, context, attention, 0);
+            Assert.InRange(cost.Seconds(prefill, decodes, context, attention, 0), truth * 0.97, truth * 1.03);
+        }
     }
 
     [Fact]
@@ -79,6 +94,12 @@ public sealed class CostFitTests
             Assert.True(old["cost"]!.AsObject().Remove("prefill_attention_seconds") && old.Remove("server_overhead"));
             File.WriteAllText(path, old.ToJsonString());
             Assert.Equal(profile with { Cost = Truth with { PrefillAttentionSeconds = 0 }, ServerOverhead = ServerOverhead.None }, StepProfile.Load(path));
+            // One written before the server's time per step reads it as none.
+            (profile with { ServerOverhead = new ServerOverhead(0.05, 0.001, 0.002) }).Save(path);
+            var withoutStep = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            Assert.True(withoutStep["server_overhead"]!.AsObject().Remove("step_seconds"));
+            File.WriteAllText(path, withoutStep.ToJsonString());
+            Assert.Equal(profile with { ServerOverhead = new ServerOverhead(0.05, 0.001) }, StepProfile.Load(path));
 
             profile.Save(path);
             File.WriteAllText(path, File.ReadAllText(path).Replace("\"kv_blocks\": 1024", "\"kv_blocks\": 0"));

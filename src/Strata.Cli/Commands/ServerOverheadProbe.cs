@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Strata.Cli.ServeBenchmark;
@@ -11,9 +12,10 @@ namespace Strata.Cli.Commands;
 /// <summary>
 /// Measures what the server adds to the engine's steps: bench serve's random requests go through a real server on
 /// this machine (in process, on a free port, streamed by bench serve's own client), and each is compared with the same
-/// requests on a simulated node with the fitted cost law. First one at a time: the median extra time to first token
-/// is the time per request. Then several at once, so steps decode several streams: the median extra time per output
-/// token, shared among the streams each step decodes, is the time per streamed token.
+/// requests on a simulated node with the fitted cost law. One at a time, a request's extra time per output token over
+/// the law is the server's time per step plus one streamed token's; four at once, per step plus four streams'. The two
+/// give the time per step and per streamed token; then, with those in the law, the median extra time to first token
+/// of the lone requests is the time per request.
 /// </summary>
 internal static class ServerOverheadProbe
 {
@@ -27,23 +29,35 @@ internal static class ServerOverheadProbe
     {
         using var served = ServedModel.Load(modelPath, null, new EngineOptions { Threads = profile.Threads }, kvCacheBytes, NullLoggerFactory.Instance, static _ => { });
         await using var server = await StrataServer.StartAsync(served.Engine, new ServerOptions { Port = 0, LogLevel = LogLevel.Error }, cancellation);
-        var url = server.BaseAddress.ToString();
-
-        var alone = await SendAsync(url, Sequential, maxConcurrency: 1, cancellation);
-        var perRequest = alone.Select(r => r.TimeToFirstToken.TotalSeconds - Simulate(profile with { ServerOverhead = ServerOverhead.None }, [r])[0].TtftSeconds).ToList();
-        var requestSeconds = Math.Max(0, Median(perRequest));
-
-        var together = await SendAsync(url, Concurrent, maxConcurrency: null, cancellation);
-        var simulated = Simulate(profile with { ServerOverhead = new ServerOverhead(requestSeconds, 0) }, together);
-        var perToken = together.Select((r, i) => (r.TimePerOutputToken!.Value.TotalSeconds - Tpot(simulated[i])) / together.Count).ToList();
-
-        log.WriteLine($"  server: {Sequential} requests of {PromptTokens} prompt + {OutputTokens} output tokens one at a time, TTFT {Format(perRequest)} ms over the cost law; "
-            + $"{Concurrent} at once, TPOT over the law per stream {Format(perToken)} ms");
-        // A law that overshoots leaves nothing for the server to add, never less than nothing.
-        return new ServerOverhead(requestSeconds, Math.Max(0, Median(perToken)));
+        return await MeasureAsync(server.BaseAddress.ToString(), profile, log, cancellation);
     }
 
-    private static async Task<List<RequestRecord>> SendAsync(string url, int count, int? maxConcurrency, CancellationToken cancellation)
+    /// <summary>Measures through a running <c>strata serve</c> of the profile's model and threads, as it serves (its own process, telemetry and logs).</summary>
+    public static async Task<ServerOverhead> MeasureAsync(string url, StepProfile profile, TextWriter log, CancellationToken cancellation)
+    {
+        var engineOnly = profile with { ServerOverhead = ServerOverhead.None };
+
+        // Warmed first, as a validation warms its server (the first requests run the server's paths through the JIT),
+        // and every phase with prompts of its own seed: a prompt served before would be a prefix-cache hit.
+        await SendAsync(url, Sequential, maxConcurrency: Concurrent, seed: 1, cancellation);
+        var alone = await SendAsync(url, Sequential, maxConcurrency: 1, seed: 2, cancellation);
+        var aloneExtra = Median([.. alone.Select(r => r.TimePerOutputToken!.Value.TotalSeconds - Tpot(Simulate(engineOnly, [r])[0]))]);
+        var together = await SendAsync(url, Concurrent, maxConcurrency: null, seed: 3, cancellation);
+        var simulated = Simulate(engineOnly, together);
+        var togetherExtra = Median([.. together.Select((r, i) => r.TimePerOutputToken!.Value.TotalSeconds - Tpot(simulated[i]))]);
+        // alone = step + token, together = step + 4 tokens. A law that overshoots leaves nothing for the server to add, never less than nothing.
+        var tokenSeconds = Math.Max(0, (togetherExtra - aloneExtra) / (Concurrent - 1));
+        var stepSeconds = Math.Max(0, aloneExtra - tokenSeconds);
+
+        var withSteps = profile with { ServerOverhead = new ServerOverhead(0, tokenSeconds, stepSeconds) };
+        var perRequest = alone.Select(r => r.TimeToFirstToken.TotalSeconds - Simulate(withSteps, [r])[0].TtftSeconds).ToList();
+        var requestSeconds = Math.Max(0, Median(perRequest));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server: {Sequential} requests of {PromptTokens} prompt + {OutputTokens} output tokens one at a time, TPOT {aloneExtra * 1e3:F2} ms over the law; "
+            + $"{Concurrent} at once, {togetherExtra * 1e3:F2} ms; so {stepSeconds * 1e3:F2} ms/step + {tokenSeconds * 1e3:F2} ms/streamed token; TTFT over that {Format(perRequest)} ms"));
+        return new ServerOverhead(requestSeconds, tokenSeconds, stepSeconds);
+    }
+
+    private static async Task<List<RequestRecord>> SendAsync(string url, int count, int? maxConcurrency, int seed, CancellationToken cancellation)
     {
         var settings = new ServeBenchmarkSettings
         {
@@ -51,6 +65,7 @@ internal static class ServerOverheadProbe
             Dataset = new RandomDataset(count, new LengthRange(PromptTokens, 0), new LengthRange(OutputTokens, 0)),
             MaxConcurrency = maxConcurrency,
             IgnoreEos = true,
+            Seed = seed,
         };
         var outcome = await ServeBenchmarkSession.RunAsync(settings, TextWriter.Null, cancellation);
         var measured = outcome.Run.Records.Where(r => r.Succeeded && r.OutputTokens > 1).ToList();
@@ -68,12 +83,12 @@ internal static class ServerOverheadProbe
 
     private static double Tpot(RequestOutcome outcome) => (outcome.EndToEndSeconds - outcome.TtftSeconds) / (outcome.OutputTokens - 1);
 
-    private static double Median(List<double> values)
+    private static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string Format(List<double> seconds) =>
-        string.Join(" ", seconds.Select(s => (s * 1e3).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)));
+        string.Join(" ", seconds.Select(s => (s * 1e3).ToString("F1", CultureInfo.InvariantCulture)));
 }

@@ -1,14 +1,17 @@
 namespace Strata.Simulation.Profiling;
 
 /// <summary>
-/// Fits the step cost law to measured steps by least squares. A term whose coefficient comes out negative (a cost
-/// that cannot be, usually two correlated terms trading off) is dropped and the rest refitted. Every step counts, slow
-/// ones too: with an intercept the fitted times sum to the measured ones, so a simulation's totals keep the machine's
-/// stalls (on a shared machine they are part of what it costs).
+/// Fits the step cost law to measured steps by least squares on each step's relative error, so a 25 ms decode weighs
+/// as much as a 400 ms prompt chunk (on seconds, the long chunks' noise decided the small terms). A term whose
+/// coefficient comes out negative (a cost that cannot be, usually two correlated terms trading off) is dropped and the
+/// rest refitted. Then steps the law misses by more than <see cref="OutlierFactor"/> times the median miss (a neighbour's
+/// burst, a collection) are left out and the law fitted again: they are the machine's, not the shape's, and kept in they
+/// moved a term by tens of percent between two profiles taken minutes apart.
 /// </summary>
 internal static class CostFit
 {
     private const int Terms = 5;
+    private const double OutlierFactor = 4;
 
     /// <returns>The cost law and its mean absolute error relative to each step's time.</returns>
     public static (CostModel Cost, double MeanRelativeError) Fit(IReadOnlyList<StepSample> samples, double blockLoadSeconds)
@@ -16,7 +19,12 @@ internal static class CostFit
         if (samples.Count < Terms * 2)
             throw new ArgumentException($"{samples.Count} steps are too few to fit {Terms} cost terms");
         var beta = FitDroppingNegative(samples);
-        var error = samples.Average(s => Math.Abs(Predict(beta, s) - s.Seconds) / s.Seconds);
+        var misses = samples.Select(s => RelativeMiss(beta, s)).Order().ToArray();
+        var bound = OutlierFactor * misses[misses.Length / 2];
+        var kept = samples.Where(s => RelativeMiss(beta, s) <= bound).ToList();
+        if (kept.Count >= Terms * 2 && kept.Count < samples.Count)
+            beta = FitDroppingNegative(kept);
+        var error = samples.Average(s => RelativeMiss(beta, s));
         return (new CostModel(beta[0], beta[1], beta[2], beta[3], blockLoadSeconds, beta[4]), error);
     }
 
@@ -34,6 +42,8 @@ internal static class CostFit
         }
     }
 
+    private static double RelativeMiss(double[] beta, StepSample s) => Math.Abs(Predict(beta, s) - s.Seconds) / s.Seconds;
+
     private static double Predict(double[] beta, StepSample s)
     {
         var x = Features(s);
@@ -45,7 +55,7 @@ internal static class CostFit
 
     private static double[] Features(StepSample s) => [1, s.PrefillTokens, s.DecodeSequences, s.ContextTokens, s.PrefillAttention];
 
-    /// <summary>Least squares over the active terms by the normal equations (terms scaled to unit size first); inactive terms are 0.</summary>
+    /// <summary>Least squares of the relative error over the active terms by the normal equations (each step weighted by its time's inverse square, terms scaled to unit size first); inactive terms are 0.</summary>
     private static double[] Solve(IReadOnlyList<StepSample> samples, bool[] active)
     {
         var index = Enumerable.Range(0, Terms).Where(t => active[t]).ToArray();
@@ -61,9 +71,10 @@ internal static class CostFit
         foreach (var s in samples)
         {
             var x = Features(s);
+            var weight = 1 / (s.Seconds * s.Seconds);
             for (var i = 0; i < n; i++)
             {
-                var xi = x[index[i]] / Scale(scale, index[i]);
+                var xi = weight * x[index[i]] / Scale(scale, index[i]);
                 for (var j = 0; j < n; j++)
                     a[i, j] += xi * x[index[j]] / Scale(scale, index[j]);
                 a[i, n] += xi * s.Seconds;

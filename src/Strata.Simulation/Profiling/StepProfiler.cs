@@ -6,15 +6,21 @@ namespace Strata.Simulation.Profiling;
 
 /// <summary>
 /// Measures the step cost law of this engine on this machine: the engine is built exactly as <c>strata serve</c>
-/// builds it (default KV memory, the step budget measured at start-up), batches of several shapes run through the real
-/// core and model runner, and the cost terms are fitted to the steps' records. Block loads are timed as the copy of
-/// one block's payload into the KV memory, which is what a tier load costs the engine thread.
+/// builds it (default KV memory, the step budget measured at start-up), and runs shapes that each vary one term of the
+/// law with the others held still, so the fit can tell the terms apart: lone prompt chunks of several sizes at no
+/// context (per prefill token), a long prompt's chunks at a growing context (its attention), lone decodes at several
+/// contexts (per context token; their prompts find the long prompt's blocks in the prefix cache, so a decode at 1,024
+/// positions costs no 1,024-token prefill), and decode batches of several sizes at one short context (per decoding
+/// sequence), then a mix of prompt chunks and decodes. Block loads are timed as the copy of one block's payload into
+/// the KV memory, which is what a tier load costs the engine thread.
 /// </summary>
 internal static class StepProfiler
 {
-    /// <summary>Requests run together, their prompt and output lengths: single long prompts, wide decode batches, and mixes.</summary>
-    private static readonly (int Sequences, int Prompt, int Output)[] Shapes =
-        [(1, 256, 16), (4, 768, 12), (8, 48, 24), (16, 16, 20), (32, 16, 16), (2, 16, 40), (12, 160, 8)];
+    private static readonly int[] ChunkSizes = [8, 16, 32, 48, 64];
+    private static readonly int[] DecodeContexts = [128, 512, 1024];
+    private static readonly int[] DecodeBatches = [1, 2, 4, 8, 16];
+    private const int LongPrompt = 1040;
+    private const int DecodeSteps = 24;
 
     /// <param name="options">The engine's options as <c>strata serve</c> would run it (threads, KV memory).</param>
     /// <param name="samples">Receives the measured steps the law is fitted on (to check or refit it later).</param>
@@ -23,20 +29,12 @@ internal static class StepProfiler
         using var engine = new RealEngine(model, options);
         var settings = engine.Settings;
         log.WriteLine($"Step budget {settings.MaxBatchedTokens} tokens, {settings.KvBlocks} KV blocks, context {settings.MaxModelLength}");
-        var vocabulary = model.Config.VocabSize;
-        var random = new Random(0);
+        var shapes = new Shapes(engine, model.Config.VocabSize, settings.MaxModelLength, log, samples);
         // A first pass warms the JIT and the caches; its steps are not kept.
-        Run(engine, (2, 32, 4), settings.MaxModelLength, vocabulary, random, []);
+        shapes.Run("warm-up", [.. Enumerable.Range(0, 4).Select(_ => shapes.Request(48, 8))]);
         samples.Clear();
         for (var pass = 0; pass < 2; pass++)
-        {
-            foreach (var shape in Shapes)
-            {
-                var before = samples.Count;
-                Run(engine, shape, settings.MaxModelLength, vocabulary, random, samples);
-                log.WriteLine($"  {shape.Sequences} × ({shape.Prompt} prompt + {shape.Output} output): {samples.Count - before} steps, {samples.Skip(before).Sum(s => s.Seconds):F2} s");
-            }
-        }
+            shapes.RunAll();
         var blockBytes = model.Model.KvLayout(options.BlockSize, options.KvDataType).BlockBytes;
         var (cost, error) = CostFit.Fit(samples, BlockCopySeconds((int)blockBytes));
         return new StepProfile
@@ -54,15 +52,36 @@ internal static class StepProfiler
         };
     }
 
-    /// <summary>The shape's requests admitted at once (distinct random prompts, so nothing is a cache hit), run to the end.</summary>
-    private static void Run(RealEngine engine, (int Sequences, int Prompt, int Output) shape, int context, int vocabulary, Random random, List<StepSample> samples)
+    /// <summary>The profile's shapes on one engine, with distinct random prompts (nothing a cache hit unless meant to be).</summary>
+    private sealed class Shapes(RealEngine engine, int vocabulary, int context, TextWriter log, List<StepSample> samples)
     {
-        var output = Math.Min(shape.Output, context / 4);
-        var prompt = Math.Min(shape.Prompt, context - output - 1);
-        var requests = new SimRequest[shape.Sequences];
-        for (var i = 0; i < requests.Length; i++)
-            requests[i] = new SimRequest(0, [.. Enumerable.Range(0, prompt).Select(_ => random.Next(1, vocabulary))], output);
-        samples.AddRange(engine.Run(requests).Steps);
+        private readonly Random _random = new(0);
+
+        public void RunAll()
+        {
+            foreach (var size in ChunkSizes)
+                Run($"lone {size}-token prompt chunks", [.. Enumerable.Range(0, 3).Select(_ => Request(size, 1))], alone: true);
+            var longPrompt = Tokens(Math.Min(LongPrompt, context - DecodeSteps - 2));
+            Run($"one {longPrompt.Length}-token prompt", [new SimRequest(0, longPrompt, 1)]);
+            foreach (var position in DecodeContexts.Where(c => c < longPrompt.Length))
+                Run($"lone decodes at {position} positions", [new SimRequest(0, [.. longPrompt.AsSpan(0, position), .. Tokens(1)], DecodeSteps)]);
+            foreach (var batch in DecodeBatches)
+                Run($"{batch} decodes of 16-token prompts", [.. Enumerable.Range(0, batch).Select(_ => Request(16, DecodeSteps))]);
+            Run("6 64-token prompts and their decodes", [.. Enumerable.Range(0, 6).Select(_ => Request(64, 16))]);
+        }
+
+        public SimRequest Request(int prompt, int output) => new(0, Tokens(prompt), output);
+
+        /// <summary>Runs the requests together (or, <paramref name="alone"/>, one after another) and keeps their steps.</summary>
+        public void Run(string name, SimRequest[] requests, bool alone = false)
+        {
+            var before = samples.Count;
+            foreach (var batch in alone ? requests.Select(r => new[] { r }) : [requests])
+                samples.AddRange(engine.Run(batch).Steps);
+            log.WriteLine($"  {name}: {samples.Count - before} steps, {samples.Skip(before).Sum(s => s.Seconds):F2} s");
+        }
+
+        private int[] Tokens(int count) => [.. Enumerable.Range(0, count).Select(_ => _random.Next(1, vocabulary))];
     }
 
     /// <summary>Median time to copy one block's payload between buffers too large to stay in the CPU caches.</summary>
