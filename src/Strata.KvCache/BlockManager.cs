@@ -132,10 +132,7 @@ public sealed class BlockManager
         return block;
     }
 
-    /// <summary>Makes a full block findable by its contents; false if caching is off or the key is already cached.</summary>
-    public bool Register(int block, CachedBlock entry) => Prefixes?.TryRegister(block, entry) ?? false;
-
-    /// <summary>Makes a full block findable by its key, parent key and tokens, with no <see cref="CachedBlock"/> made for it; false if caching is off or the key is already cached.</summary>
+    /// <summary>Makes a full block findable by its key, parent key and tokens (no <see cref="CachedBlock"/> is made for it); false if caching is off or the key is already cached.</summary>
     public bool Register(int block, BlockKey key, BlockKey parent, ReadOnlyMemory<int> tokens) => Prefixes?.TryRegister(block, key, parent, tokens) ?? false;
 
     /// <summary>Keeps a block resident until <paramref name="until"/> by holding a reference of the cache's own.</summary>

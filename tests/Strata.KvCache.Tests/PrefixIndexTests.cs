@@ -17,7 +17,7 @@ public sealed class PrefixIndexTests
         var keys = new List<BlockKey>();
         Identity.Extend(keys, Root, tokens, tokens.Length / BlockSize);
         for (var i = 0; i < keys.Count; i++)
-            manager.Register(table[i], new CachedBlock(keys[i], i == 0 ? Root : keys[i - 1], tokens[(i * BlockSize)..((i + 1) * BlockSize)]));
+            manager.Register(table[i], keys[i], i == 0 ? Root : keys[i - 1], tokens[(i * BlockSize)..((i + 1) * BlockSize)]);
         return (table, keys);
     }
 
