@@ -41,17 +41,17 @@ internal static class ServerOverheadProbe
         // and every phase with prompts of its own seed: a prompt served before would be a prefix-cache hit.
         await SendAsync(url, Sequential, maxConcurrency: Concurrent, seed: 1, cancellation);
         var alone = await SendAsync(url, Sequential, maxConcurrency: 1, seed: 2, cancellation);
-        var aloneExtra = Median([.. alone.Select(r => r.TimePerOutputToken!.Value.TotalSeconds - Tpot(Simulate(engineOnly, [r])[0]))]);
+        var aloneExtra = Percentile.Of([.. alone.Select(r => r.TimePerOutputToken!.Value.TotalSeconds - Tpot(Simulate(engineOnly, [r])[0]))], 50);
         var together = await SendAsync(url, Concurrent, maxConcurrency: null, seed: 3, cancellation);
         var simulated = Simulate(engineOnly, together);
-        var togetherExtra = Median([.. together.Select((r, i) => r.TimePerOutputToken!.Value.TotalSeconds - Tpot(simulated[i]))]);
+        var togetherExtra = Percentile.Of([.. together.Select((r, i) => r.TimePerOutputToken!.Value.TotalSeconds - Tpot(simulated[i]))], 50);
         // alone = step + token, together = step + 4 tokens. A law that overshoots leaves nothing for the server to add, never less than nothing.
         var tokenSeconds = Math.Max(0, (togetherExtra - aloneExtra) / (Concurrent - 1));
         var stepSeconds = Math.Max(0, aloneExtra - tokenSeconds);
 
         var withSteps = profile with { ServerOverhead = new ServerOverhead(0, tokenSeconds, stepSeconds) };
         var perRequest = alone.Select(r => r.TimeToFirstToken.TotalSeconds - Simulate(withSteps, [r])[0].TtftSeconds).ToList();
-        var requestSeconds = Math.Max(0, Median(perRequest));
+        var requestSeconds = Math.Max(0, Percentile.Of([.. perRequest], 50));
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server: {Sequential} requests of {PromptTokens} prompt + {OutputTokens} output tokens one at a time, TPOT {aloneExtra * 1e3:F2} ms over the law; "
             + $"{Concurrent} at once, {togetherExtra * 1e3:F2} ms; so {stepSeconds * 1e3:F2} ms/step + {tokenSeconds * 1e3:F2} ms/streamed token; TTFT over that {Format(perRequest)} ms"));
         return new ServerOverhead(requestSeconds, tokenSeconds, stepSeconds);
@@ -82,12 +82,6 @@ internal static class ServerOverheadProbe
     }
 
     private static double Tpot(RequestOutcome outcome) => (outcome.EndToEndSeconds - outcome.TtftSeconds) / (outcome.OutputTokens - 1);
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private static string Format(List<double> seconds) =>
         string.Join(" ", seconds.Select(s => (s * 1e3).ToString("F1", CultureInfo.InvariantCulture)));
