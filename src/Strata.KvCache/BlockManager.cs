@@ -58,9 +58,10 @@ public sealed class BlockManager
     /// <summary>
     /// Grows <paramref name="table"/> to cover <paramref name="positions"/> positions and gives it private copies of
     /// any shared block in the range it is about to write; the copies the caller must perform are appended to
-    /// <paramref name="copies"/>, cached blocks given up for them to <paramref name="evicted"/>.
+    /// <paramref name="copies"/>, cached blocks given up for them to <paramref name="evicted"/> (null when nobody moves
+    /// or announces them: a large simulated cluster evicts tens of millions of blocks, each otherwise a new object).
     /// </summary>
-    public void Reserve(BlockTable table, int writeFrom, int positions, List<BlockCopy> copies, List<EvictedBlock> evicted)
+    public void Reserve(BlockTable table, int writeFrom, int positions, List<BlockCopy> copies, List<EvictedBlock>? evicted)
     {
         if (!CanReserve(table, writeFrom, positions))
             throw new InvalidOperationException($"not enough free KV blocks for {positions} positions");
@@ -212,7 +213,7 @@ public sealed class BlockManager
     }
 
     /// <summary>Takes the least recently released free block; a cached one leaves the prefix index.</summary>
-    private int Allocate(List<EvictedBlock> evicted)
+    private int Allocate(List<EvictedBlock>? evicted)
     {
         var block = Pool.Allocate();
         if (Prefixes is not null)
@@ -220,8 +221,14 @@ public sealed class BlockManager
         return block;
     }
 
-    private void Evict(int block, List<EvictedBlock> evicted)
+    private void Evict(int block, List<EvictedBlock>? evicted)
     {
+        if (evicted is null)
+        {
+            if (Prefixes!.Remove(block))
+                Evictions++;
+            return;
+        }
         if (Prefixes!.Forget(block) is not { } entry)
             return;
         Evictions++;

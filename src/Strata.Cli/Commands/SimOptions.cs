@@ -177,7 +177,7 @@ internal sealed class SimOptions
             OutputTokens = o.OutputTokens,
             CachedTokens = o.CachedTokens,
             TimeToFirstToken = TimeSpan.FromSeconds(o.TtftSeconds),
-            InterTokenLatencies = Array.ConvertAll(o.InterTokenMs, ms => TimeSpan.FromMilliseconds(ms)),
+            InterTokenLatencies = new MillisecondGaps(o.InterTokenMs),
             EndToEnd = TimeSpan.FromSeconds(o.EndToEndSeconds),
         };
 }

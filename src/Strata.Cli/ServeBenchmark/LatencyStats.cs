@@ -10,6 +10,9 @@ internal sealed record LatencyStats(double Mean, double P50, double P90, double 
     {
         if (ms.Length == 0)
             return new LatencyStats(0, 0, 0, 0);
-        return new LatencyStats(ms.Average(), Percentile.Of(ms, 50), Percentile.Of(ms, 90), Percentile.Of(ms, 99));
+        // The mean first, over the samples in their given order (a sum's rounding depends on it), then the percentiles reorder them.
+        var mean = ms.Average();
+        var percentiles = Percentile.Of(ms, 50, 90, 99);
+        return new LatencyStats(mean, percentiles[0], percentiles[1], percentiles[2]);
     }
 }

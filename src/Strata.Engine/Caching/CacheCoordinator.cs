@@ -102,7 +102,7 @@ internal sealed class CacheCoordinator
             CachedPromptTokens += match.Start;
         }
         _inFlight.Claim(sequence, match.Start / BlockSize, PromptBlocks(sequence));
-        _blocks.Reserve(sequence.Table, match.Start, match.Start + count, plan.Copies, _evicted);
+        _blocks.Reserve(sequence.Table, match.Start, match.Start + count, plan.Copies, Evicted);
         Demote();
     }
 
@@ -128,7 +128,7 @@ internal sealed class CacheCoordinator
 
     public void Grow(Sequence sequence, int count, SchedulerPlan plan)
     {
-        _blocks.Reserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count, plan.Copies, _evicted);
+        _blocks.Reserve(sequence.Table, sequence.ComputedCount, sequence.ComputedCount + count, plan.Copies, Evicted);
         Demote();
     }
 
@@ -187,6 +187,9 @@ internal sealed class CacheCoordinator
 
     /// <summary>Throws unless block references match exactly what <paramref name="liveTables"/>, the pins and the leases hold.</summary>
     public void CheckIntegrity(IEnumerable<BlockTable> liveTables) => _blocks.CheckIntegrity(liveTables.Concat(Leases.Tables));
+
+    /// <summary>Where the pool lists the blocks it gives up, when someone hears of them or keeps them (see <see cref="Demote"/>); otherwise none is listed.</summary>
+    private List<EvictedBlock>? Evicted => _events is null && _tiers is null ? null : _evicted;
 
     /// <summary>Moves the blocks the pool just gave up down a tier, while their contents are still intact (before the next forward pass).</summary>
     private void Demote()

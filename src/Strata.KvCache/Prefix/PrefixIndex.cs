@@ -36,9 +36,18 @@ public sealed class PrefixIndex(int blockCount)
     {
         if (_entries[block] is not { } entry)
             return null;
+        Remove(block);
+        return new CachedBlock(entry.Key, entry.Parent, entry.Tokens);
+    }
+
+    /// <summary>Drops a block's entry, as <see cref="Forget"/> does, without making a <see cref="CachedBlock"/> of it; false if it had none.</summary>
+    public bool Remove(int block)
+    {
+        if (_entries[block] is not { } entry)
+            return false;
         _entries[block] = null;
         _blockOf.Remove(entry.Key);
-        return new CachedBlock(entry.Key, entry.Parent, entry.Tokens);
+        return true;
     }
 
     public void CheckIntegrity()
