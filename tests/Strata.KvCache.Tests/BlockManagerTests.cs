@@ -1,4 +1,5 @@
 using Strata.KvCache;
+using Strata.KvCache.Prefix;
 
 namespace Strata.KvCache.Tests;
 
@@ -147,5 +148,31 @@ public sealed class BlockManagerTests
         Assert.Equal([blocks[0], blocks[1], blocks[3]], pool.FreeQueue());
         Assert.Equal(1, pool.RefCount(blocks[2]));
         pool.CheckIntegrity();
+    }
+
+    [Fact]
+    public void Reserve_EvictingWithNoList_ForgetsAndCountsWithoutAllocating()
+    {
+        // A simulated cluster evicts tens of millions of cached blocks that no tier keeps: none may cost an object.
+        var manager = new BlockManager(4, 4, prefixCaching: true);
+        var table = new BlockTable();
+        var tokens = new int[16];
+        List<BlockCopy> copies = [];
+        long allocated = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            manager.Reserve(table, 0, 16, copies, null);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (var i = 0; i < table.Count; i++)
+                Assert.True(manager.Register(table[i], new BlockKey((ulong)round, (ulong)i), default, tokens.AsMemory(4 * i, 4)));
+            manager.Free(table);
+        }
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(8, manager.Evictions);
+        Assert.Equal(4, manager.Prefixes!.Count);
+        Assert.Equal(-1, manager.Prefixes.Find(new BlockKey(1, 0), tokens.AsSpan(0, 4)));
+        manager.CheckIntegrity([table]);
     }
 }

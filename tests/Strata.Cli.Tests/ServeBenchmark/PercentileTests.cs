@@ -37,6 +37,33 @@ public sealed class PercentileTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Of_SeveralPercentsAtOnce_EachSameAsOfTheSorted(int seed)
+    {
+        // Each percentile is selected within the part the one before it left above itself: ranks that share or neighbour
+        // the previous one (0 and 0, 50 and 50.1) and the ends must come out as alone.
+        var random = new Random(seed);
+        double[] percents = [0, 0, 1, 25, 50, 50.1, 90, 99, 99.9, 100, 100];
+        foreach (var length in new[] { 1, 2, 3, 10, 101, 1000, 4097 })
+        {
+            var samples = Enumerable.Range(0, length).Select(_ => (double)random.Next(0, 1 + length / 4)).ToArray();
+            var sorted = samples.Order().ToArray();
+
+            var values = Percentile.Of(samples, percents);
+
+            Assert.Equal(percents.Select(p => Linear(sorted, p)), values);
+        }
+    }
+
+    [Fact]
+    public void Of_PercentsOutOfOrder_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => Percentile.Of([1.0, 2, 3], 90, 50));
+    }
+
     private static double Linear(double[] sorted, double percent)
     {
         var rank = percent / 100 * (sorted.Length - 1);
