@@ -69,7 +69,7 @@ internal static unsafe class Q8_0LanesKernel
                     var tokens = Math.Min(Q8_0TileKernels.MaxTiles, last - t);
                     call.Lines = a.Lines(t);
                     call.Scales = a.Scales(t);
-                    Q8_0TileKernels.For(1, tokens)(&call);
+                    Q8_0TileKernels.Tile(tokens)(&call);
                     call.Ahead = call.Weights;
                     TileResults.Write(output, call.Results, g, 1, t, tokens, w.Rows);
                 }

@@ -36,26 +36,26 @@ internal static unsafe class Q8_0TileKernels
     /// <summary>Whether the kernels run here: the CPU has AVX512_VNNI and the OS let the process map code.</summary>
     public static bool IsSupported => Entries.Length > 0;
 
-    /// <summary>The kernel for <paramref name="groups"/> × <paramref name="tokens"/> (their product at most <see cref="MaxTiles"/>).</summary>
-    public static delegate* unmanaged<Q8_0TileCall*, void> For(int groups, int tokens)
+    /// <summary>The tile for one row group × <paramref name="tokens"/> (1 to <see cref="MaxTiles"/>), prefetching the <see cref="Q8_0TileCall.Ahead"/> stream.</summary>
+    public static delegate* unmanaged<Q8_0TileCall*, void> Tile(int tokens)
     {
-        if (groups < 1 || tokens < 1 || groups * tokens > MaxTiles)
-            throw new ArgumentOutOfRangeException(nameof(groups), $"{groups} groups × {tokens} tokens");
-        return Entry(TileIndex(groups, tokens));
+        if (tokens < 1 || tokens > MaxTiles)
+            throw new ArgumentOutOfRangeException(nameof(tokens), $"{tokens} tokens");
+        return Entry(tokens - 1);
     }
 
     /// <summary>
-    /// The decode GEMV over <paramref name="groups"/> (1 to <see cref="MaxTiles"/>) row groups and one token: the
-    /// 1-token tile without software prefetches (it ignores <see cref="Q8_0TileCall.Ahead"/>). Its groups stream from
-    /// memory front to back and the hardware prefetchers follow them; the 30 prefetches a block (4 KiB ahead in each
-    /// group, and the scale streams) only slowed them down: in a harness of the 1B model's 113 GEMVs they read at
+    /// The decode GEMV over <paramref name="groups"/> (1 to <see cref="MaxTiles"/>) row groups and one token, without
+    /// software prefetches (it ignores <see cref="Q8_0TileCall.Ahead"/>). Its groups stream from
+    /// memory front to back and the hardware prefetchers follow them; the ten prefetches a block and group (4 KiB
+    /// ahead, and its scale stream) only slowed them down: in a harness of the 1B model's 113 GEMVs they read at
     /// 0.80 of the bandwidth probe without them against 0.66 with them (four sittings, loaded and quiet).
     /// </summary>
     public static delegate* unmanaged<Q8_0TileCall*, void> Gemv(int groups)
     {
         if (groups < 1 || groups > MaxTiles)
             throw new ArgumentOutOfRangeException(nameof(groups), $"{groups} groups");
-        return Entry(MaxTiles * MaxTiles + groups - 1);
+        return Entry(MaxTiles + groups - 1);
     }
 
     private static delegate* unmanaged<Q8_0TileCall*, void> Entry(int index)
@@ -65,21 +65,13 @@ internal static unsafe class Q8_0TileKernels
         return (delegate* unmanaged<Q8_0TileCall*, void>)Entries[index];
     }
 
-    private static int TileIndex(int groups, int tokens) => (tokens - 1) * MaxTiles + groups - 1;
-
-    /// <summary>The tiles (tokens × groups, with prefetches) at <see cref="TileIndex"/>, then the GEMVs by group count.</summary>
+    /// <summary>The tiles by token count, then the GEMVs by group count.</summary>
     private static nint[] Assemble()
     {
         if (!CpuFeatures.Avx512Vnni || !ExecutableMemory.IsSupported)
             return [];
-        const int Tiles = MaxTiles * MaxTiles;
-        return KernelTable.Assemble(Tiles + MaxTiles, i =>
-        {
-            if (i >= Tiles)
-                return Emit(i - Tiles + 1, 1, prefetch: false);
-            int tokens = i / MaxTiles + 1, groups = i % MaxTiles + 1;
-            return groups * tokens <= MaxTiles ? Emit(groups, tokens, prefetch: true) : null;
-        });
+        return KernelTable.Assemble(2 * MaxTiles, i =>
+            i < MaxTiles ? Emit(1, i + 1, prefetch: true) : Emit(i - MaxTiles + 1, 1, prefetch: false));
     }
 
     /// <summary>
