@@ -54,24 +54,40 @@ internal static unsafe class Q8_0LanesKernel
         for (var first = 0; first < a.Batch; first += block)
         {
             var last = Math.Min(a.Batch, first + block);
-            var maxGroups = last - first == 1 ? Q8_0TileKernels.MaxTiles : 1;
-            for (var g = groupStart; g < groupEnd; g += maxGroups)
+            if (last - first == 1)
             {
-                var groups = Math.Min(maxGroups, groupEnd - g);
+                Gemv(w, groupStart, groupEnd, a, output, first, &call);
+                continue;
+            }
+            for (var g = groupStart; g < groupEnd; g++)
+            {
                 call.Weights = w.Data + g * w.GroupStride;
-                // Decode streams its groups from memory, prefetched 4 KiB ahead; a token block's first tile fetches
-                // the next group while the later tiles read this one from cache.
-                call.Ahead = last - first == 1 ? call.Weights + 4096 : w.Data + Math.Min(w.Groups - 1, g + 1) * w.GroupStride;
-                for (var t = first; t < last; t += Q8_0TileKernels.MaxTiles / groups)
+                // A token block's first tile fetches the next group while the later tiles read this one from cache.
+                call.Ahead = w.Data + Math.Min(w.Groups - 1, g + 1) * w.GroupStride;
+                for (var t = first; t < last; t += Q8_0TileKernels.MaxTiles)
                 {
-                    var tokens = Math.Min(Q8_0TileKernels.MaxTiles / groups, last - t);
+                    var tokens = Math.Min(Q8_0TileKernels.MaxTiles, last - t);
                     call.Lines = a.Lines(t);
                     call.Scales = a.Scales(t);
-                    Q8_0TileKernels.For(groups, tokens)(&call);
+                    Q8_0TileKernels.Tile(tokens)(&call);
                     call.Ahead = call.Weights;
-                    TileResults.Write(output, results, g, groups, t, tokens, w.Rows);
+                    TileResults.Write(output, call.Results, g, 1, t, tokens, w.Rows);
                 }
             }
+        }
+    }
+
+    /// <summary>One token against the groups, three at a time: three streams from memory read faster than one.</summary>
+    private static void Gemv(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, int token, Q8_0TileCall* call)
+    {
+        call->Lines = a.Lines(token);
+        call->Scales = a.Scales(token);
+        for (var g = groupStart; g < groupEnd; g += Q8_0TileKernels.MaxTiles)
+        {
+            var groups = Math.Min(Q8_0TileKernels.MaxTiles, groupEnd - g);
+            call->Weights = w.Data + g * w.GroupStride;
+            Q8_0TileKernels.Gemv(groups)(call);
+            TileResults.Write(output, call->Results, g, groups, token, 1, w.Rows);
         }
     }
 

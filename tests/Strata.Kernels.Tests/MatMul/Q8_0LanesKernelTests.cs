@@ -1,3 +1,4 @@
+using Iced.Intel;
 using Strata.Kernels.MatMul;
 using Strata.Kernels.Memory;
 using Strata.Kernels.Native;
@@ -32,6 +33,7 @@ public sealed unsafe class Q8_0LanesKernelTests
     [InlineData(17, 96, 2)]      // a group of one row; one tile of two tokens
     [InlineData(37, 96, 7)]      // three groups (decode takes them in one call); tiles of three and one
     [InlineData(40, 2080, 1)]    // decode: a call of three groups (the last of eight rows)
+    [InlineData(20, 2080, 1)]    // decode: a call of two groups
     [InlineData(70, 160, 40)]    // five groups, 13 tiles of three and one of one
     [InlineData(24, 32768, 7)]   // token blocks of six (1 MiB of lines per token block), then one token alone
     [InlineData(64, 256, 32)]    // whole groups
@@ -63,6 +65,17 @@ public sealed unsafe class Q8_0LanesKernelTests
                     $"{threads} threads, token {i / rows} row {i % rows}: {output[i]:R}, scalar {expected[i]:R}");
             }
         }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Emit_DecodeGemvLeavesPrefetchToTheHardware_TilesPrefetchTheNextGroup(int groups)
+    {
+        static int Prefetches(Assembler kernel) => kernel.Instructions.Count(i => i.Mnemonic is Mnemonic.Prefetcht0);
+        Assert.Equal(0, Prefetches(Q8_0TileKernels.Emit(groups, 1, prefetch: false)));
+        Assert.Equal(groups * (Q8_0TileKernels.AheadLines + 1), Prefetches(Q8_0TileKernels.Emit(groups, 1, prefetch: true)));
     }
 
     [Fact]
