@@ -5,16 +5,21 @@ namespace Strata.Engine.Control;
 /// <summary>
 /// Fits the step cost law (<see cref="StepCost"/>) online from the engine's own step records, by least squares with
 /// exponential forgetting (so it follows a machine whose speed changes), regularised toward a start-up calibration so
-/// that terms the records have not exercised yet (no decodes so far, say) keep their calibrated value. The engine
+/// that terms the records have not exercised yet (no decodes so far, say) keep their calibrated value. Drafted tokens have
+/// a term of their own, fitted from the steps that verified drafts: priced as prompt tokens, as they once were, the cheap
+/// rows of prompt chunks set their price and the speculator drafted where verifying cost more than it saved. With no
+/// drafts seen for a while the term decays back to its calibrated value, so a speculator that stopped drafting tries again. The engine
 /// thread observes; <see cref="Current"/> may be read from any thread. The law is solved when read, not per step (a
 /// simulated node steps millions of times and reads it rarely), so it always reflects every step observed.
 /// </summary>
 internal sealed class StepCostModel
 {
-    private const int Terms = 4;
+    private const int Terms = 5;
 
-    // Typical magnitudes of the terms, which scale the pull toward the calibration.
-    private static readonly double[] Scale = [1, 64, 16, 4096];
+    // Typical magnitudes of the terms, which scale the pull toward the calibration. The draft term's is one draft rather
+    // than a step's typical four: its calibration is a guess (start-up measures no verification), so the first steps that
+    // verify drafts should set it, not share a costly verification with the fixed term and let drafting go on for more.
+    private static readonly double[] Scale = [1, 64, 16, 4096, 1];
 
     private readonly double[] _prior;
     private readonly double _priorWeight;
@@ -33,7 +38,7 @@ internal sealed class StepCostModel
     public StepCostModel(StepCost calibration, double priorWeight = 0.05, double forgetting = 0.995)
     {
         _current = calibration;
-        _prior = [calibration.Fixed, calibration.PerPrefillToken, calibration.PerDecode, calibration.PerContextToken];
+        _prior = [calibration.Fixed, calibration.PerPrefillToken, calibration.PerDecode, calibration.PerContextToken, calibration.PerDraftToken];
         _priorWeight = priorWeight;
         _forgetting = forgetting;
     }
@@ -56,9 +61,9 @@ internal sealed class StepCostModel
 
     public long Observed { get; private set; }
 
-    public void Observe(StepRecord step) => Observe(step.PrefillTokens + step.DraftTokens, step.DecodeSequences, step.ContextTokens, step.Seconds);
+    public void Observe(StepRecord step) => Observe(step.PrefillTokens, step.DecodeSequences, step.ContextTokens, step.Seconds, step.DraftTokens);
 
-    public void Observe(double prefillTokens, double decodes, double contextTokens, double seconds)
+    public void Observe(double prefillTokens, double decodes, double contextTokens, double seconds, double draftTokens = 0)
     {
         lock (_gate)
         {
@@ -66,6 +71,7 @@ internal sealed class StepCostModel
             _x[1] = prefillTokens;
             _x[2] = decodes;
             _x[3] = contextTokens;
+            _x[4] = draftTokens;
             for (var i = 0; i < Terms; i++)
             {
                 for (var j = 0; j < Terms; j++)
@@ -96,7 +102,7 @@ internal sealed class StepCostModel
                     worst = i;
             }
             if (worst < 0)
-                return new StepCost(c[0], c[1], c[2], c[3]);
+                return new StepCost(c[0], c[1], c[2], c[3], c[4]);
             zero[worst] = true;
         }
     }

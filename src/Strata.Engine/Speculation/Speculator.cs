@@ -7,9 +7,10 @@ namespace Strata.Engine.Speculation;
 /// <summary>
 /// The core's speculation hook. Before a step is scheduled it gives each decoding sequence drafts from its proposer;
 /// after the step it learns how many were accepted. A draft is worth its position only if it raises the step's tokens
-/// per second: with the step producing T tokens (expected) in C seconds and a draft costing b more (from the engine's
-/// fitted step cost law, <see cref="StepCostModel"/>, plus a drafting round for a draft model), a draft accepted with
-/// probability p helps when p &gt; b·T/C. For one sequence on a CPU (C mostly reading
+/// per second: with the step producing T tokens (expected) in C seconds and a draft costing b more (the draft-token term
+/// of the engine's fitted step cost law, <see cref="StepCostModel"/>, learnt from the steps that verified drafts, plus a
+/// drafting round for a draft model), a draft accepted with probability p helps when p·C/T &gt; b: its expected accepted
+/// tokens times what a token costs now must exceed what its row costs. For one sequence on a CPU (C mostly reading
 /// weights) that bar is low; for a full batch (C mostly compute, T large) it nears 1 and speculation stops, so it never
 /// costs throughput. p for a sequence's j-th draft is α^j, α its recent per-draft acceptance; the most promising
 /// sequences are served first, each within its adaptive k, never past what it may still generate, and the step within
@@ -81,8 +82,8 @@ internal sealed class Speculator
 
         var spare = _options.MaxStepTokens - decodes;
         // Expected tokens and cost of the step so far (its decodes, each reading its context); a draft is one more
-        // position, which the cost law counts like a prompt token that reads its sequence's context, and a draft model's
-        // draft costs a drafting round as well.
+        // verification row, priced by the law's draft term (which holds the row's attention too, at the contexts the
+        // recent verifications read), and a draft model's draft costs a drafting round as well.
         var law = _costs.Current;
         double tokens = decodes, cost = law.Seconds(0, decodes, context);
         var draftRound = _draftModel?.RoundSeconds ?? 0;
@@ -101,7 +102,7 @@ internal sealed class Speculator
                 continue;
             }
             var sequence = choice.Sequence;
-            var perDraft = law.PerPrefillToken + law.PerContextToken * sequence.Length + draftRound;
+            var perDraft = law.PerDraftToken + draftRound;
             var left = Math.Min(choice.Request.Request.Sampling.MaxTokens, _maxModelLength - sequence.PromptLength) - sequence.GeneratedCount;
             var (count, accepted) = (0, 1.0);
             while (count < Math.Min(state.Length, Math.Min(left - 1, spare)) && (!_options.CostAware || cost <= 0 || accepted * state.Acceptance * cost > perDraft * tokens))

@@ -81,5 +81,6 @@ internal sealed class SloMetrics
         new(cost.PerPrefillToken, new KeyValuePair<string, object?>("term", "prefill_token")),
         new(cost.PerDecode, new KeyValuePair<string, object?>("term", "decode")),
         new(cost.PerContextToken, new KeyValuePair<string, object?>("term", "context_token")),
+        new(cost.PerDraftToken, new KeyValuePair<string, object?>("term", "draft_token")),
     ];
 }

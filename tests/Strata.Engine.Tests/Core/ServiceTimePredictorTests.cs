@@ -29,6 +29,38 @@ public sealed class ServiceTimePredictorTests
     }
 
     [Fact]
+    public void Observe_StepsVerifyingDrafts_FitsTheDraftTermApartFromThePromptTerm()
+    {
+        // A verification row costs six times a prompt token; steps mix prompt chunks, decodes and up to 5 drafts each.
+        var truth = new StepCost(0.002, 0.00005, 0.0004, 0.000001, 0.0003);
+        var model = new StepCostModel(new StepCost(0.002, 0.00005, 0.00005, 0));
+        var rng = new Random(5);
+        for (var i = 0; i < 400; i++)
+        {
+            var prefill = rng.Next(0, 2) == 0 ? 0 : rng.Next(1, 256);
+            var decodes = rng.Next(0, 8);
+            var drafts = decodes * rng.Next(0, 6);
+            var context = decodes * rng.Next(50, 1500) + prefill;
+            var noise = 1 + 0.02 * (rng.NextDouble() - 0.5);
+            model.Observe(prefill, decodes, context, truth.Seconds(prefill, decodes, context, drafts) * noise, drafts);
+        }
+
+        var fit = model.Current;
+        Assert.Equal(truth.PerDraftToken, fit.PerDraftToken, truth.PerDraftToken * 0.1);
+        Assert.Equal(truth.PerPrefillToken, fit.PerPrefillToken, truth.PerPrefillToken * 0.1);
+    }
+
+    [Fact]
+    public void Observe_NoDraftsSeen_DraftTermKeepsItsCalibration()
+    {
+        var model = new StepCostModel(new StepCost(0.002, 0.00005, 0.0004, 0.000001, 0.0002));
+        for (var i = 0; i < 400; i++)
+            model.Observe(i % 3 == 0 ? 100 : 0, 4, 2000, 0.004);
+
+        Assert.Equal(0.0002, model.Current.PerDraftToken, 0.00001);
+    }
+
+    [Fact]
     public void Observe_FitWantsANegativeTerm_TheOthersAreSolvedAgainWithoutIt()
     {
         // Steps of 10 to 60 prompt tokens whose cost falls short of proportional (a negative intercept): the fixed term

@@ -134,6 +134,48 @@ public sealed class SpeculationCoreTests
         Assert.True(harness.Records.Count < 60, $"100 tokens in {harness.Records.Count} steps, {stats.AcceptedTokens} of {stats.DraftTokens} drafts accepted");
     }
 
+    /// <summary>
+    /// A lone sequence whose drafts are right about 85% of the time, 300 tokens long, among prompt-only requests (200
+    /// tokens, one token out) every fifth of the first 300 steps, as on a server with arrivals. A step costs 1 ms, 0.2 ms a decode, 0.01 ms a prompt token,
+    /// and <paramref name="draftMs"/> a verification row. At 1.5 ms a row costs more than the 0.85 × 1.2 ms an accepted
+    /// draft saves: speculating may cost only the two steps that learn so (the first verification is left out of the fit
+    /// as a cold one); main's rule priced the row as a prompt token, fitted cheap from the prompt chunks, and kept
+    /// drafting. At 0.05 ms a row pays: speculating must save time.
+    /// </summary>
+    [Theory]
+    [InlineData(1.5, 1.02)]
+    [InlineData(0.05, 0.8)]
+    public void Step_VerificationRowsPricedByTheirOwnTerm_SpeculatesOnlyWhereItSavesTime(double draftMs, double maxTimeRatio)
+    {
+        var (plain, _) = MixedRunMilliseconds(draftMs, speculate: false);
+        var (speculative, draftSteps) = MixedRunMilliseconds(draftMs, speculate: true);
+
+        Assert.True(speculative <= plain * maxTimeRatio, $"{speculative:F0} ms with speculation, {plain:F0} ms without, drafts in {draftSteps} steps");
+    }
+
+    private static (double Milliseconds, int DraftSteps) MixedRunMilliseconds(double draftMs, bool speculate)
+    {
+        CoreHarness? harness = null;
+        void Charge(SchedulerPlan plan) => harness!.Clock.Advance(TimeSpan.FromMilliseconds(1
+            + plan.Chunks.Sum(c => c.IsDecode ? 0.2 + draftMs * c.Drafts.Count : 0.01 * c.Count)));
+        harness = new CoreHarness(Options(SpeculativeMethod.Ngram), blocks: 2000, budget: 512,
+            runner: _ => new CostlyRunner(new ScriptedRunner(new ManualClock(), Echo), Charge));
+        var lone = CoreHarness.Greedy(CoreHarness.Prompt(1, 12), 300) with { Speculative = speculate };
+        var handle = harness.Submit(lone);
+        var started = harness.Clock.GetTimestamp();
+
+        for (var step = 1; step <= 300; step++)
+        {
+            if (step % 5 == 0)
+                harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(step, 200), 1) with { Speculative = speculate });
+            harness.Step();
+        }
+        harness.RunUntilIdle();
+
+        Assert.Equal(ScriptedRunner.Continue(lone.PromptTokens, 300, Echo), CoreHarness.Drain(handle).Tokens[0]);
+        return (harness.Clock.GetElapsedTime(started).TotalMilliseconds, harness.Records.Count(r => r.DraftTokens > 0));
+    }
+
     [Fact]
     public void Step_RequestTurnsSpeculationOff_NoDraftsForIt()
     {
