@@ -72,7 +72,7 @@ for name in $WORKLOADS; do
   "$STRATA" bench serve --url "http://127.0.0.1:$rport" --ignore-eos ${FLAGS[$name]} --json "$OUT/$name.real.json" > "$OUT/$name.real.txt" 2> "$OUT/$name.bench.log" || true
   stop
   # shellcheck disable=SC2086
-  "$STRATA" sim --profile "$PROFILE" --nodes 2 --router "${POLICY[$name]}" ${FLAGS[$name]} --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
+  "$STRATA" sim --profile "$PROFILE" --nodes 2 --router "${POLICY[$name]}" ${FLAGS[$name]} --tokenizer "$MODEL" --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
 done
 
 python3 bench/simulation/compare.py "$OUT" $WORKLOADS
