@@ -5,7 +5,8 @@
 # `strata bench serve` against the router, and `strata sim --nodes 2 --router P` with the same workload flags; prints
 # TTFT p50/p90, TPOT p50/p90 and output throughput side by side with the simulation's error (validate.sh's table).
 # Run it alone under the shared lock:  flock /work/bench.lock bench/simulation/validate-cluster.sh [MODEL]
-# Env: STRATA (the CLI), OUT (where JSON and logs go), PROFILE (an existing one-thread profile), WORKLOADS (names to run).
+# Env: STRATA (the CLI), OUT (where JSON and logs go), PROFILE (an existing one-thread profile), WORKLOADS (names to run),
+# NEIGHBOUR (1: profile beside a busy neighbour node; 0, the default: beside an idle core).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODEL=${1:-/work/models/synth-1b-q4_0.gguf}
@@ -51,7 +52,16 @@ start_cluster() {
 
 PROFILE=${PROFILE:-$OUT/profile.json}
 if [ ! -f "$PROFILE" ]; then
-  # One node's steps at one thread, and the server's time over them through the router in front of one such node.
+  # One node's steps at one thread, and the server's time over them through the router in front of one such node (core 0),
+  # with the other core idle; NEIGHBOUR=1 measures it while a neighbour node (core 1) serves its share of cluster-random
+  # through a router of its own, as a node of the cluster steps beside the other (two runs in session 10 did not tell the
+  # two apart: docs/benchmarks.md).
+  if [ "${NEIGHBOUR:-0}" = 1 ]; then
+    start_cluster "$OUT/profile-neighbour" round-robin 1
+    "$STRATA" bench serve --url "http://127.0.0.1:$rport" --ignore-eos --num-prompts 400 --request-rate 0.4 --random-input-len 128 \
+      --random-output-len 32 --seed 4243 > "$OUT/profile-neighbour.bench.log" 2>&1 &
+    PIDS+=($!)
+  fi
   start_cluster "$OUT/profile" round-robin 0
   "$STRATA" profile -m "$MODEL" --threads 1 -o "$PROFILE" --steps "$OUT/steps.csv" --server "http://127.0.0.1:$rport" 2> "$OUT/profile.log"
   stop
@@ -63,7 +73,7 @@ for name in $WORKLOADS; do
   "$STRATA" bench serve --url "http://127.0.0.1:$rport" --ignore-eos ${FLAGS[$name]} --json "$OUT/$name.real.json" > "$OUT/$name.real.txt" 2> "$OUT/$name.bench.log" || true
   stop
   # shellcheck disable=SC2086
-  "$STRATA" sim --profile "$PROFILE" --nodes 2 --router "${POLICY[$name]}" ${FLAGS[$name]} --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
+  "$STRATA" sim --profile "$PROFILE" --nodes 2 --router "${POLICY[$name]}" ${FLAGS[$name]} --tokenizer "$MODEL" --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
 done
 
 python3 bench/simulation/compare.py "$OUT" $WORKLOADS

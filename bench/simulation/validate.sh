@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Validates strata sim against the real engine on this machine: profiles the model (unless PROFILE is given), then for
 # each workload runs a fresh `strata serve` with `strata bench serve`, and `strata sim` with the same workload flags,
-# and prints TTFT p50/p90, TPOT p50/p90 and output throughput side by side with the simulation's error.
+# and prints TTFT p50/p90, TPOT p50/p90 and output throughput side by side with the simulation's error. The simulation's
+# prompts are bench serve's, tokenized by the model's tokenizer (`--tokenizer`) as the server tokenizes them.
 # Run it alone under the shared lock:  flock /work/bench.lock bench/simulation/validate.sh [MODEL]
 # The profile and the real runs are taken in that one stretch (about 5 minutes): on a shared machine whose speed drifts,
 # a profile taken minutes apart from the runs it is compared with differs from them by more than the 15% sought.
@@ -58,7 +59,7 @@ for name in $WORKLOADS; do
   metrics > "$OUT/$name.metrics.after"
   stop_server
   # shellcheck disable=SC2086
-  "$STRATA" sim --profile "$PROFILE" ${FLAGS[$name]} --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
+  "$STRATA" sim --profile "$PROFILE" ${FLAGS[$name]} --tokenizer "$MODEL" --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
 done
 
 python3 bench/simulation/compare.py "$OUT" $WORKLOADS

@@ -22,12 +22,12 @@ internal sealed class ClusterSimulation
     private readonly CacheIdentity? _keys;
     private readonly NodeLane[]? _lanes;
 
-    /// <param name="cost">Step times; the profile's (cost law and the server's time per token) unless given (a recorded run's times, to replay it).</param>
-    public ClusterSimulation(StepProfile profile, ClusterSettings settings, StepCost? cost = null)
+    /// <param name="nodeCosts">Each node's step times by its index; the profile's (cost law and the server's time per token) unless given (a recorded cluster's times, node by node, to replay it).</param>
+    public ClusterSimulation(StepProfile profile, ClusterSettings settings, Func<int, StepCost>? nodeCosts = null)
     {
         // Runs plan steps ahead, which a pure cost law allows; a recorded run's times are consumed one per step.
-        var runs = cost is null && settings.Runs;
-        cost ??= profile.StepSeconds;
+        var runs = nodeCosts is null && settings.Runs;
+        nodeCosts ??= _ => profile.StepSeconds;
         _requestOverhead = VirtualClock.ToTicks(profile.ServerOverhead.RequestSeconds);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.Nodes);
         var disaggregation = settings.Disaggregation;
@@ -44,7 +44,7 @@ internal sealed class ClusterSimulation
         for (var i = 0; i < total; i++)
         {
             var index = i;
-            _nodes.Add(new SimNode(i, cost, settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e), runs,
+            _nodes.Add(new SimNode(i, nodeCosts(i), settings.Node, profile.BlockSize, identity, holders is null ? null : e => holders.Apply(index, e), runs,
                 receivesHandoffs: disaggregation is not null && i < settings.Nodes, calibration));
         }
         _serving = [.. _nodes.Take(settings.Nodes)];

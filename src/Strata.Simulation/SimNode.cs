@@ -7,6 +7,7 @@ using Strata.Engine.Requests;
 using Strata.Engine.Running;
 using Strata.Engine.Sampling;
 using Strata.KvCache.Prefix;
+using Strata.Simulation.Routing;
 using Strata.Simulation.Tiers;
 
 namespace Strata.Simulation;
@@ -20,7 +21,7 @@ namespace Strata.Simulation;
 /// once when the node is next needed — at the run's end, or when a request arrives for it during the run — leaving the
 /// core exactly as step-by-step simulation would.
 /// </summary>
-internal sealed class SimNode
+internal sealed class SimNode : INodeLoad
 {
     /// <summary>The token every simulated sequence generates; with no tokenizer a choice finishes only by length.</summary>
     public const int Token = 1;

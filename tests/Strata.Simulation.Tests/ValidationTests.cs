@@ -38,7 +38,7 @@ public sealed class ValidationTests
             Assert.Equal((step.PrefillTokens, step.DecodeSequences, step.ContextTokens), (prefill, decodes, context));
             return step.Seconds;
         };
-        var simulated = new ClusterSimulation(profile, new ClusterSettings(1, RouterPolicy.RoundRobin, NodeSettings.From(profile)), replay).Run(workload);
+        var simulated = new ClusterSimulation(profile, new ClusterSettings(1, RouterPolicy.RoundRobin, NodeSettings.From(profile)), _ => replay).Run(workload);
 
         Assert.Equal(steps.Count, next);
         var real = measured.OrderBy(o => o.TtftSeconds).ThenBy(o => o.EndToEndSeconds).ToArray();

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Strata.Cli.ServeBenchmark;
 using Strata.Engine.Control;
+using Strata.Models.Gguf;
+using Strata.Models.Tokenizers;
 using Strata.Simulation;
 using Strata.Simulation.Routing;
 using Strata.Simulation.Workloads;
@@ -37,6 +39,12 @@ internal sealed class SimOptions
 
     public Option<string?> Trace { get; } = new("--trace") { Description = "The trace file of --dataset mooncake or azure" };
 
+    public Option<string?> TokenizerModel { get; } = new("--tokenizer")
+    {
+        Description = "The random or shared-prefix prompts as bench serve sends them to a server of this model, tokenized by its tokenizer (default: one token per word)",
+        HelpName = "model",
+    };
+
     public Option<int> HostBlocks { get; } = new Option<int>("--host-blocks") { Description = "KV blocks each node's host-memory tier holds (LRU, fed by the pool's evictions)" }.MustNotBeNegative();
 
     public Option<int> DiskBlocks { get; } = new Option<int>("--disk-blocks") { Description = "KV blocks each node's disk tier holds (written through as blocks fill)" }.MustNotBeNegative();
@@ -62,7 +70,7 @@ internal sealed class SimOptions
     public IEnumerable<Option> All =>
     [
         Profile, Router, KvBlocks, BatchedTokens, Sequences, NoPrefixCache, HostBlocks, DiskBlocks, TransferBandwidth, BlockBytes, DisaggregationThreshold,
-        TierMix, Slo, EarlyRejection, Dataset, Trace, .. Load.All,
+        TierMix, Slo, EarlyRejection, Dataset, Trace, TokenizerModel, .. Load.All,
     ];
 
     /// <summary>The service levels every node runs with: serve's defaults with the --slo targets and --early-rejection.</summary>
@@ -131,6 +139,8 @@ internal sealed class SimOptions
             throw new ArgumentException($"--dataset {datasetName} needs --trace FILE");
         if (datasetName is "random" or "shared-prefix" && tracePath is not null)
             throw new ArgumentException("--trace applies only to --dataset mooncake or azure");
+        if (datasetName is "mooncake" or "azure" && result.GetValue(TokenizerModel) is not null)
+            throw new ArgumentException("--tokenizer applies only to the random and shared-prefix datasets: a trace gives its own lengths");
         if (datasetName is "mooncake" or "azure")
         {
             if (sweptRate is not null)
@@ -142,7 +152,34 @@ internal sealed class SimOptions
         var rate = sweptRate ?? result.GetValue(Load.RequestRate);
         var burstiness = Load.Burst(result);
         var seed = result.GetValue(Load.Seed);
+        if (result.GetValue(TokenizerModel) is { } model)
+        {
+            var tokenizer = LoadTokenizer(ModelOption.Resolve(model));
+            return () => Tokenized(dataset, tokenizer, rate, burstiness, seed);
+        }
         return () => Generated(dataset, rate, burstiness, seed);
+    }
+
+    private static Tokenizer LoadTokenizer(string path)
+    {
+        using var file = GgufFile.Open(path);
+        return Tokenizer.FromGguf(file.Metadata);
+    }
+
+    /// <summary>
+    /// bench serve's requests as it sends them to a server of the tokenizer's model — its texts from the same random
+    /// stream, sized by the tokens per word it would measure — as the server tokenizes a completion's prompt: a real
+    /// tokenizer makes a prompt aimed at 128 tokens 127 to 131, and at a multiple of the step budget one token more is one
+    /// more prefill step, which one token per word never shows.
+    /// </summary>
+    private static IEnumerable<SimRequest> Tokenized(BenchmarkDataset dataset, Tokenizer tokenizer, double rate, double burstiness, int seed)
+    {
+        int[] Encode(string text) => tokenizer.Encode(text, addSpecial: true, parseSpecial: true);
+        var estimate = TokenCalibration.MeasureAsync(words => Task.FromResult(Encode(string.Join(' ', words)).Length)).GetAwaiter().GetResult()
+            ?? TokenEstimate.OneTokenPerWord;
+        var requests = dataset.Create(estimate, new Random(seed));
+        var times = ArrivalSchedule.SendTimes(requests.Length, rate, burstiness, new Random(seed + 1));
+        return requests.Select((r, i) => new SimRequest(times[i].TotalSeconds, Encode(r.CompletionText), r.MaxTokens));
     }
 
     /// <summary>The dataset's requests at bench serve's send times: the same random streams, so the same lengths and arrivals.</summary>

@@ -15,7 +15,7 @@ internal static class RequestBody
             if (settings.Endpoint == ApiEndpoint.ChatCompletions)
                 WriteMessages(json, request);
             else
-                json.WriteString("prompt", request.SystemPrompt is null ? request.Prompt : request.SystemPrompt + "\n" + request.Prompt);
+                json.WriteString("prompt", request.CompletionText);
             json.WriteNumber("max_tokens", request.MaxTokens);
             if (request.Tier is { } tier)
                 json.WriteString("service_tier", Strata.Engine.Control.Tiers.Name(tier));

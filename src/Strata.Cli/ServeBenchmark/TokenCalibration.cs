@@ -13,17 +13,21 @@ internal static class TokenCalibration
     private const int ChunkWords = 50;
 
     /// <returns>The estimate, or null when the server reports no prompt tokens to measure with.</returns>
-    public static async Task<TokenEstimate?> MeasureAsync(OpenAiClient client, RequestSettings settings, CancellationToken cancellation)
+    public static Task<TokenEstimate?> MeasureAsync(OpenAiClient client, RequestSettings settings, CancellationToken cancellation) =>
+        MeasureAsync(words => PromptTokensAsync(client, settings, words, cancellation));
+
+    /// <summary>The same measurement from any count of a prompt's tokens: the server's, or its tokenizer's (a simulation's).</summary>
+    public static async Task<TokenEstimate?> MeasureAsync(Func<string[], Task<int>> promptTokens)
     {
         var chunks = PromptWords.All.Chunk(ChunkWords).ToArray();
         var chunkTokens = new int[chunks.Length];
         for (var i = 0; i < chunks.Length; i++)
-            chunkTokens[i] = await PromptTokensAsync(client, settings, chunks[i], cancellation);
+            chunkTokens[i] = await promptTokens(chunks[i]);
         if (chunkTokens.Any(tokens => tokens <= 0))
             return null;
         var half = chunks[0].Length / 2;
-        var firstHalf = await PromptTokensAsync(client, settings, chunks[0][..half], cancellation);
-        var secondHalf = await PromptTokensAsync(client, settings, chunks[0][half..], cancellation);
+        var firstHalf = await promptTokens(chunks[0][..half]);
+        var secondHalf = await promptTokens(chunks[0][half..]);
         var overhead = Math.Max(0, firstHalf + secondHalf - chunkTokens[0]);
         var perWord = (double)(chunkTokens.Sum() - chunks.Length * overhead) / PromptWords.All.Count;
         return perWord > 0 ? new TokenEstimate(perWord, overhead) : null;

@@ -19,23 +19,35 @@ internal static class MeasuredRun
 {
     public static (List<RequestOutcome> Outcomes, List<StepSample> Steps) Run(EngineCore core, IReadOnlyList<SimRequest> requests, TimeProvider clock)
     {
-        var start = clock.GetTimestamp();
+        var steps = new List<StepSample>();
+        var outcomes = Run(core, 0, [.. requests.Select((r, i) => (r with { ArrivalSeconds = 0 }, i))], clock, clock.GetTimestamp(), steps);
+        return (outcomes, steps);
+    }
+
+    /// <summary>
+    /// Admits <paramref name="requests"/> (numbered in their workload), which all arrived at their
+    /// <see cref="SimRequest.ArrivalSeconds"/> since <paramref name="start"/> (a timestamp of <paramref name="clock"/>),
+    /// and steps <paramref name="core"/> until they have finished; its steps are added to <paramref name="steps"/>.
+    /// </summary>
+    /// <param name="node">The node the outcomes are credited to.</param>
+    public static List<RequestOutcome> Run(EngineCore core, int node, IReadOnlyList<(SimRequest Request, int Number)> requests, TimeProvider clock, long start,
+        List<StepSample> steps)
+    {
         long Now() => clock.GetElapsedTime(start).Ticks;
         var flights = new List<Flight>();
-        foreach (var request in requests)
+        foreach (var (request, number) in requests)
         {
             var generation = new GenerationRequest
             {
                 PromptTokens = request.Prompt,
                 Sampling = new SamplingParams { Temperature = 0, MaxTokens = request.MaxTokens, IgnoreEos = true },
             };
-            var state = new RequestState($"measured-{flights.Count}", clock.GetTimestamp(), generation, 0, default);
+            var state = new RequestState($"measured-{node}-{number}", clock.GetTimestamp(), generation, 0, default);
             var handle = state.CreateHandle();
             core.Admit(state);
-            flights.Add(new Flight(request with { ArrivalSeconds = 0 }, flights.Count, handle, arrival: 0));
+            flights.Add(new Flight(request, number, handle, VirtualClock.ToTicks(request.ArrivalSeconds)));
         }
         var outcomes = new List<RequestOutcome>();
-        var steps = new List<StepSample>();
         while (core.HasWork)
         {
             if (core.Step() is not { } record)
@@ -46,10 +58,10 @@ internal static class MeasuredRun
             {
                 if (!flights[i].Drain(now, out _))
                     continue;
-                outcomes.Add(flights[i].Outcome(0));
+                outcomes.Add(flights[i].Outcome(node));
                 flights.RemoveAt(i);
             }
         }
-        return (outcomes, steps);
+        return outcomes;
     }
 }

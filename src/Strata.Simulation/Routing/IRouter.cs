@@ -1,7 +1,7 @@
 namespace Strata.Simulation.Routing;
 
-/// <summary>Chooses the node a simulated request goes to, at its arrival.</summary>
+/// <summary>Chooses the node a request goes to, at its arrival (simulated nodes, or real engines a validation runs).</summary>
 internal interface IRouter
 {
-    SimNode Route(SimRequest request, IReadOnlyList<SimNode> nodes);
+    TNode Route<TNode>(SimRequest request, IReadOnlyList<TNode> nodes) where TNode : INodeLoad;
 }

@@ -18,10 +18,10 @@ internal sealed class KvAwareRouter(CacheIdentity identity, BlockHolders holders
     private readonly int[] _matchedBlocks = new int[nodeCount];
     private int _start = -1;
 
-    public SimNode Route(SimRequest request, IReadOnlyList<SimNode> nodes)
+    public TNode Route<TNode>(SimRequest request, IReadOnlyList<TNode> nodes) where TNode : INodeLoad
     {
         Match(request.Prompt);
-        SimNode? best = null;
+        var best = nodes[0];
         var bestSeconds = double.PositiveInfinity;
         _start = (_start + 1) % nodes.Count;
         for (var i = 0; i < nodes.Count; i++)
@@ -34,7 +34,7 @@ internal sealed class KvAwareRouter(CacheIdentity identity, BlockHolders holders
         }
         foreach (var node in _candidates)
             _matchedBlocks[node] = 0;
-        return best!;
+        return best;
     }
 
     /// <summary>Sets each node's count of leading prompt blocks it holds in <see cref="_matchedBlocks"/>; nodes with any are left in <see cref="_candidates"/>.</summary>

@@ -5,7 +5,7 @@ internal sealed class RoundRobinRouter : IRouter
 {
     private int _next;
 
-    public SimNode Route(SimRequest request, IReadOnlyList<SimNode> nodes)
+    public TNode Route<TNode>(SimRequest request, IReadOnlyList<TNode> nodes) where TNode : INodeLoad
     {
         var node = nodes[_next];
         _next = (_next + 1) % nodes.Count;
