@@ -6,6 +6,7 @@ using Strata.Engine.Core;
 using Strata.Engine.Requests;
 using Strata.Engine.Running;
 using Strata.Engine.Sampling;
+using Strata.Engine.Scheduling;
 using Strata.KvCache.Prefix;
 using Strata.Simulation.Routing;
 using Strata.Simulation.Tiers;
@@ -275,9 +276,9 @@ internal sealed class SimNode : INodeLoad
         _run.Starts.Add(start);
         for (var t = 0; t < steps; t++)
         {
-            // As PlanShape prices a prompt chunk: its whole context read, each new token against it.
+            // As PlanShape counts a prompt chunk: its whole context read, each new token against it.
             computed += chunk;
-            start += VirtualClock.ToTicks(_cost(chunk, 0, computed, chunk * computed, 0));
+            start += VirtualClock.ToTicks(_cost(chunk, 0, computed, PlanShape.ChunkAttention(chunk, computed), 0));
             _run.Starts.Add(start);
         }
         _run.Steps = steps;

@@ -21,11 +21,14 @@ internal readonly record struct PlanShape(int PrefillTokens, int DecodeSequences
             else
             {
                 prefill += chunk.Count;
-                attention += (long)chunk.Count * (chunk.Start + chunk.TokenCount);
+                attention += ChunkAttention(chunk.Count, chunk.Start + chunk.TokenCount);
             }
             drafts += chunk.Drafts.Count;
             context += chunk.Start + chunk.TokenCount;
         }
         return new PlanShape(prefill, decodes, drafts, context, attention);
     }
+
+    /// <summary>A prompt chunk's attention work: each of its <paramref name="count"/> new tokens against the context up to the chunk's <paramref name="end"/>.</summary>
+    public static long ChunkAttention(int count, long end) => count * end;
 }
