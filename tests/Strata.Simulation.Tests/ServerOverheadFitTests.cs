@@ -29,16 +29,16 @@ public sealed class ServerOverheadFitTests
     }
 
     [Fact]
-    public void PerRequestAndPromptToken_RecoversBothFromFreshAndCachedPrompts()
+    public void PerPromptTokenAndRequest_RecoverBothFromCachedPrefixesOfTwoLengthsAndFreshPrompts()
     {
-        // 30 ms per request and 50 us per prompt token: a 128-token prompt 36.4 ms over the law, an 800-token hit 70 ms.
-        var (request, promptToken) = ServerOverheadFit.PerRequestAndPromptToken(128, 0.0364, 800, 0.070);
+        // 30 ms per request and 50 us per prompt token: hits of 288 and 800 tokens 44.4 and 70 ms over the law, a fresh 128-token prompt 36.4 ms.
+        var promptToken = ServerOverheadFit.PerPromptToken((288, 0.0444), (800, 0.070));
 
-        Assert.Equal(0.030, request, 9);
         Assert.Equal(50e-6, promptToken, 12);
-        // A hit no slower than a fresh prompt costs nothing per token.
-        (request, promptToken) = ServerOverheadFit.PerRequestAndPromptToken(128, 0.040, 800, 0.030);
-        Assert.Equal(0.040, request, 12);
-        Assert.Equal(0, promptToken);
+        Assert.Equal(0.030, ServerOverheadFit.PerRequest((128, 0.0364), promptToken), 9);
+        // A longer hit no slower than a shorter one costs nothing per token; a request never less than nothing.
+        Assert.Equal(0, ServerOverheadFit.PerPromptToken((288, 0.050), (800, 0.040)));
+        Assert.Equal(0, ServerOverheadFit.PerRequest((128, 0.001), 50e-6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ServerOverheadFit.PerPromptToken((800, 0.070), (288, 0.0444)));
     }
 }

@@ -16,8 +16,8 @@ namespace Strata.Cli.Commands;
 /// with the same requests on a simulated node with the fitted cost law. Random requests in waves of 1, 2 and 4 at once:
 /// a request's time per output token over the law is the server's time per step plus one streamed token per stream
 /// (<see cref="ServerOverheadFit.PerStepAndToken"/>). Then, with those in the law, the time to first token over the law
-/// of lone random prompts and of lone long prompts that hit a cached prefix give the time per request and per prompt
-/// token (<see cref="ServerOverheadFit.PerRequestAndPromptToken"/>).
+/// of lone prompts that hit a cached prefix of two lengths gives the time per prompt token
+/// (<see cref="ServerOverheadFit.PerPromptToken"/>), and that of the lone random prompts the time per request.
 /// </summary>
 internal static class ServerOverheadProbe
 {
@@ -25,9 +25,9 @@ internal static class ServerOverheadProbe
     private const int RequestsPerStreams = 8;
     private const int PromptTokens = 128;
     private const int OutputTokens = 32;
-    private const int HitPrefixTokens = 768;
+    private static readonly int[] HitPrefixTokens = [256, 768];
     private const int HitQuestionTokens = 32;
-    private const int HitQuestions = 6;
+    private const int HitQuestions = 4;
 
     /// <param name="kvCacheBytes">The server's KV memory; null for serve's default.</param>
     public static async Task<ServerOverhead> MeasureAsync(string modelPath, StepProfile profile, long? kvCacheBytes, TextWriter log, CancellationToken cancellation)
@@ -65,18 +65,24 @@ internal static class ServerOverheadProbe
 
         var withSteps = profile with { ServerOverhead = new ServerOverhead(0, tokenSeconds, stepSeconds) };
         var fresh = lone.Select(r => r.TimeToFirstToken.TotalSeconds - Simulate(withSteps, [r])[0].TtftSeconds).ToList();
-        // One long prefix, computed by the first question; the others find it cached and compute their own question alone.
-        var hits = (await SendAsync(url, new SharedPrefixDataset(1, HitPrefixTokens, HitQuestions + 1, HitQuestionTokens, 4), maxConcurrency: 1, seed++, cancellation))
-            .Where(r => r.CachedTokens > 0).ToList();
-        if (hits.Count == 0)
-            throw new InvalidOperationException("no request of a shared prefix found it cached, so the server's time per prompt token could not be measured");
-        var hitExtra = hits.Select(r => r.TimeToFirstToken.TotalSeconds - SimulateHit(withSteps, r).TtftSeconds).ToList();
-        var (requestSeconds, promptTokenSeconds) = ServerOverheadFit.PerRequestAndPromptToken(
-            Percentile.Of([.. lone.Select(r => (double)r.PromptTokens)], 50), Percentile.Of([.. fresh], 50),
-            Percentile.Of([.. hits.Select(r => (double)r.PromptTokens)], 50), Percentile.Of([.. hitExtra], 50));
+        // A prefix of each length, computed by its first question; the others find it cached and compute their own question alone.
+        var hits = new List<(double Tokens, double ExcessSeconds)>();
+        var hitExtras = new List<string>();
+        foreach (var prefix in HitPrefixTokens)
+        {
+            var found = (await SendAsync(url, new SharedPrefixDataset(1, prefix, HitQuestions + 1, HitQuestionTokens, 4), maxConcurrency: 1, seed++, cancellation))
+                .Where(r => r.CachedTokens > 0).ToList();
+            if (found.Count == 0)
+                throw new InvalidOperationException($"no request after a {prefix}-token prefix found it cached, so the server's time per prompt token could not be measured");
+            var extra = found.Select(r => r.TimeToFirstToken.TotalSeconds - SimulateHit(withSteps, r).TtftSeconds).ToList();
+            hits.Add((Percentile.Of([.. found.Select(r => (double)r.PromptTokens)], 50), Percentile.Of([.. extra], 50)));
+            hitExtras.Add($"{prefix}-token cached prefix + {HitQuestionTokens}: {Format(extra)} ms");
+        }
+        var promptTokenSeconds = ServerOverheadFit.PerPromptToken(hits[0], hits[1]);
+        var requestSeconds = ServerOverheadFit.PerRequest((Percentile.Of([.. lone.Select(r => (double)r.PromptTokens)], 50), Percentile.Of([.. fresh], 50)), promptTokenSeconds);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server: TPOT over the law at {string.Join(", ", excesses.Select(e => $"{e.Streams} streams {e.ExcessSeconds * 1e3:F2} ms"))}; "
-            + $"so {stepSeconds * 1e3:F2} ms/step + {tokenSeconds * 1e3:F2} ms/streamed token; TTFT over that, {PromptTokens}-token prompts: {Format(fresh)} ms; "
-            + $"{HitPrefixTokens}-token cached prefix + {HitQuestionTokens}: {Format(hitExtra)} ms; so {requestSeconds * 1e3:F1} ms/request + {promptTokenSeconds * 1e6:F1} us/prompt token"));
+            + $"so {stepSeconds * 1e3:F2} ms/step + {tokenSeconds * 1e3:F2} ms/streamed token; TTFT over that, {string.Join("; ", hitExtras)}; "
+            + $"{PromptTokens}-token prompts: {Format(fresh)} ms; so {requestSeconds * 1e3:F1} ms/request + {promptTokenSeconds * 1e6:F1} us/prompt token"));
         return new ServerOverhead(requestSeconds, tokenSeconds, stepSeconds, promptTokenSeconds);
     }
 

@@ -28,16 +28,18 @@ internal static class ServerOverheadFit
     }
 
     /// <summary>
-    /// Time per request and per prompt token from the median time to first token over the law of short fresh prompts
-    /// and of long prompts that hit a cached prefix: excess = per request + prompt tokens × per prompt token. The long
-    /// prompt's tokens cost the law little (it computes only the uncached tail), but the server still reads, tokenizes,
-    /// keys and looks up all of them.
+    /// Time per prompt token from the median time to first token over the law of prompts that hit a cached prefix of
+    /// two lengths, each computing a short question of its own: excess = … + prompt tokens × per prompt token. The law
+    /// charges a hit's cached tokens only their attention, but the server still reads, tokenizes, keys and looks up every
+    /// one of them; the two questions cost the law alike, so its error on them cancels.
     /// </summary>
-    public static (double RequestSeconds, double PromptTokenSeconds) PerRequestAndPromptToken(
-        double freshTokens, double freshExcessSeconds, double hitTokens, double hitExcessSeconds)
+    public static double PerPromptToken((double Tokens, double ExcessSeconds) shortHit, (double Tokens, double ExcessSeconds) longHit)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(hitTokens, freshTokens);
-        var perToken = Math.Max(0, (hitExcessSeconds - freshExcessSeconds) / (hitTokens - freshTokens));
-        return (Math.Max(0, freshExcessSeconds - perToken * freshTokens), perToken);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(longHit.Tokens, shortHit.Tokens, nameof(longHit));
+        return Math.Max(0, (longHit.ExcessSeconds - shortHit.ExcessSeconds) / (longHit.Tokens - shortHit.Tokens));
     }
+
+    /// <summary>Time per request from the median time to first token over the law of fresh prompts, less their tokens' time.</summary>
+    public static double PerRequest((double Tokens, double ExcessSeconds) fresh, double promptTokenSeconds) =>
+        Math.Max(0, fresh.ExcessSeconds - promptTokenSeconds * fresh.Tokens);
 }
