@@ -15,7 +15,7 @@ def seconds(p, prefill, decodes, context, attention, admitted):
             + o.get("step_seconds", 0) + o.get("token_seconds", 0) * decodes + o.get("prompt_token_seconds", 0) * admitted)
 
 profiles = [(os.path.basename(path).removesuffix(".profile.json"), json.load(open(path))) for path in sys.argv[1:]]
-print(f"{'profile':<16}" + "".join(f"{label + ' ms':>26}" for label, *_ in SHAPES) + f"{'request ms':>14}")
+print(f"{'profile':<16}" + "".join(f"{label + ' ms':>28}" for label, *_ in SHAPES) + f"{'request ms':>16}")
 previous = None
 for name, p in profiles:
     times = [seconds(p, *shape[1:]) * 1e3 for shape in SHAPES] + [p.get("server_overhead", {}).get("request_seconds", 0) * 1e3]
@@ -23,5 +23,5 @@ for name, p in profiles:
     for i, t in enumerate(times):
         change = f" ({(t - previous[i]) / previous[i]:+.0%})" if previous and previous[i] else ""
         cells.append(f"{t:.1f}{change}")
-    print(f"{name:<16}" + "".join(f"{c:>26}" for c in cells[:-1]) + f"{cells[-1]:>14}")
+    print(f"{name:<16}" + "".join(f"{c:>28}" for c in cells[:-1]) + f"{cells[-1]:>16}")
     previous = times
