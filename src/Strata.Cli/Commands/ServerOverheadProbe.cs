@@ -16,7 +16,7 @@ namespace Strata.Cli.Commands;
 /// with the same requests on a simulated node with the fitted cost law. Random requests in waves of 1, 2 and 4 at once:
 /// a request's time per output token over the law is the server's time per step plus one streamed token per stream
 /// (<see cref="ServerOverheadFit.PerStepAndToken"/>). Then, with those in the law, the time to first token over the law
-/// of lone prompts that hit a cached prefix of two lengths gives the time per prompt token
+/// of lone prompts that hit a cached prefix of two lengths (256 and 768 tokens on a model of 1,536 positions or more) gives the time per prompt token
 /// (<see cref="ServerOverheadFit.PerPromptToken"/>), and that of the lone random prompts the time per request.
 /// </summary>
 internal static class ServerOverheadProbe
@@ -25,7 +25,7 @@ internal static class ServerOverheadProbe
     private const int RequestsPerStreams = 8;
     private const int PromptTokens = 128;
     private const int OutputTokens = 32;
-    private static readonly int[] HitPrefixTokens = [256, 768];
+    private const int LongHitPrefixTokens = 768;
     private const int HitQuestionTokens = 32;
     private const int HitQuestions = 4;
 
@@ -68,7 +68,9 @@ internal static class ServerOverheadProbe
         // A prefix of each length, computed by its first question; the others find it cached and compute their own question alone.
         var hits = new List<(double Tokens, double ExcessSeconds)>();
         var hitExtras = new List<string>();
-        foreach (var prefix in HitPrefixTokens)
+        // A third of the long one, and both well inside the model's context.
+        var longPrefix = Math.Min(LongHitPrefixTokens, profile.MaxModelLength / 2);
+        foreach (var prefix in new[] { longPrefix / 3, longPrefix })
         {
             var found = (await SendAsync(url, new SharedPrefixDataset(1, prefix, HitQuestions + 1, HitQuestionTokens, 4), maxConcurrency: 1, seed++, cancellation))
                 .Where(r => r.CachedTokens > 0).ToList();
