@@ -16,8 +16,9 @@ namespace Strata.Cli.Commands;
 /// with the same requests on a simulated node with the fitted cost law. Random requests in waves of 1, 2 and 4 at once:
 /// a request's time per output token over the law is the server's time per step plus one streamed token per stream
 /// (<see cref="ServerOverheadFit.PerStepAndToken"/>). Then, with those in the law, the time to first token over the law
-/// of lone prompts that hit a cached prefix of two lengths (256 and 768 tokens on a model of 1,536 positions or more) gives the time per prompt token
-/// (<see cref="ServerOverheadFit.PerPromptToken"/>), and that of the lone random prompts the time per request.
+/// of lone prompts that hit a cached prefix of two lengths (256 and 768 tokens on a model of 1,536 positions or more)
+/// gives the time per prompt token (<see cref="ServerOverheadFit.PerPromptToken"/>), and that of the lone random
+/// prompts the time per request.
 /// </summary>
 internal static class ServerOverheadProbe
 {

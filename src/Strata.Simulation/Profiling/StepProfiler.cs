@@ -10,8 +10,9 @@ namespace Strata.Simulation.Profiling;
 /// law with the others held still, so the fit can tell the terms apart: lone prompt chunks of several sizes at no
 /// context (per prefill token), a long prompt's chunks at a growing context (its attention), lone decodes at several
 /// contexts (per context token; their prompts find the long prompt's blocks in the prefix cache, so a decode at 1,024
-/// positions costs no 1,024-token prefill), and decode batches of several sizes at one short context (per decoding
-/// sequence), then a mix of prompt chunks and decodes. Block loads are timed as the copy of one block's payload into
+/// positions costs no 1,024-token prefill), short questions after a cached prefix of the long prompt (a prefix hit's
+/// step: a short chunk's attention over a long cached context), and decode batches of several sizes at one short
+/// context (per decoding sequence), then a mix of prompt chunks and decodes. Block loads are timed as the copy of one block's payload into
 /// the KV memory, which is what a tier load costs the engine thread.
 /// </summary>
 internal static class StepProfiler
@@ -68,7 +69,7 @@ internal static class StepProfiler
             foreach (var position in DecodeContexts.Where(c => c < longPrompt.Length))
                 Run($"lone decodes at {position} positions", [new SimRequest(0, [.. longPrompt.AsSpan(0, position), .. Tokens(1)], DecodeSteps)]);
             foreach (var position in CachedPrefixes.Where(c => c < longPrompt.Length))
-                Run($"{HitQuestion}-token prompts after {position} cached positions", 
+                Run($"{HitQuestion}-token prompts after {position} cached positions",
                     [.. Enumerable.Range(0, 3).Select(_ => new SimRequest(0, [.. longPrompt.AsSpan(0, position), .. Tokens(HitQuestion)], 2))], alone: true);
             foreach (var batch in DecodeBatches)
                 Run($"{batch} decodes of 16-token prompts", [.. Enumerable.Range(0, batch).Select(_ => Request(16, DecodeSteps))]);
