@@ -17,8 +17,10 @@ namespace Strata.Cli.Commands;
 /// a request's time per output token over the law is the server's time per step plus one streamed token per stream
 /// (<see cref="ServerOverheadFit.PerStepAndToken"/>). Then, with those in the law, the time to first token over the law
 /// of lone prompts that hit a cached prefix of two lengths (256 and 768 tokens on a model of 1,536 positions or more)
-/// gives the time per prompt token (<see cref="ServerOverheadFit.PerPromptToken"/>), and that of the lone random
-/// prompts the time per request.
+/// gives the time per prompt token (<see cref="ServerOverheadFit.PerPromptToken"/>), and that of the shorter one, less
+/// its tokens' time, the time per request: a hit computes one short chunk, so the law's error on it is small, where a
+/// fresh random prompt's two 64-token chunks carry the law's error and the machine's noise on ~600 ms (their excess
+/// spread −90 to +1,050 ms in one probe, the hits' −0 to +52 ms).
 /// </summary>
 internal static class ServerOverheadProbe
 {
@@ -82,10 +84,10 @@ internal static class ServerOverheadProbe
             hitExtras.Add($"{prefix}-token cached prefix + {HitQuestionTokens}: {Format(extra)} ms");
         }
         var promptTokenSeconds = ServerOverheadFit.PerPromptToken(hits[0], hits[1]);
-        var requestSeconds = ServerOverheadFit.PerRequest((Percentile.Of([.. lone.Select(r => (double)r.PromptTokens)], 50), Percentile.Of([.. fresh], 50)), promptTokenSeconds);
+        var requestSeconds = ServerOverheadFit.PerRequest(hits[0], promptTokenSeconds);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server: TPOT over the law at {string.Join(", ", excesses.Select(e => $"{e.Streams} streams {e.ExcessSeconds * 1e3:F2} ms"))}; "
             + $"so {stepSeconds * 1e3:F2} ms/step + {tokenSeconds * 1e3:F2} ms/streamed token; TTFT over that, {string.Join("; ", hitExtras)}; "
-            + $"{PromptTokens}-token prompts: {Format(fresh)} ms; so {requestSeconds * 1e3:F1} ms/request + {promptTokenSeconds * 1e6:F1} us/prompt token"));
+            + $"(fresh {PromptTokens}-token prompts, for comparison: {Format(fresh)} ms); so {requestSeconds * 1e3:F1} ms/request + {promptTokenSeconds * 1e6:F1} us/prompt token"));
         return new ServerOverhead(requestSeconds, tokenSeconds, stepSeconds, promptTokenSeconds);
     }
 

@@ -39,7 +39,7 @@ internal static class ServerOverheadFit
         return Math.Max(0, (longHit.ExcessSeconds - shortHit.ExcessSeconds) / (longHit.Tokens - shortHit.Tokens));
     }
 
-    /// <summary>Time per request from the median time to first token over the law of fresh prompts, less their tokens' time.</summary>
-    public static double PerRequest((double Tokens, double ExcessSeconds) fresh, double promptTokenSeconds) =>
-        Math.Max(0, fresh.ExcessSeconds - promptTokenSeconds * fresh.Tokens);
+    /// <summary>Time per request from the median time to first token over the law of lone prompts, less their tokens' time.</summary>
+    public static double PerRequest((double Tokens, double ExcessSeconds) prompts, double promptTokenSeconds) =>
+        Math.Max(0, prompts.ExcessSeconds - promptTokenSeconds * prompts.Tokens);
 }
