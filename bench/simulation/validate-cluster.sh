@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Validates strata sim's two-node cluster against the real one on this machine: profiles the model at one thread
-# (unless PROFILE is given), then per workload starts two `strata serve --threads 1` nodes (each pinned to a core of its
+# Validates strata sim's two-node cluster against the real one on this machine: profiles the model at one thread as a
+# node of the cluster runs (unless PROFILE is given: see below), then per workload starts two `strata serve --threads 1` nodes (each pinned to a core of its
 # own, as bench/cluster/run.sh runs them) behind `strata router --policy P`, warms them through the router, runs
 # `strata bench serve` against the router, and `strata sim --nodes 2 --router P` with the same workload flags; prints
 # TTFT p50/p90, TPOT p50/p90 and output throughput side by side with the simulation's error (validate.sh's table).
@@ -40,7 +40,7 @@ start_cluster() {
     wait_ok "http://127.0.0.1:$port/health/ready"
   done
   rport=$(free_port)
-  "$STRATA" router -m "$MODEL" --port "$rport" "${nodes[@]}" --policy "$policy" > "$log.router.log" 2>&1 &
+  ${ROUTER_PIN:-} "$STRATA" router -m "$MODEL" --port "$rport" "${nodes[@]}" --policy "$policy" > "$log.router.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 300); do
     [ "$(curl -s "http://127.0.0.1:$rport/health" | python3 -c 'import json,sys; print(sum(n["reachable"] for n in json.load(sys.stdin)["nodes"]))' 2> /dev/null)" = "$#" ] && break
@@ -50,21 +50,28 @@ start_cluster() {
     --random-output-len 16 --seed 7919 > /dev/null 2>&1 || true
 }
 
+# Profiles one node on core 0 with its router, as described below, into $1.
+profile_node() {
+  ROUTER_PIN="taskset -c 0" start_cluster "${1%.json}" round-robin 0
+  taskset -c 0 "$STRATA" profile -m "$MODEL" --threads 1 -o "$1" --steps "${1%.json}.steps.csv" --server "http://127.0.0.1:$rport" 2> "${1%.json}.log"
+  stop
+}
+
 PROFILE=${PROFILE:-$OUT/profile.json}
 if [ ! -f "$PROFILE" ]; then
-  # One node's steps at one thread, and the server's time over them through the router in front of one such node (core 0),
-  # with the other core idle; NEIGHBOUR=1 measures it while a neighbour node (core 1) serves its share of cluster-random
-  # through a router of its own, as a node of the cluster steps beside the other (two runs in session 10 did not tell the
-  # two apart: docs/benchmarks.md).
+  # A node as it runs in the cluster: pinned to its core with its own server threads, and the router's and the client's
+  # work for its requests on that core too (in the cluster the two cores carry both nodes' routing and streaming, a
+  # node's share on each). So the profile (its steps, and the probe's client), the node and the router all run on core 0,
+  # and the server's time per step, per streamed token and per prompt token is measured through them at 1, 2 and 4
+  # streams. NEIGHBOUR=1 measures it while a neighbour node (core 1) serves its share of cluster-random through a
+  # router of its own (two runs in session 10 did not tell the two apart: docs/benchmarks.md).
   if [ "${NEIGHBOUR:-0}" = 1 ]; then
     start_cluster "$OUT/profile-neighbour" round-robin 1
     "$STRATA" bench serve --url "http://127.0.0.1:$rport" --ignore-eos --num-prompts 400 --request-rate 0.4 --random-input-len 128 \
       --random-output-len 32 --seed 4243 > "$OUT/profile-neighbour.bench.log" 2>&1 &
     PIDS+=($!)
   fi
-  start_cluster "$OUT/profile" round-robin 0
-  "$STRATA" profile -m "$MODEL" --threads 1 -o "$PROFILE" --steps "$OUT/steps.csv" --server "http://127.0.0.1:$rport" 2> "$OUT/profile.log"
-  stop
+  profile_node "$PROFILE"
 fi
 
 for name in $WORKLOADS; do
@@ -72,8 +79,18 @@ for name in $WORKLOADS; do
   # shellcheck disable=SC2086
   "$STRATA" bench serve --url "http://127.0.0.1:$rport" --ignore-eos ${FLAGS[$name]} --json "$OUT/$name.real.json" > "$OUT/$name.real.txt" 2> "$OUT/$name.bench.log" || true
   stop
-  # shellcheck disable=SC2086
-  "$STRATA" sim --profile "$PROFILE" --nodes 2 --router "${POLICY[$name]}" ${FLAGS[$name]} --tokenizer "$MODEL" --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
+done
+# A second profile after the runs: how far the host moved over them (drift.py), and the runs simulated on it too.
+profile_node "$OUT/after.profile.json"
+
+for name in $WORKLOADS; do
+  for kind in sim sim-after; do
+    profile=$PROFILE
+    [ "$kind" = sim ] || profile=$OUT/after.profile.json
+    # shellcheck disable=SC2086
+    "$STRATA" sim --profile "$profile" --nodes 2 --router "${POLICY[$name]}" ${FLAGS[$name]} --tokenizer "$MODEL" --json "$OUT/$name.$kind.json" > "$OUT/$name.$kind.txt"
+  done
 done
 
+python3 bench/simulation/drift.py "$PROFILE" "$OUT/after.profile.json"
 python3 bench/simulation/compare.py "$OUT" $WORKLOADS

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Validates strata sim against the real engine on this machine: profiles the model (unless PROFILE is given), then for
-# each workload runs a fresh `strata serve` with `strata bench serve`, and `strata sim` with the same workload flags,
-# and prints TTFT p50/p90, TPOT p50/p90 and output throughput side by side with the simulation's error. The simulation's
-# prompts are bench serve's, tokenized by the model's tokenizer (`--tokenizer`) as the server tokenizes them.
-# Run it alone under the shared lock:  flock /work/bench.lock bench/simulation/validate.sh [MODEL]
-# The profile and the real runs are taken in that one stretch (about 5 minutes): on a shared machine whose speed drifts,
-# a profile taken minutes apart from the runs it is compared with differs from them by more than the 15% sought.
-# Env: STRATA (the CLI), OUT (where JSON and logs go), PROFILE (an existing profile), WORKLOADS (names to run).
+# Validates strata sim against the real engine on this machine: per workload, a fresh `strata serve` is started and
+# warmed, `strata profile` measures the step law and that server's time right before the workload runs on it with
+# `strata bench serve`, and `strata sim` runs the same workload flags on that profile; after the last workload one more
+# profile closes the run. Prints TTFT p50/p90, TPOT p50/p90 and output throughput side by side with the simulation's
+# error, the same figures simulated with the profile taken after each workload (the next one's), and how far the host
+# moved between consecutive profiles (drift.py). The simulation's prompts are bench serve's, tokenized by the model's
+# tokenizer (`--tokenizer`) as the server tokenizes them. No figure is fitted to the runs it is compared with.
+# Run it alone under the shared lock:  flock /work/bench.lock bench/simulation/validate.sh [MODEL]   (about 8 minutes)
+# A profile right before each workload: on a shared machine a profile taken minutes apart from a run differs from it by
+# more than the 15% sought (session 10: the steps twice as slow in one profile as in the runs minutes later).
+# Env: STRATA (the CLI), OUT (where JSON and logs go), PROFILE (one existing profile for every workload instead),
+# WORKLOADS (names to run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODEL=${1:-/work/models/synth-1b-q4_0.gguf}
@@ -42,24 +46,38 @@ start_server() {
     --random-output-len 16 --seed 7919 > /dev/null 2>&1 || true
 }
 
-PROFILE=${PROFILE:-$OUT/profile.json}
-if [ ! -f "$PROFILE" ]; then
-  # The server's time over the steps is measured through a server run as the workloads' are (its own process).
-  start_server "$OUT/profile.serve.log"
-  "$STRATA" profile -m "$MODEL" -o "$PROFILE" --steps "$OUT/steps.csv" --server "http://127.0.0.1:$port" 2> "$OUT/profile.log"
-  stop_server
-fi
+# Profiles the model through the server that runs now (its time measured through that warmed process) into $1.
+profile() { "$STRATA" profile -m "$MODEL" -o "$1" --steps "${1%.json}.steps.csv" --server "http://127.0.0.1:$port" 2> "${1%.json}.log"; }
 
+profiles=()
 for name in $WORKLOADS; do
   start_server "$OUT/$name.serve.log"
+  [ -n "${PROFILE:-}" ] || { profile "$OUT/$name.profile.json"; profiles+=("$OUT/$name.profile.json"); }
   metrics() { curl -sf "http://127.0.0.1:$port/metrics" | grep -E '^strata_(engine_steps_total|step_cost_seconds)' || true; }
   metrics > "$OUT/$name.metrics.before"
   # shellcheck disable=SC2086
   "$STRATA" bench serve --url "http://127.0.0.1:$port" --ignore-eos ${FLAGS[$name]} --json "$OUT/$name.real.json" > "$OUT/$name.real.txt" 2> "$OUT/$name.bench.log" || true
   metrics > "$OUT/$name.metrics.after"
   stop_server
+done
+if [ -z "${PROFILE:-}" ]; then
+  start_server "$OUT/after.serve.log"
+  profile "$OUT/after.profile.json"
+  profiles+=("$OUT/after.profile.json")
+  stop_server
+fi
+
+# Each workload on the profile before it (the validation) and on the one after it (the drift over the run).
+i=0
+for name in $WORKLOADS; do
+  before=${PROFILE:-${profiles[$i]}}
+  after=${PROFILE:-${profiles[$((i + 1))]}}
   # shellcheck disable=SC2086
-  "$STRATA" sim --profile "$PROFILE" ${FLAGS[$name]} --tokenizer "$MODEL" --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
+  "$STRATA" sim --profile "$before" ${FLAGS[$name]} --tokenizer "$MODEL" --json "$OUT/$name.sim.json" > "$OUT/$name.sim.txt"
+  # shellcheck disable=SC2086
+  "$STRATA" sim --profile "$after" ${FLAGS[$name]} --tokenizer "$MODEL" --json "$OUT/$name.sim-after.json" > "$OUT/$name.sim-after.txt"
+  i=$((i + 1))
 done
 
+[ ${#profiles[@]} -eq 0 ] || python3 bench/simulation/drift.py "${profiles[@]}"
 python3 bench/simulation/compare.py "$OUT" $WORKLOADS

@@ -29,7 +29,10 @@ internal sealed class CostModelRunner(VirtualClock clock, StepCost cost, OutputP
             Touched.Add(outputs[chunk.Sequence.Id].Request);
         }
         var shape = PlanShape.Of(plan);
-        clock.Ticks += VirtualClock.ToTicks(cost(shape.PrefillTokens, shape.DecodeSequences, shape.ContextTokens, shape.PrefillAttention, plan.Loads.Count));
+        var admitted = 0;
+        foreach (var (sequence, _) in plan.Admissions)
+            admitted += sequence.PromptLength;
+        clock.Ticks += VirtualClock.ToTicks(cost(shape.PrefillTokens, shape.DecodeSequences, shape.ContextTokens, shape.PrefillAttention, plan.Loads.Count, admitted));
         return _result;
     }
 }

@@ -260,7 +260,7 @@ internal sealed class SimNode : INodeLoad
         _run.Starts.Add(start);
         for (var t = 0; t < steps; t++)
         {
-            start += VirtualClock.ToTicks(_cost(0, sequences, context + (long)sequences * t, 0, 0));
+            start += VirtualClock.ToTicks(_cost(0, sequences, context + (long)sequences * t, 0, 0, 0));
             _run.Starts.Add(start);
         }
         _run.Steps = steps;
@@ -278,7 +278,7 @@ internal sealed class SimNode : INodeLoad
         {
             // As PlanShape counts a prompt chunk: its whole context read, each new token against it.
             computed += chunk;
-            start += VirtualClock.ToTicks(_cost(chunk, 0, computed, PlanShape.ChunkAttention(chunk, computed), 0));
+            start += VirtualClock.ToTicks(_cost(chunk, 0, computed, PlanShape.ChunkAttention(chunk, computed), 0, 0));
             _run.Starts.Add(start);
         }
         _run.Steps = steps;

@@ -34,10 +34,10 @@ internal sealed record StepProfile
 
     public required double MeanRelativeError { get; init; }
 
-    /// <summary>A step's time in a serving node: the engine's cost law, and the server's time per step and for each token it streams.</summary>
-    public double StepSeconds(int prefillTokens, int decodeSequences, long contextTokens, long prefillAttention, int blockLoads) =>
+    /// <summary>A step's time in a serving node: the engine's cost law, and the server's time per step, for each token it streams and each prompt token it admits.</summary>
+    public double StepSeconds(int prefillTokens, int decodeSequences, long contextTokens, long prefillAttention, int blockLoads, int admittedPromptTokens) =>
         Cost.Seconds(prefillTokens, decodeSequences, contextTokens, prefillAttention, blockLoads) + ServerOverhead.StepSeconds
-        + ServerOverhead.TokenSeconds * decodeSequences;
+        + ServerOverhead.TokenSeconds * decodeSequences + ServerOverhead.PromptTokenSeconds * admittedPromptTokens;
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
@@ -63,7 +63,7 @@ internal sealed record StepProfile
         double[] terms = [c.FixedSeconds, c.PrefillTokenSeconds, c.DecodeSequenceSeconds, c.ContextTokenSeconds, c.BlockLoadSeconds, c.PrefillAttentionSeconds];
         if (terms.Any(t => t < 0 || !double.IsFinite(t)) || terms.Sum() <= 0)
             throw new FormatException("cost terms must be finite, not negative, and not all zero");
-        if (ServerOverhead is not { } o || new[] { o.RequestSeconds, o.TokenSeconds, o.StepSeconds }.Any(t => !(t >= 0) || !double.IsFinite(t)))
+        if (ServerOverhead is not { } o || new[] { o.RequestSeconds, o.TokenSeconds, o.StepSeconds, o.PromptTokenSeconds }.Any(t => !(t >= 0) || !double.IsFinite(t)))
             throw new FormatException("server overheads must be finite and not negative");
         return this;
     }

@@ -92,6 +92,7 @@ public sealed class SimCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("server:", result.Stderr);
+        Assert.Contains("-token cached prefix + 32:", result.Stderr);
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         var root = document.RootElement;
         Assert.True(root.GetProperty("cost").GetProperty("prefill_attention_seconds").GetDouble() >= 0);
@@ -99,8 +100,9 @@ public sealed class SimCommandTests : IDisposable
         Assert.True(double.IsFinite(overhead.GetProperty("request_seconds").GetDouble()) && overhead.GetProperty("request_seconds").GetDouble() >= 0);
         Assert.True(double.IsFinite(overhead.GetProperty("token_seconds").GetDouble()) && overhead.GetProperty("token_seconds").GetDouble() >= 0);
         Assert.True(double.IsFinite(overhead.GetProperty("step_seconds").GetDouble()) && overhead.GetProperty("step_seconds").GetDouble() >= 0);
-        // Every shape that isolates a term ran: prompt chunks alone, a long prompt, lone decodes at a context, decode batches.
-        foreach (var shape in new[] { "lone 64-token prompt chunks", "-token prompt:", "lone decodes at 128 positions", "16 decodes of 16-token prompts" })
+        Assert.True(double.IsFinite(overhead.GetProperty("prompt_token_seconds").GetDouble()) && overhead.GetProperty("prompt_token_seconds").GetDouble() >= 0);
+        // Every shape that isolates a term ran: prompt chunks alone, a long prompt, lone decodes at a context, prefix hits, decode batches.
+        foreach (var shape in new[] { "lone 64-token prompt chunks", "-token prompt:", "lone decodes at 128 positions", "32-token prompts after 128 cached positions", "16 decodes of 16-token prompts" })
             Assert.Contains(shape, result.Stderr);
         // The written profile drives a simulation.
         Assert.Equal(0, CliProcess.Run("sim", "--profile", path, "--num-prompts", "4", "--random-input-len", "32", "--random-output-len", "8").ExitCode);

@@ -50,6 +50,35 @@ public sealed class ClusterSimulationTests
     }
 
     [Fact]
+    public void ServerOverhead_ChargesEveryPromptTokenOnTheStepThatAdmitsIt()
+    {
+        // As above, with 1 ms per admitted prompt token: the first prefill step takes 26 + 40 ms, the rest as before.
+        var profile = Profiles.Of(Profiles.Round, budget: 16) with { ServerOverhead = new ServerOverhead(0, 0, 0, 0.001) };
+        var result = Simulate(profile, [new SimRequest(0.5, Profiles.Prompt(1, 40), 4)]);
+
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.Equal(0.110, outcome.TtftSeconds, 9);
+        Assert.Equal([12f, 12f, 12f], outcome.InterTokenMs);
+    }
+
+    [Fact]
+    public void ServerOverhead_ChargesAPrefixHitForItsCachedTokensToo_AndDelaysTheStepsDecodes()
+    {
+        // B finds A's 64-token prefix cached and computes its 8 new tokens in one step with A's decodes, but the server
+        // reads and keys all 72 of its prompt tokens: that step is 72 ms longer for B's first token and A's next one.
+        var prefix = Profiles.Prompt(7, 64);
+        SimRequest[] requests = [new(0, [.. prefix, .. Profiles.Prompt(1, 8)], 40), new(0.5, [.. prefix, .. Profiles.Prompt(2, 8)], 2)];
+        var plain = Simulate(Profiles.Of(Profiles.Round, budget: 256), requests);
+        var charged = Simulate(Profiles.Of(Profiles.Round, budget: 256) with { ServerOverhead = new ServerOverhead(0, 0, 0, 0.001) }, requests);
+
+        Assert.Equal(64, charged.Outcomes[1].CachedTokens);
+        // A's own admission (72 tokens) moved it 72 ms; B's admission step delays it another 72 ms from then on.
+        Assert.Equal(plain.Outcomes[0].TtftSeconds + 0.072, charged.Outcomes[0].TtftSeconds, 9);
+        Assert.Equal(plain.Outcomes[0].EndToEndSeconds + 0.144, charged.Outcomes[0].EndToEndSeconds, 9);
+        Assert.Equal(plain.Outcomes[1].TtftSeconds + 0.072, charged.Outcomes[1].TtftSeconds, 9);
+    }
+
+    [Fact]
     public void ArrivalDuringAStep_WaitsForTheNextStep_AndThenBatchesWithTheRunningDecode()
     {
         // A: 16-token prompt at 0 → prefill step [0, 26 ms]. B arrives at 5 ms, while the step runs: its prefill joins

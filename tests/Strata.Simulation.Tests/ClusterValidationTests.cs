@@ -53,7 +53,7 @@ public sealed class ClusterValidationTests
         // What each simulated node ran, step by step, priced by its real twin's step of the same place (a step that
         // threw here would only fail its requests: the engine survives a runner's exception).
         var ran = steps.Select(_ => new List<(int, int, long)>()).ToArray();
-        StepCost Replay(int node) => (prefill, decodes, context, _, _) =>
+        StepCost Replay(int node) => (prefill, decodes, context, _, _, _) =>
         {
             ran[node].Add((prefill, decodes, context));
             return ran[node].Count <= steps[node].Count ? steps[node][ran[node].Count - 1].Seconds : 0;

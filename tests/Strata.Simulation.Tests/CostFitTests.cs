@@ -94,10 +94,11 @@ public sealed class CostFitTests
             Assert.True(old["cost"]!.AsObject().Remove("prefill_attention_seconds") && old.Remove("server_overhead"));
             File.WriteAllText(path, old.ToJsonString());
             Assert.Equal(profile with { Cost = Truth with { PrefillAttentionSeconds = 0 }, ServerOverhead = ServerOverhead.None }, StepProfile.Load(path));
-            // One written before the server's time per step reads it as none.
-            (profile with { ServerOverhead = new ServerOverhead(0.05, 0.001, 0.002) }).Save(path);
+            (profile with { ServerOverhead = new ServerOverhead(0.05, 0.001, 0.002, 3e-5) }).Save(path);
+            Assert.Equal(profile with { ServerOverhead = new ServerOverhead(0.05, 0.001, 0.002, 3e-5) }, StepProfile.Load(path));
+            // One written before the server's time per step and per prompt token reads them as none.
             var withoutStep = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-            Assert.True(withoutStep["server_overhead"]!.AsObject().Remove("step_seconds"));
+            Assert.True(withoutStep["server_overhead"]!.AsObject().Remove("step_seconds") && withoutStep["server_overhead"]!.AsObject().Remove("prompt_token_seconds"));
             File.WriteAllText(path, withoutStep.ToJsonString());
             Assert.Equal(profile with { ServerOverhead = new ServerOverhead(0.05, 0.001) }, StepProfile.Load(path));
 

@@ -32,7 +32,7 @@ public sealed class ValidationTests
         var (measured, steps) = engine.Run(workload);
         var profile = Profiles.Of(Profiles.Round, budget: 64, kvBlocks: engine.Settings.KvBlocks, context: engine.Settings.MaxModelLength);
         var next = 0;
-        StepCost replay = (prefill, decodes, context, _, _) =>
+        StepCost replay = (prefill, decodes, context, _, _, _) =>
         {
             var step = steps[next++];
             Assert.Equal((step.PrefillTokens, step.DecodeSequences, step.ContextTokens), (prefill, decodes, context));

@@ -10,8 +10,9 @@ namespace Strata.Simulation.Profiling;
 /// law with the others held still, so the fit can tell the terms apart: lone prompt chunks of several sizes at no
 /// context (per prefill token), a long prompt's chunks at a growing context (its attention), lone decodes at several
 /// contexts (per context token; their prompts find the long prompt's blocks in the prefix cache, so a decode at 1,024
-/// positions costs no 1,024-token prefill), and decode batches of several sizes at one short context (per decoding
-/// sequence), then a mix of prompt chunks and decodes. Block loads are timed as the copy of one block's payload into
+/// positions costs no 1,024-token prefill), short questions after a cached prefix of the long prompt (a prefix hit's
+/// step: a short chunk's attention over a long cached context), and decode batches of several sizes at one short
+/// context (per decoding sequence), then a mix of prompt chunks and decodes. Block loads are timed as the copy of one block's payload into
 /// the KV memory, which is what a tier load costs the engine thread.
 /// </summary>
 internal static class StepProfiler
@@ -19,6 +20,8 @@ internal static class StepProfiler
     private static readonly int[] ChunkSizes = [8, 16, 32, 48, 64];
     private static readonly int[] DecodeContexts = [128, 512, 1024];
     private static readonly int[] DecodeBatches = [1, 2, 4, 8, 16];
+    private static readonly int[] CachedPrefixes = [128, 384, 1024];
+    private const int HitQuestion = 32;
     private const int LongPrompt = 1040;
     private const int DecodeSteps = 24;
 
@@ -65,6 +68,9 @@ internal static class StepProfiler
             Run($"one {longPrompt.Length}-token prompt", [new SimRequest(0, longPrompt, 1)]);
             foreach (var position in DecodeContexts.Where(c => c < longPrompt.Length))
                 Run($"lone decodes at {position} positions", [new SimRequest(0, [.. longPrompt.AsSpan(0, position), .. Tokens(1)], DecodeSteps)]);
+            foreach (var position in CachedPrefixes.Where(c => c < longPrompt.Length))
+                Run($"{HitQuestion}-token prompts after {position} cached positions",
+                    [.. Enumerable.Range(0, 3).Select(_ => new SimRequest(0, [.. longPrompt.AsSpan(0, position), .. Tokens(HitQuestion)], 2))], alone: true);
             foreach (var batch in DecodeBatches)
                 Run($"{batch} decodes of 16-token prompts", [.. Enumerable.Range(0, batch).Select(_ => Request(16, DecodeSteps))]);
             Run("6 64-token prompts and their decodes", [.. Enumerable.Range(0, 6).Select(_ => Request(64, 16))]);
