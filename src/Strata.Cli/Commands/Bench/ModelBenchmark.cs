@@ -25,6 +25,7 @@ internal sealed class ModelBenchmark : IDisposable
     private readonly LlamaModel _model;
     private readonly KvBuffer _kv;
     private readonly ComputePool _pool;
+    private readonly MemoryBandwidthProbe _probe;
     private readonly ForwardBatch _batch = new();
     private readonly Random _random = new(1);
     private int _nextBlock;
@@ -35,6 +36,7 @@ internal sealed class ModelBenchmark : IDisposable
         _file = GgufFile.Open(options.ModelPath);
         _model = LlamaModel.Load(_file);
         _pool = new ComputePool(options.Threads);
+        _probe = new MemoryBandwidthProbe();
         var longest = Math.Max(options.Prompt, options.Depth + options.Generate);
         var blocks = Math.Max(Blocks(longest), options.Batches.Max() * Blocks(options.BatchedPrompt + options.Generate));
         _kv = new KvBuffer(_model.KvLayout(BlockSize, options.KvType), blocks);
@@ -46,20 +48,25 @@ internal sealed class ModelBenchmark : IDisposable
         var o = _options;
         var steps = 4.0 + o.Batches.Count;
         progress("memory bandwidth", 0);
-        var bandwidth = MemoryBandwidthProbe.Measure(_pool);
+        var bandwidth = _probe.Best(_pool);
         progress("int8 peak", 0.5 / steps);
         var int8Peak = Int8PeakProbe.Measure(_pool);
         progress("warm-up", 1 / steps);
         WarmUp();
+
+        var layout = _kv.Layout;
+        var kvBytesPerPosition = layout.BlockBytes / layout.BlockSize;
+        var bytesPerToken = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Generate / 2);
+        var bytesAtDepth = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Depth + o.Generate / 2);
 
         var collections = GC.CollectionCount(0);
         var pauses = GC.GetTotalPauseDuration();
         progress($"prefill {o.Prompt}", 1.5 / steps);
         var prefill = Mean(() => o.Prompt / Prefill(o.Prompt));
         progress($"decode {o.Generate}", 2 / steps);
-        var decode = Mean(() => o.Generate / Decode(depth: 0));
+        var decode = BracketDecode(depth: 0, bytesPerToken);
         progress($"decode {o.Generate} at depth {o.Depth}", 3 / steps);
-        var decodeAtDepth = Mean(() => o.Generate / Decode(o.Depth));
+        var decodeAtDepth = BracketDecode(o.Depth, bytesAtDepth);
         var batched = new List<BatchedResult>();
         for (var i = 0; i < o.Batches.Count; i++)
         {
@@ -68,10 +75,6 @@ internal sealed class ModelBenchmark : IDisposable
         }
         progress("done", 1);
 
-        var layout = _kv.Layout;
-        var kvBytesPerPosition = layout.BlockBytes / layout.BlockSize;
-        var bytesPerToken = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Generate / 2);
-        var bytesAtDepth = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Depth + o.Generate / 2);
         return new ModelBenchReport
         {
             Model = Path.GetFileName(o.ModelPath),
@@ -80,16 +83,19 @@ internal sealed class ModelBenchmark : IDisposable
             Prompt = o.Prompt,
             Generate = o.Generate,
             PrefillTokS = prefill,
-            DecodeTokS = decode,
+            DecodeTokS = decode.MeanTokS,
             Depth = o.Depth,
-            DecodeDepthTokS = decodeAtDepth,
+            DecodeDepthTokS = decodeAtDepth.MeanTokS,
             Batched = batched,
             MemBwGbS = bandwidth,
             KvType = layout.DataType.ToString().ToLowerInvariant(),
             KvBytesPerToken = kvBytesPerPosition,
             DecodeBytesPerToken = bytesPerToken,
-            DecodeRooflineFraction = decode / (bandwidth * 1e9 / bytesPerToken),
-            DecodeDepthRooflineFraction = decodeAtDepth / (bandwidth * 1e9 / bytesAtDepth),
+            DecodeRooflineFraction = decode.RooflineFraction,
+            DecodeRoofGbS = decode.RoofGbS,
+            DecodeRoofProbesGbS = decode.ProbesGbS,
+            DecodeDepthRooflineFraction = decodeAtDepth.RooflineFraction,
+            DecodeDepthRoofProbesGbS = decodeAtDepth.ProbesGbS,
             Int8PeakGmacs = int8Peak,
             GcCount = GC.CollectionCount(0) - collections,
             GcPauseMs = (GC.GetTotalPauseDuration() - pauses).TotalMilliseconds,
@@ -98,6 +104,7 @@ internal sealed class ModelBenchmark : IDisposable
 
     public void Dispose()
     {
+        _probe.Dispose();
         _pool.Dispose();
         _kv.Dispose();
         _model.Dispose();
@@ -115,6 +122,20 @@ internal sealed class ModelBenchmark : IDisposable
             Batched(4, prompt: 8, steps: 4);
         }
         while (Stopwatch.GetTimestamp() < deadline);
+    }
+
+    /// <summary>The timed decode runs, each between two probes of the bandwidth roof (see <see cref="BracketedDecode"/>).</summary>
+    private BracketedDecode BracketDecode(int depth, long bytesPerToken)
+    {
+        var tokS = new double[_options.Repetitions];
+        var probes = new double[tokS.Length + 1];
+        probes[0] = _probe.Best(_pool);
+        for (var r = 0; r < tokS.Length; r++)
+        {
+            tokS[r] = _options.Generate / Decode(depth);
+            probes[r + 1] = _probe.Best(_pool);
+        }
+        return new BracketedDecode(tokS, probes, bytesPerToken);
     }
 
     /// <summary>Seconds to prefill one fresh sequence of <paramref name="tokens"/> tokens in one pass.</summary>
