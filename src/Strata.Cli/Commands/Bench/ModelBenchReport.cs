@@ -23,13 +23,13 @@ internal sealed record ModelBenchReport
     /// <summary>Bytes a decode step reads from empty context: weights (one token_embd row) plus the mean KV.</summary>
     public required long DecodeBytesPerToken { get; init; }
     /// <summary>
-    /// Decode bytes per second over the bandwidth roof, each timed run against the higher of the probes taken just
-    /// before and just after it (see <see cref="BracketedDecode"/>), averaged over the runs.
+    /// Decode bytes per second over the bandwidth roof: each timed segment of 32 steps against the higher of the probes
+    /// taken just before and just after it (see <see cref="BracketedDecode"/>).
     /// </summary>
     public required double DecodeRooflineFraction { get; init; }
-    /// <summary>The mean over runs of each decode run's roof.</summary>
+    /// <summary>The decode segments' roofs, weighted by their time.</summary>
     public required double DecodeRoofGbS { get; init; }
-    /// <summary>The probes around the decode runs, in time order: before the first run, then after each.</summary>
+    /// <summary>The probes around the decode segments, in time order: before the first, then after each.</summary>
     public required IReadOnlyList<double> DecodeRoofProbesGbS { get; init; }
     public required double DecodeDepthRooflineFraction { get; init; }
     public required IReadOnlyList<double> DecodeDepthRoofProbesGbS { get; init; }

@@ -20,6 +20,9 @@ internal sealed class ModelBenchmark : IDisposable
     private const int BlockSize = 16;
     private const int MaxPrefillChunk = 512;
 
+    /// <summary>Decode steps between two probes of the roof: about a second on a 1B model, as the host's bandwidth drifts within seconds.</summary>
+    private const int SegmentTokens = 32;
+
     private readonly ModelBenchOptions _options;
     private readonly GgufFile _file;
     private readonly LlamaModel _model;
@@ -124,18 +127,25 @@ internal sealed class ModelBenchmark : IDisposable
         while (Stopwatch.GetTimestamp() < deadline);
     }
 
-    /// <summary>The timed decode runs, each between two probes of the bandwidth roof (see <see cref="BracketedDecode"/>).</summary>
+    /// <summary>
+    /// The timed decode runs in segments of <see cref="SegmentTokens"/> steps, with a probe of the bandwidth roof
+    /// before the first and after every segment (see <see cref="BracketedDecode"/>); probes are not timed.
+    /// </summary>
     private BracketedDecode BracketDecode(int depth, long bytesPerToken)
     {
-        var tokS = new double[_options.Repetitions];
-        var probes = new double[tokS.Length + 1];
-        probes[0] = _probe.Best(_pool);
-        for (var r = 0; r < tokS.Length; r++)
+        var segments = new List<DecodeSegment>();
+        var probes = new List<double> { _probe.Best(_pool) };
+        for (var run = 0; run < _options.Repetitions; run++)
         {
-            tokS[r] = _options.Generate / Decode(depth);
-            probes[r + 1] = _probe.Best(_pool);
+            var table = Prefilled(depth, _options.Generate);
+            for (var done = 0; done < _options.Generate; done += SegmentTokens)
+            {
+                var tokens = Math.Min(SegmentTokens, _options.Generate - done);
+                segments.Add(new DecodeSegment(run, tokens, Steps(table, depth + done, tokens)));
+                probes.Add(_probe.Best(_pool));
+            }
         }
-        return new BracketedDecode(tokS, probes, bytesPerToken);
+        return new BracketedDecode(segments, probes, bytesPerToken);
     }
 
     /// <summary>Seconds to prefill one fresh sequence of <paramref name="tokens"/> tokens in one pass.</summary>
@@ -153,11 +163,13 @@ internal sealed class ModelBenchmark : IDisposable
     }
 
     /// <summary>Seconds to decode <paramref name="steps"/> tokens one at a time after <paramref name="depth"/> prompt tokens (untimed).</summary>
-    private double Decode(int depth, int? steps = null)
+    private double Decode(int depth, int steps) => Steps(Prefilled(depth, steps), depth, steps);
+
+    /// <summary>A fresh sequence's block table with room for <paramref name="depth"/> + <paramref name="steps"/> tokens, its first <paramref name="depth"/> prefilled.</summary>
+    private int[] Prefilled(int depth, int steps)
     {
-        var count = steps ?? _options.Generate;
         _nextBlock = 0;
-        var table = NewTable(depth + count);
+        var table = NewTable(depth + steps);
         for (var start = 0; start < depth; start += MaxPrefillChunk)
         {
             _batch.Clear();
@@ -166,12 +178,18 @@ internal sealed class ModelBenchmark : IDisposable
                 _batch.AddToken(seq, RandomToken(), i, wantLogits: false);
             _model.Forward(_batch, _kv, _pool);
         }
+        return table;
+    }
+
+    /// <summary>Seconds to decode <paramref name="count"/> tokens one at a time at positions from <paramref name="position"/>.</summary>
+    private double Steps(int[] table, int position, int count)
+    {
         var begin = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
         {
             _batch.Clear();
             var seq = _batch.AddSequence(table);
-            _batch.AddToken(seq, RandomToken(), depth + i, wantLogits: true);
+            _batch.AddToken(seq, RandomToken(), position + i, wantLogits: true);
             _model.Forward(_batch, _kv, _pool);
         }
         return Stopwatch.GetElapsedTime(begin).TotalSeconds;
