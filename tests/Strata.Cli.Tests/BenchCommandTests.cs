@@ -29,6 +29,34 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_Decode_ProbesTheRoofBeforeAndAfterEvery32TimedSteps()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"strata-bench-{Guid.NewGuid():N}.json");
+        try
+        {
+            var result = CliProcess.Run("bench", "-m", SharedData.Model("tinyllamas-stories-260k-f32.gguf"), "-t", "1",
+                "-p", "8", "-n", "40", "-d", "8", "-b", "1", "-r", "2", "--json", json);
+
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            Assert.Contains("probed before and after every 32 timed decode steps", result.Stdout);
+            var report = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
+            foreach (var name in new[] { "decode_roof_probes_gb_s", "decode_depth_roof_probes_gb_s" })
+            {
+                var probes = report.GetProperty(name).EnumerateArray().Select(p => p.GetDouble()).ToList();
+                Assert.Equal(5, probes.Count); // two runs of 32 + 8 steps: a probe before the first segment and after each
+                Assert.All(probes, p => Assert.True(p > 0));
+            }
+            var decodeProbes = report.GetProperty("decode_roof_probes_gb_s").EnumerateArray().Select(p => p.GetDouble()).ToList();
+            Assert.InRange(report.GetProperty("decode_roof_gb_s").GetDouble(), decodeProbes.Min(), decodeProbes.Max());
+            Assert.True(report.GetProperty("decode_roofline_fraction").GetDouble() > 0);
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    [Fact]
     public void Bench_UnknownSpeculativeMethod_FailsBeforeMeasuring()
     {
         var result = CliProcess.Run("bench", "-m", SharedData.Model("tinyllamas-stories-260k-f32.gguf"), "--speculative", "ngram,draft");

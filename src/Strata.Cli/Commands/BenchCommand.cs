@@ -117,8 +117,8 @@ internal static class BenchCommand
         var table = new Table().AddColumns("test", "tok/s", "note");
         table.Title = new TableTitle($"{r.Model} · {r.Threads} threads · {r.Simd}");
         table.AddRow($"prefill pp{r.Prompt}", F(r.PrefillTokS), "one sequence, one pass");
-        table.AddRow($"decode tg{r.Generate}", F(r.DecodeTokS), $"{r.DecodeRooflineFraction:P0} of the {r.MemBwGbS:F1} GB/s roof");
-        table.AddRow($"decode tg{r.Generate} @ d{r.Depth}", F(r.DecodeDepthTokS), $"{r.DecodeDepthRooflineFraction:P0} of the roof");
+        table.AddRow($"decode tg{r.Generate}", F(r.DecodeTokS), $"{r.DecodeRooflineFraction:P0} of the {r.DecodeRoofGbS:F1} GB/s roof probed beside it");
+        table.AddRow($"decode tg{r.Generate} @ d{r.Depth}", F(r.DecodeDepthTokS), $"{r.DecodeDepthRooflineFraction:P0} of the roof probed beside it");
         foreach (var b in r.Batched)
             table.AddRow($"batched decode ×{b.Batch}", F(b.DecodeTokS), $"prefill {F(b.PrefillTokS)} tok/s");
         foreach (var s in r.Speculation)
@@ -132,7 +132,11 @@ internal static class BenchCommand
         table.AddRow($"KV cache {r.KvType}", $"{r.KvBytesPerToken / 1024.0:F1} KiB/token", $"{(1L << 30) / (4096 * r.KvBytesPerToken)} sequences of 4096 tokens per GiB");
         table.AddRow("GC", $"{r.GcCount}", $"{r.GcPauseMs:F1} ms paused");
         AnsiConsole.Write(table);
+        Console.WriteLine("roof: best of 5 passes over 1 GiB, probed before and after every 32 timed decode steps, each 32 against the higher probe beside them");
+        Console.WriteLine($"roof probes, GB/s: tg{r.Generate} {Gbs(r.DecodeRoofProbesGbS)}; @ d{r.Depth} {Gbs(r.DecodeDepthRoofProbesGbS)}; at the start {r.MemBwGbS:F1}");
     }
+
+    private static string Gbs(IEnumerable<double> probes) => string.Join(", ", probes.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)));
 
     private static string F(double tokensPerSecond) => tokensPerSecond.ToString("F1", CultureInfo.InvariantCulture);
 }

@@ -10,26 +10,39 @@ namespace Strata.Kernels.Diagnostics;
 /// Measures the sustained read bandwidth that bounds a decode step: every pool thread streams its share of one
 /// buffer with 512-bit loads (four independent accumulators, so loads never wait on adds). The best of several
 /// runs is the roof. The buffer is on huge pages like the repacked weights (<see cref="MatMul.PackedMatrix"/>), so
-/// kernel and roof read the same kind of memory.
+/// kernel and roof read the same kind of memory. An instance keeps its buffer, so a benchmark can probe again
+/// right before and after each timed run (the host's bandwidth drifts within minutes).
 /// </summary>
-public sealed unsafe class MemoryBandwidthProbe : IComputeJob
+public sealed unsafe class MemoryBandwidthProbe : IComputeJob, IDisposable
 {
-    private byte* _buffer;
-    private long _bytes;
+    private readonly NativeBuffer<byte> _buffer;
+    private readonly long _bytes;
     private long _sink;
+
+    /// <summary>A probe over <paramref name="bytes"/> bytes (allocated and touched once, here).</summary>
+    public MemoryBandwidthProbe(long bytes = 1L << 30)
+    {
+        _bytes = bytes;
+        _buffer = new NativeBuffer<byte>(bytes, hugePages: true);
+        NativeMemory.Fill(_buffer.Pointer, (nuint)bytes, 1);
+    }
 
     /// <summary>Best GB/s (10^9 bytes) over <paramref name="runs"/> passes over <paramref name="bytes"/> bytes.</summary>
     public static double Measure(ComputePool pool, long bytes = 1L << 30, int runs = 5)
     {
-        using var buffer = new NativeBuffer<byte>(bytes, hugePages: true);
-        var probe = new MemoryBandwidthProbe { _bytes = bytes, _buffer = buffer.Pointer };
-        NativeMemory.Fill(probe._buffer, (nuint)bytes, 1);
+        using var probe = new MemoryBandwidthProbe(bytes);
+        return probe.Best(pool, runs);
+    }
+
+    /// <summary>Best GB/s (10^9 bytes) over <paramref name="runs"/> passes over this probe's buffer.</summary>
+    public double Best(ComputePool pool, int runs = 5)
+    {
         var best = 0.0;
         for (var run = 0; run < runs; run++)
         {
             var start = Stopwatch.GetTimestamp();
-            pool.Run(probe);
-            best = Math.Max(best, bytes / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+            pool.Run(this);
+            best = Math.Max(best, _bytes / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
         }
         return best;
     }
@@ -37,12 +50,13 @@ public sealed unsafe class MemoryBandwidthProbe : IComputeJob
     public void Execute(int worker, int workerCount)
     {
         const int Step = 256;
+        var buffer = _buffer.Pointer;
         var (start, end) = Partition.Range((int)(_bytes / Step), worker, workerCount);
         var a0 = Vector512<long>.Zero;
         var a1 = Vector512<long>.Zero;
         var a2 = Vector512<long>.Zero;
         var a3 = Vector512<long>.Zero;
-        for (var p = _buffer + (long)start * Step; p < _buffer + (long)end * Step; p += Step)
+        for (var p = buffer + (long)start * Step; p < buffer + (long)end * Step; p += Step)
         {
             a0 += Vector512.Load((long*)p);
             a1 += Vector512.Load((long*)(p + 64));
@@ -51,4 +65,6 @@ public sealed unsafe class MemoryBandwidthProbe : IComputeJob
         }
         Interlocked.Add(ref _sink, Vector512.Sum(a0 + a1 + a2 + a3));
     }
+
+    public void Dispose() => _buffer.Dispose();
 }

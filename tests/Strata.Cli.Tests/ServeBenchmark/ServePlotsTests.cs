@@ -36,7 +36,8 @@ public sealed class ServePlotsTests : IDisposable
         {
             Model = "m", Simd = "Avx512", Threads = 2, Prompt = 512, Generate = 128, PrefillTokS = 448, DecodeTokS = 105, Depth = 512,
             DecodeDepthTokS = 76, Batched = [new(1, 400, 100), new(4, 400, 200), new(32, 400, 300)], MemBwGbS = 20, DecodeBytesPerToken = 1,
-            DecodeRooflineFraction = 0.95, DecodeDepthRooflineFraction = 0.9, Int8PeakGmacs = 100, GcCount = 0, GcPauseMs = 0, KvType = "f16", KvBytesPerToken = 1024,
+            DecodeRooflineFraction = 0.95, DecodeRoofGbS = 20, DecodeRoofProbesGbS = [20, 20], DecodeDepthRooflineFraction = 0.9,
+            DecodeDepthRoofProbesGbS = [20, 20], Int8PeakGmacs = 100, GcCount = 0, GcPauseMs = 0, KvType = "f16", KvBytesPerToken = 1024,
         };
 
         Assert.All(ModelBenchPlots.Write(_directory, report), AssertPng);

@@ -20,11 +20,15 @@ internal sealed class ModelBenchmark : IDisposable
     private const int BlockSize = 16;
     private const int MaxPrefillChunk = 512;
 
+    /// <summary>Decode steps between two probes of the roof: about a second on a 1B model, as the host's bandwidth drifts within seconds.</summary>
+    private const int SegmentTokens = 32;
+
     private readonly ModelBenchOptions _options;
     private readonly GgufFile _file;
     private readonly LlamaModel _model;
     private readonly KvBuffer _kv;
     private readonly ComputePool _pool;
+    private readonly MemoryBandwidthProbe _probe;
     private readonly ForwardBatch _batch = new();
     private readonly Random _random = new(1);
     private int _nextBlock;
@@ -35,6 +39,7 @@ internal sealed class ModelBenchmark : IDisposable
         _file = GgufFile.Open(options.ModelPath);
         _model = LlamaModel.Load(_file);
         _pool = new ComputePool(options.Threads);
+        _probe = new MemoryBandwidthProbe();
         var longest = Math.Max(options.Prompt, options.Depth + options.Generate);
         var blocks = Math.Max(Blocks(longest), options.Batches.Max() * Blocks(options.BatchedPrompt + options.Generate));
         _kv = new KvBuffer(_model.KvLayout(BlockSize, options.KvType), blocks);
@@ -46,20 +51,25 @@ internal sealed class ModelBenchmark : IDisposable
         var o = _options;
         var steps = 4.0 + o.Batches.Count;
         progress("memory bandwidth", 0);
-        var bandwidth = MemoryBandwidthProbe.Measure(_pool);
+        var bandwidth = _probe.Best(_pool);
         progress("int8 peak", 0.5 / steps);
         var int8Peak = Int8PeakProbe.Measure(_pool);
         progress("warm-up", 1 / steps);
         WarmUp();
+
+        var layout = _kv.Layout;
+        var kvBytesPerPosition = layout.BlockBytes / layout.BlockSize;
+        var bytesPerToken = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Generate / 2);
+        var bytesAtDepth = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Depth + o.Generate / 2);
 
         var collections = GC.CollectionCount(0);
         var pauses = GC.GetTotalPauseDuration();
         progress($"prefill {o.Prompt}", 1.5 / steps);
         var prefill = Mean(() => o.Prompt / Prefill(o.Prompt));
         progress($"decode {o.Generate}", 2 / steps);
-        var decode = Mean(() => o.Generate / Decode(depth: 0));
+        var decode = BracketDecode(depth: 0, bytesPerToken);
         progress($"decode {o.Generate} at depth {o.Depth}", 3 / steps);
-        var decodeAtDepth = Mean(() => o.Generate / Decode(o.Depth));
+        var decodeAtDepth = BracketDecode(o.Depth, bytesAtDepth);
         var batched = new List<BatchedResult>();
         for (var i = 0; i < o.Batches.Count; i++)
         {
@@ -68,10 +78,6 @@ internal sealed class ModelBenchmark : IDisposable
         }
         progress("done", 1);
 
-        var layout = _kv.Layout;
-        var kvBytesPerPosition = layout.BlockBytes / layout.BlockSize;
-        var bytesPerToken = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Generate / 2);
-        var bytesAtDepth = _model.WeightBytesPerToken + kvBytesPerPosition * (o.Depth + o.Generate / 2);
         return new ModelBenchReport
         {
             Model = Path.GetFileName(o.ModelPath),
@@ -80,16 +86,19 @@ internal sealed class ModelBenchmark : IDisposable
             Prompt = o.Prompt,
             Generate = o.Generate,
             PrefillTokS = prefill,
-            DecodeTokS = decode,
+            DecodeTokS = decode.MeanTokS,
             Depth = o.Depth,
-            DecodeDepthTokS = decodeAtDepth,
+            DecodeDepthTokS = decodeAtDepth.MeanTokS,
             Batched = batched,
             MemBwGbS = bandwidth,
             KvType = layout.DataType.ToString().ToLowerInvariant(),
             KvBytesPerToken = kvBytesPerPosition,
             DecodeBytesPerToken = bytesPerToken,
-            DecodeRooflineFraction = decode / (bandwidth * 1e9 / bytesPerToken),
-            DecodeDepthRooflineFraction = decodeAtDepth / (bandwidth * 1e9 / bytesAtDepth),
+            DecodeRooflineFraction = decode.RooflineFraction,
+            DecodeRoofGbS = decode.RoofGbS,
+            DecodeRoofProbesGbS = decode.ProbesGbS,
+            DecodeDepthRooflineFraction = decodeAtDepth.RooflineFraction,
+            DecodeDepthRoofProbesGbS = decodeAtDepth.ProbesGbS,
             Int8PeakGmacs = int8Peak,
             GcCount = GC.CollectionCount(0) - collections,
             GcPauseMs = (GC.GetTotalPauseDuration() - pauses).TotalMilliseconds,
@@ -98,6 +107,7 @@ internal sealed class ModelBenchmark : IDisposable
 
     public void Dispose()
     {
+        _probe.Dispose();
         _pool.Dispose();
         _kv.Dispose();
         _model.Dispose();
@@ -117,6 +127,27 @@ internal sealed class ModelBenchmark : IDisposable
         while (Stopwatch.GetTimestamp() < deadline);
     }
 
+    /// <summary>
+    /// The timed decode runs in segments of <see cref="SegmentTokens"/> steps, with a probe of the bandwidth roof
+    /// before the first and after every segment (see <see cref="BracketedDecode"/>); probes are not timed.
+    /// </summary>
+    private BracketedDecode BracketDecode(int depth, long bytesPerToken)
+    {
+        var segments = new List<DecodeSegment>();
+        var probes = new List<double> { _probe.Best(_pool) };
+        for (var run = 0; run < _options.Repetitions; run++)
+        {
+            var table = Prefilled(depth, _options.Generate);
+            for (var done = 0; done < _options.Generate; done += SegmentTokens)
+            {
+                var tokens = Math.Min(SegmentTokens, _options.Generate - done);
+                segments.Add(new DecodeSegment(run, tokens, Steps(table, depth + done, tokens)));
+                probes.Add(_probe.Best(_pool));
+            }
+        }
+        return new BracketedDecode(segments, probes, bytesPerToken);
+    }
+
     /// <summary>Seconds to prefill one fresh sequence of <paramref name="tokens"/> tokens in one pass.</summary>
     private double Prefill(int tokens)
     {
@@ -132,11 +163,13 @@ internal sealed class ModelBenchmark : IDisposable
     }
 
     /// <summary>Seconds to decode <paramref name="steps"/> tokens one at a time after <paramref name="depth"/> prompt tokens (untimed).</summary>
-    private double Decode(int depth, int? steps = null)
+    private double Decode(int depth, int steps) => Steps(Prefilled(depth, steps), depth, steps);
+
+    /// <summary>A fresh sequence's block table with room for <paramref name="depth"/> + <paramref name="steps"/> tokens, its first <paramref name="depth"/> prefilled.</summary>
+    private int[] Prefilled(int depth, int steps)
     {
-        var count = steps ?? _options.Generate;
         _nextBlock = 0;
-        var table = NewTable(depth + count);
+        var table = NewTable(depth + steps);
         for (var start = 0; start < depth; start += MaxPrefillChunk)
         {
             _batch.Clear();
@@ -145,12 +178,18 @@ internal sealed class ModelBenchmark : IDisposable
                 _batch.AddToken(seq, RandomToken(), i, wantLogits: false);
             _model.Forward(_batch, _kv, _pool);
         }
+        return table;
+    }
+
+    /// <summary>Seconds to decode <paramref name="count"/> tokens one at a time at positions from <paramref name="position"/>.</summary>
+    private double Steps(int[] table, int position, int count)
+    {
         var begin = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
         {
             _batch.Clear();
             var seq = _batch.AddSequence(table);
-            _batch.AddToken(seq, RandomToken(), depth + i, wantLogits: true);
+            _batch.AddToken(seq, RandomToken(), position + i, wantLogits: true);
             _model.Forward(_batch, _kv, _pool);
         }
         return Stopwatch.GetElapsedTime(begin).TotalSeconds;
