@@ -51,13 +51,40 @@ public sealed class ServiceTimePredictorTests
     }
 
     [Fact]
-    public void Observe_NoDraftsSeen_DraftTermKeepsItsCalibration()
+    public void Observe_NoDraftsSeen_DraftTermIsTheFittedDecodeTerm()
     {
-        var model = new StepCostModel(new StepCost(0.002, 0.00005, 0.0004, 0.000001, 0.0002));
+        // As StepBudget calibrates: a decode priced as a prompt token (50 µs); the steps show 400 µs a decode. No step has
+        // verified a draft, so a verification row is priced as the decode row it resembles, not as a prompt token.
+        var model = new StepCostModel(new StepCost(0.002, 0.00005, 0.00005, 0));
         for (var i = 0; i < 400; i++)
-            model.Observe(i % 3 == 0 ? 100 : 0, 4, 2000, 0.004);
+        {
+            var decodes = 1 + i % 8;
+            var prefill = i % 3 == 0 ? 100 : 0;
+            var context = decodes * (100 + 50 * (i % 7));
+            model.Observe(prefill, decodes, context, 0.002 + 0.00005 * prefill + 0.0004 * decodes + 0.000001 * context);
+        }
 
-        Assert.Equal(0.0002, model.Current.PerDraftToken, 0.00001);
+        var fit = model.Current;
+        Assert.Equal(0.0004, fit.PerDecode, 0.00002);
+        Assert.Equal(fit.PerDecode, fit.PerDraftToken, 0.00001);
+    }
+
+    [Fact]
+    public void Observe_AVerificationStallsLikeAGcPause_DraftTermKeepsItsPrice()
+    {
+        // Batch-1 steps of 1 ms plus 0.3 ms a draft; one verification in twenty stalls 30 ms (a collection, a tier-1 JIT
+        // compilation). The law is read before every step, as the speculator reads it.
+        var truth = new StepCost(0.001, 0.00005, 0.0002, 0, 0.0003);
+        var model = new StepCostModel(new StepCost(0.001, 0.00005, 0.0002, 0));
+        for (var i = 0; i < 400; i++)
+        {
+            _ = model.Current;
+            var drafts = i % 2 == 0 ? 0 : 1 + i % 5;
+            var stall = drafts > 0 && i % 40 == 1 ? 0.03 : 0;
+            model.Observe(0, 1, 100, truth.Seconds(0, 1, 100, drafts) + stall, drafts);
+        }
+
+        Assert.Equal(truth.PerDraftToken, model.Current.PerDraftToken, truth.PerDraftToken * 0.25);
     }
 
     [Fact]
