@@ -8,9 +8,9 @@ namespace Strata.Engine.Control;
 /// </summary>
 public sealed record StepCost(double Fixed, double PerPrefillToken, double PerDecode, double PerContextToken, double PerDraftToken)
 {
-    /// <summary>A law with no evidence about drafts: one is priced as a decoding sequence's row (the start-up calibration measures no verification).</summary>
+    /// <summary>A law with no evidence about drafts: one is priced as a prompt token (the start-up calibration measures no verification).</summary>
     public StepCost(double Fixed, double PerPrefillToken, double PerDecode, double PerContextToken)
-        : this(Fixed, PerPrefillToken, PerDecode, PerContextToken, PerDecode)
+        : this(Fixed, PerPrefillToken, PerDecode, PerContextToken, PerPrefillToken)
     {
     }
 

@@ -7,11 +7,12 @@ namespace Strata.Engine.Control;
 /// exponential forgetting (so it follows a machine whose speed changes), regularised toward a start-up calibration so
 /// that terms the records have not exercised yet (no decodes so far, say) keep their calibrated value. Drafted tokens have
 /// a term of their own, fitted from the steps that verified drafts: priced as prompt tokens, as they once were, the cheap
-/// rows of prompt chunks set their price and the speculator drafted where verifying cost more than it saved. Start-up
-/// measures no verification, so the draft term is pulled toward the fitted per-decode term instead of a calibration: a
-/// verification row is one more row of every product, sampled, as a decode row is. With no drafts seen for a while it
-/// returns to that price, so a speculator that stopped drafting tries again. A step that verified drafts counts for at
-/// most <see cref="MaxVerificationRatio"/> times what the law last predicted for it: a GC pause or a JIT-compiled path
+/// rows of prompt chunks set their price and the speculator drafted where verifying cost more than it saved. With no
+/// drafts seen for a while the term decays back to its calibrated value, so a speculator that stopped drafting tries
+/// again. (Pulled toward the fitted decode term instead, a batch-1 server, whose fit cannot tell the decode term from
+/// the fixed one and may give it the whole step, priced every draft at a step: a repeated templated workload on synth 1B
+/// drafted 78 tokens in 16 requests and ran at 0.87x.) A step that verified drafts counts for at most
+/// <see cref="MaxVerificationRatio"/> times what the law fitted so far predicts for it: a GC pause or a JIT-compiled path
 /// in one of the few steps that fit the draft term would otherwise price drafting out. The engine thread observes;
 /// <see cref="Current"/> may be read from any thread. The law is solved when read, not per step (a simulated node steps
 /// millions of times and reads it rarely), so it always reflects every step observed.
@@ -20,20 +21,16 @@ internal sealed class StepCostModel
 {
     private const int Terms = 5;
 
-    private const int Decode = 2;
-    private const int Draft = 4;
-
     /// <summary>
-    /// The most a verifying step counts for, in times the law's prediction for it. Honest steps stay inside it (the draft
-    /// term starts at a decode row's price, and a verification row costs a few at most); a stall of ten or a hundred
-    /// times a small model's step is cut to it, and when verification really costs more, each refit raises the next
-    /// bound with it.
+    /// The most a verifying step counts for, in times the law's prediction for it. Honest steps stay inside it (a
+    /// verification row costs a few decode rows at most); a stall of ten or a hundred times a small model's step is cut
+    /// to it, and when verification really costs more, each refit raises the next bound with it.
     /// </summary>
     public const double MaxVerificationRatio = 4;
 
-    // Typical magnitudes of the terms, which scale the pull toward the calibration (the draft term's toward the decode
-    // term). The draft term's is one draft rather than a step's typical four: the first steps that verify drafts should
-    // set it (with four, a row costing 7.5 decode rows took six verifying steps to price out instead of two).
+    // Typical magnitudes of the terms, which scale the pull toward the calibration. The draft term's is one draft rather
+    // than a step's typical four: its calibration is a guess (start-up measures no verification), so the first steps that
+    // verify drafts should set it, not share a costly verification with the fixed term and let drafting go on for more.
     private static readonly double[] Scale = [1, 64, 16, 4096, 1];
 
     private readonly double[] _prior;
@@ -105,11 +102,10 @@ internal sealed class StepCostModel
     }
 
     /// <summary>
-    /// Solves (XᵀX + Λ) c = Xᵀy + Λ c₀ (the draft term pulled toward the decode term, not toward c₀) with every term
-    /// non-negative: a term the fit makes negative is held at zero and the others solved again without it, until none is
-    /// negative. Merely clamping such a term would keep the others' values from the fit that leaned on it: a batch-1
-    /// server, whose steps all have one decode, made the fixed term negative, and clamped to zero it left every step
-    /// priced at four times its measured period.
+    /// Solves (XᵀX + Λ) c = Xᵀy + Λ c₀ with every term non-negative: a term the fit makes negative is held at zero and
+    /// the others solved again without it, until none is negative. Merely clamping such a term would keep the others'
+    /// values from the fit that leaned on it: a batch-1 server, whose steps all have one decode, made the fixed term
+    /// negative, and clamped to zero it left every step priced at four times its measured period.
     /// </summary>
     private StepCost Solve()
     {
@@ -138,15 +134,7 @@ internal sealed class StepCostModel
             var lambda = _priorWeight * Scale[i] * Scale[i];
             for (var j = 0; j < Terms; j++)
                 a[i, j] = zero[i] || zero[j] ? (i == j ? 1 : 0) : _xtx[i, j] + (i == j ? lambda : 0);
-            a[i, Terms] = zero[i] ? 0 : _xty[i] + (i == Draft ? 0 : lambda * _prior[i]);
-        }
-        // λ (c_draft − c_decode)² rather than λ (c_draft − c₀_draft)²: its gradient couples the two terms.
-        if (!zero[Draft] && !zero[Decode])
-        {
-            var lambda = _priorWeight * Scale[Draft] * Scale[Draft];
-            a[Decode, Decode] += lambda;
-            a[Draft, Decode] -= lambda;
-            a[Decode, Draft] -= lambda;
+            a[i, Terms] = zero[i] ? 0 : _xty[i] + lambda * _prior[i];
         }
         for (var col = 0; col < Terms; col++)
         {
