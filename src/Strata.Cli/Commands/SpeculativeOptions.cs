@@ -5,7 +5,7 @@ namespace Strata.Cli.Commands;
 
 /// <summary>
 /// The speculative decoding options <c>serve</c> and <c>generate</c> share: <c>--speculative ngram|suffix|draft</c>,
-/// <c>--num-speculative-tokens</c>, <c>--ngram-min</c>/<c>--ngram-max</c>, <c>--draft-model</c> with its KV memory, and the step limit.
+/// <c>--num-speculative-tokens</c>, <c>--ngram-min</c>/<c>--ngram-max</c>, <c>--draft-model</c> with its KV memory, the step limit, and <c>--speculative-always</c>.
 /// </summary>
 internal sealed class SpeculativeOptions
 {
@@ -45,9 +45,14 @@ internal sealed class SpeculativeOptions
         DefaultValueFactory = _ => Defaults.MaxStepTokens,
     }.MustBePositive();
 
+    private readonly Option<bool> _always = new("--speculative-always")
+    {
+        Description = "Draft whenever the step limit allows, even where the step cost says drafts do not pay (to measure acceptance)",
+    };
+
     public SpeculativeOptions() => _method.AcceptOnlyFromAmong("ngram", "suffix", "draft");
 
-    public IEnumerable<Option> All => [_method, _tokens, _ngramMin, _ngramMax, _draftModel, _draftKvMemory, _maxStepTokens];
+    public IEnumerable<Option> All => [_method, _tokens, _ngramMin, _ngramMax, _draftModel, _draftKvMemory, _maxStepTokens, _always];
 
     /// <summary>The engine's speculation settings, or null when <c>--speculative</c> was not given.</summary>
     public SpeculationOptions? Resolve(ParseResult result)
@@ -55,6 +60,8 @@ internal sealed class SpeculativeOptions
         var draftModel = result.GetValue(_draftModel);
         if (result.GetValue(_method) is not { } method)
         {
+            if (result.GetValue(_always))
+                throw new ArgumentException("--speculative-always needs --speculative METHOD");
             return draftModel is null && result.GetValue(_draftKvMemory) is null
                 ? null
                 : throw new ArgumentException("--draft-model and --draft-kv-cache-memory need --speculative draft");
@@ -72,6 +79,7 @@ internal sealed class SpeculativeOptions
             NgramMin = result.GetValue(_ngramMin),
             NgramMax = result.GetValue(_ngramMax),
             MaxStepTokens = result.GetValue(_maxStepTokens),
+            CostAware = !result.GetValue(_always),
         };
         options.Validate();
         return options;

@@ -8,13 +8,25 @@ namespace Strata.Engine.Control;
 /// that terms the records have not exercised yet (no decodes so far, say) keep their calibrated value. Drafted tokens have
 /// a term of their own, fitted from the steps that verified drafts: priced as prompt tokens, as they once were, the cheap
 /// rows of prompt chunks set their price and the speculator drafted where verifying cost more than it saved. With no
-/// drafts seen for a while the term decays back to its calibrated value, so a speculator that stopped drafting tries again. The engine
-/// thread observes; <see cref="Current"/> may be read from any thread. The law is solved when read, not per step (a
-/// simulated node steps millions of times and reads it rarely), so it always reflects every step observed.
+/// drafts seen for a while the term decays back to its calibrated value, so a speculator that stopped drafting tries
+/// again. (Pulled toward the fitted decode term instead, a batch-1 server, whose fit cannot tell the decode term from
+/// the fixed one and may give it the whole step, priced every draft at a step: a repeated templated workload on synth 1B
+/// drafted 78 tokens in 16 requests and ran at 0.87x.) A step that verified drafts counts for at most
+/// <see cref="MaxVerificationRatio"/> times what the law fitted so far predicts for it: a GC pause or a JIT-compiled path
+/// in one of the few steps that fit the draft term would otherwise price drafting out. The engine thread observes;
+/// <see cref="Current"/> may be read from any thread. The law is solved when read, not per step (a simulated node steps
+/// millions of times and reads it rarely), so it always reflects every step observed.
 /// </summary>
 internal sealed class StepCostModel
 {
     private const int Terms = 5;
+
+    /// <summary>
+    /// The most a verifying step counts for, in times the law's prediction for it. Honest steps stay inside it (a
+    /// verification row costs a few decode rows at most); a stall of ten or a hundred times a small model's step is cut
+    /// to it, and when verification really costs more, each refit raises the next bound with it.
+    /// </summary>
+    public const double MaxVerificationRatio = 4;
 
     // Typical magnitudes of the terms, which scale the pull toward the calibration. The draft term's is one draft rather
     // than a step's typical four: its calibration is a guess (start-up measures no verification), so the first steps that
@@ -48,14 +60,7 @@ internal sealed class StepCostModel
         get
         {
             lock (_gate)
-            {
-                if (_stale)
-                {
-                    _current = Solve();
-                    _stale = false;
-                }
-                return _current;
-            }
+                return Fitted();
         }
     }
 
@@ -72,6 +77,8 @@ internal sealed class StepCostModel
             _x[2] = decodes;
             _x[3] = contextTokens;
             _x[4] = draftTokens;
+            if (draftTokens > 0 && Fitted().Seconds(prefillTokens, decodes, contextTokens, draftTokens) is var predicted and > 0)
+                seconds = Math.Min(seconds, MaxVerificationRatio * predicted);
             for (var i = 0; i < Terms; i++)
             {
                 for (var j = 0; j < Terms; j++)
@@ -81,6 +88,17 @@ internal sealed class StepCostModel
             Observed++;
             _stale = true;
         }
+    }
+
+    /// <summary>The law fitted from every step observed so far (the caller holds the gate).</summary>
+    private StepCost Fitted()
+    {
+        if (_stale)
+        {
+            _current = Solve();
+            _stale = false;
+        }
+        return _current;
     }
 
     /// <summary>

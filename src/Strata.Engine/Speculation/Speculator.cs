@@ -91,16 +91,6 @@ internal sealed class Speculator
         _candidates.Sort(static (a, b) => b.State.Acceptance.CompareTo(a.State.Acceptance));
         foreach (var (choice, state) in _candidates)
         {
-            if (spare <= 0)
-            {
-                // A full step verifies no drafts, so the proposer does not learn the new tokens now either: the suffix
-                // tree's insertions (a level per token up to its depth, each a likely cache miss in a tree of up to 2^20
-                // nodes) cost 32 concurrent random requests throughput for drafts never made (0.81x and 0.96x of no
-                // speculation; 1.11x and 1.00x without them). The sequence catches up the next time it may draft; one
-                // that finishes inside full steps leaves its last tokens out.
-                state.Idle();
-                continue;
-            }
             var sequence = choice.Sequence;
             var perDraft = law.PerDraftToken + draftRound;
             var left = Math.Min(choice.Request.Request.Sampling.MaxTokens, _maxModelLength - sequence.PromptLength) - sequence.GeneratedCount;
@@ -112,17 +102,26 @@ internal sealed class Speculator
                 tokens += accepted;
                 cost += perDraft;
             }
+            if (count == 0)
+            {
+                // A sequence that may not draft now (a full step, drafts priced out) does not feed its proposer either:
+                // the suffix tree's insertions (a level per token up to its depth, each a likely cache miss in a tree of
+                // up to 2^20 nodes, 5-10 µs a token) cost 32 concurrent random requests throughput for drafts never made
+                // (0.81x and 0.96x of no speculation; 1.11x and 1.00x once full steps skipped them), and where fewer
+                // sequences decode than fill a step but each row is compute, drafts stay priced out while the tree still
+                // grew. The sequence catches up the next time it may draft; one that finishes first leaves its last
+                // tokens out of the tree.
+                state.Idle();
+                continue;
+            }
             if (_draftModel is not null)
             {
                 // The draft model proposes for every sequence at once, below.
-                if (count > 0)
-                    _drafting.Add((choice, state, count));
-                else
-                    state.Idle();
+                _drafting.Add((choice, state, count));
                 spare -= count;
                 continue;
             }
-            // Proposing nothing still lets the proposer learn the new tokens. Fewer drafts than asked cost less and promise less.
+            // Fewer drafts than asked cost less and promise less.
             state.Propose(sequence.Tokens, count);
             for (var missing = count; missing > state.Drafts.Count; missing--)
             {

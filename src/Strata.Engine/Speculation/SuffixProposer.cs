@@ -10,6 +10,6 @@ internal sealed class SuffixProposer(SuffixTree tree) : IDraftProposer
     {
         tree.Extend(_entry, tokens[_added..]);
         _added = tokens.Length;
-        return drafts.IsEmpty ? 0 : tree.Propose(tokens, drafts);
+        return drafts.IsEmpty ? 0 : tree.Propose(_entry, drafts);
     }
 }

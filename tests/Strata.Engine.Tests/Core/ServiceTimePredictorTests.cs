@@ -61,6 +61,24 @@ public sealed class ServiceTimePredictorTests
     }
 
     [Fact]
+    public void Observe_AVerificationStallsLikeAGcPause_DraftTermKeepsItsPrice()
+    {
+        // Batch-1 steps of 1 ms plus 0.3 ms a draft; one verification in twenty stalls 30 ms (a collection, a tier-1 JIT
+        // compilation). The law is read before every step, as the speculator reads it.
+        var truth = new StepCost(0.001, 0.00005, 0.0002, 0, 0.0003);
+        var model = new StepCostModel(new StepCost(0.001, 0.00005, 0.0002, 0));
+        for (var i = 0; i < 400; i++)
+        {
+            _ = model.Current;
+            var drafts = i % 2 == 0 ? 0 : 1 + i % 5;
+            var stall = drafts > 0 && i % 40 == 1 ? 0.03 : 0;
+            model.Observe(0, 1, 100, truth.Seconds(0, 1, 100, drafts) + stall, drafts);
+        }
+
+        Assert.Equal(truth.PerDraftToken, model.Current.PerDraftToken, truth.PerDraftToken * 0.25);
+    }
+
+    [Fact]
     public void Observe_FitWantsANegativeTerm_TheOthersAreSolvedAgainWithoutIt()
     {
         // Steps of 10 to 60 prompt tokens whose cost falls short of proportional (a negative intercept): the fixed term

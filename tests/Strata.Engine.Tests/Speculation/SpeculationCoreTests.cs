@@ -83,6 +83,32 @@ public sealed class SpeculationCoreTests
     }
 
     [Fact]
+    public void Step_DraftsPricedOut_SuffixTreeLearnsOnlyOnceTheyPay()
+    {
+        // 5 ms a step plus 4 ms a position, as below: once a lone sequence has taught the law so, no step of 24 or more
+        // sequences may draft, and no step limit stops them (1024 tokens). Those sequences must not feed the tree (each
+        // token is a level per path up to its depth, for drafts never made); the last, alone, catches up and drafts.
+        CoreHarness? harness = null;
+        harness = new CoreHarness(Options(SpeculativeMethod.Suffix), blocks: 2000, budget: 512,
+            runner: _ => new CostlyRunner(new ScriptedRunner(new ManualClock(), Echo), plan => harness!.Clock.Advance(
+                TimeSpan.FromMilliseconds(5 + 4 * plan.Chunks.Sum(c => c.TokenCount)))));
+        harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(100, 12), 60));
+        harness.RunUntilIdle();
+        var learnt = harness.Core.Snapshot().Speculation!.SuffixTreeNodes;
+        var handles = Enumerable.Range(0, 32).Select(i => harness.Submit(CoreHarness.Greedy(CoreHarness.Prompt(i, 12), i == 31 ? 120 : 40 + i))).ToArray();
+        var steps = new List<(int Decodes, int Drafts, int Nodes)>();
+
+        harness.RunUntilIdle(() => steps.Add((harness.Records[^1].DecodeSequences, harness.Records[^1].DraftTokens, harness.Core.Snapshot().Speculation!.SuffixTreeNodes)));
+
+        var crowded = steps.TakeWhile(s => s.Decodes == 0 || s.Decodes >= 24).ToList();
+        Assert.Contains(crowded, s => s.Decodes >= 24);
+        Assert.All(crowded, s => Assert.Equal((0, learnt), (s.Drafts, s.Nodes)));
+        Assert.Contains(steps, s => s.Drafts > 0);
+        for (var i = 0; i < handles.Length; i++)
+            Assert.Equal(ScriptedRunner.Continue(CoreHarness.Prompt(i, 12), i == 31 ? 120 : 40 + i, Echo), CoreHarness.Drain(handles[i]).Tokens[0]);
+    }
+
+    [Fact]
     public void Step_StepsCostPerPosition_DraftsForOneSequenceButNotForAComputeBoundBatch()
     {
         // 5 ms a step plus 4 ms a position: for one sequence a draft pays if accepted 44% of the time, in a batch of 32
