@@ -15,16 +15,7 @@ namespace Strata.Kernels.Threading;
 /// </summary>
 public sealed class ComputePool : IDisposable
 {
-    /// <summary>
-    /// How long a worker waiting for a job, or the caller waiting for the last worker, spins before it sleeps:
-    /// longer than the gaps inside a decode step. The two workers of a 1B model's GEMV finish tens of microseconds
-    /// apart as their memory streams drift; at 20 µs the waiter slept on most of a step's 65 jobs and its wake-up then
-    /// delayed the next job (a sleeping vCPU is woken through the hypervisor): session 11's harness of the Q8_0 decode
-    /// GEMVs read 24 GB/s with ≈65 sleeps a token against 25.6 GB/s with one at 250 µs.
-    /// </summary>
-    internal static readonly TimeSpan SpinTime = TimeSpan.FromMicroseconds(250);
-
-    private static readonly long SpinTicks = (long)(SpinTime.TotalSeconds * Stopwatch.Frequency);
+    private static readonly long SpinTicks = Stopwatch.Frequency / 50_000; // ≈20 µs
 
     private readonly Thread[] _threads;
     private readonly long[] _allocatedBytes;
