@@ -128,15 +128,11 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
         var table = _batch.BlockTable(_batch.SequenceOf[firstToken]);
 
         // Each token's keys, by position: a sliding window, or all of them, up to its own position.
-        var spanFirst = int.MaxValue;
-        var spanLast = int.MinValue;
+        var (spanFirst, spanLast) = KeySpan(firstToken, tokens);
         for (var t = 0; t < tokens; t++)
         {
             var position = _batch.Positions[firstToken + t];
-            var first = FirstKey(position);
-            s.Positions.Pointer[t] = new KeyRange(first, position);
-            spanFirst = Math.Min(spanFirst, first);
-            spanLast = Math.Max(spanLast, position);
+            s.Positions.Pointer[t] = new KeyRange(FirstKey(position), position);
             var groupOffset = (long)(firstToken + t) * c.QueryDim + firstHead * headDim;
             Buffer.MemoryCopy(_query + groupOffset, s.Queries.Pointer + t * groupLength, groupLength * sizeof(float), groupLength * sizeof(float));
         }
@@ -192,17 +188,24 @@ internal sealed unsafe class AttentionJob : IComputeJob, IDisposable
     /// <summary>The first key a query at <paramref name="position"/> reads: the start of its sliding window, or 0.</summary>
     private int FirstKey(int position) => _config.SlidingWindow > 0 ? Math.Max(0, position - _config.SlidingWindow + 1) : 0;
 
-    /// <summary>Asks the caches for the keys and values of the first block an item (as <see cref="Attend"/> takes it) reads.</summary>
-    private void PrefetchFirstBlock(int firstToken, int tokens, int firstHead)
+    /// <summary>The keys the tokens firstToken.. of one sequence read, together: from the first one's first key to the last position.</summary>
+    private (int First, int Last) KeySpan(int firstToken, int tokens)
     {
-        var spanFirst = int.MaxValue;
-        var spanLast = int.MinValue;
+        var first = int.MaxValue;
+        var last = int.MinValue;
         for (var t = 0; t < tokens; t++)
         {
             var position = _batch.Positions[firstToken + t];
-            spanFirst = Math.Min(spanFirst, FirstKey(position));
-            spanLast = Math.Max(spanLast, position);
+            first = Math.Min(first, FirstKey(position));
+            last = Math.Max(last, position);
         }
+        return (first, last);
+    }
+
+    /// <summary>Asks the caches for the keys and values of the first block an item (as <see cref="Attend"/> takes it) reads.</summary>
+    private void PrefetchFirstBlock(int firstToken, int tokens, int firstHead)
+    {
+        var (spanFirst, spanLast) = KeySpan(firstToken, tokens);
         var table = _batch.BlockTable(_batch.SequenceOf[firstToken]);
         PrefetchBlock(table, spanFirst / _kv.Layout.BlockSize, spanFirst, spanLast, firstHead / _config.GroupSize);
     }
