@@ -132,7 +132,7 @@ internal static class BenchCommand
         table.AddRow($"KV cache {r.KvType}", $"{r.KvBytesPerToken / 1024.0:F1} KiB/token", $"{(1L << 30) / (4096 * r.KvBytesPerToken)} sequences of 4096 tokens per GiB");
         table.AddRow("GC", $"{r.GcCount}", $"{r.GcPauseMs:F1} ms paused");
         AnsiConsole.Write(table);
-        Console.WriteLine("roof: best of 5 passes over 1 GiB, probed before and after every 32 timed decode steps, each 32 against the higher probe beside them");
+        Console.WriteLine($"roof: best of 5 passes over 1 GiB, probed before and after every {ModelBenchmark.SegmentTokens} timed decode steps, each {ModelBenchmark.SegmentTokens} against the higher probe beside them");
         Console.WriteLine($"roof probes, GB/s: tg{r.Generate} {Gbs(r.DecodeRoofProbesGbS)}; @ d{r.Depth} {Gbs(r.DecodeDepthRoofProbesGbS)}; at the start {r.MemBwGbS:F1}");
     }
 

@@ -11,7 +11,7 @@ namespace Strata.Kernels.Diagnostics;
 /// buffer with 512-bit loads (four independent accumulators, so loads never wait on adds). The best of several
 /// runs is the roof. The buffer is on huge pages like the repacked weights (<see cref="MatMul.PackedMatrix"/>), so
 /// kernel and roof read the same kind of memory. An instance keeps its buffer, so a benchmark can probe again
-/// right before and after each timed run (the host's bandwidth drifts within minutes).
+/// right before and after each timed stretch (the host's bandwidth drifts within seconds).
 /// </summary>
 public sealed unsafe class MemoryBandwidthProbe : IComputeJob, IDisposable
 {
@@ -25,13 +25,6 @@ public sealed unsafe class MemoryBandwidthProbe : IComputeJob, IDisposable
         _bytes = bytes;
         _buffer = new NativeBuffer<byte>(bytes, hugePages: true);
         NativeMemory.Fill(_buffer.Pointer, (nuint)bytes, 1);
-    }
-
-    /// <summary>Best GB/s (10^9 bytes) over <paramref name="runs"/> passes over <paramref name="bytes"/> bytes.</summary>
-    public static double Measure(ComputePool pool, long bytes = 1L << 30, int runs = 5)
-    {
-        using var probe = new MemoryBandwidthProbe(bytes);
-        return probe.Best(pool, runs);
     }
 
     /// <summary>Best GB/s (10^9 bytes) over <paramref name="runs"/> passes over this probe's buffer.</summary>

@@ -30,11 +30,13 @@ internal sealed class BracketedDecode
     public double MeanTokS => Segments.GroupBy(s => s.Run).Average(run => run.Sum(s => s.Tokens) / run.Sum(s => s.Seconds));
 
     /// <summary>The segments' roofs (each the higher probe beside it), weighted by their time.</summary>
-    public double RoofGbS => Enumerable.Range(0, Segments.Count).Sum(i => Roof(i) * Segments[i].Seconds) / Segments.Sum(s => s.Seconds);
+    public double RoofGbS => RoofGigabytes / Segments.Sum(s => s.Seconds);
 
     /// <summary>The bytes all segments read over the bytes their roofs allow in their time.</summary>
-    public double RooflineFraction =>
-        (double)Segments.Sum(s => (long)s.Tokens) * _bytesPerToken / (Enumerable.Range(0, Segments.Count).Sum(i => Roof(i) * 1e9 * Segments[i].Seconds));
+    public double RooflineFraction => (double)Segments.Sum(s => (long)s.Tokens) * _bytesPerToken / (RoofGigabytes * 1e9);
+
+    /// <summary>The gigabytes the segments' roofs allow in the segments' time.</summary>
+    private double RoofGigabytes => Enumerable.Range(0, Segments.Count).Sum(i => Roof(i) * Segments[i].Seconds);
 
     private double Roof(int segment) => Math.Max(ProbesGbS[segment], ProbesGbS[segment + 1]);
 }

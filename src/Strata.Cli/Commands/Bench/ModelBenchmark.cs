@@ -21,7 +21,7 @@ internal sealed class ModelBenchmark : IDisposable
     private const int MaxPrefillChunk = 512;
 
     /// <summary>Decode steps between two probes of the roof: about a second on a 1B model, as the host's bandwidth drifts within seconds.</summary>
-    private const int SegmentTokens = 32;
+    public const int SegmentTokens = 32;
 
     private readonly ModelBenchOptions _options;
     private readonly GgufFile _file;
