@@ -10,14 +10,17 @@ public sealed class SimCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>A profile of round figures: 10 ms a step, 1 ms per prefill token, 2 ms per decoding sequence.</summary>
-    private string Profile()
+    private string Profile() => RoundProfile(_directory);
+
+    /// <summary>Writes the profile of round figures into <paramref name="directory"/> and returns its path.</summary>
+    internal static string RoundProfile(string directory, int maxModelLength = 2048)
     {
-        var path = Path.Combine(_directory, "profile.json");
-        File.WriteAllText(path, """
+        var path = Path.Combine(directory, "profile.json");
+        File.WriteAllText(path, $$"""
             {
               "model": "round.gguf", "threads": 2,
               "cost": { "fixed_seconds": 0.01, "prefill_token_seconds": 0.001, "decode_sequence_seconds": 0.002, "context_token_seconds": 0, "block_load_seconds": 0 },
-              "block_size": 16, "max_batched_tokens": 64, "max_sequences": 64, "kv_blocks": 1024, "max_model_length": 2048,
+              "block_size": 16, "max_batched_tokens": 64, "max_sequences": 64, "kv_blocks": 1024, "max_model_length": {{maxModelLength}},
               "steps": 100, "mean_relative_error": 0.05
             }
             """);

@@ -16,15 +16,8 @@ public sealed class SimTokenizerTests : IDisposable
     public async Task Sim_WithTheServersTokenizer_SimulatesThePromptLengthsAndCacheHitsTheServerReported(string workload)
     {
         var model = SharedData.Model("tinyllamas-stories-260k-f32.gguf");
-        var profile = Path.Combine(_directory, "profile.json");
-        File.WriteAllText(profile, """
-            {
-              "model": "round.gguf", "threads": 1,
-              "cost": { "fixed_seconds": 0.01, "prefill_token_seconds": 0.001, "decode_sequence_seconds": 0.002, "context_token_seconds": 0, "block_load_seconds": 0 },
-              "block_size": 16, "max_batched_tokens": 64, "max_sequences": 64, "kv_blocks": 1024, "max_model_length": 512,
-              "steps": 100, "mean_relative_error": 0.05
-            }
-            """);
+        // The model's own context, as the server has it.
+        var profile = SimCommandTests.RoundProfile(_directory, maxModelLength: 512);
         var (realJson, simJson) = (Path.Combine(_directory, "real.json"), Path.Combine(_directory, "sim.json"));
         string[] flags = [.. workload.Split(' '), "--seed", "5", "--ignore-eos"];
 
