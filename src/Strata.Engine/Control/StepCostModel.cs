@@ -14,8 +14,9 @@ namespace Strata.Engine.Control;
 /// drafted 78 tokens in 16 requests and ran at 0.87x.) A step that verified drafts counts for at most
 /// <see cref="MaxVerificationRatio"/> times what the law fitted so far predicts for it: a GC pause or a JIT-compiled path
 /// in one of the few steps that fit the draft term would otherwise price drafting out. The engine thread observes;
-/// <see cref="Current"/> may be read from any thread. The law is solved when read, not per step (a simulated node steps
-/// millions of times and reads it rarely), so it always reflects every step observed.
+/// <see cref="Current"/> may be read from any thread. The law is solved when read (and by a step that verified drafts, to
+/// bound it), not per step (a simulated node steps millions of times and reads it rarely), so it always reflects every
+/// step observed.
 /// </summary>
 internal sealed class StepCostModel
 {
