@@ -6,6 +6,8 @@
 # error, the same figures simulated with the profile taken after each workload (the next one's), and how far the host
 # moved between consecutive profiles (drift.py). The simulation's prompts are bench serve's, tokenized by the model's
 # tokenizer (`--tokenizer`) as the server tokenizes them. No figure is fitted to the runs it is compared with.
+# Each server logs its steps (STRATA_STEP_LOG) to OUT/NAME.server-steps.csv, and steps.py lines them up with the requests
+# and the law: the time a request's first token took outside the steps, and how each kind of step compared with the law.
 # Run it alone under the shared lock:  flock /work/bench.lock bench/simulation/validate.sh [MODEL]   (about 8 minutes)
 # A profile right before each workload: on a shared machine a profile taken minutes apart from a run differs from it by
 # more than the 15% sought (session 10: the steps twice as slow in one profile as in the runs minutes later).
@@ -36,7 +38,7 @@ trap stop_server EXIT
 # cores the steps need; another seed than the runs', so the measured prompts find nothing of these in the cache.
 start_server() {
   port=$(free_port)
-  "$STRATA" serve -m "$MODEL" --port "$port" > "$1" 2>&1 &
+  STRATA_STEP_LOG="${1%.serve.log}.server-steps.csv" "$STRATA" serve -m "$MODEL" --port "$port" > "$1" 2>&1 &
   server=$!
   for _ in $(seq 120); do
     curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null && break
@@ -81,3 +83,8 @@ done
 
 [ ${#profiles[@]} -eq 0 ] || python3 bench/simulation/drift.py "${profiles[@]}"
 python3 bench/simulation/compare.py "$OUT" $WORKLOADS
+# Where each workload's simulation and real run part: the server's steps (STRATA_STEP_LOG) request by request against the law.
+for name in $WORKLOADS; do
+  echo
+  python3 bench/simulation/steps.py "$OUT" "$name" ${PROFILE:-}
+done

@@ -28,6 +28,7 @@ public sealed class InferenceEngine : IDisposable
     private readonly EngineParts _parts;
     private readonly EngineCore _core;
     private readonly Thread _loop;
+    private readonly StepLog? _stepLog = StepLog.FromEnvironment();
     private EngineStats _stats;
     private volatile QueueSnapshot _queue = QueueSnapshot.Empty;
     private readonly ResidentBlocks _resident;
@@ -205,6 +206,7 @@ public sealed class InferenceEngine : IDisposable
         while (_incoming.TryDequeue(out var request))
             request.Complete();
         _parts.Dispose();
+        _stepLog?.Dispose();
         _wake.Dispose();
     }
 
@@ -275,10 +277,15 @@ public sealed class InferenceEngine : IDisposable
             if (admitted)
                 _queue = _core.Queue();
             var step = _core.Step();
+            if (step is not null)
+                _stepLog?.Write(step);
             _queue = _core.Queue();
             _stats = _core.Snapshot() with { WaitingSequences = _core.Scheduler.WaitingCount + _incoming.Count, Queue = _queue, StepCost = _parts.Admission.Costs.Current };
             if (step is null)
+            {
+                _stepLog?.Flush();
                 _wake.WaitOne(_core.HasWork || _core.Cache.Leases.Held > 0 ? IdlePoll : Timeout.InfiniteTimeSpan); // a finished load or a submit wakes us; leases expire
+            }
         }
     }
 }
