@@ -4,6 +4,7 @@
 # own, as bench/cluster/run.sh runs them) behind `strata router --policy P`, warms them through the router, runs
 # `strata bench serve` against the router, and `strata sim --nodes 2 --router P` with the same workload flags; prints
 # TTFT p50/p90, TPOT p50/p90 and output throughput side by side with the simulation's error (validate.sh's table).
+# Each node logs its steps (STRATA_STEP_LOG); the end prints each kind of step's time over the profile's law per node.
 # Run it alone under the shared lock:  flock /work/bench.lock bench/simulation/validate-cluster.sh [MODEL]
 # Env: STRATA (the CLI), OUT (where JSON and logs go), PROFILE (an existing one-thread profile), WORKLOADS (names to run),
 # NEIGHBOUR (1: profile beside a busy neighbour node; 0, the default: beside an idle core).
@@ -35,7 +36,7 @@ start_cluster() {
   local nodes=()
   for core in "$@"; do
     local port; port=$(free_port)
-    taskset -c "$core" "$STRATA" serve -m "$MODEL" --port "$port" --threads 1 > "$log.node$core.log" 2>&1 &
+    STRATA_STEP_LOG="$log.node$core.steps.csv" taskset -c "$core" "$STRATA" serve -m "$MODEL" --port "$port" --threads 1 > "$log.node$core.log" 2>&1 &
     PIDS+=($!); nodes+=(--node "http://127.0.0.1:$port")
     wait_ok "http://127.0.0.1:$port/health/ready"
   done
@@ -94,3 +95,10 @@ done
 
 python3 bench/simulation/drift.py "$PROFILE" "$OUT/after.profile.json"
 python3 bench/simulation/compare.py "$OUT" $WORKLOADS
+# Each node's steps in each workload (STRATA_STEP_LOG) against the profile's law, by kind (warm-up included).
+for name in $WORKLOADS; do
+  for core in 0 1; do
+    echo; echo "$name, node on core $core:"
+    python3 bench/simulation/steps.py --kinds "$OUT/$name.node$core.steps.csv" "$PROFILE"
+  done
+done
