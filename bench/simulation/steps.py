@@ -62,8 +62,9 @@ if kinds_only:
 end_of_run = datetime.datetime.fromisoformat(real["date"]).timestamp() * 1000
 start = end_of_run - real["duration_s"] * 1000
 steps = [s for s in read_steps(steps_csv, start) if -2000 < s[1] < end_of_run - start + 2000]
-first = next(s for s in steps if s[4] >= 16 and s[6] == s[4])  # a fresh prompt's first chunk (the profile's probe ran before)
-shift = first[0] - real["requests"][0]["sent_at_ms"]
+# a fresh prompt's first chunk (the profile's probe ran before); none (the first prompt found a prefix cached): as stamped
+first = next((s for s in steps if s[4] >= 16 and s[6] == s[4]), None)
+shift = first[0] - real["requests"][0]["sent_at_ms"] if first else 0.0
 steps = [(s[0] - shift, s[1] - shift) + s[2:] for s in steps if s[0] - shift > -1]
 
 print(f"{name}: steps lined up with the requests by {shift:+.0f} ms")
