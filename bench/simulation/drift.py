@@ -12,6 +12,7 @@ def seconds(p, prefill, decodes, context, attention, admitted):
     c, o = p["cost"], p.get("server_overhead", {})
     return (c["fixed_seconds"] + c["prefill_token_seconds"] * prefill + c["decode_sequence_seconds"] * decodes
             + c["context_token_seconds"] * context + c.get("prefill_attention_seconds", 0) * attention
+            + c.get("lone_row_seconds", 0) * ((prefill + decodes) % 4)
             + o.get("step_seconds", 0) + o.get("token_seconds", 0) * decodes + o.get("prompt_token_seconds", 0) * admitted)
 
 profiles = [(os.path.basename(path).removesuffix(".profile.json"), json.load(open(path))) for path in sys.argv[1:]]

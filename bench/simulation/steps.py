@@ -30,6 +30,7 @@ cost, server = profile["cost"], profile.get("server_overhead", {})
 def law(p, d, context, attention):
     return (cost["fixed_seconds"] + cost["prefill_token_seconds"] * p + cost["decode_sequence_seconds"] * d
             + cost["context_token_seconds"] * context + cost.get("prefill_attention_seconds", 0) * attention
+            + cost.get("lone_row_seconds", 0) * ((p + d) % 4)  # rows beyond whole tiles of four (CostModel.LoneRows)
             + server.get("step_seconds", 0) + server.get("token_seconds", 0) * d)
 
 

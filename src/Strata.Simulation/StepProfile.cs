@@ -60,7 +60,7 @@ internal sealed record StepProfile
         if (BlockSize < 1 || MaxBatchedTokens < 1 || MaxSequences < 1 || KvBlocks < 1 || MaxModelLength < 1)
             throw new FormatException("block size, step budget, sequences, KV blocks and context must be positive");
         var c = Cost;
-        double[] terms = [c.FixedSeconds, c.PrefillTokenSeconds, c.DecodeSequenceSeconds, c.ContextTokenSeconds, c.BlockLoadSeconds, c.PrefillAttentionSeconds];
+        double[] terms = [c.FixedSeconds, c.PrefillTokenSeconds, c.DecodeSequenceSeconds, c.ContextTokenSeconds, c.BlockLoadSeconds, c.PrefillAttentionSeconds, c.LoneRowSeconds];
         if (terms.Any(t => t < 0 || !double.IsFinite(t)) || terms.Sum() <= 0)
             throw new FormatException("cost terms must be finite, not negative, and not all zero");
         if (ServerOverhead is not { } o || new[] { o.RequestSeconds, o.TokenSeconds, o.StepSeconds, o.PromptTokenSeconds }.Any(t => !(t >= 0) || !double.IsFinite(t)))

@@ -40,6 +40,23 @@ public sealed class CostFitTests
     }
 
     [Fact]
+    public void Fit_RecoversTheTimeOfRowsRunAlone_SoTwoDecodesCostMoreThanFour()
+    {
+        // As a one-thread profile measured it (decodes at short context: 2 took 84 ms, 4 took 34): rows beyond whole
+        // tiles of four pass over the weights once each. A law linear in the rows cannot price 2 and 4 decodes both.
+        var truth = Truth with { LoneRowSeconds = 0.03 };
+        var (cost, error) = CostFit.Fit(Samples(new Random(4), noise: 0.02, truth), 0);
+
+        Assert.Equal(truth.LoneRowSeconds, cost.LoneRowSeconds, 1e-3);
+        foreach (var decodes in new[] { 2, 4 })
+        {
+            var seconds = truth.Seconds(0, decodes, 100L * decodes, 0, 0);
+            Assert.InRange(cost.Seconds(0, decodes, 100L * decodes, 0, 0), seconds * 0.97, seconds * 1.03);
+        }
+        Assert.True(error < 0.03, $"mean error {error:P1}");
+    }
+
+    [Fact]
     public void Fit_KeepsTheLaw_WhenSomeStepsStalled()
     {
         // One step in ten taking three times its cost (a neighbour's burst, a collection): left in, they moved the
@@ -86,12 +103,12 @@ public sealed class CostFitTests
         var path = Path.GetTempFileName();
         try
         {
-            var profile = Profiles.Of(Truth);
+            var profile = Profiles.Of(Truth with { LoneRowSeconds = 0.003 });
             profile.Save(path);
             Assert.Equal(profile, StepProfile.Load(path));
-            // A profile written before the attention term and the server's overhead reads them as none.
+            // A profile written before the attention and lone-row terms and the server's overhead reads them as none.
             var old = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-            Assert.True(old["cost"]!.AsObject().Remove("prefill_attention_seconds") && old.Remove("server_overhead"));
+            Assert.True(old["cost"]!.AsObject().Remove("prefill_attention_seconds") && old["cost"]!.AsObject().Remove("lone_row_seconds") && old.Remove("server_overhead"));
             File.WriteAllText(path, old.ToJsonString());
             Assert.Equal(profile with { Cost = Truth with { PrefillAttentionSeconds = 0 }, ServerOverhead = ServerOverhead.None }, StepProfile.Load(path));
             (profile with { ServerOverhead = new ServerOverhead(0.05, 0.001, 0.002, 3e-5) }).Save(path);

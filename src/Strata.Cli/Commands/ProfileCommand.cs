@@ -51,7 +51,7 @@ internal static class ProfileCommand
             var c = profile.Cost;
             var o = profile.ServerOverhead;
             result.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"step = {c.FixedSeconds * 1e3:F3} ms + {c.PrefillTokenSeconds * 1e3:F4} ms/prefill token + {c.DecodeSequenceSeconds * 1e3:F4} ms/decode sequence + {c.ContextTokenSeconds * 1e6:F4} us/context token + {c.PrefillAttentionSeconds * 1e9:F3} ns/(prefill token x context); block load {c.BlockLoadSeconds * 1e6:F2} us; fit on {profile.Steps} steps, mean error {profile.MeanRelativeError:P1}; server {o.RequestSeconds * 1e3:F1} ms/request + {o.PromptTokenSeconds * 1e6:F1} us/prompt token + {o.StepSeconds * 1e3:F2} ms/step + {o.TokenSeconds * 1e3:F2} ms/token"));
+                $"step = {c.FixedSeconds * 1e3:F3} ms + {c.PrefillTokenSeconds * 1e3:F4} ms/prefill token + {c.DecodeSequenceSeconds * 1e3:F4} ms/decode sequence + {c.ContextTokenSeconds * 1e6:F4} us/context token + {c.PrefillAttentionSeconds * 1e9:F3} ns/(prefill token x context) + {c.LoneRowSeconds * 1e3:F3} ms/row run alone; block load {c.BlockLoadSeconds * 1e6:F2} us; fit on {profile.Steps} steps, mean error {profile.MeanRelativeError:P1}; server {o.RequestSeconds * 1e3:F1} ms/request + {o.PromptTokenSeconds * 1e6:F1} us/prompt token + {o.StepSeconds * 1e3:F2} ms/step + {o.TokenSeconds * 1e3:F2} ms/token"));
             return 0;
         }));
         return command;

@@ -10,7 +10,7 @@ namespace Strata.Simulation.Profiling;
 /// </summary>
 internal static class CostFit
 {
-    private const int Terms = 5;
+    private const int Terms = 6;
     private const double OutlierFactor = 4;
 
     /// <returns>The cost law and its mean absolute error relative to each step's time.</returns>
@@ -25,7 +25,7 @@ internal static class CostFit
         if (kept.Count >= Terms * 2 && kept.Count < samples.Count)
             beta = FitDroppingNegative(kept);
         var error = samples.Average(s => RelativeMiss(beta, s));
-        return (new CostModel(beta[0], beta[1], beta[2], beta[3], blockLoadSeconds, beta[4]), error);
+        return (new CostModel(beta[0], beta[1], beta[2], beta[3], blockLoadSeconds, beta[4], beta[5]), error);
     }
 
     private static double[] FitDroppingNegative(IReadOnlyList<StepSample> samples)
@@ -53,7 +53,7 @@ internal static class CostFit
         return seconds;
     }
 
-    private static double[] Features(StepSample s) => [1, s.PrefillTokens, s.DecodeSequences, s.ContextTokens, s.PrefillAttention];
+    private static double[] Features(StepSample s) => [1, s.PrefillTokens, s.DecodeSequences, s.ContextTokens, s.PrefillAttention, CostModel.LoneRows(s.PrefillTokens, s.DecodeSequences)];
 
     /// <summary>Least squares of the relative error over the active terms by the normal equations (each step weighted by its time's inverse square, terms scaled to unit size first); inactive terms are 0.</summary>
     private static double[] Solve(IReadOnlyList<StepSample> samples, bool[] active)
