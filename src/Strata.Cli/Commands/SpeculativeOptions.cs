@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Strata.Engine.Speculation;
 
 namespace Strata.Cli.Commands;
@@ -53,9 +54,10 @@ internal sealed class SpeculativeOptions
     public SpeculativeOptions()
     {
         _method.AcceptOnlyFromAmong("ngram", "suffix", "draft");
+        // OptionRules.MustBePositive's check, for an option whose default depends on the method.
         _tokens.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 1 and var tokens)
+            if (r.Tokens is [var token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var tokens) && tokens < 1)
                 r.AddError($"{_tokens.Name} must be at least 1, got {tokens}");
         });
     }
