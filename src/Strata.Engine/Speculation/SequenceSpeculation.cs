@@ -13,7 +13,7 @@ internal sealed class SequenceSpeculation
     private readonly int[] _buffer;
     private readonly Continuation[] _evidence;
     private readonly AcceptanceEstimate _acceptance;
-    private bool _sized;
+    private bool _lastProposalCounted;
 
     /// <param name="prior">The acceptance to start from: the method's recent acceptance over all sequences, so a new request of a workload whose drafts are right drafts long from its first step.</param>
     public SequenceSpeculation(IDraftProposer? proposer, int maxDrafts, double prior)
@@ -59,7 +59,7 @@ internal sealed class SequenceSpeculation
             Drafts.Add(_buffer[i]);
             Chances.Add(evidence[i].Chance(Acceptance));
         }
-        _sized = proposed > 0 && evidence[0].Seen > 0;
+        _lastProposalCounted = proposed > 0 && evidence[0].Seen > 0;
     }
 
     /// <summary>Keeps only the first <paramref name="count"/> drafts (the rest do not pay for their rows).</summary>
@@ -74,7 +74,7 @@ internal sealed class SequenceSpeculation
 
     public void Verified(int drafts, int accepted)
     {
-        Length = _sized ? _buffer.Length : accepted == drafts ? Math.Min(_buffer.Length, Length + 2) : accepted + 1;
+        Length = _lastProposalCounted ? _buffer.Length : accepted == drafts ? Math.Min(_buffer.Length, Length + 2) : accepted + 1;
         _acceptance.Verified(drafts, accepted);
     }
 }
