@@ -94,6 +94,18 @@ public sealed partial class GenerateCommandTests
         Assert.DoesNotMatch(StackFrame(), result.Stderr);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2")]
+    public void Generate_SpeculativeTokensBelowOne_RefusedWhenParsed(string tokens)
+    {
+        var result = CliProcess.Run("generate", "-m", SharedData.Model("tinyllamas-stories-260k-f32.gguf"), "-p", "Hi", "-n", "4",
+            "--speculative", "suffix", "--num-speculative-tokens", tokens);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal($"--num-speculative-tokens must be at least 1, got {tokens}", result.Stderr.Trim());
+    }
+
     [GeneratedRegex(@"\bat [\w.]+\(")]
     private static partial Regex StackFrame();
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Strata.Engine.Speculation;
 
 namespace Strata.Cli.Commands;
@@ -24,10 +25,10 @@ internal sealed class SpeculativeOptions
     private readonly Option<long?> _draftKvMemory = SizeOption.Create("--draft-kv-cache-memory",
         "Memory for the draft model's own KV cache, like 256MiB [default: as many blocks as the target's cache]");
 
-    private readonly Option<int> _tokens = new Option<int>("--num-speculative-tokens")
+    private readonly Option<int?> _tokens = new("--num-speculative-tokens")
     {
-        Description = "Most drafted tokens a sequence verifies per step", DefaultValueFactory = _ => Defaults.NumSpeculativeTokens,
-    }.MustBePositive();
+        Description = $"Most drafted tokens a sequence verifies per step [default: {SpeculationOptions.DefaultDrafts}; {SpeculationOptions.SuffixDefaultDrafts} for suffix, whose drafts the tree's counts size]",
+    };
 
     private readonly Option<int> _ngramMin = new Option<int>("--ngram-min")
     {
@@ -50,7 +51,16 @@ internal sealed class SpeculativeOptions
         Description = "Draft whenever the step limit allows, even where the step cost says drafts do not pay (to measure acceptance)",
     };
 
-    public SpeculativeOptions() => _method.AcceptOnlyFromAmong("ngram", "suffix", "draft");
+    public SpeculativeOptions()
+    {
+        _method.AcceptOnlyFromAmong("ngram", "suffix", "draft");
+        // OptionRules.MustBePositive's check, for an option whose default depends on the method.
+        _tokens.Validators.Add(r =>
+        {
+            if (r.Tokens is [var token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var tokens) && tokens < 1)
+                r.AddError($"{_tokens.Name} must be at least 1, got {tokens}");
+        });
+    }
 
     public IEnumerable<Option> All => [_method, _tokens, _ngramMin, _ngramMax, _draftModel, _draftKvMemory, _maxStepTokens, _always];
 
@@ -75,12 +85,13 @@ internal sealed class SpeculativeOptions
             Method = method switch { "suffix" => SpeculativeMethod.Suffix, "draft" => SpeculativeMethod.Draft, _ => SpeculativeMethod.Ngram },
             DraftModelPath = draftModel,
             DraftKvCacheBytes = result.GetValue(_draftKvMemory) ?? 0,
-            NumSpeculativeTokens = result.GetValue(_tokens),
             NgramMin = result.GetValue(_ngramMin),
             NgramMax = result.GetValue(_ngramMax),
             MaxStepTokens = result.GetValue(_maxStepTokens),
             CostAware = !result.GetValue(_always),
         };
+        if (result.GetValue(_tokens) is { } tokens)
+            options = options with { NumSpeculativeTokens = tokens };
         options.Validate();
         return options;
     }

@@ -6,6 +6,9 @@ namespace Strata.Engine.Speculation;
 /// </summary>
 internal interface IDraftProposer
 {
-    /// <summary>Writes up to <c>drafts.Length</c> tokens to follow <paramref name="tokens"/>; returns how many.</summary>
-    int Propose(ReadOnlySpan<int> tokens, Span<int> drafts);
+    /// <summary>
+    /// Writes up to <c>drafts.Length</c> tokens to follow <paramref name="tokens"/>, and for each the evidence for it
+    /// into <paramref name="evidence"/> when that is not empty (left as none by a proposer that keeps no counts); returns how many.
+    /// </summary>
+    int Propose(ReadOnlySpan<int> tokens, Span<int> drafts, Span<Continuation> evidence = default);
 }

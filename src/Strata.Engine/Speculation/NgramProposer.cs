@@ -22,7 +22,7 @@ internal sealed class NgramProposer : IDraftProposer
 
     private int MaxN => _minN + _lastEnd.Length - 1;
 
-    public int Propose(ReadOnlySpan<int> tokens, Span<int> drafts)
+    public int Propose(ReadOnlySpan<int> tokens, Span<int> drafts, Span<Continuation> evidence = default)
     {
         // Index every n-gram ending before the last token, so a match is always an earlier occurrence.
         var end = tokens.Length - 1;

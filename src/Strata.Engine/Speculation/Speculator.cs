@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Strata.Engine.Control;
 using Strata.Engine.Running;
 using Strata.Engine.Scheduling;
@@ -12,12 +13,18 @@ namespace Strata.Engine.Speculation;
 /// drafting round for a draft model), a draft accepted with probability p helps when p·C/T &gt; b: its expected accepted
 /// tokens times what a token costs now must exceed what its row costs. For one sequence on a CPU (C mostly reading
 /// weights) that bar is low; for a full batch (C mostly compute, T large) it nears 1 and speculation stops, so it never
-/// costs throughput. p for a sequence's j-th draft is α^j, α its recent per-draft acceptance; the most promising
-/// sequences are served first, each within its adaptive k, never past what it may still generate, and the step within
-/// <see cref="SpeculationOptions.MaxStepTokens"/>.
+/// costs throughput. p for a sequence's j-th draft is the product of its first j drafts' chances: α each, α its recent
+/// per-draft acceptance, unless the proposer counted how often each draft followed its path (the suffix tree), with α
+/// as the counts' prior (<see cref="Continuation"/>). A new sequence's α starts at the method's recent acceptance over
+/// all sequences, not at an even chance, so the requests of a workload whose drafts are right draft long from their
+/// first step. The most promising sequences are served first, each within its adaptive k, never past what it may still
+/// generate, and the step within <see cref="SpeculationOptions.MaxStepTokens"/>.
 /// </summary>
 internal sealed class Speculator
 {
+    /// <summary>How much each verification of any sequence fades the method's acceptance (a memory of about twenty verifications).</summary>
+    private const double MethodDecay = 0.95;
+
     private readonly SpeculationOptions _options;
     private readonly int _maxModelLength;
     private readonly SuffixTree? _tree;
@@ -27,6 +34,8 @@ internal sealed class Speculator
     private readonly StepCostModel _costs;
     private readonly DraftModelProposer? _draftModel;
     private readonly List<(ChoiceOutput Choice, SequenceSpeculation State, int Count)> _drafting = [];
+    private readonly AcceptanceEstimate _methodAcceptance = new(0.5, MethodDecay);
+    private readonly double[] _uniformChances;
     private long _draftTokens;
     private long _acceptedTokens;
 
@@ -48,6 +57,7 @@ internal sealed class Speculator
             _draftModel = new DraftModelProposer(draftModel, blockSize, options.NumSpeculativeTokens, clock ?? TimeProvider.System);
         }
         _acceptedPerVerification = new long[options.NumSpeculativeTokens + 1];
+        _uniformChances = new double[options.NumSpeculativeTokens];
     }
 
     public SpeculationStats Stats => new(_options.Method.ToString().ToLowerInvariant(), _draftTokens, _acceptedTokens, [.. _acceptedPerVerification])
@@ -76,7 +86,7 @@ internal sealed class Speculator
                 decodes++;
                 context += sequence.Length;
                 if (request.Request.Speculative)
-                    _candidates.Add((choice, choice.Speculation ??= new SequenceSpeculation(NewProposer(), _options.NumSpeculativeTokens)));
+                    _candidates.Add((choice, choice.Speculation ??= new SequenceSpeculation(NewProposer(), _options.NumSpeculativeTokens, _methodAcceptance.Value)));
             }
         }
 
@@ -94,15 +104,8 @@ internal sealed class Speculator
             var sequence = choice.Sequence;
             var perDraft = law.PerDraftToken + draftRound;
             var left = Math.Min(choice.Request.Request.Sampling.MaxTokens, _maxModelLength - sequence.PromptLength) - sequence.GeneratedCount;
-            var (count, accepted) = (0, 1.0);
-            while (count < Math.Min(state.Length, Math.Min(left - 1, spare)) && (!_options.CostAware || cost <= 0 || accepted * state.Acceptance * cost > perDraft * tokens))
-            {
-                count++;
-                accepted *= state.Acceptance;
-                tokens += accepted;
-                cost += perDraft;
-            }
-            if (count == 0)
+            var most = Math.Min(state.Length, Math.Min(left - 1, spare));
+            if (most <= 0 || !Pays(state.Acceptance, tokens, cost, perDraft))
             {
                 // A sequence that may not draft now (a full step, drafts priced out) does not feed its proposer either:
                 // the suffix tree's insertions (a level per token up to its depth, each a likely cache miss in a tree of
@@ -116,19 +119,18 @@ internal sealed class Speculator
             }
             if (_draftModel is not null)
             {
-                // The draft model proposes for every sequence at once, below.
+                // The draft model proposes for every sequence at once, below; its drafts are each as likely as the sequence's acceptance says.
+                var chances = _uniformChances.AsSpan(0, most);
+                chances.Fill(state.Acceptance);
+                var count = Affordable(chances, perDraft, ref tokens, ref cost);
                 _drafting.Add((choice, state, count));
                 spare -= count;
                 continue;
             }
-            // Fewer drafts than asked cost less and promise less.
-            state.Propose(sequence.Tokens, count);
-            for (var missing = count; missing > state.Drafts.Count; missing--)
-            {
-                tokens -= accepted;
-                cost -= perDraft;
-                accepted /= state.Acceptance;
-            }
+            // The proposer's drafts, each at its own chance (a suffix tree's counts: a path that twenty earlier requests
+            // continued the same way is drafted far), kept as far as they pay.
+            state.Propose(sequence.Tokens, most);
+            state.Keep(Affordable(CollectionsMarshal.AsSpan(state.Chances), perDraft, ref tokens, ref cost));
             if (state.Drafts.Count == 0)
             {
                 state.Idle();
@@ -155,6 +157,23 @@ internal sealed class Speculator
     /// <summary>Throws unless the draft model's pool is consistent with the sequences it holds.</summary>
     public void CheckIntegrity() => _draftModel?.CheckIntegrity();
 
+    /// <summary>Whether a draft accepted with chance <paramref name="chance"/> raises the tokens per second of a step expected to give <paramref name="tokens"/> in <paramref name="cost"/> seconds.</summary>
+    private bool Pays(double chance, double tokens, double cost, double perDraft) =>
+        !_options.CostAware || cost <= 0 || chance * cost > perDraft * tokens;
+
+    /// <summary>How many of the drafts with these <paramref name="chances"/> (each given the ones before it were accepted) pay; adds them to the step's expected tokens and cost.</summary>
+    private int Affordable(ReadOnlySpan<double> chances, double perDraft, ref double tokens, ref double cost)
+    {
+        var (count, accepted) = (0, 1.0);
+        while (count < chances.Length && Pays(accepted * chances[count], tokens, cost, perDraft))
+        {
+            accepted *= chances[count++];
+            tokens += accepted;
+            cost += perDraft;
+        }
+        return count;
+    }
+
     private void Drafted(Sequence sequence, SequenceSpeculation state)
     {
         sequence.Drafts = state.Drafts;
@@ -170,6 +189,7 @@ internal sealed class Speculator
                 continue;
             var accepted = chunk.Sequence.Length - (chunk.Start + chunk.Count) - 1;
             state.Verified(chunk.Drafts.Count, accepted);
+            _methodAcceptance.Verified(chunk.Drafts.Count, accepted);
             _draftTokens += chunk.Drafts.Count;
             _acceptedTokens += accepted;
             _acceptedPerVerification[accepted]++;

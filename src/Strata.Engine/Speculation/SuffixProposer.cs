@@ -6,10 +6,10 @@ internal sealed class SuffixProposer(SuffixTree tree) : IDraftProposer
     private readonly SuffixTree.Entry _entry = tree.Add();
     private int _added;
 
-    public int Propose(ReadOnlySpan<int> tokens, Span<int> drafts)
+    public int Propose(ReadOnlySpan<int> tokens, Span<int> drafts, Span<Continuation> evidence = default)
     {
         tree.Extend(_entry, tokens[_added..]);
         _added = tokens.Length;
-        return drafts.IsEmpty ? 0 : tree.Propose(_entry, drafts);
+        return drafts.IsEmpty ? 0 : tree.Propose(_entry, drafts, evidence);
     }
 }

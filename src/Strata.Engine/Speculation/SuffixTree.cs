@@ -78,20 +78,26 @@ internal sealed class SuffixTree(int depth, int maxNodes)
 
     /// <summary>
     /// Writes up to <c>drafts.Length</c> tokens that most often followed the longest path <paramref name="entry"/>'s tokens
-    /// end with, no more than that path is long (a short match is weak evidence); returns how many.
+    /// end with, no more than that path is long (a short match is weak evidence), each with its counts into
+    /// <paramref name="evidence"/> unless that is empty; returns how many.
     /// </summary>
-    public int Propose(Entry entry, Span<int> drafts)
+    public int Propose(Entry entry, Span<int> drafts, Span<Continuation> evidence = default)
     {
         var (node, matched) = LongestMatch(entry, depth - drafts.Length);
         var limit = Math.Min(drafts.Length, matched);
+        // The matched path's own newest occurrence is the entry's, which has no continuation yet.
+        var seen = _nodes[node].Count - 1;
         var count = 0;
         while (count < limit)
         {
             var best = MostFrequentChild(node);
             if (best == None || _nodes[best].Count < MinContinuation * _nodes[node].Count)
                 break;
+            if (!evidence.IsEmpty)
+                evidence[count] = new Continuation(_nodes[best].Count, Math.Max(seen, _nodes[best].Count));
             drafts[count++] = _nodes[best].Token;
             node = best;
+            seen = _nodes[node].Count;
         }
         return count;
     }

@@ -130,6 +130,38 @@ public sealed class SpeculationCoreTests
         Assert.Contains(harness.Records, r => r.DraftTokens > 0); // the last sequence, alone, speculates again
     }
 
+    /// <summary>
+    /// A repeated template: eight requests with the same prompt, each continued the same way (the scripted model is a
+    /// function of the tokens), one at a time. Steps cost 20 ms plus 1 ms a position, as on a CPU whose step reads every
+    /// weight. The ninth request's first decode step should carry all 8 drafts: the suffix tree saw its path continued the
+    /// same way eight times, and the method's drafts were all accepted. Starting from an even chance per draft, as a new
+    /// sequence did, it got 3 (the 4th draft, at 1/16, is not worth its row), and every request built up again.
+    /// </summary>
+    [Fact]
+    public void Step_TemplateSeenInEarlierRequests_NewRequestDraftsFullLengthAtItsFirstDecodeStep()
+    {
+        CoreHarness? harness = null;
+        harness = new CoreHarness(CoreHarness.Options(blockSize: 4) with
+            {
+                Speculation = new SpeculationOptions { Method = SpeculativeMethod.Suffix, NumSpeculativeTokens = 8, MaxStepTokens = 16 },
+            }, blocks: 2000, budget: 512,
+            runner: _ => new CostlyRunner(new ScriptedRunner(new ManualClock()), plan => harness!.Clock.Advance(
+                TimeSpan.FromMilliseconds(20 + plan.Chunks.Sum(c => c.TokenCount)))));
+        var template = CoreHarness.Greedy(CoreHarness.Prompt(7, 12), 60);
+        for (var i = 0; i < 8; i++)
+        {
+            harness.Submit(template);
+            harness.RunUntilIdle();
+        }
+        harness.Records.Clear();
+
+        var handle = harness.Submit(template);
+        harness.RunUntilIdle();
+
+        Assert.Equal(8, harness.Records.First(r => r.DecodeSequences > 0).DraftTokens);
+        Assert.Equal(ScriptedRunner.Continue(template.PromptTokens, 60), CoreHarness.Drain(handle).Tokens[0]);
+    }
+
     [Fact]
     public void Step_ColdFirstPromptAndVerificationSteps_LoneSequenceKeepsSpeculating()
     {

@@ -19,6 +19,25 @@ public sealed class SuffixTreeTests
     }
 
     [Fact]
+    public void Propose_WithEvidence_CountsHowOftenEachDraftFollowedItsPath()
+    {
+        var tree = new SuffixTree(depth: 8, maxNodes: 10_000);
+        tree.Extend(tree.Add(), [1, 2, 3, 4, 5, 6]);
+        tree.Extend(tree.Add(), [1, 2, 3, 4, 5, 6]);
+        tree.Extend(tree.Add(), [1, 2, 3, 9, 9]);
+        var drafts = new int[3];
+        var evidence = new Continuation[3];
+
+        // "1 2 3" occurred three times before (the proposing sequence's own occurrence has no continuation): twice
+        // followed by 4; "1 2 3 4" twice, both times followed by 5, and so on.
+        Assert.Equal(3, tree.Propose(Sequence(tree, 7, 1, 2, 3), drafts, evidence));
+        Assert.Equal([4, 5, 6], drafts);
+        Assert.Equal([new Continuation(2, 3), new Continuation(2, 2), new Continuation(2, 2)], evidence);
+        Assert.True(evidence[0].Chance(prior: 0.5) < evidence[1].Chance(prior: 0.5));
+        Assert.Equal(0.5, new Continuation(0, 0).Chance(prior: 0.5)); // no counts: the prior alone
+    }
+
+    [Fact]
     public void Propose_DraftLength_BoundedByTheMatchLength()
     {
         var tree = new SuffixTree(depth: 16, maxNodes: 10_000);
