@@ -77,32 +77,17 @@ internal static unsafe class Q8_0LanesKernel
         }
     }
 
-    /// <summary>
-    /// One token against the groups, split in three contiguous thirds read side by side, a group of each per call (the
-    /// call's group stride is a third's length), then the one or two groups left: three streams from memory read
-    /// faster than one, and each third is one front-to-back stream across its groups (a group's scales follow its
-    /// quants) rather than three adjacent groups that end and restart every call.
-    /// </summary>
+    /// <summary>One token against the groups, three at a time: three streams from memory read faster than one.</summary>
     private static void Gemv(PackedMatrix w, int groupStart, int groupEnd, QuantizedActivations a, MatMulOutput output, int token, Q8_0TileCall* call)
     {
         call->Lines = a.Lines(token);
         call->Scales = a.Scales(token);
-        var third = (groupEnd - groupStart) / Q8_0TileKernels.MaxTiles;
-        call->GroupStride = third * w.GroupStride;
-        for (var g = groupStart; g < groupStart + third; g++)
+        for (var g = groupStart; g < groupEnd; g += Q8_0TileKernels.MaxTiles)
         {
+            var groups = Math.Min(Q8_0TileKernels.MaxTiles, groupEnd - g);
             call->Weights = w.Data + g * w.GroupStride;
-            Q8_0TileKernels.Gemv(Q8_0TileKernels.MaxTiles)(call);
-            for (var i = 0; i < Q8_0TileKernels.MaxTiles; i++)
-                TileResults.Write(output, call->Results + i * PackedMatrix.GroupRows, g + i * third, 1, token, 1, w.Rows);
-        }
-        call->GroupStride = w.GroupStride;
-        var rest = groupStart + Q8_0TileKernels.MaxTiles * third;
-        if (rest < groupEnd)
-        {
-            call->Weights = w.Data + rest * w.GroupStride;
-            Q8_0TileKernels.Gemv(groupEnd - rest)(call);
-            TileResults.Write(output, call->Results, rest, groupEnd - rest, token, 1, w.Rows);
+            Q8_0TileKernels.Gemv(groups)(call);
+            TileResults.Write(output, call->Results, g, groups, token, 1, w.Rows);
         }
     }
 

@@ -34,9 +34,6 @@ public sealed unsafe class Q8_0LanesKernelTests
     [InlineData(37, 96, 7)]      // three groups (decode takes them in one call); tiles of three and one
     [InlineData(40, 2080, 1)]    // decode: a call of three groups (the last of eight rows)
     [InlineData(20, 2080, 1)]    // decode: a call of two groups
-    [InlineData(181, 64, 1)]     // decode in thirds: 12 groups (6 a worker on two threads), the last of five rows
-    [InlineData(167, 96, 1)]     // decode in thirds of three, then two groups (the last of seven rows) after them
-    [InlineData(227, 2080, 1)]   // decode in thirds of five (one thread), of two then two or one after them (two)
     [InlineData(70, 160, 40)]    // five groups, 13 tiles of three and one of one
     [InlineData(24, 32768, 7)]   // token blocks of six (1 MiB of lines per token block), then one token alone
     [InlineData(64, 256, 32)]    // whole groups
