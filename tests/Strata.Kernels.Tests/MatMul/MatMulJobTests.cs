@@ -157,6 +157,24 @@ public sealed unsafe class MatMulJobTests
         }
     }
 
+    /// <summary>Batches of 1 to 7 tokens: every count of tokens left over from whole tiles of four, at every SIMD level.</summary>
+    [Theory]
+    [InlineData(TensorType.Q4_0)]
+    [InlineData(TensorType.Q4_K)]
+    public void Run_EveryCountLeftOverFromWholeTiles_GivesTheScalarBits(TensorType type)
+    {
+        const int rows = 40, cols = 256;
+        using var weights = RandomWeights(new Random(5), type, rows, cols);
+        using var packed = PackedMatrix.Create(new WeightMatrix(weights.Pointer, type, rows, cols));
+        for (var batch = 1; batch <= 7; batch++)
+        {
+            using var input = Gaussian(new Random(batch), batch * cols);
+            var scalar = Multiply(packed, input, batch, SimdLevel.Scalar, threads: 1);
+            foreach (var level in SimdSupport.Supported)
+                Assert.Equal(scalar, Multiply(packed, input, batch, level, threads: 2));
+        }
+    }
+
     /// <summary>
     /// A job reused as the engine reuses it: pooled buffers first grown by a larger batch of other values, the input
     /// followed by NaNs, the output filled with NaNs, single tokens and a tile plus a tail, one to three threads, run
