@@ -32,16 +32,24 @@ internal static unsafe class Q4_0InterleavedKernel
                 case SimdLevel.Avx512:
                     for (; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
                         Tile512<FourTokens>(group, a, t, output);
-                    for (; t < a.Batch; t++)
-                        Tile512<OneToken>(group, a, t, output);
+                    switch (a.Batch - t) // the rows left over, in one tile: a tile per row repeats the unpacking
+                    {
+                        case 3: Tile512<ThreeTokens>(group, a, t, output); break;
+                        case 2: Tile512<TwoTokens>(group, a, t, output); break;
+                        case 1: Tile512<OneToken>(group, a, t, output); break;
+                    }
                     break;
                 case SimdLevel.Avx2:
                     for (var half = 0; half < 2 && half * 8 < group.Count; half++)
                     {
                         for (t = 0; t + FourTokens.Count <= a.Batch; t += FourTokens.Count)
                             Tile256<FourTokens>(group, half, a, t, output);
-                        for (; t < a.Batch; t++)
-                            Tile256<OneToken>(group, half, a, t, output);
+                        switch (a.Batch - t)
+                        {
+                            case 3: Tile256<ThreeTokens>(group, half, a, t, output); break;
+                            case 2: Tile256<TwoTokens>(group, half, a, t, output); break;
+                            case 1: Tile256<OneToken>(group, half, a, t, output); break;
+                        }
                     }
                     break;
                 default:
@@ -81,19 +89,19 @@ internal static unsafe class Q4_0InterleavedKernel
             var offset = b * 32;
             acc0 = Block512(acc0, w0, w1, w2, w3, w4, w5, w6, w7, x.Q0 + offset, x.S0[b], dw * x.D0[b]);
             if (TTile.Count > 1)
-            {
                 acc1 = Block512(acc1, w0, w1, w2, w3, w4, w5, w6, w7, x.Q1 + offset, x.S1[b], dw * x.D1[b]);
+            if (TTile.Count > 2)
                 acc2 = Block512(acc2, w0, w1, w2, w3, w4, w5, w6, w7, x.Q2 + offset, x.S2[b], dw * x.D2[b]);
+            if (TTile.Count > 3)
                 acc3 = Block512(acc3, w0, w1, w2, w3, w4, w5, w6, w7, x.Q3 + offset, x.S3[b], dw * x.D3[b]);
-            }
         }
         output.Write(t, group.Row, group.Count, acc0);
         if (TTile.Count > 1)
-        {
             output.Write(t + 1, group.Row, group.Count, acc1);
+        if (TTile.Count > 2)
             output.Write(t + 2, group.Row, group.Count, acc2);
+        if (TTile.Count > 3)
             output.Write(t + 3, group.Row, group.Count, acc3);
-        }
     }
 
     /// <summary>acc[16 rows] += Σ over the block of (q − 8)·a, scaled by d[16 rows], for one token's 32 quants a.</summary>
@@ -142,21 +150,21 @@ internal static unsafe class Q4_0InterleavedKernel
             var offset = b * 32;
             acc0 = Block256(acc0, w0, w1, w2, w3, w4, w5, w6, w7, x.Q0 + offset, x.S0[b], dw * x.D0[b]);
             if (TTile.Count > 1)
-            {
                 acc1 = Block256(acc1, w0, w1, w2, w3, w4, w5, w6, w7, x.Q1 + offset, x.S1[b], dw * x.D1[b]);
+            if (TTile.Count > 2)
                 acc2 = Block256(acc2, w0, w1, w2, w3, w4, w5, w6, w7, x.Q2 + offset, x.S2[b], dw * x.D2[b]);
+            if (TTile.Count > 3)
                 acc3 = Block256(acc3, w0, w1, w2, w3, w4, w5, w6, w7, x.Q3 + offset, x.S3[b], dw * x.D3[b]);
-            }
         }
         var row = group.Row + 8 * half;
         var count = Math.Min(8, group.Count - 8 * half);
         output.Write(t, row, count, acc0);
         if (TTile.Count > 1)
-        {
             output.Write(t + 1, row, count, acc1);
+        if (TTile.Count > 2)
             output.Write(t + 2, row, count, acc2);
+        if (TTile.Count > 3)
             output.Write(t + 3, row, count, acc3);
-        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

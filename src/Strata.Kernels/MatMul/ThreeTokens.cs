@@ -1,0 +1,6 @@
+namespace Strata.Kernels.MatMul;
+
+internal readonly struct ThreeTokens : ITokenTile
+{
+    public static int Count => 3;
+}
