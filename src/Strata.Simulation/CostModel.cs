@@ -21,8 +21,8 @@ internal sealed record CostModel(
 
     /// <summary>
     /// Rows of a step's batch (its prompt tokens and decoding sequences, all multiplied together) left over from whole
-    /// tiles, which the kernels run in one-token tiles costing a core about twice a four-token tile's time per token, so
-    /// two decodes take longer than four (a one-thread profile: 84 and 34 ms), which no term linear in the rows can say.
+    /// tiles, which most kernels run in one-token tiles costing a core about twice a four-token tile's time per token, so
+    /// two decodes took longer than four (a one-thread Q4_0 profile: 84 and 34 ms), which no term linear in the rows can say.
     /// </summary>
     public static int LoneRows(int prefillTokens, int decodeSequences) => (prefillTokens + decodeSequences) % KernelTokenTile;
 
