@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Strata.Engine.Speculation;
 
 namespace Strata.Cli.Commands;
@@ -25,10 +24,10 @@ internal sealed class SpeculativeOptions
     private readonly Option<long?> _draftKvMemory = SizeOption.Create("--draft-kv-cache-memory",
         "Memory for the draft model's own KV cache, like 256MiB [default: as many blocks as the target's cache]");
 
-    private readonly Option<int?> _tokens = new("--num-speculative-tokens")
+    private readonly Option<int?> _tokens = new Option<int?>("--num-speculative-tokens")
     {
         Description = $"Most drafted tokens a sequence verifies per step [default: {SpeculationOptions.DefaultDrafts}; {SpeculationOptions.SuffixDefaultDrafts} for suffix, whose drafts the tree's counts size]",
-    };
+    }.MustBePositive();
 
     private readonly Option<int> _ngramMin = new Option<int>("--ngram-min")
     {
@@ -51,16 +50,7 @@ internal sealed class SpeculativeOptions
         Description = "Draft whenever the step limit allows, even where the step cost says drafts do not pay (to measure acceptance)",
     };
 
-    public SpeculativeOptions()
-    {
-        _method.AcceptOnlyFromAmong("ngram", "suffix", "draft");
-        // OptionRules.MustBePositive's check, for an option whose default depends on the method.
-        _tokens.Validators.Add(r =>
-        {
-            if (r.Tokens is [var token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var tokens) && tokens < 1)
-                r.AddError($"{_tokens.Name} must be at least 1, got {tokens}");
-        });
-    }
+    public SpeculativeOptions() => _method.AcceptOnlyFromAmong("ngram", "suffix", "draft");
 
     public IEnumerable<Option> All => [_method, _tokens, _ngramMin, _ngramMax, _draftModel, _draftKvMemory, _maxStepTokens, _always];
 
