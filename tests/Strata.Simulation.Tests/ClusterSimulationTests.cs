@@ -24,19 +24,6 @@ public sealed class ClusterSimulationTests
     }
 
     [Fact]
-    public void LoneRows_LengthenTheStepsWhoseRowsAreNotWholeTilesOfFour()
-    {
-        // A 42-token prompt in 16-token steps: 16 + 16 + 10 rows, the last two of them run alone (5 ms each): 26 + 26 +
-        // 30 ms; each decode is one row run alone: 12 + 5 ms.
-        var profile = Profiles.Of(Profiles.Round with { LoneRowSeconds = 0.005 }, budget: 16);
-        var result = Simulate(profile, [new SimRequest(0.5, Profiles.Prompt(1, 42), 4)]);
-
-        var outcome = Assert.Single(result.Outcomes);
-        Assert.Equal(0.082, outcome.TtftSeconds, 9);
-        Assert.Equal([17f, 17f, 17f], outcome.InterTokenMs);
-    }
-
-    [Fact]
     public void ServerOverhead_DelaysAdmissionPerRequest_AndLengthensStepsPerStreamedToken()
     {
         // As above, with 50 ms before the engine sees the request and 3 ms per streamed token: TTFT 50 + 70 ms, decodes 15 ms.
@@ -89,6 +76,19 @@ public sealed class ClusterSimulationTests
         Assert.Equal(plain.Outcomes[0].TtftSeconds + 0.072, charged.Outcomes[0].TtftSeconds, 9);
         Assert.Equal(plain.Outcomes[0].EndToEndSeconds + 0.144, charged.Outcomes[0].EndToEndSeconds, 9);
         Assert.Equal(plain.Outcomes[1].TtftSeconds + 0.072, charged.Outcomes[1].TtftSeconds, 9);
+    }
+
+    [Fact]
+    public void LoneRows_LengthenTheStepsWhoseRowsAreNotWholeTilesOfFour()
+    {
+        // A 42-token prompt in 16-token steps: 16 + 16 + 10 rows, the last two of them run alone (5 ms each): 26 + 26 +
+        // 30 ms; each decode is one row run alone: 12 + 5 ms.
+        var profile = Profiles.Of(Profiles.Round with { LoneRowSeconds = 0.005 }, budget: 16);
+        var result = Simulate(profile, [new SimRequest(0.5, Profiles.Prompt(1, 42), 4)]);
+
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.Equal(0.082, outcome.TtftSeconds, 9);
+        Assert.Equal([17f, 17f, 17f], outcome.InterTokenMs);
     }
 
     [Fact]
